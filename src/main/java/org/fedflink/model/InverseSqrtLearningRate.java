@@ -1,0 +1,9 @@
+package org.fedflink.model;
+
+/** TODO. */
+public record InverseSqrtLearningRate(double rate, double decay) implements LearningRate {
+    @Override
+    public double at(long step) {
+        throw new UnsupportedOperationException("TODO");
+    }
+}
