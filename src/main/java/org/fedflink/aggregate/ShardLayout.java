@@ -1,0 +1,29 @@
+package org.fedflink.aggregate;
+
+/**
+ * Splits a parameter vector of {@code numParams} into {@code shards} contiguous ranges whose sizes
+ * differ by at most one (the model parallelism of the job: one aggregator subtask per shard).
+ */
+public record ShardLayout(int numParams, int shards) implements java.io.Serializable {
+
+    public ShardLayout {
+        if (shards < 1 || shards > numParams) {
+            throw new IllegalArgumentException(
+                    "shards must be between 1 and the " + numParams + " parameters, got " + shards);
+        }
+    }
+
+    /** First parameter index of a shard. */
+    public int from(int shard) {
+        return (int) ((long) numParams * shard / shards);
+    }
+
+    /** One past the last parameter index of a shard. */
+    public int to(int shard) {
+        return from(shard + 1);
+    }
+
+    public int length(int shard) {
+        return to(shard) - from(shard);
+    }
+}

@@ -1,0 +1,280 @@
+package org.fedflink.pipeline;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.fedflink.aggregate.AggregationStrategy;
+import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.aggregate.Strategies;
+import org.fedflink.config.JobSpec;
+import org.fedflink.data.Example;
+import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.model.LearningRate;
+import org.fedflink.model.LocalOptimizer;
+import org.fedflink.model.LocalOptimizers;
+import org.fedflink.model.ModelSpec;
+
+/**
+ * Builds the learning job graph from a validated {@link JobSpec}:
+ *
+ * <pre>
+ * examples -> ingest (parse + validate; dead letters) -> timestamps/watermarks
+ *   -> keyBy(source) -> LocalTrainer  <- broadcast <- FeedbackSource  (co-located with
+ *   -> partition by shard -> GlobalAggregator -> FeedbackChannel ----^    the aggregator)
+ *   -> ModelWriter (versions, metrics.csv)
+ * </pre>
+ *
+ * With {@code evaluation.baseline: centralized} a second loop trains one learner over the union of
+ * all sources on the same stream, writing to {@code baseline/} in the run folder.
+ */
+public final class FedJob {
+
+    private FedJob() {}
+
+    /** Names of the run folder's parts; other tools read them. */
+    public static final String MODELS = "models";
+    public static final String BASELINE = "baseline";
+    public static final String COUNTS = "counts";
+    public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
+    /** The key every example gets in the centralized learner. */
+    public static final String CENTRALIZED_KEY = "centralized";
+
+    /** The slots a local cluster needs to run this job (all operators share one slot-sharing group). */
+    public static int requiredSlots(JobSpec spec) {
+        return Math.max(spec.trainer().parallelism(), spec.aggregation().shards());
+    }
+
+    /** Adds the whole job to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobSpec spec, Path outDir) {
+        ModelSpec model = spec.model().toSpec();
+        String out = outDir.toAbsolutePath().toString();
+
+        DataStream<RawRecord> raw = rawRecords(env, spec);
+        SingleOutputStreamOperator<Example> ingested = raw.transform(
+                        "ingest", TypeInformation.of(Example.class), new Ingest(model, outDir.resolve(COUNTS).toString()))
+                .uid("ingest")
+                .name("ingest: parse + validate");
+        ingested.getSideOutput(Ingest.DEAD_LETTERS)
+                .transform("dead-letter-writer", TypeInformation.of(Void.class),
+                        new DeadLetterWriter(outDir.resolve(DEAD_LETTER_FILE).toString()))
+                .setParallelism(1)
+                .uid("dead-letter-writer")
+                .name("dead letters");
+
+        WatermarkStrategy<Example> watermarks = WatermarkStrategy.<Example>forBoundedOutOfOrderness(
+                        Duration.ofMillis(spec.input().watermarkDelayMillis()))
+                .withTimestampAssigner((example, previous) -> example.timestamp());
+        DataStream<Example> examples = ingested
+                .assignTimestampsAndWatermarks(watermarks)
+                .uid("event-time")
+                .name("event time");
+
+        HoldoutSupplier holdout = holdout(spec);
+        boolean centralized = spec.mode() == JobSpec.Mode.CENTRALIZED;
+        loop(examples, spec, model, "", out, holdout, centralized);
+        if (!centralized && spec.evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
+            loop(examples, spec, model, BASELINE + "-", outDir.resolve(BASELINE).toAbsolutePath().toString(),
+                    holdout, true);
+        }
+    }
+
+    /**
+     * One closed learning loop: trainers, aggregators, feedback and model writer. Operator uids are
+     * prefixed so that the baseline loop can live beside the federated one.
+     */
+    private static void loop(
+            DataStream<Example> examples,
+            JobSpec spec,
+            ModelSpec model,
+            String prefix,
+            String out,
+            HoldoutSupplier holdout,
+            boolean centralized) {
+        StreamExecutionEnvironment env = examples.getExecutionEnvironment();
+        String loopId = UUID.randomUUID().toString();
+        int trainers = centralized ? 1 : spec.trainer().parallelism();
+        int shards = spec.aggregation().shards();
+        ShardLayout layout = new ShardLayout(model.numParams(), shards);
+        AggregationStrategy strategy = centralized
+                ? Strategies.sum()
+                : Strategies.fedAvg(spec.aggregation().serverLearningRate());
+        int updatesPerRound = centralized ? 1 : spec.rounds().updatesPerRound();
+
+        DataStream<GlobalModel> feedback = env.fromSource(
+                        new FeedbackSource(loopId),
+                        WatermarkStrategy.noWatermarks(),
+                        prefix + "feedback",
+                        TypeInformation.of(GlobalModel.class))
+                .setParallelism(shards)
+                .uid(prefix + "feedback-source")
+                .name(prefix + "feedback: global models");
+        ((SingleOutputStreamOperator<GlobalModel>) feedback).getTransformation().setCoLocationGroupKey(loopId);
+
+        KeySelector<Example, String> bySource = centralized ? new ConstantKey() : new SourceKey();
+        TrainerSettings trainerSettings = new TrainerSettings(
+                model, optimizer(spec), spec.rounds().localExamples(), spec.rounds().eventTimeMillis(),
+                layout, spec.trainer().cacheSize());
+        SingleOutputStreamOperator<LocalUpdate> updates = examples
+                .keyBy(bySource)
+                .connect(feedback.broadcast())
+                .transform(prefix + "trainer", TypeInformation.of(LocalUpdate.class), new LocalTrainer(trainerSettings))
+                .setParallelism(trainers)
+                .setMaxParallelism(Math.max(128, trainers))
+                .uid(prefix + StateDescriptors.UID_TRAINER)
+                .name(prefix + "local trainer");
+
+        AggregatorSettings aggregatorSettings = new AggregatorSettings(
+                strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers, loopId);
+        SingleOutputStreamOperator<GlobalModel> globals = updates
+                .partitionCustom(new ToShard(), new ShardOf())
+                .transform(prefix + "aggregator", TypeInformation.of(GlobalModel.class),
+                        new GlobalAggregator(aggregatorSettings))
+                .setParallelism(shards)
+                .uid(prefix + StateDescriptors.UID_AGGREGATOR)
+                .name(prefix + "global aggregator");
+        globals.getTransformation().setCoLocationGroupKey(loopId);
+
+        globals.transform(prefix + "model-writer", TypeInformation.of(Void.class),
+                        new ModelWriter(spec.job(), model, out, holdout))
+                .setParallelism(1)
+                .uid(prefix + "model-writer")
+                .name(prefix + "model writer");
+    }
+
+    private static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSpec spec) {
+        int parallelism = spec.trainer().parallelism();
+        switch (spec.input().type()) {
+            case GENERATOR: {
+                SyntheticGenerator generator = new SyntheticGenerator(generatorConfig(spec));
+                long count = spec.input().generator().examples();
+                return env.fromSource(
+                                new DataGeneratorSource<>(new GeneratedRecords(generator), count,
+                                        TypeInformation.of(RawRecord.class)),
+                                WatermarkStrategy.noWatermarks(),
+                                "generator")
+                        .setParallelism(parallelism)
+                        .uid("examples-source")
+                        .name("examples: generator");
+            }
+            case JSONL: {
+                String path = spec.input().path();
+                FileSource<String> files = FileSource.forRecordStreamFormat(
+                                new TextLineInputFormat(), new org.apache.flink.core.fs.Path(path))
+                        .build();
+                return env.fromSource(files, WatermarkStrategy.noWatermarks(), "files")
+                        .setParallelism(parallelism)
+                        .uid("examples-source")
+                        .name("examples: " + path)
+                        .map(new LineToRecord(path))
+                        .setParallelism(parallelism)
+                        .uid("lines")
+                        .name("lines");
+            }
+            default:
+                throw new IllegalArgumentException("unsupported input type " + spec.input().type());
+        }
+    }
+
+    /** The generator configuration the job spec describes. */
+    public static SyntheticGenerator.Config generatorConfig(JobSpec spec) {
+        JobSpec.GeneratorSpec g = spec.input().generator();
+        return new SyntheticGenerator.Config(
+                spec.model().type(), spec.model().features(), spec.model().classes(), g.sources(),
+                g.labelSkew(), g.featureShift(), g.classSeparation(), g.noise(), g.corruptFraction(),
+                g.eventIntervalMillis(), g.startTimeMillis(), spec.seed());
+    }
+
+    private static HoldoutSupplier holdout(JobSpec spec) {
+        int n = spec.evaluation().holdout();
+        if (spec.input().type() == JobSpec.InputType.GENERATOR) {
+            SyntheticGenerator.Config config = generatorConfig(spec);
+            return () -> new SyntheticGenerator(config).holdout(n);
+        }
+        String path = spec.evaluation().holdoutPath();
+        ModelSpec model = spec.model().toSpec();
+        return () -> path == null ? List.of() : HoldoutFile.read(Path.of(path), model);
+    }
+
+    /** The local optimizer the job spec describes. */
+    public static LocalOptimizer optimizer(JobSpec spec) {
+        JobSpec.OptimizerSpec o = spec.optimizer();
+        LearningRate rate = switch (o.schedule()) {
+            case CONSTANT -> LearningRate.constant(o.learningRate());
+            case INVSQRT -> LearningRate.inverseSqrt(o.learningRate(), o.decay());
+            case INVERSE -> LearningRate.inverse(o.learningRate(), o.decay());
+        };
+        return switch (o.type()) {
+            case SGD -> LocalOptimizers.sgd(rate);
+            case MOMENTUM -> LocalOptimizers.momentum(rate, o.momentum());
+            case ADAGRAD -> LocalOptimizers.adagrad(rate, o.epsilon());
+        };
+    }
+
+    private static final class SourceKey implements KeySelector<Example, String> {
+        @Override
+        public String getKey(Example example) {
+            return example.source();
+        }
+    }
+
+    private static final class ConstantKey implements KeySelector<Example, String> {
+        @Override
+        public String getKey(Example example) {
+            return CENTRALIZED_KEY;
+        }
+    }
+
+    private static final class ShardOf implements KeySelector<LocalUpdate, Integer> {
+        @Override
+        public Integer getKey(LocalUpdate update) {
+            return update.shard();
+        }
+    }
+
+    private static final class ToShard implements Partitioner<Integer> {
+        @Override
+        public int partition(Integer shard, int numPartitions) {
+            return shard;
+        }
+    }
+
+    private static final class GeneratedRecords implements GeneratorFunction<Long, RawRecord> {
+        private final SyntheticGenerator generator;
+
+        GeneratedRecords(SyntheticGenerator generator) {
+            this.generator = generator;
+        }
+
+        @Override
+        public RawRecord map(Long index) {
+            return generator.isCorrupt(index)
+                    ? new RawRecord("generator", index, generator.corruptLine(index), null)
+                    : new RawRecord("generator", index, null, generator.example(index));
+        }
+    }
+
+    private static final class LineToRecord implements org.apache.flink.api.common.functions.MapFunction<String, RawRecord> {
+        private final String origin;
+
+        LineToRecord(String origin) {
+            this.origin = origin;
+        }
+
+        @Override
+        public RawRecord map(String line) {
+            return new RawRecord(origin, -1, line, null);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.fedflink.pipeline;
+
+/**
+ * One shard of a global model version, as published by the aggregator of that shard. A full
+ * model version is the union of the {@code shards} pieces with the same version.
+ *
+ * <p>A piece is a full, versioned state (not an increment), so receivers keep the highest
+ * version they have seen and can ignore older or repeated ones.
+ *
+ * @param shard which parameter range this is
+ * @param shards number of shards of the model
+ * @param version global version of this shard (0 is the initial model)
+ * @param params the shard's parameters
+ * @param samplesInModel examples folded into this shard over all rounds
+ * @param sourcesInModel distinct sources whose updates were folded in
+ * @param rounds rounds closed
+ * @param createdMillis wall-clock time the version was created
+ * @param roundUpdates updates folded in the last round
+ * @param roundSamples examples folded in the last round
+ * @param prequentialLoss mean prequential loss of the last round's examples
+ * @param prequentialAccuracy prequential accuracy of the last round's examples
+ * @param last whether this is the final version of a finished job
+ */
+public record GlobalModel(
+        int shard,
+        int shards,
+        long version,
+        float[] params,
+        long samplesInModel,
+        long sourcesInModel,
+        long rounds,
+        long createdMillis,
+        int roundUpdates,
+        long roundSamples,
+        double prequentialLoss,
+        double prequentialAccuracy,
+        boolean last) {}

@@ -1,0 +1,284 @@
+package org.fedflink.pipeline;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.data.Example;
+import org.fedflink.model.Model;
+import org.fedflink.model.OnlineLearner;
+
+/**
+ * The local trainer: input 1 is the example stream keyed by source, input 2 the broadcast global
+ * models from the feedback loop. Each source trains its own model online (predict, then one
+ * optimizer step per example) and reports its progress as a {@link LocalUpdate}, split into one
+ * piece per shard, every K examples and/or at event-time round boundaries.
+ *
+ * <p>State access is built for speed: the models of active sources live in an operator-memory
+ * cache (LRU, {@code cacheSize} entries) and are written to keyed state (RocksDB) only before a
+ * checkpoint barrier ({@link #prepareSnapshotPreBarrier}), on eviction and at end of input, never
+ * once per example.
+ *
+ * <p>Global models arrive without a key context; they are kept in operator memory and each source
+ * adopts the newest one lazily, the next time it is touched (see {@link SourceState} for how its
+ * unreported progress is carried over). After a restore, the aggregator re-publishes its model.
+ *
+ * <p>At the end of the examples it reports every source's remaining progress and sends an end
+ * marker to every aggregator subtask, which is how a bounded job terminates.
+ */
+public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
+        implements TwoInputStreamOperator<Example, GlobalModel, LocalUpdate>,
+                BoundedMultiInput,
+                Triggerable<String, VoidNamespace> {
+
+    private final TrainerSettings settings;
+
+    private transient OnlineLearner learner;
+    private transient ShardLayout layout;
+    private transient ValueState<SourceState> state;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient LinkedHashMap<String, SourceState> cache;
+    private transient Set<String> dirty;
+    private transient GlobalModel[] latest;
+    private transient boolean examplesEnded;
+    private transient Counter updatesSent;
+    private transient Counter globalsAdopted;
+
+    public LocalTrainer(TrainerSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        learner = new OnlineLearner(Model.of(settings.model()), settings.optimizer());
+        layout = settings.layout();
+        state = getPartitionedState(StateDescriptors.sourceState());
+        timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
+        latest = new GlobalModel[layout.shards()];
+        cache = new LinkedHashMap<>(16, 0.75f, true);
+        dirty = new HashSet<>();
+        updatesSent = getMetricGroup().counter("updatesSent");
+        globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
+    }
+
+    @Override
+    public void processElement1(StreamRecord<Example> record) throws Exception {
+        Example example = record.getValue();
+        String source = (String) getCurrentKey();
+        SourceState s = load(source);
+        dirty.add(source);
+        rebase(s);
+        OnlineLearner.Outcome outcome =
+                learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), example.label());
+        s.steps++;
+        s.samples++;
+        s.lossSum += outcome.loss();
+        if (outcome.correct()) {
+            s.correct++;
+        }
+        if (s.samples >= settings.localExamples()) {
+            report(source, s);
+        } else if (settings.eventTimeMillis() > 0 && record.hasTimestamp()) {
+            long boundary = boundaryAfter(record.getTimestamp());
+            if (s.timerAt != boundary) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, boundary);
+                s.timerAt = boundary;
+            }
+        }
+    }
+
+    /** The last millisecond of the event-time round that contains {@code timestamp}. */
+    private long boundaryAfter(long timestamp) {
+        long length = settings.eventTimeMillis();
+        return Math.floorDiv(timestamp, length) * length + length - 1;
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String source = timer.getKey();
+        SourceState s = load(source);
+        if (s.timerAt == timer.getTimestamp()) {
+            s.timerAt = Long.MIN_VALUE;
+        }
+        if (s.samples > 0) {
+            dirty.add(source);
+            rebase(s);
+            report(source, s);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    @Override
+    public void processElement2(StreamRecord<GlobalModel> record) {
+        GlobalModel model = record.getValue();
+        GlobalModel current = latest[model.shard()];
+        if (current == null || model.version() > current.version()) {
+            latest[model.shard()] = model;
+            globalsAdopted.inc();
+        }
+    }
+
+    /** Adopts, shard by shard, any global version newer than the one the source is based on. */
+    private void rebase(SourceState s) {
+        for (int shard = 0; shard < latest.length; shard++) {
+            GlobalModel global = latest[shard];
+            if (global != null && global.version() > s.baseVersions[shard]) {
+                float[] g = global.params();
+                int from = layout.from(shard);
+                float[] params = s.params;
+                float[] anchor = s.anchor;
+                for (int i = 0; i < g.length; i++) {
+                    int j = from + i;
+                    params[j] = g[i] + (params[j] - anchor[j]);
+                    anchor[j] = g[i];
+                }
+                s.baseVersions[shard] = global.version();
+            }
+        }
+    }
+
+    /** Sends the progress since the last report, one piece per shard, and moves the anchor. */
+    private void report(String source, SourceState s) {
+        for (int shard = 0; shard < layout.shards(); shard++) {
+            int from = layout.from(shard);
+            int to = layout.to(shard);
+            float[] delta = new float[to - from];
+            for (int j = from; j < to; j++) {
+                delta[j - from] = s.params[j] - s.anchor[j];
+            }
+            System.arraycopy(s.params, from, s.anchor, from, to - from);
+            output.collect(new StreamRecord<>(new LocalUpdate(
+                    shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, delta, false,
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
+        }
+        updatesSent.inc();
+        s.samples = 0;
+        s.lossSum = 0;
+        s.correct = 0;
+    }
+
+    /** The source's state from the cache, else from keyed state, else fresh; the key must be current. */
+    private SourceState load(String source) throws Exception {
+        SourceState s = cache.get(source);
+        if (s != null) {
+            return s;
+        }
+        s = state.value();
+        if (s == null) {
+            s = new SourceState();
+            s.params = learner.initialParams();
+            s.anchor = learner.initialParams();
+            s.optimizerState = learner.initialState();
+            s.baseVersions = new long[layout.shards()];
+        }
+        cache.put(source, s);
+        if (cache.size() > settings.cacheSize()) {
+            evictEldest(source);
+        }
+        return s;
+    }
+
+    private void evictEldest(String currentKey) throws Exception {
+        Iterator<Map.Entry<String, SourceState>> it = cache.entrySet().iterator();
+        Map.Entry<String, SourceState> eldest = it.next();
+        it.remove();
+        if (dirty.remove(eldest.getKey())) {
+            setCurrentKey(eldest.getKey());
+            state.update(eldest.getValue());
+            setCurrentKey(currentKey);
+        }
+    }
+
+    /** Writes every changed cached model to keyed state; called before a barrier and at the end. */
+    private void writeBackCache() throws Exception {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        Object current = getCurrentKey();
+        for (String source : dirty) {
+            setCurrentKey(source);
+            state.update(cache.get(source));
+        }
+        dirty.clear();
+        if (current != null) {
+            setCurrentKey(current);
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        writeBackCache();
+    }
+
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId != 1 || examplesEnded) {
+            return;
+        }
+        examplesEnded = true;
+        writeBackCache();
+        cache.clear();
+        // Every source this subtask ever saw, including evicted ones, may hold unreported progress.
+        List<String> sources = new ArrayList<>();
+        try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(
+                StateDescriptors.sourceState().getName(), VoidNamespace.INSTANCE)) {
+            keys.forEach(k -> sources.add((String) k));
+        }
+        for (String source : sources) {
+            setCurrentKey(source);
+            SourceState s = state.value();
+            if (s != null && s.samples > 0) {
+                rebase(s);
+                report(source, s);
+                state.update(s);
+            }
+        }
+        int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        for (int shard = 0; shard < layout.shards(); shard++) {
+            output.collect(new StreamRecord<>(LocalUpdate.endMarker(shard, sender)));
+        }
+    }
+
+    // Event time comes from the examples only: the feedback input carries no event time and must
+    // not hold back the round timers.
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            super.processWatermarkStatus(status);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalTrainer" + settings;
+    }
+}

@@ -1,0 +1,243 @@
+package org.fedflink.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.fedflink.data.Example;
+import org.fedflink.eval.Evaluator;
+import org.fedflink.io.CheckpointedAppender;
+import org.fedflink.model.Model;
+import org.fedflink.model.ModelSpec;
+
+/**
+ * Publishes every global model version to the run folder: it reassembles the shards of a version,
+ * scores it on the holdout set, writes {@code models/vNNNNNNNN.f32} (parameters, float32
+ * little-endian, layout of {@link ModelSpec}) and {@code models/vNNNNNNNN.json} (metadata, metrics,
+ * CRC32 checksum of the parameter file), points {@code models/latest.json} at it, and appends a row
+ * to {@code metrics.csv}. Runs with parallelism 1; {@code metrics.csv} holds each version once
+ * across failures, and a version re-published after a restore overwrites its own files.
+ */
+public final class ModelWriter extends AbstractStreamOperator<Void>
+        implements OneInputStreamOperator<GlobalModel, Void> {
+
+    public static final String METRICS_HEADER =
+            "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,prequentialAccuracy,prequentialLoss";
+    public static final String FORMAT = "fedflink-model/1";
+
+    private final String job;
+    private final ModelSpec spec;
+    private final String outDir;
+    private final HoldoutSupplier holdout;
+
+    private transient ListState<Long> offsetState;
+    private transient ListState<GlobalModel> partialState;
+    private transient long restoredLength;
+    private transient TreeMap<Long, GlobalModel[]> partial;
+    private transient GlobalModel[] finals;
+    private transient CheckpointedAppender metrics;
+    private transient List<Example> holdoutExamples;
+    private transient Model model;
+    private transient ObjectMapper json;
+
+    public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout) {
+        this.job = job;
+        this.spec = spec;
+        this.outDir = outDir;
+        this.holdout = holdout;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        offsetState = context.getOperatorStateStore().getListState(StateDescriptors.fileOffset("metrics"));
+        partialState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("partial-versions", TypeInformation.of(GlobalModel.class)));
+        restoredLength = -1;
+        for (Long length : offsetState.get()) {
+            restoredLength = Math.max(restoredLength, length);
+        }
+        partial = new TreeMap<>();
+        for (GlobalModel piece : partialState.get()) {
+            add(piece, false);
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        model = Model.of(spec);
+        holdoutExamples = holdout.get();
+        Files.createDirectories(Path.of(outDir, "models"));
+        metrics = CheckpointedAppender.open(Path.of(outDir, "metrics.csv"), restoredLength, METRICS_HEADER);
+    }
+
+    @Override
+    public void processElement(StreamRecord<GlobalModel> record) throws Exception {
+        add(record.getValue(), true);
+    }
+
+    private void add(GlobalModel piece, boolean write) throws Exception {
+        if (piece.last()) {
+            if (finals == null) {
+                finals = new GlobalModel[piece.shards()];
+            }
+            finals[piece.shard()] = piece;
+            if (write && complete(finals)) {
+                publish(finals);
+            }
+            return;
+        }
+        GlobalModel[] pieces = partial.computeIfAbsent(piece.version(), v -> new GlobalModel[piece.shards()]);
+        pieces[piece.shard()] = piece;
+        if (write && complete(pieces)) {
+            partial.remove(piece.version());
+            publish(pieces);
+        }
+    }
+
+    private static boolean complete(GlobalModel[] pieces) {
+        for (GlobalModel p : pieces) {
+            if (p == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void publish(GlobalModel[] pieces) throws Exception {
+        float[] params = new float[spec.numParams()];
+        long version = 0;
+        long samples = Long.MAX_VALUE;
+        long sources = 0;
+        long rounds = 0;
+        long created = 0;
+        int offset = 0;
+        for (GlobalModel p : pieces) {
+            System.arraycopy(p.params(), 0, params, offset, p.params().length);
+            offset += p.params().length;
+            version = Math.max(version, p.version());
+            samples = Math.min(samples, p.samplesInModel());
+            sources = Math.max(sources, p.sourcesInModel());
+            rounds = Math.max(rounds, p.rounds());
+            created = Math.max(created, p.createdMillis());
+        }
+        GlobalModel first = pieces[0];
+        Evaluator.Score score = Evaluator.score(model, params, holdoutExamples);
+
+        byte[] bytes = toBytes(params);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        String name = String.format("v%08d", version);
+        Path models = Path.of(outDir, "models");
+        Files.write(models.resolve(name + ".f32"), bytes);
+
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("job", job);
+        meta.put("version", version);
+        meta.put("final", first.last());
+        meta.put("createdMillis", created);
+        meta.put("samplesInModel", samples);
+        meta.put("sourcesInModel", sources);
+        meta.put("rounds", rounds);
+        meta.put("shards", pieces.length);
+        Map<String, Object> modelMeta = new LinkedHashMap<>();
+        modelMeta.put("type", spec.type().name().toLowerCase(java.util.Locale.ROOT));
+        modelMeta.put("features", spec.features());
+        modelMeta.put("classes", spec.isClassifier() ? spec.classes() : null);
+        modelMeta.put("l2", spec.l2());
+        modelMeta.put("numParams", spec.numParams());
+        meta.put("model", modelMeta);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("holdoutExamples", score.examples());
+        m.put("holdoutAccuracy", finite(score.accuracy()));
+        m.put("holdoutLoss", finite(score.loss()));
+        m.put("holdoutLogLoss", spec.isClassifier() ? finite(score.loss()) : null);
+        m.put("prequentialAccuracy", finite(first.prequentialAccuracy()));
+        m.put("prequentialLoss", finite(first.prequentialLoss()));
+        m.put("roundUpdates", first.roundUpdates());
+        m.put("roundSamples", first.roundSamples());
+        meta.put("metrics", m);
+        meta.put("params", name + ".f32");
+        meta.put("paramsEncoding", "float32-le");
+        meta.put("checksum", String.format("crc32:%08x", crc.getValue()));
+        writeAtomically(models.resolve(name + ".json"), json.writeValueAsBytes(meta));
+        writeAtomically(models.resolve("latest.json"), json.writeValueAsBytes(meta));
+
+        if (!first.last() || first.roundUpdates() > 0) {
+            metrics.line(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
+                    + csv(score.accuracy()) + "," + csv(score.loss()) + ","
+                    + csv(first.prequentialAccuracy()) + "," + csv(first.prequentialLoss()));
+            metrics.flushedLength();
+        }
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    private static String csv(double value) {
+        return Double.isFinite(value) ? String.format(java.util.Locale.ROOT, "%.6f", value) : "";
+    }
+
+    static byte[] toBytes(float[] params) {
+        ByteBuffer buffer = ByteBuffer.allocate(params.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(params);
+        return buffer.array();
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws Exception {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        offsetState.update(List.of(metrics.flushedLength()));
+        List<GlobalModel> pieces = new ArrayList<>();
+        partial.values().forEach(ps -> {
+            for (GlobalModel p : ps) {
+                if (p != null) {
+                    pieces.add(p);
+                }
+            }
+        });
+        if (finals != null) {
+            for (GlobalModel p : finals) {
+                if (p != null) {
+                    pieces.add(p);
+                }
+            }
+        }
+        partialState.update(pieces);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (metrics != null) {
+            metrics.close();
+        }
+        super.close();
+    }
+}

@@ -1,0 +1,44 @@
+package org.fedflink.pipeline;
+
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * Every state the job writes, defined once, so the job and the savepoint tools read the same
+ * names and types. Changing a name or type here breaks restoring older savepoints.
+ */
+public final class StateDescriptors {
+    private StateDescriptors() {}
+
+    /** Trainer keyed state: one {@link SourceState} per data source. */
+    public static ValueStateDescriptor<SourceState> sourceState() {
+        return new ValueStateDescriptor<>("source-state", TypeInformation.of(SourceState.class));
+    }
+
+    /** Aggregator union state: one {@link ShardState} per shard (each subtask picks its own). */
+    public static ListStateDescriptor<ShardState> shardState() {
+        return new ListStateDescriptor<>("shard-state", TypeInformation.of(ShardState.class));
+    }
+
+    /** Counters of an ingest subtask: {records read, invalid}. */
+    public static ListStateDescriptor<long[]> ingestCounts() {
+        return new ListStateDescriptor<>("ingest-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+    }
+
+    /** Length of an appended output file at the last checkpoint (to truncate replays). */
+    public static ListStateDescriptor<Long> fileOffset(String name) {
+        return new ListStateDescriptor<>("file-offset-" + name, Types.LONG);
+    }
+
+    /** Versions the model writer has completed. */
+    public static ListStateDescriptor<Long> writtenVersion() {
+        return new ListStateDescriptor<>("written-version", Types.LONG);
+    }
+
+    /** Operator uids; stable across code changes so savepoints keep restoring. */
+    public static final String UID_TRAINER = "local-trainer";
+    public static final String UID_AGGREGATOR = "global-aggregator";
+}

@@ -1,0 +1,25 @@
+package org.fedflink.pipeline;
+
+import java.io.Serializable;
+import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.model.LocalOptimizer;
+import org.fedflink.model.ModelSpec;
+
+/**
+ * What a {@link LocalTrainer} needs to know, resolved from the job spec.
+ *
+ * @param model model shape
+ * @param optimizer local optimizer (configuration only; state lives per source)
+ * @param localExamples report every K examples of a source
+ * @param eventTimeMillis also report at event-time boundaries of this length (0 = off)
+ * @param layout how parameters are split into shards
+ * @param cacheSize sources kept in operator memory per subtask
+ */
+public record TrainerSettings(
+        ModelSpec model,
+        LocalOptimizer optimizer,
+        int localExamples,
+        long eventTimeMillis,
+        ShardLayout layout,
+        int cacheSize)
+        implements Serializable {}
