@@ -97,7 +97,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         getMetricGroup().gauge("globalVersion", () -> shard.version);
         channel = FeedbackChannel.of(settings.loopId(), shard.shard);
         if (shard.version > 0) {
-            channel.offer(snapshot(false, 0, 0, Double.NaN, Double.NaN));
+            channel.offer(snapshot(false, 0, 0));
         }
         if (shard.finished) {
             channel.end();
@@ -157,21 +157,24 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.version++;
         shard.rounds++;
         shard.samplesInModel += samples;
+        shard.prequentialLossSum += lossSum;
+        shard.prequentialCorrect += correct;
         roundsClosed.inc();
-        publish(snapshot(last, updates, samples, lossSum / samples, (double) correct / samples));
+        publish(snapshot(last, updates, samples));
     }
 
     private void finish(boolean publishFinal) {
         if (!pending.isEmpty()) {
             closeRound(true);
         } else if (publishFinal) {
-            publish(snapshot(true, 0, 0, Double.NaN, Double.NaN));
+            publish(snapshot(true, 0, 0));
         }
         shard.finished = true;
         channel.end();
     }
 
-    private GlobalModel snapshot(boolean last, int updates, long samples, double loss, double accuracy) {
+    private GlobalModel snapshot(boolean last, int updates, long samples) {
+        long n = shard.samplesInModel;
         return new GlobalModel(
                 shard.shard,
                 settings.layout().shards(),
@@ -183,8 +186,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 System.currentTimeMillis(),
                 updates,
                 samples,
-                loss,
-                accuracy,
+                n == 0 ? Double.NaN : shard.prequentialLossSum / n,
+                n == 0 ? Double.NaN : (double) shard.prequentialCorrect / n,
                 last);
     }
 

@@ -17,8 +17,8 @@ package org.fedflink.pipeline;
  * @param createdMillis wall-clock time the version was created
  * @param roundUpdates updates folded in the last round
  * @param roundSamples examples folded in the last round
- * @param prequentialLoss mean prequential loss of the last round's examples
- * @param prequentialAccuracy prequential accuracy of the last round's examples
+ * @param prequentialLoss mean prequential (predict-then-train) loss over every example folded in
+ * @param prequentialAccuracy prequential accuracy over every example folded in
  * @param last whether this is the final version of a finished job
  */
 public record GlobalModel(

@@ -12,6 +12,10 @@ public class ShardState {
     public float[] serverState;
     public long samplesInModel;
     public long rounds;
+    /** Prequential loss summed over every example folded in. */
+    public double prequentialLossSum;
+    /** Prequential correct predictions over every example folded in. */
+    public long prequentialCorrect;
     /** Distinct sources whose updates are folded in. */
     public String[] sources;
     /** Updates of the round being collected. */

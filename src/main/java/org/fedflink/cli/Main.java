@@ -1,0 +1,40 @@
+package org.fedflink.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fedflink} command line. */
+@Command(
+        name = "fedflink",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Federated and distributed online learning as an Apache Flink job.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"fedflink " + (v == null ? "dev" : v) + " (Flink "
+                    + org.apache.flink.runtime.util.EnvironmentInformation.getVersion() + ")"};
+        }
+    }
+}

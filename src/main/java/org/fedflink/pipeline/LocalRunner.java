@@ -1,0 +1,222 @@
+package org.fedflink.pipeline;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.fedflink.config.JobSpec;
+
+/**
+ * Runs a job spec on an embedded MiniCluster (Web UI and REST bound to 127.0.0.1): builds the
+ * graph, submits it, reports progress, waits for the end and writes the run summary.
+ *
+ * <p>Flink settings come from, in increasing precedence: the {@code config.yaml} in
+ * {@code flinkConfDir} (the project's {@code flink-conf/local}), the job spec (checkpoint interval
+ * and directory), and {@link Options#flinkOverrides}.
+ */
+public final class LocalRunner implements AutoCloseable {
+
+    /** How to run. */
+    public record Options(
+            Path outDir,
+            Path flinkConfDir,
+            String restoreFrom,
+            Map<String, String> flinkOverrides,
+            PrintStream console,
+            Duration progressInterval) {
+
+        public static Options defaults(Path outDir) {
+            return new Options(outDir, null, null, Map.of(), null, Duration.ofSeconds(3));
+        }
+
+        public Options withRestoreFrom(String path) {
+            return new Options(outDir, flinkConfDir, path, flinkOverrides, console, progressInterval);
+        }
+
+        public Options withOverrides(Map<String, String> overrides) {
+            return new Options(outDir, flinkConfDir, restoreFrom, overrides, console, progressInterval);
+        }
+
+        public Options withConsole(PrintStream out) {
+            return new Options(outDir, flinkConfDir, restoreFrom, flinkOverrides, out, progressInterval);
+        }
+
+        public Options withFlinkConfDir(Path dir) {
+            return new Options(outDir, dir, restoreFrom, flinkOverrides, console, progressInterval);
+        }
+    }
+
+    private final JobSpec spec;
+    private final Options options;
+    private MiniCluster cluster;
+    private JobID jobId;
+    private URI webUi;
+    private long startMillis;
+    private volatile boolean stoppedWithSavepoint;
+
+    private LocalRunner(JobSpec spec, Options options) {
+        this.spec = spec;
+        this.options = options;
+    }
+
+    /** Starts a MiniCluster and submits the job; the caller must {@link #close()} it. */
+    public static LocalRunner start(JobSpec spec, Options options) throws Exception {
+        LocalRunner runner = new LocalRunner(spec, options);
+        runner.submit();
+        return runner;
+    }
+
+    /** Runs the job to its end and writes {@code summary.json}. */
+    public static RunSummary run(JobSpec spec, Options options) throws Exception {
+        try (LocalRunner runner = start(spec, options)) {
+            return runner.awaitSummary();
+        }
+    }
+
+    /** The Flink configuration of a run. */
+    public Configuration configuration() {
+        Configuration conf = options.flinkConfDir() != null && Files.isDirectory(options.flinkConfDir())
+                ? GlobalConfiguration.loadConfiguration(options.flinkConfDir().toString())
+                : new Configuration();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("state.backend.type", "rocksdb");
+        settings.put("execution.checkpointing.incremental", "true");
+        settings.put("execution.checkpointing.mode", "EXACTLY_ONCE");
+        settings.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        settings.put("pipeline.generic-types", "false");
+        settings.put("pipeline.auto-generate-uids", "false");
+        settings.put("rest.bind-address", "127.0.0.1");
+        settings.put("rest.address", "127.0.0.1");
+        settings.put("jobmanager.bind-host", "127.0.0.1");
+        settings.put("taskmanager.bind-host", "127.0.0.1");
+        settings.put("taskmanager.host", "127.0.0.1");
+        settings.putIfAbsent("rest.bind-port", "8081-8181");
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            if (!conf.containsKey(e.getKey()) || e.getKey().startsWith("pipeline.")) {
+                conf.setString(e.getKey(), e.getValue());
+            }
+        }
+        Path out = options.outDir().toAbsolutePath();
+        String checkpointDir = spec.checkpoint().dir() != null
+                ? spec.checkpoint().dir()
+                : out.resolve("checkpoints").toUri().toString();
+        conf.setString("execution.checkpointing.dir", checkpointDir);
+        conf.setString("execution.checkpointing.savepoint-dir", out.resolve("savepoints").toUri().toString());
+        if (spec.checkpoint().intervalMillis() > 0) {
+            conf.setString("execution.checkpointing.interval", spec.checkpoint().intervalMillis() + " ms");
+        }
+        conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(FedJob.requiredSlots(spec)));
+        options.flinkOverrides().forEach(conf::setString);
+        return conf;
+    }
+
+    private void submit() throws Exception {
+        Path out = options.outDir();
+        Files.createDirectories(out);
+        deleteRecursively(out.resolve(FedJob.COUNTS));
+        Configuration conf = configuration();
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(FedJob.requiredSlots(spec))
+                .build());
+        cluster.start();
+        webUi = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        FedJob.build(env, spec, out);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        if (options.restoreFrom() != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(options.restoreFrom(), false));
+        }
+        startMillis = System.currentTimeMillis();
+        jobId = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+        if (options.console() != null) {
+            options.console().println("Flink Web UI: " + webUi + "  (job " + jobId + ")");
+        }
+    }
+
+    public MiniCluster cluster() {
+        return cluster;
+    }
+
+    public JobID jobId() {
+        return jobId;
+    }
+
+    public URI webUi() {
+        return webUi;
+    }
+
+    /** Stops the job with a savepoint under {@code dir} and returns the savepoint path. */
+    public String stopWithSavepoint(Path dir) throws Exception {
+        stoppedWithSavepoint = true;
+        return cluster.stopWithSavepoint(jobId, dir.toUri().toString(), false, SavepointFormatType.CANONICAL)
+                .get(120, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the job to end, printing progress, and writes the summary. */
+    public RunSummary awaitSummary() throws Exception {
+        ProgressProbe probe = new ProgressProbe(webUi, jobId, options.outDir(), startMillis);
+        var result = cluster.requestJobResult(jobId);
+        while (!result.isDone()) {
+            try {
+                result.get(options.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (options.console() != null) {
+                    options.console().println(probe.line());
+                }
+            }
+        }
+        JobResult jobResult = result.get();
+        long wallMillis = System.currentTimeMillis() - startMillis;
+        JobStatus status = cluster.getJobStatus(jobId).get(30, TimeUnit.SECONDS);
+        String failure = jobResult.getSerializedThrowable()
+                .map(t -> t.getFullStringifiedStackTrace())
+                .orElse(null);
+        String state = stoppedWithSavepoint && status == JobStatus.FINISHED ? "STOPPED" : status.name();
+        RunSummary summary = RunSummary.collect(spec, options.outDir(), state, wallMillis, failure);
+        summary.write(options.outDir());
+        return summary;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalRunner[" + spec.job() + ", " + jobId + "]";
+    }
+
+    /** Shuts the MiniCluster down. */
+    public void close() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

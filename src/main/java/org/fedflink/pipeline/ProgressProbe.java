@@ -1,0 +1,103 @@
+package org.fedflink.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.api.common.JobID;
+
+/**
+ * Builds the progress line of a running job: records read (the ingest operator's counter, summed
+ * over subtasks through Flink's REST API, so it works for any cluster), the rate since the last
+ * line, and the newest global version with its holdout accuracy (from {@code metrics.csv}).
+ */
+final class ProgressProbe {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI rest;
+    private final JobID job;
+    private final Path outDir;
+    private final long startMillis;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private String vertexId;
+    private String metricId;
+    private long lastRead;
+    private long lastMillis;
+
+    ProgressProbe(URI rest, JobID job, Path outDir, long startMillis) {
+        this.rest = rest;
+        this.job = job;
+        this.outDir = outDir;
+        this.startMillis = startMillis;
+        this.lastMillis = startMillis;
+    }
+
+    String line() {
+        long now = System.currentTimeMillis();
+        long read = recordsRead();
+        double rate = now > lastMillis && read >= lastRead ? (read - lastRead) * 1000.0 / (now - lastMillis) : 0;
+        lastRead = Math.max(read, lastRead);
+        lastMillis = now;
+        String[] latest = latestMetrics();
+        String version = latest == null ? "-" : "v" + latest[0];
+        String accuracy = latest == null || latest.length < 6 || latest[5].isEmpty() ? "-" : latest[5];
+        return String.format(Locale.ROOT, "[%6.1fs] examples read %,d (%,.0f/s)  global %s  holdout accuracy %s",
+                (now - startMillis) / 1000.0, Math.max(read, 0), rate, version, accuracy);
+    }
+
+    private long recordsRead() {
+        try {
+            if (vertexId == null) {
+                for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+                    if (v.path("name").asText().contains("ingest")) {
+                        vertexId = v.path("id").asText();
+                    }
+                }
+            }
+            if (vertexId == null) {
+                return -1;
+            }
+            String base = "/jobs/" + job + "/vertices/" + vertexId + "/subtasks/metrics";
+            if (metricId == null) {
+                for (JsonNode m : get(base)) {
+                    if (m.path("id").asText().endsWith(".recordsRead")) {
+                        metricId = m.path("id").asText();
+                    }
+                }
+            }
+            if (metricId == null) {
+                return -1;
+            }
+            JsonNode values = get(base + "?agg=sum&get=" + URLEncoder.encode(metricId, StandardCharsets.UTF_8));
+            return values.size() > 0 ? (long) values.get(0).path("sum").asDouble() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(rest.resolve(path)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    private String[] latestMetrics() {
+        try {
+            List<String> lines = Files.readAllLines(outDir.resolve("metrics.csv"));
+            return lines.size() > 1 ? lines.get(lines.size() - 1).split(",", -1) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
