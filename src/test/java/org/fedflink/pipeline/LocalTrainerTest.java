@@ -1,0 +1,233 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.data.Example;
+import org.fedflink.model.LearningRate;
+import org.fedflink.model.LocalOptimizers;
+import org.fedflink.model.Model;
+import org.fedflink.model.ModelSpec;
+import org.fedflink.model.ModelType;
+import org.fedflink.model.OnlineLearner;
+import org.junit.jupiter.api.Test;
+
+/** Operator tests of {@link LocalTrainer} on Flink's keyed two-input harness (heap state). */
+class LocalTrainerTest {
+
+    private static final ModelSpec SPEC = new ModelSpec(ModelType.LINEAR, 2, 0, 0.0);
+    private static final double RATE = 0.1;
+
+    private static TrainerSettings settings(int localExamples, long eventTimeMillis, int shards, int cacheSize) {
+        return new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), localExamples,
+                eventTimeMillis, new ShardLayout(SPEC.numParams(), shards), cacheSize);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
+            TrainerSettings settings) throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new LocalTrainer(settings), Example::source, null, Types.STRING);
+        return h;
+    }
+
+    private static Example ex(String source, double x0, double x1, double y) {
+        return new Example(source, 0, y, null, new float[] {(float) x0, (float) x1});
+    }
+
+    /** What a plain learner computes on the same examples, to compare the trainer's deltas with. */
+    private static float[] trainPlain(float[] start, Example... examples) {
+        OnlineLearner learner = new OnlineLearner(Model.of(SPEC), LocalOptimizers.sgd(LearningRate.constant(RATE)));
+        float[] params = start.clone();
+        float[] state = learner.initialState();
+        long step = 0;
+        for (Example e : examples) {
+            learner.learn(params, state, step++, e.indices(), e.values(), e.label());
+        }
+        return params;
+    }
+
+    private static List<LocalUpdate> updates(KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> h) {
+        return h.extractOutputValues().stream().filter(u -> !u.endOfInput()).toList();
+    }
+
+    private static GlobalModel global(long version, float[] params) {
+        return new GlobalModel(0, 1, version, params, 0, 0, version, 0, 0, 0, 0, 0, false);
+    }
+
+    @Test
+    void processElement1_reportsEveryKExamplesWithTheLearnedDelta() throws Exception {
+        try (var h = harness(settings(3, 0, 1, 100))) {
+            h.open();
+            Example[] xs = {ex("a", 1, 0, 1), ex("a", 0, 1, 2), ex("a", 1, 1, 3), ex("a", 1, 2, 1)};
+            for (Example e : xs) {
+                h.processElement1(e, 0);
+            }
+            List<LocalUpdate> out = updates(h);
+            assertThat(out).hasSize(1);
+            LocalUpdate u = out.get(0);
+            assertThat(u.source()).isEqualTo("a");
+            assertThat(u.samples()).isEqualTo(3);
+            assertThat(u.baseVersion()).isZero();
+            assertThat(u.delta()).containsExactly(trainPlain(new float[3], xs[0], xs[1], xs[2]));
+            assertThat(u.lossSum()).isPositive();
+        }
+    }
+
+    @Test
+    void processElement1_keepsSourcesApart() throws Exception {
+        try (var h = harness(settings(2, 0, 1, 100))) {
+            h.open();
+            Example a1 = ex("a", 1, 0, 5);
+            Example b1 = ex("b", 0, 1, -3);
+            Example a2 = ex("a", 2, 0, 5);
+            Example b2 = ex("b", 0, 2, -3);
+            h.processElement1(a1, 0);
+            h.processElement1(b1, 0);
+            h.processElement1(a2, 0);
+            h.processElement1(b2, 0);
+            List<LocalUpdate> out = updates(h);
+            assertThat(out).extracting(LocalUpdate::source).containsExactly("a", "b");
+            assertThat(out.get(0).delta()).containsExactly(trainPlain(new float[3], a1, a2));
+            assertThat(out.get(1).delta()).containsExactly(trainPlain(new float[3], b1, b2));
+        }
+    }
+
+    @Test
+    void processElement2_newerVersionIsAdoptedAndUnreportedProgressCarriedOver() throws Exception {
+        try (var h = harness(settings(2, 0, 1, 100))) {
+            h.open();
+            Example e1 = ex("a", 1, 0, 1);
+            Example e2 = ex("a", 0, 1, 1);
+            Example e3 = ex("a", 1, 1, 2);
+            h.processElement1(e1, 0);
+            h.processElement1(e2, 0); // reports: anchor = params after e1, e2
+            float[] afterTwo = trainPlain(new float[3], e1, e2);
+            float[] g = {0.5f, -0.25f, 1f};
+            h.processElement2(global(4, g), 0);
+            h.processElement1(e3, 0); // rebases on v4, then learns e3 from there
+            h.processElement1(e3, 0);
+            List<LocalUpdate> out = updates(h);
+            assertThat(out).hasSize(2);
+            LocalUpdate second = out.get(1);
+            assertThat(second.baseVersion()).isEqualTo(4);
+            // Nothing was unreported at rebase time, so the delta is exactly two steps from g.
+            float[] fromG = trainPlain(g, e3, e3);
+            for (int i = 0; i < 3; i++) {
+                assertThat(second.delta()[i]).isCloseTo(fromG[i] - g[i], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            assertThat(afterTwo).isNotEqualTo(g);
+        }
+    }
+
+    @Test
+    void processElement2_progressBetweenReportAndGlobalIsNotLost() throws Exception {
+        try (var h = harness(settings(2, 0, 1, 100))) {
+            h.open();
+            Example e = ex("a", 1, 2, 3);
+            h.processElement1(e, 0);
+            h.processElement1(e, 0); // report #1
+            h.processElement1(e, 0); // unreported progress p = w - anchor
+            float[] beforeRebase = trainPlain(new float[3], e, e, e);
+            float[] anchor = trainPlain(new float[3], e, e);
+            float[] g = {1f, 1f, 1f};
+            h.processElement2(global(1, g), 0);
+            h.processElement1(e, 0); // rebase: w = g + p, then one more step, then report #2
+            List<LocalUpdate> out = updates(h);
+            assertThat(out).hasSize(2);
+            float[] rebased = new float[3];
+            for (int i = 0; i < 3; i++) {
+                rebased[i] = g[i] + (beforeRebase[i] - anchor[i]);
+            }
+            float[] expected = trainPlain(rebased, e);
+            // The fourth step uses step index 3 of the schedule; constant rate makes it equal.
+            for (int i = 0; i < 3; i++) {
+                assertThat(out.get(1).delta()[i])
+                        .isCloseTo(expected[i] - g[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+            assertThat(out.get(1).samples()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void processElement2_olderVersionIsIgnored() throws Exception {
+        try (var h = harness(settings(1, 0, 1, 100))) {
+            h.open();
+            h.processElement2(global(5, new float[] {1, 1, 1}), 0);
+            h.processElement2(global(3, new float[] {9, 9, 9}), 0);
+            h.processElement1(ex("a", 0, 0, 0), 0);
+            LocalUpdate u = updates(h).get(0);
+            assertThat(u.baseVersion()).isEqualTo(5);
+            // Trained from v5's parameters: x = 0, y = 0, prediction = bias 1, so only the bias moves.
+            assertThat(u.delta()[0]).isZero();
+            assertThat(u.delta()[2]).isCloseTo((float) (-RATE * 1.0), org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
+    void snapshot_restoredIntoFreshHarnessContinuesEachSource() throws Exception {
+        OperatorSubtaskState snapshot;
+        Example e = ex("a", 1, 0, 2);
+        Example f = ex("b", 0, 1, -1);
+        try (var h = harness(settings(3, 0, 1, 1))) { // cache of 1 forces evictions through state
+            h.open();
+            h.processElement1(e, 0);
+            h.processElement1(f, 0);
+            h.processElement1(e, 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var restored = harness(settings(3, 0, 1, 1))) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement1(e, 0);
+            List<LocalUpdate> out = updates(restored);
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).source()).isEqualTo("a");
+            assertThat(out.get(0).samples()).isEqualTo(3);
+            assertThat(out.get(0).delta()).containsExactly(trainPlain(new float[3], e, e, e));
+            restored.endInput1();
+            List<LocalUpdate> all = restored.extractOutputValues();
+            LocalUpdate b = all.stream().filter(u -> u.source().equals("b")).findFirst().orElseThrow();
+            assertThat(b.samples()).isEqualTo(1);
+            assertThat(b.delta()).containsExactly(trainPlain(new float[3], f));
+        }
+    }
+
+    @Test
+    void endInput1_flushesEverySourceThenSendsOneEndMarkerPerShard() throws Exception {
+        try (var h = harness(settings(100, 0, 2, 1))) {
+            h.open();
+            h.processElement1(ex("a", 1, 0, 1), 0);
+            h.processElement1(ex("b", 1, 0, 1), 0);
+            h.processElement1(ex("c", 1, 0, 1), 0);
+            h.endInput1();
+            List<LocalUpdate> all = h.extractOutputValues();
+            List<LocalUpdate> pieces = all.stream().filter(u -> !u.endOfInput()).toList();
+            assertThat(pieces).hasSize(6); // 3 sources x 2 shards
+            assertThat(pieces).extracting(LocalUpdate::source).containsOnly("a", "b", "c");
+            assertThat(pieces.stream().filter(u -> u.shard() == 0).mapToInt(u -> u.delta().length).sum())
+                    .isEqualTo(3 * 1); // shard 0 holds parameter 0 of 3 (layout 1 + 2)
+            List<LocalUpdate> markers = all.subList(all.size() - 2, all.size());
+            assertThat(markers).allMatch(LocalUpdate::endOfInput);
+            assertThat(markers).extracting(LocalUpdate::shard).containsExactly(0, 1);
+        }
+    }
+
+    @Test
+    void onEventTime_reportsAtRoundBoundary() throws Exception {
+        try (var h = harness(settings(1000, 100, 1, 100))) {
+            h.open();
+            h.processElement1(new org.apache.flink.streaming.runtime.streamrecord.StreamRecord<>(ex("a", 1, 0, 1), 10));
+            h.processElement1(new org.apache.flink.streaming.runtime.streamrecord.StreamRecord<>(ex("a", 1, 0, 1), 50));
+            h.processWatermark1(new Watermark(98));
+            assertThat(updates(h)).isEmpty();
+            h.processWatermark1(new Watermark(99));
+            assertThat(updates(h)).hasSize(1);
+            assertThat(updates(h).get(0).samples()).isEqualTo(2);
+        }
+    }
+}
