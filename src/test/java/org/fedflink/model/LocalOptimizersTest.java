@@ -129,6 +129,47 @@ class LocalOptimizersTest {
     }
 
     @Test
+    void momentum_oneDenseStepWithL2_velocityIncludesL2OnWeightsOnly() {
+        ModelSpec spec = new ModelSpec(ModelType.LINEAR, 2, 0, 0.5);
+        LocalOptimizer momentum = LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9);
+        float[] params = {0.5f, -1f, 0.25f};
+        float[] velocity = new float[3];
+
+        momentum.step(params, velocity, 0, spec, null, X, linearGradient(spec, params));
+
+        // g = -2.75 (see the SGD test); v = grad = [-2.75*2 + 0.5*0.5, -2.75*3 + 0.5*(-1), -2.75]
+        //   = [-5.25, -8.75, -2.75]; w -= 0.1 * v = [1.025, -0.125, 0.525]
+        assertThat(velocity[0]).isCloseTo(-5.25f, FLOAT);
+        assertThat(velocity[1]).isCloseTo(-8.75f, FLOAT);
+        assertThat(velocity[2]).isCloseTo(-2.75f, FLOAT);
+        assertThat(params[0]).isCloseTo(1.025f, FLOAT);
+        assertThat(params[1]).isCloseTo(-0.125f, FLOAT);
+        assertThat(params[2]).isCloseTo(0.525f, FLOAT);
+    }
+
+    @Test
+    void adagrad_oneLogisticStepWithL2_zeroGradientCoordinateStaysPut() {
+        ModelSpec spec = new ModelSpec(ModelType.LOGISTIC, 2, 2, 0.5);
+        LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.5), 0.1);
+        float[] params = {1, -1, 0};
+        float[] sumSquares = new float[3];
+        float[] x = {1, 1};
+        double[] g = new double[1];
+
+        // z = 1 - 1 + 0 = 0, p = 0.5, y = 1: g = -0.5
+        Model.of(spec).lossAndOutputGradient(params, null, x, 1, g);
+        adagrad.step(params, sumSquares, 0, spec, null, x, g);
+
+        // grad w0 = -0.5*1 + 0.5*1    = 0   -> G = 0,    w0 = 1 - 0.5 * 0 / (0 + 0.1) = 1
+        // grad w1 = -0.5*1 + 0.5*(-1) = -1  -> G = 1,    w1 = -1 + 0.5 * 1 / 1.1   = -0.545454...
+        // grad b  = -0.5 (no L2)            -> G = 0.25, b  = 0 + 0.5 * 0.5 / 0.6  = 0.416666...
+        assertThat(sumSquares).containsExactly(0f, 1f, 0.25f);
+        assertThat(params[0]).isEqualTo(1f);
+        assertThat(params[1]).isCloseTo((float) (-1 + 0.5 / 1.1), FLOAT);
+        assertThat(params[2]).isCloseTo((float) (0.25 / 0.6), FLOAT);
+    }
+
+    @Test
     void adagrad_secondStep_dividesBySqrtOfAccumulatedSquares() {
         ModelSpec spec = new ModelSpec(ModelType.LINEAR, 1, 0, 0.0);
         LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(1.0), 1e-3);
