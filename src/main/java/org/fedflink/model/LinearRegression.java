@@ -1,11 +1,19 @@
 package org.fedflink.model;
 
-/** TODO. */
+/**
+ * Linear regression with squared loss: {@code z = w . x + b}, {@code loss = (y - z)^2 / 2},
+ * {@code dLoss/dz = z - y}, prediction {@code z}. One output; the spec's {@code classes} is
+ * ignored.
+ *
+ * <p>Stateless and thread-safe. Sparse indices must lie in {@code [0, features)}; that is not
+ * checked here (see {@link Model}).
+ */
 public final class LinearRegression implements Model {
     private final ModelSpec spec;
 
+    /** @throws IllegalArgumentException if {@code spec} is not a {@link ModelType#LINEAR} spec */
     public LinearRegression(ModelSpec spec) {
-        this.spec = spec;
+        this.spec = Checks.requireType(spec, ModelType.LINEAR);
     }
 
     @Override
@@ -14,17 +22,31 @@ public final class LinearRegression implements Model {
     }
 
     @Override
-    public double lossAndOutputGradient(float[] params, int[] indices, float[] values, double label, double[] outputGradient) {
-        throw new UnsupportedOperationException("TODO");
+    public double lossAndOutputGradient(
+            float[] params, int[] indices, float[] values, double label, double[] outputGradient) {
+        double residual = score(params, indices, values) - label;
+        outputGradient[0] = residual;
+        return 0.5 * residual * residual;
     }
 
     @Override
     public double predict(float[] params, int[] indices, float[] values) {
-        throw new UnsupportedOperationException("TODO");
+        return score(params, indices, values);
     }
 
     @Override
     public double loss(float[] params, int[] indices, float[] values, double label) {
-        throw new UnsupportedOperationException("TODO");
+        double residual = score(params, indices, values) - label;
+        return 0.5 * residual * residual;
+    }
+
+    private double score(float[] params, int[] indices, float[] values) {
+        Checks.checkExample(spec, params, indices, values);
+        return Rows.score(params, 0, spec.features(), indices, values);
+    }
+
+    @Override
+    public String toString() {
+        return "LinearRegression[" + spec + "]";
     }
 }

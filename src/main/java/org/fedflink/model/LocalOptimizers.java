@@ -1,21 +1,37 @@
 package org.fedflink.model;
 
-/** Creates the local optimizers by name. */
+/**
+ * Creates the local optimizers. Each returns an immutable, serializable value object (a record)
+ * whose {@code equals} compares every hyperparameter and whose {@code toString} shows them all.
+ */
 public final class LocalOptimizers {
     private LocalOptimizers() {}
 
-    /** Plain SGD: {@code w -= lr(t) * g}. */
+    /**
+     * Plain SGD: {@code w -= lr(t) * g}. See {@link Sgd}.
+     *
+     * @throws IllegalArgumentException if {@code rate} is null
+     */
     public static LocalOptimizer sgd(LearningRate rate) {
-        throw new UnsupportedOperationException("TODO");
+        return new Sgd(rate);
     }
 
-    /** Heavy-ball momentum: {@code v = mu * v + g; w -= lr(t) * v}. */
+    /**
+     * Heavy-ball momentum: {@code v = mu * v + g; w -= lr(t) * v}. See {@link Momentum}.
+     *
+     * @throws IllegalArgumentException if {@code rate} is null or {@code mu} is outside {@code [0, 1)}
+     */
     public static LocalOptimizer momentum(LearningRate rate, double mu) {
-        throw new UnsupportedOperationException("TODO");
+        return new Momentum(rate, mu);
     }
 
-    /** Adagrad (Duchi, Hazan, Singer 2011): {@code G += g^2; w -= lr(t) * g / (sqrt(G) + eps)}. */
+    /**
+     * Adagrad (Duchi, Hazan, Singer 2011): {@code G += g^2; w -= lr(t) * g / (sqrt(G) + eps)}.
+     * See {@link Adagrad}.
+     *
+     * @throws IllegalArgumentException if {@code rate} is null or {@code epsilon} is not finite and positive
+     */
     public static LocalOptimizer adagrad(LearningRate rate, double epsilon) {
-        throw new UnsupportedOperationException("TODO");
+        return new Adagrad(rate, epsilon);
     }
 }

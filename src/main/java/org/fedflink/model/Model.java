@@ -7,6 +7,13 @@ package org.fedflink.model;
  *
  * <p>Implementations are stateless and thread-safe; parameters are passed in, laid out as
  * {@link ModelSpec} describes. Features are dense when {@code indices == null}, else sparse.
+ *
+ * <p>Preconditions: dense {@code values} have length {@code spec().features()}, sparse
+ * {@code indices} and {@code values} have equal length, and {@code params} has length
+ * {@code spec().numParams()}; violations throw {@link IllegalArgumentException}. Sparse indices
+ * must lie in {@code [0, features)}: that is the caller's job (validated once per example
+ * upstream) and not checked here, because an O(nnz) check on every call would duplicate it.
+ * Classifier labels must be class indices (0/1 for logistic); others are rejected.
  */
 public interface Model {
 

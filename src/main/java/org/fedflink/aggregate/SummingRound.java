@@ -1,0 +1,108 @@
+package org.fedflink.aggregate;
+
+import java.io.Serializable;
+
+/**
+ * The accumulator of {@link FedAvg} and {@link SumStrategy}: a running double-precision sum of the
+ * (optionally sample-weighted) deltas, so memory is one {@code double[]} per shard however many
+ * updates a round has. Doubles because a round may fold thousands of float deltas, and summing
+ * them in float would lose the small ones.
+ *
+ * <p>Serializable so that a pending round can be kept in operator state. Not thread-safe.
+ */
+final class SummingRound implements RoundAccumulator, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final boolean weighted;
+    private final double[] sum;
+    private int updates;
+    private long samples;
+
+    /** @param weighted whether each delta is multiplied by its sample count (FedAvg) or not (sum) */
+    SummingRound(int length, boolean weighted) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must be >= 0, got " + length);
+        }
+        this.weighted = weighted;
+        this.sum = new double[length];
+    }
+
+    @Override
+    public void add(float[] delta, long samples) {
+        if (delta == null) {
+            throw new IllegalArgumentException("delta is required, got null");
+        }
+        if (delta.length != sum.length) {
+            throw new IllegalArgumentException("delta has length " + delta.length
+                    + " but this round's shard has length " + sum.length);
+        }
+        if (weighted && samples < 1) {
+            // FedAvg weighs each delta by its sample count: a weight of 0 would count the update
+            // without letting it contribute, and a round of only such updates would divide 0 by 0.
+            throw new IllegalArgumentException(
+                    "samples must be >= 1 for a sample-weighted update, got " + samples);
+        }
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples must be >= 0, got " + samples);
+        }
+        if (weighted) {
+            double w = samples;
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += w * delta[i];
+            }
+        } else {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += delta[i];
+            }
+        }
+        updates++;
+        this.samples += samples;
+    }
+
+    @Override
+    public int updates() {
+        return updates;
+    }
+
+    @Override
+    public long samples() {
+        return samples;
+    }
+
+    /** Length of the shard this round collects. */
+    int length() {
+        return sum.length;
+    }
+
+    double[] sum() {
+        return sum;
+    }
+
+    /**
+     * Checks that {@code round} can be applied to {@code global} by a strategy whose rounds are
+     * {@code weighted} or not, and returns it. Applying another strategy's round would
+     * reinterpret its sum (a weighted sum divided again, or an unweighted one divided by samples).
+     */
+    static SummingRound checkApplicable(float[] global, RoundAccumulator round, boolean weighted, String strategy) {
+        if (global == null) {
+            throw new IllegalArgumentException("global is required, got null");
+        }
+        if (!(round instanceof SummingRound r) || r.weighted != weighted) {
+            throw new IllegalArgumentException("round was not created by " + strategy + ".newRound: " + round);
+        }
+        if (r.updates == 0) {
+            throw new IllegalStateException("cannot apply an empty round: no updates were added");
+        }
+        if (global.length != r.sum.length) {
+            throw new IllegalArgumentException("global has length " + global.length
+                    + " but the round's shard has length " + r.sum.length);
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return "SummingRound[length=" + sum.length + ", weighted=" + weighted + ", updates=" + updates
+                + ", samples=" + samples + "]";
+    }
+}

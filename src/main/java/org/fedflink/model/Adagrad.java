@@ -1,0 +1,77 @@
+package org.fedflink.model;
+
+/**
+ * Adagrad, the diagonal variant of Duchi, Hazan and Singer, "Adaptive Subgradient Methods for
+ * Online Learning and Stochastic Optimization", JMLR 12 (2011):
+ * {@code G += grad^2; w -= lr(t) * grad / (sqrt(G) + epsilon)}, with the per-coordinate gradient
+ * defined in {@link LocalOptimizer}. The state is the running sum of squared gradients {@code G},
+ * one float per parameter at the parameter's index.
+ *
+ * <p>Rare sparse features keep a small {@code G} and so a large step, which is why Adagrad suits
+ * sparse online learning; only present coordinates and the biases are touched.
+ *
+ * <p>Immutable, serializable and thread-safe (state and parameters are the caller's). Arithmetic
+ * is done in double and stored as float. Create via {@link LocalOptimizers#adagrad}.
+ *
+ * @param rate the learning-rate schedule (usually constant, the adaptivity is in {@code G}); required
+ * @param epsilon added to {@code sqrt(G)}; finite and {@code > 0}
+ */
+public record Adagrad(LearningRate rate, double epsilon) implements LocalOptimizer {
+
+    /** @throws IllegalArgumentException if {@code rate} is null or {@code epsilon} is not finite and positive */
+    public Adagrad {
+        Checks.requireRate(rate);
+        // epsilon = 0 would turn a first zero gradient into 0 / 0 = NaN.
+        if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be finite and > 0, got " + epsilon);
+        }
+    }
+
+    @Override
+    public int stateSize(int numParams) {
+        return numParams;
+    }
+
+    @Override
+    public void step(
+            float[] params,
+            float[] state,
+            long step,
+            ModelSpec spec,
+            int[] indices,
+            float[] values,
+            double[] outputGradient) {
+        Checks.checkStep(params, state, spec.numParams(), spec, indices, values, outputGradient);
+        double lr = rate.at(step);
+        double l2 = spec.l2();
+        int features = spec.features();
+        int row = spec.rowLength();
+        for (int k = 0, outputs = spec.outputs(); k < outputs; k++) {
+            int offset = k * row;
+            double g = outputGradient[k];
+            if (indices == null) {
+                for (int j = 0; j < features; j++) {
+                    int p = offset + j;
+                    double w = params[p];
+                    double grad = g * values[j] + l2 * w;
+                    double sumSq = state[p] + grad * grad;
+                    state[p] = (float) sumSq;
+                    params[p] = (float) (w - lr * grad / (Math.sqrt(sumSq) + epsilon));
+                }
+            } else {
+                for (int i = 0; i < indices.length; i++) {
+                    int p = offset + indices[i];
+                    double w = params[p];
+                    double grad = g * values[i] + l2 * w;
+                    double sumSq = state[p] + grad * grad;
+                    state[p] = (float) sumSq;
+                    params[p] = (float) (w - lr * grad / (Math.sqrt(sumSq) + epsilon));
+                }
+            }
+            int bias = offset + features;
+            double sumSq = state[bias] + g * g;
+            state[bias] = (float) sumSq;
+            params[bias] = (float) (params[bias] - lr * g / (Math.sqrt(sumSq) + epsilon));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.fedflink.model;
+
+/**
+ * Loops shared by the models and optimizers over one parameter row {@code [w_0 .. w_(d-1), b]}
+ * (layout in {@link ModelSpec}).
+ *
+ * <p>No range checks happen here, to keep the per-row loops tight: callers first run
+ * {@link Checks#checkExample} (O(1) shape checks), and sparse indices must lie in
+ * {@code [0, features)}, which the example validator guarantees once per example upstream. An
+ * out-of-range sparse index would read or write a neighbouring row's weight, or throw.
+ */
+final class Rows {
+    private Rows() {}
+
+    /**
+     * The score {@code z = w . x + b} of the row starting at {@code offset}, accumulated in
+     * double so that long dense rows do not lose precision to float rounding.
+     */
+    static double score(float[] params, int offset, int features, int[] indices, float[] values) {
+        double z = params[offset + features];
+        if (indices == null) {
+            for (int j = 0; j < features; j++) {
+                z += (double) params[offset + j] * values[j];
+            }
+        } else {
+            for (int i = 0; i < indices.length; i++) {
+                z += (double) params[offset + indices[i]] * values[i];
+            }
+        }
+        return z;
+    }
+}

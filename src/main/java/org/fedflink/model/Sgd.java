@@ -1,0 +1,58 @@
+package org.fedflink.model;
+
+/**
+ * Plain stochastic gradient descent, one example per step: {@code w -= lr(t) * grad} with the
+ * per-coordinate gradient defined in {@link LocalOptimizer} (L2 on weights only, lazily on the
+ * coordinates present in a sparse example). Stateless: {@link #stateSize} is 0.
+ *
+ * <p>Immutable, serializable and thread-safe (state and parameters are the caller's). Arithmetic
+ * is done in double and stored as float. Create via {@link LocalOptimizers#sgd}.
+ *
+ * @param rate the learning-rate schedule; required
+ */
+public record Sgd(LearningRate rate) implements LocalOptimizer {
+
+    /** @throws IllegalArgumentException if {@code rate} is null */
+    public Sgd {
+        Checks.requireRate(rate);
+    }
+
+    @Override
+    public int stateSize(int numParams) {
+        return 0;
+    }
+
+    @Override
+    public void step(
+            float[] params,
+            float[] state,
+            long step,
+            ModelSpec spec,
+            int[] indices,
+            float[] values,
+            double[] outputGradient) {
+        Checks.checkStep(params, state, 0, spec, indices, values, outputGradient);
+        double lr = rate.at(step);
+        double l2 = spec.l2();
+        int features = spec.features();
+        int row = spec.rowLength();
+        for (int k = 0, outputs = spec.outputs(); k < outputs; k++) {
+            int offset = k * row;
+            double g = outputGradient[k];
+            if (indices == null) {
+                for (int j = 0; j < features; j++) {
+                    double w = params[offset + j];
+                    params[offset + j] = (float) (w - lr * (g * values[j] + l2 * w));
+                }
+            } else {
+                for (int i = 0; i < indices.length; i++) {
+                    int p = offset + indices[i];
+                    double w = params[p];
+                    params[p] = (float) (w - lr * (g * values[i] + l2 * w));
+                }
+            }
+            int bias = offset + features;
+            params[bias] = (float) (params[bias] - lr * g);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.fedflink;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Package rules of the code base. The math core (models, optimizers, aggregation strategies) is
+ * plain Java so it can be unit-tested without a cluster and reused outside Flink; only the
+ * pipeline packages may depend on Flink.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()
+            .withImportOption(new ImportOption.DoNotIncludeTests())
+            .importPackages("org.fedflink");
+
+    @Test
+    void mathCore_mainClasses_doNotDependOnFlink() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.fedflink.model..", "org.fedflink.aggregate..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.flink..")
+                .because("the math core is plain Java; Flink types belong in the pipeline packages")
+                .check(MAIN_CLASSES);
+    }
+}

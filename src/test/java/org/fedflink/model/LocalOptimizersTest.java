@@ -1,0 +1,281 @@
+package org.fedflink.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One or two optimizer steps on tiny models, checked against numbers worked out by hand. The
+ * derivation sits next to each expectation; tolerances only absorb float storage (~1e-7).
+ */
+class LocalOptimizersTest {
+
+    private static final Offset<Float> FLOAT = within(1e-6f);
+    private static final ModelSpec LINEAR_2 = new ModelSpec(ModelType.LINEAR, 2, 0, 0.0);
+    private static final float[] X = {2, 3};
+
+    /** Loss gradient of the linear model at {@code params} for x = [2, 3], y = 1. */
+    private static double[] linearGradient(ModelSpec spec, float[] params) {
+        double[] g = new double[1];
+        Model.of(spec).lossAndOutputGradient(params, null, X, 1, g);
+        return g;
+    }
+
+    @Test
+    void sgd_oneDenseStep_matchesHandComputation() {
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.1));
+        float[] params = {0.5f, -1f, 0.25f};
+        // z = 0.5*2 + (-1)*3 + 0.25 = -1.75; g = z - y = -2.75
+        double[] g = linearGradient(LINEAR_2, params);
+        assertThat(g[0]).isEqualTo(-2.75);
+
+        sgd.step(params, new float[0], 0, LINEAR_2, null, X, g);
+
+        // w0 = 0.5  - 0.1 * (-2.75 * 2) = 0.5 + 0.55  = 1.05
+        // w1 = -1   - 0.1 * (-2.75 * 3) = -1 + 0.825  = -0.175
+        // b  = 0.25 - 0.1 * (-2.75)     = 0.25 + 0.275 = 0.525
+        assertThat(params[0]).isCloseTo(1.05f, FLOAT);
+        assertThat(params[1]).isCloseTo(-0.175f, FLOAT);
+        assertThat(params[2]).isCloseTo(0.525f, FLOAT);
+    }
+
+    @Test
+    void sgd_oneDenseStepWithL2_regularisesWeightsButNotBias() {
+        ModelSpec spec = new ModelSpec(ModelType.LINEAR, 2, 0, 0.5);
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.1));
+        float[] params = {0.5f, -1f, 0.25f};
+        double[] g = linearGradient(spec, params); // -2.75 as above: L2 is not part of g
+
+        sgd.step(params, new float[0], 0, spec, null, X, g);
+
+        // grad w0 = -2.75*2 + 0.5*0.5    = -5.25 -> w0 = 0.5 + 0.525 = 1.025
+        // grad w1 = -2.75*3 + 0.5*(-1)   = -8.75 -> w1 = -1 + 0.875  = -0.125
+        // grad b  = -2.75 (no L2)                -> b  = 0.25 + 0.275 = 0.525
+        assertThat(params[0]).isCloseTo(1.025f, FLOAT);
+        assertThat(params[1]).isCloseTo(-0.125f, FLOAT);
+        assertThat(params[2]).isCloseTo(0.525f, FLOAT);
+    }
+
+    @Test
+    void sgd_decayingSchedule_usesTheRateOfTheGivenStep() {
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.inverse(0.1, 1.0));
+        float[] params = {0.5f, -1f, 0.25f};
+
+        // lr(3) = 0.1 / (1 + 3) = 0.025; b = 0.25 - 0.025 * (-2.75) = 0.31875
+        sgd.step(params, new float[0], 3, LINEAR_2, null, X, linearGradient(LINEAR_2, params));
+
+        assertThat(params[2]).isCloseTo(0.31875f, FLOAT);
+    }
+
+    @Test
+    void momentum_twoDenseSteps_matchHandComputation() {
+        LocalOptimizer momentum = LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9);
+        float[] params = {0.5f, -1f, 0.25f};
+        float[] velocity = new float[momentum.stateSize(3)];
+
+        // Step 1: v = 0 * 0.9 + grad = g * [x, 1] = -2.75 * [2, 3, 1] = [-5.5, -8.25, -2.75];
+        // w -= 0.1 * v gives the SGD result [1.05, -0.175, 0.525].
+        momentum.step(params, velocity, 0, LINEAR_2, null, X, linearGradient(LINEAR_2, params));
+        assertThat(velocity[0]).isCloseTo(-5.5f, FLOAT);
+        assertThat(velocity[1]).isCloseTo(-8.25f, FLOAT);
+        assertThat(velocity[2]).isCloseTo(-2.75f, FLOAT);
+        assertThat(params[0]).isCloseTo(1.05f, FLOAT);
+        assertThat(params[1]).isCloseTo(-0.175f, FLOAT);
+        assertThat(params[2]).isCloseTo(0.525f, FLOAT);
+
+        // Step 2, same example: z = 1.05*2 - 0.175*3 + 0.525 = 2.1; g = 2.1 - 1 = 1.1;
+        // grad = 1.1 * [2, 3, 1] = [2.2, 3.3, 1.1]
+        // v = 0.9 * [-5.5, -8.25, -2.75] + grad = [-4.95+2.2, -7.425+3.3, -2.475+1.1]
+        //   = [-2.75, -4.125, -1.375]
+        // w = [1.05, -0.175, 0.525] - 0.1 * v = [1.325, 0.2375, 0.6625]
+        double[] g = linearGradient(LINEAR_2, params);
+        assertThat(g[0]).isCloseTo(1.1, within(1e-6));
+        momentum.step(params, velocity, 1, LINEAR_2, null, X, g);
+        assertThat(velocity[0]).isCloseTo(-2.75f, FLOAT);
+        assertThat(velocity[1]).isCloseTo(-4.125f, FLOAT);
+        assertThat(velocity[2]).isCloseTo(-1.375f, FLOAT);
+        assertThat(params[0]).isCloseTo(1.325f, FLOAT);
+        assertThat(params[1]).isCloseTo(0.2375f, FLOAT);
+        assertThat(params[2]).isCloseTo(0.6625f, FLOAT);
+    }
+
+    @Test
+    void adagrad_oneLogisticStep_matchesHandComputation() {
+        ModelSpec spec = new ModelSpec(ModelType.LOGISTIC, 2, 2, 0.0);
+        LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.5), 0.1);
+        float[] params = new float[3];
+        float[] sumSquares = new float[adagrad.stateSize(3)];
+        float[] x = {1, -2};
+        double[] g = new double[1];
+
+        // z = 0, p = sigmoid(0) = 0.5, y = 1: loss = log 2, g = p - y = -0.5
+        double loss = Model.of(spec).lossAndOutputGradient(params, null, x, 1, g);
+        assertThat(loss).isCloseTo(Math.log(2), within(1e-12));
+        assertThat(g[0]).isEqualTo(-0.5);
+
+        adagrad.step(params, sumSquares, 0, spec, null, x, g);
+
+        // grad = -0.5 * [1, -2, 1] = [-0.5, 1, -0.5]; G = grad^2 = [0.25, 1, 0.25]
+        // sqrt(G) + eps = [0.6, 1.1, 0.6]
+        // w0 = 0 - 0.5 * (-0.5) / 0.6 = 0.41666...;  w1 = 0 - 0.5 * 1 / 1.1 = -0.45454...
+        // b  = 0 - 0.5 * (-0.5) / 0.6 = 0.41666...
+        assertThat(sumSquares).containsExactly(0.25f, 1f, 0.25f);
+        assertThat(params[0]).isCloseTo((float) (0.25 / 0.6), FLOAT);
+        assertThat(params[1]).isCloseTo((float) (-0.5 / 1.1), FLOAT);
+        assertThat(params[2]).isCloseTo((float) (0.25 / 0.6), FLOAT);
+    }
+
+    @Test
+    void momentum_oneDenseStepWithL2_velocityIncludesL2OnWeightsOnly() {
+        ModelSpec spec = new ModelSpec(ModelType.LINEAR, 2, 0, 0.5);
+        LocalOptimizer momentum = LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9);
+        float[] params = {0.5f, -1f, 0.25f};
+        float[] velocity = new float[3];
+
+        momentum.step(params, velocity, 0, spec, null, X, linearGradient(spec, params));
+
+        // g = -2.75 (see the SGD test); v = grad = [-2.75*2 + 0.5*0.5, -2.75*3 + 0.5*(-1), -2.75]
+        //   = [-5.25, -8.75, -2.75]; w -= 0.1 * v = [1.025, -0.125, 0.525]
+        assertThat(velocity[0]).isCloseTo(-5.25f, FLOAT);
+        assertThat(velocity[1]).isCloseTo(-8.75f, FLOAT);
+        assertThat(velocity[2]).isCloseTo(-2.75f, FLOAT);
+        assertThat(params[0]).isCloseTo(1.025f, FLOAT);
+        assertThat(params[1]).isCloseTo(-0.125f, FLOAT);
+        assertThat(params[2]).isCloseTo(0.525f, FLOAT);
+    }
+
+    @Test
+    void adagrad_oneLogisticStepWithL2_zeroGradientCoordinateStaysPut() {
+        ModelSpec spec = new ModelSpec(ModelType.LOGISTIC, 2, 2, 0.5);
+        LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.5), 0.1);
+        float[] params = {1, -1, 0};
+        float[] sumSquares = new float[3];
+        float[] x = {1, 1};
+        double[] g = new double[1];
+
+        // z = 1 - 1 + 0 = 0, p = 0.5, y = 1: g = -0.5
+        Model.of(spec).lossAndOutputGradient(params, null, x, 1, g);
+        adagrad.step(params, sumSquares, 0, spec, null, x, g);
+
+        // grad w0 = -0.5*1 + 0.5*1    = 0   -> G = 0,    w0 = 1 - 0.5 * 0 / (0 + 0.1) = 1
+        // grad w1 = -0.5*1 + 0.5*(-1) = -1  -> G = 1,    w1 = -1 + 0.5 * 1 / 1.1   = -0.545454...
+        // grad b  = -0.5 (no L2)            -> G = 0.25, b  = 0 + 0.5 * 0.5 / 0.6  = 0.416666...
+        assertThat(sumSquares).containsExactly(0f, 1f, 0.25f);
+        assertThat(params[0]).isEqualTo(1f);
+        assertThat(params[1]).isCloseTo((float) (-1 + 0.5 / 1.1), FLOAT);
+        assertThat(params[2]).isCloseTo((float) (0.25 / 0.6), FLOAT);
+    }
+
+    @Test
+    void adagrad_secondStep_dividesBySqrtOfAccumulatedSquares() {
+        ModelSpec spec = new ModelSpec(ModelType.LINEAR, 1, 0, 0.0);
+        LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(1.0), 1e-3);
+        float[] params = new float[2];
+        float[] state = {9f, 16f}; // as if earlier steps had accumulated G = [9, 16]
+
+        // g = 4 (given), x = [1]: grad = [4, 4]; G = [9 + 16, 16 + 16] = [25, 32]
+        // w0 = -4 / (5 + 0.001) = -0.7998400...; b = -4 / (sqrt(32) + 0.001) = -0.7069818...
+        adagrad.step(params, state, 5, spec, null, new float[] {1}, new double[] {4});
+
+        assertThat(state).containsExactly(25f, 32f);
+        assertThat(params[0]).isCloseTo((float) (-4 / 5.001), FLOAT);
+        assertThat(params[1]).isCloseTo((float) (-4 / (Math.sqrt(32) + 0.001)), FLOAT);
+    }
+
+    @Test
+    void sgd_sparseStepWithL2_touchesOnlyListedCoordinatesAndBias() {
+        ModelSpec spec = new ModelSpec(ModelType.LINEAR, 5, 0, 0.1);
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.5));
+        float[] params = {1, 2, 3, 4, 5, 0};
+        int[] indices = {1, 3};
+        float[] values = {2, -1};
+        double[] g = new double[1];
+
+        // z = 2*2 + 4*(-1) + 0 = 0; y = 1: g = -1
+        Model.of(spec).lossAndOutputGradient(params, indices, values, 1, g);
+        assertThat(g[0]).isEqualTo(-1.0);
+
+        sgd.step(params, new float[0], 0, spec, indices, values, g);
+
+        // grad w1 = -1*2 + 0.1*2       = -1.8 -> w1 = 2 + 0.5*1.8 = 2.9
+        // grad w3 = -1*(-1) + 0.1*4    = 1.4  -> w3 = 4 - 0.5*1.4 = 3.3
+        // grad b  = -1                        -> b  = 0 + 0.5     = 0.5
+        // w0, w2, w4 are not in the example: untouched even though l2 > 0 (lazy L2)
+        assertThat(params[1]).isCloseTo(2.9f, FLOAT);
+        assertThat(params[3]).isCloseTo(3.3f, FLOAT);
+        assertThat(params[5]).isCloseTo(0.5f, FLOAT);
+        assertThat(params[0]).isEqualTo(1f);
+        assertThat(params[2]).isEqualTo(3f);
+        assertThat(params[4]).isEqualTo(5f);
+    }
+
+    @Test
+    void momentumAndAdagrad_sparseStep_leaveStateOfAbsentCoordinatesAlone() {
+        ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, 3, 2, 0.1);
+        int[] indices = {2};
+        float[] values = {1};
+        double[] g = {0.5, -0.5};
+        for (LocalOptimizer optimizer : new LocalOptimizer[] {
+            LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9),
+            LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8)
+        }) {
+            float[] params = {1, 1, 1, 1, 1, 1, 1, 1};
+            float[] state = {7, 7, 7, 7, 7, 7, 7, 7};
+
+            optimizer.step(params, state, 0, spec, indices, values, g);
+
+            // rows are [w0, w1, w2, b]; touched: w2 and b of both classes (indices 2, 3, 6, 7)
+            for (int p : new int[] {0, 1, 4, 5}) {
+                assertThat(params[p]).as("%s param %d", optimizer, p).isEqualTo(1f);
+                assertThat(state[p]).as("%s state %d", optimizer, p).isEqualTo(7f);
+            }
+            for (int p : new int[] {2, 3, 6, 7}) {
+                assertThat(params[p]).as("%s param %d", optimizer, p).isNotEqualTo(1f);
+                assertThat(state[p]).as("%s state %d", optimizer, p).isNotEqualTo(7f);
+            }
+        }
+    }
+
+    @Test
+    void softmax_oneSgdStep_movesEachRowByItsOutputGradient() {
+        ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, 1, 2, 0.0);
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(1.0));
+        float[] params = new float[4];
+        double[] g = new double[2];
+
+        // all scores 0: p = [0.5, 0.5]; y = 1: g = [0.5, -0.5]
+        Model.of(spec).lossAndOutputGradient(params, null, new float[] {2}, 1, g);
+        sgd.step(params, new float[0], 0, spec, null, new float[] {2}, g);
+
+        // row 0: w = -0.5*2 = -1, b = -0.5; row 1: w = 0.5*2 = 1, b = 0.5
+        assertThat(params).containsExactly(-1f, -0.5f, 1f, 0.5f);
+    }
+
+    @Test
+    void stateSize_perOptimizer_isZeroForSgdAndOnePerParameterOtherwise() {
+        assertThat(LocalOptimizers.sgd(LearningRate.constant(1)).stateSize(12)).isZero();
+        assertThat(LocalOptimizers.momentum(LearningRate.constant(1), 0.5).stateSize(12)).isEqualTo(12);
+        assertThat(LocalOptimizers.adagrad(LearningRate.constant(1), 1e-6).stateSize(12)).isEqualTo(12);
+    }
+
+    @Test
+    void step_stateOfWrongLength_throwsNamingBothLengths() {
+        LocalOptimizer momentum = LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9);
+
+        assertThatThrownBy(() -> momentum.step(new float[3], new float[2], 0, LINEAR_2, null, X, new double[1]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("optimizer state has length 2 but 3 is required");
+    }
+
+    @Test
+    void step_paramsOfWrongLength_throwsNamingBothLengths() {
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.1));
+
+        assertThatThrownBy(() -> sgd.step(new float[4], new float[0], 0, LINEAR_2, null, X, new double[1]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("params has length 4 but the model has 3 parameters");
+    }
+}
