@@ -1,0 +1,111 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.aggregate.Strategies;
+import org.junit.jupiter.api.Test;
+
+/** Operator tests of {@link GlobalAggregator}: rounds, FedAvg, end markers, restore. */
+class GlobalAggregatorTest {
+
+    private final String loopId = UUID.randomUUID().toString();
+
+    private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(int updatesPerRound, int trainers)
+            throws Exception {
+        AggregatorSettings settings = new AggregatorSettings(
+                Strategies.fedAvg(1.0), new ShardLayout(2, 1), updatesPerRound, 0, trainers, loopId);
+        return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
+    }
+
+    private static LocalUpdate update(String source, long samples, float... delta) {
+        return new LocalUpdate(0, source, 0, samples, samples * 0.5, samples / 2, delta, false, 0);
+    }
+
+    @Test
+    void processElement_closesRoundWithSampleWeightedMean() throws Exception {
+        try (var h = harness(2, 1)) {
+            h.open();
+            h.processElement(update("a", 10, 1, 2), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement(update("b", 30, 3, 4), 0);
+            List<GlobalModel> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            GlobalModel v1 = out.get(0);
+            assertThat(v1.version()).isEqualTo(1);
+            assertThat(v1.params()).containsExactly(2.5f, 3.5f);
+            assertThat(v1.samplesInModel()).isEqualTo(40);
+            assertThat(v1.sourcesInModel()).isEqualTo(2);
+            assertThat(v1.roundUpdates()).isEqualTo(2);
+            assertThat(v1.last()).isFalse();
+            // the same version went into the feedback loop
+            assertThat(FeedbackChannel.of(loopId, 0).poll().version()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void processElement_endMarkersFromAllTrainersCloseTheLastRoundAndEndTheChannel() throws Exception {
+        try (var h = harness(10, 2)) {
+            h.open();
+            h.processElement(update("a", 4, 1, 1), 0);
+            h.processElement(LocalUpdate.endMarker(0, 0), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement(LocalUpdate.endMarker(0, 1), 0);
+            List<GlobalModel> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).last()).isTrue();
+            assertThat(out.get(0).samplesInModel()).isEqualTo(4);
+            FeedbackChannel channel = FeedbackChannel.of(loopId, 0);
+            assertThat(channel.poll().last()).isTrue();
+            assertThat(channel.isEndedAndDrained()).isTrue();
+        }
+    }
+
+    @Test
+    void snapshot_restoreKeepsPendingRoundAndRepublishesVersion() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(2, 1)) {
+            h.open();
+            h.processElement(update("a", 10, 1, 2), 0);
+            h.processElement(update("b", 30, 3, 4), 0); // v1
+            h.processElement(update("c", 20, 2, 2), 0); // pending
+            snapshot = h.snapshot(1, 1);
+        }
+        FeedbackChannel.release(loopId, 0);
+        try (var restored = harness(2, 1)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            GlobalModel republished = FeedbackChannel.of(loopId, 0).poll();
+            assertThat(republished.version()).isEqualTo(1);
+            assertThat(republished.params()).containsExactly(2.5f, 3.5f);
+            assertThat(restored.extractOutputValues()).isEmpty(); // not written twice downstream
+            restored.processElement(update("d", 20, 0, 0), 0);
+            GlobalModel v2 = restored.extractOutputValues().get(0);
+            assertThat(v2.version()).isEqualTo(2);
+            assertThat(v2.samplesInModel()).isEqualTo(80);
+            assertThat(v2.params()).containsExactly(3.5f, 4.5f); // [2.5,3.5] + mean([2,2],[0,0])
+            assertThat(v2.sourcesInModel()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void initializeState_refusesAChangedShardCount() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(2, 1)) {
+            h.open();
+            h.processElement(update("a", 10, 1, 2), 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        AggregatorSettings twoShards = new AggregatorSettings(
+                Strategies.fedAvg(1.0), new ShardLayout(2, 2), 2, 0, 1, loopId);
+        try (var restored = new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(twoShards), 2, 2, 0)) {
+            assertThatThrownBy(() -> restored.initializeState(snapshot))
+                    .hasStackTraceContaining("the savepoint holds a model split into 1 shards but the job spec asks for 2; the shard count cannot change on restore");
+        }
+    }
+}
