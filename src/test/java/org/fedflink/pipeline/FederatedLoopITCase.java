@@ -1,0 +1,131 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.fedflink.config.JobSpec;
+import org.fedflink.config.JobSpecLoader;
+import org.fedflink.data.SyntheticGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Whole jobs on an embedded MiniCluster with RocksDB, incremental checkpoints, generic types
+ * disabled and uids required (the settings {@link LocalRunner} always applies).
+ */
+class FederatedLoopITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    static JobSpec quickstart(String... overrides) throws Exception {
+        return JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(overrides));
+    }
+
+    private static JsonNode run(JobSpec spec, Path out) throws Exception {
+        RunSummary summary = LocalRunner.run(spec, LocalRunner.Options.defaults(out));
+        return summary.json();
+    }
+
+    private static void assertEveryValidExampleFoldedOnce(JsonNode summary) {
+        assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
+        long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();
+        assertThat(summary.path("samplesInModel").asLong()).isEqualTo(valid);
+    }
+
+    @Test
+    void quickstart_fedAvgWithinOnePointOfCentralizedBaselineAndAboveThePlantedFloor() throws Exception {
+        JobSpec spec = quickstart();
+        JsonNode summary = run(spec, tmp.resolve("run"));
+
+        assertEveryValidExampleFoldedOnce(summary);
+        assertThat(summary.path("examples").asLong()).isEqualTo(spec.input().generator().examples());
+        assertThat(summary.path("baseline").path("samplesInModel").asLong())
+                .isEqualTo(summary.path("samplesInModel").asLong());
+        double fedAvg = summary.path("metrics").path("holdoutAccuracy").asDouble();
+        double centralized = summary.path("baseline").path("holdoutAccuracy").asDouble();
+        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(spec));
+        double planted = generator.plantedScore(generator.holdout(spec.evaluation().holdout()));
+        double floor = planted - 0.05;
+        System.out.printf("quickstart: fedavg %.4f, centralized %.4f, planted %.4f%n", fedAvg, centralized, planted);
+
+        assertThat(Math.abs(fedAvg - centralized)).isLessThanOrEqualTo(0.01);
+        assertThat(fedAvg).isGreaterThan(floor);
+        assertThat(centralized).isGreaterThan(floor);
+        assertThat(summary.path("globalVersion").asLong()).isGreaterThan(1);
+    }
+
+    @ParameterizedTest(name = "trainers={0}, shards={1}")
+    @CsvSource({"1,1", "2,1", "4,1", "1,3", "2,3", "4,3"})
+    void boundedJob_finishesAndFoldsEveryValidExampleOnce(int trainers, int shards) throws Exception {
+        JobSpec spec = quickstart(
+                "input.generator.examples=20000",
+                "input.generator.corruptFraction=0.01",
+                "evaluation.baseline=none",
+                "trainer.parallelism=" + trainers,
+                "aggregation.shards=" + shards);
+        Path out = tmp.resolve("p" + trainers + "s" + shards);
+        JsonNode summary = run(spec, out);
+
+        assertEveryValidExampleFoldedOnce(summary);
+        assertThat(summary.path("examples").asLong()).isEqualTo(20000);
+        assertThat(summary.path("invalid").asLong()).isPositive();
+        assertThat(summary.path("sources").asLong()).isEqualTo(spec.input().generator().sources());
+        List<Long> versions = metricVersions(out);
+        assertThat(versions).isNotEmpty().isSorted().doesNotHaveDuplicates();
+        assertThat(summary.path("globalVersion").asLong()).isEqualTo(versions.get(versions.size() - 1));
+    }
+
+    @Test
+    void malformedRecords_reachTheDeadLetterWithReasonsAndTheJobFinishes() throws Exception {
+        JobSpec spec = quickstart(
+                "input.generator.examples=5000", "input.generator.corruptFraction=0.05", "evaluation.baseline=none");
+        Path out = tmp.resolve("dead");
+        JsonNode summary = run(spec, out);
+
+        assertEveryValidExampleFoldedOnce(summary);
+        List<String> lines = Files.readAllLines(out.resolve(FedJob.DEAD_LETTER_FILE));
+        assertThat((long) lines.size()).isEqualTo(summary.path("invalid").asLong()).isGreaterThan(100);
+        for (String line : lines) {
+            JsonNode letter = JSON.readTree(line);
+            assertThat(letter.path("reason").asText()).isNotBlank();
+            assertThat(letter.path("raw").asText()).isNotBlank();
+            assertThat(letter.path("origin").asText()).isEqualTo("generator");
+        }
+    }
+
+    static List<Long> metricVersions(Path out) throws Exception {
+        List<Long> versions = new ArrayList<>();
+        List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+        for (String line : lines.subList(1, lines.size())) {
+            versions.add(Long.parseLong(line.substring(0, line.indexOf(','))));
+        }
+        return versions;
+    }
+
+    /** Waits until the job has completed a checkpoint (its _metadata file exists). */
+    static void awaitCompletedCheckpoint(Path out) throws Exception {
+        Path checkpoints = out.resolve("checkpoints");
+        for (int i = 0; i < 600; i++) {
+            if (Files.isDirectory(checkpoints)) {
+                try (Stream<Path> files = Files.walk(checkpoints)) {
+                    if (files.anyMatch(p -> p.getFileName().toString().equals("_metadata"))) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no checkpoint completed within 60 s");
+    }
+}
