@@ -17,7 +17,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * YAML syntax errors into one-line messages.
  */
 final class YamlReader {
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    // Not YAMLFactory.builder(): in 2.18 it drops the default parser features (EMPTY_STRING_AS_NULL).
+    private static final YAMLFactory FACTORY = new YAMLFactory();
 
     private static final Pattern FLOAT =
             Pattern.compile("[-+]?(?:[0-9][0-9_]*(?:\\.[0-9_]*)?|\\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?");
