@@ -169,6 +169,9 @@ final class YamlReader {
         if (reason.startsWith("Expected a field name")) {
             return "keys must be plain scalars, not lists or mappings";
         }
+        if (reason.startsWith("expected <block end>")) {
+            return "bad indentation";
+        }
         String firstLine = reason.strip().lines().findFirst().orElse("syntax error");
         // Parser internals (event classes) mean nothing to a user.
         int internal = firstLine.indexOf(": <org.");
