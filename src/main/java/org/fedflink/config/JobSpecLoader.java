@@ -49,7 +49,7 @@ public final class JobSpecLoader {
      */
     public static JobSpec load(Path file, List<String> overrides) throws JobSpecException {
         Objects.requireNonNull(file, "file");
-        String name = Messages.clean(file.toString());
+        String name = Messages.escape(file.toString());
         String text;
         try {
             if (Files.isDirectory(file)) {

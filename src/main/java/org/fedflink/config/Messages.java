@@ -12,12 +12,14 @@ final class Messages {
 
     /** Makes user text safe for a one-line message: escapes line breaks and tabs, shortens long text. */
     static String clean(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_VALUE_LENGTH + 8));
+        String escaped = escape(text);
+        return escaped.length() <= MAX_VALUE_LENGTH ? escaped : escaped.substring(0, MAX_VALUE_LENGTH) + "...";
+    }
+
+    /** Escapes line breaks and tabs and blanks out other control characters, keeping the full text. */
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= MAX_VALUE_LENGTH) {
-                out.append("...");
-                break;
-            }
             char c = text.charAt(i);
             switch (c) {
                 case '\n' -> out.append("\\n");

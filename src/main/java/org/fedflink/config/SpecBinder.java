@@ -234,7 +234,7 @@ final class SpecBinder {
         if (constraint instanceof DoubleRange range && !range.test().test(value)) {
             throw Messages.mustBe(path, range.requirement(), Messages.describe(node));
         }
-        return value;
+        return value + 0.0; // -0.0 becomes 0.0
     }
 
     private static boolean bindBoolean(SpecNode node, String path) throws JobSpecException {

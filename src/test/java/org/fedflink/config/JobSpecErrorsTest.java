@@ -322,6 +322,13 @@ class JobSpecErrorsTest {
     }
 
     @Test
+    void load_missingFileWithLongPath_namesTheWholePath() {
+        Path file = dir.resolve("a".repeat(120) + ".yaml");
+
+        assertThat(loadError(file)).isEqualTo("cannot read job spec '" + file + "': no such file");
+    }
+
+    @Test
     void load_directory_saysIsADirectory() {
         assertThat(loadError(dir)).isEqualTo("cannot read job spec '" + dir + "': is a directory");
     }

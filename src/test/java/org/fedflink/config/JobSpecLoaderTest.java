@@ -199,6 +199,13 @@ class JobSpecLoaderTest {
     }
 
     @Test
+    void parse_negativeZero_isZero() throws Exception {
+        JobSpec spec = parse(MINIMAL.replace("features: 20", "features: 20\n  l2: -0.0"));
+
+        assertThat(spec.model()).isEqualTo(parse(MINIMAL).model());
+    }
+
+    @Test
     void parse_scalarJobName_isTakenAsWritten() throws Exception {
         assertThat(parse(MINIMAL.replace("job: minimal", "job: 007")).job()).isEqualTo("007");
     }
