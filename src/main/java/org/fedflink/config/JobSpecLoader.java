@@ -1,25 +1,143 @@
 package org.fedflink.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
-/** Reads, overrides, defaults and validates job specs. */
+/**
+ * Reads, overrides, defaults and validates job specs; the keys are documented in
+ * {@code docs/job-spec.md}.
+ *
+ * <p>Steps: the YAML is read into a tree with Jackson's YAML parser (duplicate keys, aliases and
+ * multi-document files are rejected), the {@code --set} overrides are applied to the tree, the tree
+ * is bound to the {@link JobSpec} records (unknown keys, wrong types, missing required keys and
+ * out-of-range values are rejected, absent keys get their defaults), and finally the rules that
+ * relate keys to each other are checked. The first problem found is reported as a
+ * {@link JobSpecException} with a one-line message naming the dotted key, the value as written and
+ * what is allowed.
+ */
 public final class JobSpecLoader {
+    private static final SpecBinder BINDER = new SpecBinder(JobSpecRules.FIELDS);
+
+    private static final YAMLMapper WRITER = YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build();
+
     private JobSpecLoader() {}
 
     /**
      * Loads a YAML job spec.
      *
-     * @param file the YAML file
-     * @param overrides {@code key.path=value} strings from {@code --set}, applied in order
+     * @param file the YAML file (UTF-8)
+     * @param overrides {@code key.path=value} strings from {@code --set}, applied in order; may be null
      * @throws JobSpecException with a one-line message naming the key, the value and what is allowed
      */
     public static JobSpec load(Path file, List<String> overrides) throws JobSpecException {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(file, "file");
+        String name = Messages.escape(file.toString());
+        String text;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new JobSpecException("cannot read job spec '" + name + "': is a directory");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new JobSpecException("cannot read job spec '" + name + "': no such file");
+        } catch (AccessDeniedException e) {
+            throw new JobSpecException("cannot read job spec '" + name + "': permission denied");
+        } catch (CharacterCodingException e) {
+            throw new JobSpecException("cannot read job spec '" + name + "': not UTF-8 text");
+        } catch (IOException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : Messages.oneLine(e.getMessage());
+            throw new JobSpecException("cannot read job spec '" + name + "': " + reason);
+        }
+        return parse(text, overrides, "job spec '" + name + "'");
     }
 
-    /** Loads a job spec from YAML text (same rules as {@link #load(Path, List)}). */
+    /**
+     * Loads a job spec from YAML text, with the same rules as {@link #load(Path, List)}. Messages about
+     * the document as a whole name it {@code job spec} instead of {@code job spec 'file'}.
+     */
     public static JobSpec parse(String yaml, List<String> overrides) throws JobSpecException {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(yaml, "yaml");
+        return parse(yaml, overrides, "job spec");
+    }
+
+    private static JobSpec parse(String yaml, List<String> overrides, String source) throws JobSpecException {
+        if (yaml.startsWith("\uFEFF")) {
+            yaml = yaml.substring(1);
+        }
+        SpecNode root = YamlReader.read(yaml, source);
+        SpecNode.Section top;
+        if (SpecNode.isAbsent(root)) {
+            top = new SpecNode.Section();
+        } else if (root instanceof SpecNode.Section section) {
+            top = section;
+        } else {
+            throw new JobSpecException(
+                    source + " must be a section (key: value pairs), got " + Messages.describe(root));
+        }
+        Overrides.apply(top, overrides);
+        return JobSpecRules.finish(BINDER.bind(JobSpec.class, top, ""));
+    }
+
+    /**
+     * Writes a job spec as YAML with every key present (enums in lower case, absent paths as
+     * {@code null}); {@link #parse(String, List)} reads it back to an equal spec. Meant for recording
+     * the effective spec of a run.
+     */
+    public static String toYaml(JobSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        try {
+            return WRITER.writeValueAsString(toTree(spec));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode toTree(Record record) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(record);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            String name = component.getName();
+            if (value == null) {
+                node.putNull(name);
+            } else if (value instanceof Record nested) {
+                node.set(name, toTree(nested));
+            } else if (value instanceof Enum<?> constant) {
+                node.put(name, Messages.yamlName(constant));
+            } else if (value instanceof Integer i) {
+                node.put(name, i);
+            } else if (value instanceof Long l) {
+                node.put(name, l);
+            } else if (value instanceof Double d) {
+                node.put(name, d);
+            } else if (value instanceof Boolean b) {
+                node.put(name, b);
+            } else {
+                node.put(name, value.toString());
+            }
+        }
+        return node;
     }
 }

@@ -1,0 +1,128 @@
+package org.fedflink.config;
+
+import static java.util.Map.entry;
+import static org.fedflink.config.SpecBinder.atLeast;
+import static org.fedflink.config.SpecBinder.between;
+import static org.fedflink.config.SpecBinder.greaterThan;
+import static org.fedflink.config.SpecBinder.halfOpen;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.fedflink.config.JobSpec.AggregationSpec;
+import org.fedflink.config.JobSpec.InputSpec;
+import org.fedflink.config.JobSpec.ModelSection;
+import org.fedflink.config.SpecBinder.Field;
+import org.fedflink.config.SpecBinder.Text;
+
+/**
+ * Defaults and allowed values of every job spec key (the table {@code docs/job-spec.md} documents),
+ * and the rules that relate keys to each other.
+ */
+final class JobSpecRules {
+    /** Largest number of model parameters: the largest Java array. */
+    static final long MAX_PARAMS = Integer.MAX_VALUE - 8;
+
+    static final int MAX_FEATURES = 100_000_000;
+
+    private static final Text JOB_NAME = new Text(
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+            "1 to 64 letters, digits, '.', '_' or '-' starting with a letter or digit");
+
+    private static final Text PATH = new Text(Pattern.compile("(?s).*\\S.*"), "a non-empty path");
+
+    static final Map<String, Field> FIELDS = Map.ofEntries(
+            entry("job", Field.required(JOB_NAME)),
+            entry("mode", Field.optional(JobSpec.Mode.FEDAVG)),
+            entry("seed", Field.optional(42L)),
+
+            entry("input.type", Field.optional(JobSpec.InputType.GENERATOR)),
+            entry("input.path", Field.optional(null, PATH)),
+            entry("input.watermarkDelayMillis", Field.optional(0L, atLeast(0))),
+            entry("input.generator.examples", Field.optional(100_000L, atLeast(1))),
+            entry("input.generator.sources", Field.optional(20, atLeast(1))),
+            entry("input.generator.labelSkew", Field.optional(0.5, greaterThan(0))),
+            entry("input.generator.featureShift", Field.optional(0.5, SpecBinder.atLeast(0.0))),
+            entry("input.generator.classSeparation", Field.optional(3.0, greaterThan(0))),
+            entry("input.generator.noise", Field.optional(1.0, greaterThan(0))),
+            entry("input.generator.corruptFraction", Field.optional(0.0, halfOpen(0, 1))),
+            entry("input.generator.eventIntervalMillis", Field.optional(10L, atLeast(0))),
+            entry("input.generator.startTimeMillis", Field.optional(1_700_000_000_000L, atLeast(0))),
+
+            entry("model.type", Field.required()),
+            entry("model.features", Field.required(between(1, MAX_FEATURES))),
+            // Checked against the model type in finish(): ignored for linear, 2 for logistic.
+            entry("model.classes", Field.optional(2)),
+            entry("model.l2", Field.optional(0.0, SpecBinder.atLeast(0.0))),
+
+            entry("optimizer.type", Field.optional(JobSpec.OptimizerType.SGD)),
+            entry("optimizer.learningRate", Field.optional(0.05, greaterThan(0))),
+            entry("optimizer.schedule", Field.optional(JobSpec.Schedule.INVSQRT)),
+            entry("optimizer.decay", Field.optional(0.001, SpecBinder.atLeast(0.0))),
+            entry("optimizer.momentum", Field.optional(0.9, halfOpen(0, 1))),
+            entry("optimizer.epsilon", Field.optional(1.0e-8, greaterThan(0))),
+
+            entry("rounds.localExamples", Field.optional(20, atLeast(1))),
+            entry("rounds.eventTimeMillis", Field.optional(0L, atLeast(0))),
+            entry("rounds.updatesPerRound", Field.optional(10, atLeast(1))),
+            entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
+
+            entry("aggregation.strategy", Field.optional(JobSpec.Strategy.FEDAVG)),
+            entry("aggregation.serverLearningRate", Field.optional(1.0, greaterThan(0))),
+            entry("aggregation.shards", Field.optional(1, between(1, 1024))),
+
+            entry("trainer.parallelism", Field.optional(2, between(1, 1024))),
+            entry("trainer.cacheSize", Field.optional(10_000, atLeast(1))),
+
+            entry("evaluation.baseline", Field.optional(JobSpec.Baseline.NONE)),
+            entry("evaluation.holdout", Field.optional(2000, atLeast(0))),
+            entry("evaluation.holdoutPath", Field.optional(null, PATH)),
+
+            entry("checkpoint.intervalMillis", Field.optional(2000L, atLeast(0))),
+            entry("checkpoint.dir", Field.optional(null, PATH)));
+
+    private JobSpecRules() {}
+
+    /** Applies the rules that relate keys to each other, and normalises keys that do not apply. */
+    static JobSpec finish(JobSpec spec) throws JobSpecException {
+        ModelSection model = checkModel(spec.model());
+        InputSpec input = spec.input();
+        if (input.type() == JobSpec.InputType.JSONL && input.path() == null) {
+            throw new JobSpecException("key 'input.path' is required when input.type is jsonl");
+        }
+        if (input.type() == JobSpec.InputType.GENERATOR && input.path() != null) {
+            // Ignored for the generator, so that --set input.type=generator works on a file spec.
+            input = new InputSpec(input.type(), null, input.generator(), input.watermarkDelayMillis());
+        }
+        AggregationSpec aggregation = spec.aggregation();
+        int params = model.toSpec().numParams(); // no overflow: checkModel caps the size
+        if (aggregation.shards() > params) {
+            throw new JobSpecException("key 'aggregation.shards' must be <= the model's " + params
+                    + " parameters, got " + aggregation.shards());
+        }
+        return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
+                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint());
+    }
+
+    private static ModelSection checkModel(ModelSection model) throws JobSpecException {
+        int classes = model.classes();
+        switch (model.type()) {
+            case LINEAR -> classes = 2; // ignored: a linear model has one real-valued output
+            case LOGISTIC -> {
+                if (classes != 2) {
+                    throw new JobSpecException("key 'model.classes' must be 2 for a logistic model, got " + classes);
+                }
+            }
+            case SOFTMAX -> {
+                if (classes < 2) {
+                    throw Messages.mustBe("model.classes", ">= 2", Integer.toString(classes));
+                }
+                long maxClasses = MAX_PARAMS / (model.features() + 1L);
+                if (classes > maxClasses) {
+                    throw Messages.mustBe("model.classes", "<= " + maxClasses + " for " + model.features()
+                            + " features (at most " + MAX_PARAMS + " parameters)", Integer.toString(classes));
+                }
+            }
+        }
+        return new ModelSection(model.type(), model.features(), classes, model.l2());
+    }
+}

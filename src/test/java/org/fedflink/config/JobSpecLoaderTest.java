@@ -1,0 +1,355 @@
+package org.fedflink.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.fedflink.config.JobSpec.AggregationSpec;
+import org.fedflink.config.JobSpec.CheckpointSpec;
+import org.fedflink.config.JobSpec.EvaluationSpec;
+import org.fedflink.config.JobSpec.GeneratorSpec;
+import org.fedflink.config.JobSpec.InputSpec;
+import org.fedflink.config.JobSpec.ModelSection;
+import org.fedflink.config.JobSpec.OptimizerSpec;
+import org.fedflink.config.JobSpec.RoundsSpec;
+import org.fedflink.config.JobSpec.TrainerSpec;
+import org.fedflink.model.ModelType;
+import org.junit.jupiter.api.Test;
+
+class JobSpecLoaderTest {
+
+    static final String MINIMAL = """
+            job: minimal
+            model:
+              type: softmax
+              features: 20
+            """;
+
+    static JobSpec parse(String yaml, String... overrides) throws JobSpecException {
+        return JobSpecLoader.parse(yaml, List.of(overrides));
+    }
+
+    @Test
+    void load_quickstart_matchesTheDocumentedJob() throws Exception {
+        JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of());
+
+        assertThat(spec.job()).isEqualTo("quickstart");
+        assertThat(spec.mode()).isEqualTo(JobSpec.Mode.FEDAVG);
+        assertThat(spec.input().type()).isEqualTo(JobSpec.InputType.GENERATOR);
+        assertThat(spec.input().path()).isNull();
+        assertThat(spec.input().generator().sources()).isEqualTo(20);
+        assertThat(spec.input().generator().examples()).isEqualTo(200_000L);
+        assertThat(spec.input().generator().corruptFraction()).isEqualTo(0.001);
+        assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.SOFTMAX, 20, 4, 0.0));
+        assertThat(spec.model().toSpec().numParams()).isEqualTo(84);
+        assertThat(spec.evaluation().baseline()).isEqualTo(JobSpec.Baseline.CENTRALIZED);
+        assertThat(spec.trainer().parallelism()).isEqualTo(2);
+        assertThat(spec.aggregation().shards()).isEqualTo(1);
+    }
+
+    @Test
+    void parse_minimalSpec_appliesEveryDefault() throws Exception {
+        JobSpec expected = new JobSpec(
+                "minimal",
+                JobSpec.Mode.FEDAVG,
+                42L,
+                new InputSpec(
+                        JobSpec.InputType.GENERATOR,
+                        null,
+                        new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L),
+                        0L),
+                new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0),
+                new OptimizerSpec(
+                        JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
+                new RoundsSpec(20, 0L, 10, 2000L),
+                new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1),
+                new TrainerSpec(2, 10_000),
+                new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null),
+                new CheckpointSpec(2000L, null));
+
+        assertThat(parse(MINIMAL)).isEqualTo(expected);
+    }
+
+    @Test
+    void parse_emptyAndNullSections_meanAllDefaults() throws Exception {
+        JobSpec spec = parse(MINIMAL + """
+                input:
+                  generator:
+                optimizer: {}
+                rounds: ~
+                """);
+
+        assertThat(spec).isEqualTo(parse(MINIMAL));
+    }
+
+    @Test
+    void parse_explicitNullValue_meansDefault() throws Exception {
+        JobSpec spec = parse(MINIMAL + "rounds:\n  localExamples: null\n  updatesPerRound:\n");
+
+        assertThat(spec.rounds().localExamples()).isEqualTo(20);
+        assertThat(spec.rounds().updatesPerRound()).isEqualTo(10);
+    }
+
+    @Test
+    void parse_everyKeySet_bindsEveryValue() throws Exception {
+        JobSpec spec = parse("""
+                job: full.run_1-a
+                mode: centralized
+                seed: -7
+                input:
+                  type: jsonl
+                  path: /data/train
+                  watermarkDelayMillis: 500
+                  generator:
+                    examples: 1000
+                    sources: 3
+                    labelSkew: 0.1
+                    featureShift: 0
+                    classSeparation: 2
+                    noise: 0.5
+                    corruptFraction: 0.25
+                    eventIntervalMillis: 0
+                    startTimeMillis: 0
+                model:
+                  type: logistic
+                  features: 5
+                  classes: 2
+                  l2: 0.01
+                optimizer:
+                  type: adagrad
+                  learningRate: 0.5
+                  schedule: constant
+                  decay: 0
+                  momentum: 0
+                  epsilon: 1.0e-6
+                rounds:
+                  localExamples: 1
+                  eventTimeMillis: 60000
+                  updatesPerRound: 1
+                  timeoutMillis: 0
+                aggregation:
+                  strategy: fedavg
+                  serverLearningRate: 0.5
+                  shards: 6
+                trainer:
+                  parallelism: 1024
+                  cacheSize: 1
+                evaluation:
+                  baseline: centralized
+                  holdout: 0
+                  holdoutPath: /data/holdout.jsonl
+                checkpoint:
+                  intervalMillis: 0
+                  dir: /tmp/ckpt
+                """);
+
+        assertThat(spec).isEqualTo(new JobSpec(
+                "full.run_1-a",
+                JobSpec.Mode.CENTRALIZED,
+                -7L,
+                new InputSpec(
+                        JobSpec.InputType.JSONL,
+                        "/data/train",
+                        new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L),
+                        500L),
+                new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01),
+                new OptimizerSpec(
+                        JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6),
+                new RoundsSpec(1, 60_000L, 1, 0L),
+                new AggregationSpec(JobSpec.Strategy.FEDAVG, 0.5, 6),
+                new TrainerSpec(1024, 1),
+                new EvaluationSpec(JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl"),
+                new CheckpointSpec(0L, "/tmp/ckpt")));
+    }
+
+    @Test
+    void parse_enumValuesInAnyCase_areAccepted() throws Exception {
+        JobSpec spec = parse("job: t\nmode: CENTRALIZED\nmodel:\n  type: Softmax\n  features: 3\n"
+                + "optimizer:\n  type: Momentum\n  schedule: INVERSE\n");
+
+        assertThat(spec.mode()).isEqualTo(JobSpec.Mode.CENTRALIZED);
+        assertThat(spec.model().type()).isEqualTo(ModelType.SOFTMAX);
+        assertThat(spec.optimizer().type()).isEqualTo(JobSpec.OptimizerType.MOMENTUM);
+        assertThat(spec.optimizer().schedule()).isEqualTo(JobSpec.Schedule.INVERSE);
+    }
+
+    @Test
+    void parse_yamlNumberSpellings_areAccepted() throws Exception {
+        JobSpec spec = parse(MINIMAL + """
+                input:
+                  generator:
+                    examples: 1e6
+                    sources: "7"
+                    eventIntervalMillis: 1_000
+                    noise: 2
+                optimizer:
+                  learningRate: 1e-3
+                  epsilon: 1.0E-7
+                trainer:
+                  cacheSize: 20.0
+                """);
+
+        assertThat(spec.input().generator().examples()).isEqualTo(1_000_000L);
+        assertThat(spec.input().generator().sources()).isEqualTo(7);
+        assertThat(spec.input().generator().eventIntervalMillis()).isEqualTo(1000L);
+        assertThat(spec.input().generator().noise()).isEqualTo(2.0);
+        assertThat(spec.optimizer().learningRate()).isEqualTo(0.001);
+        assertThat(spec.optimizer().epsilon()).isEqualTo(1.0e-7);
+        assertThat(spec.trainer().cacheSize()).isEqualTo(20);
+    }
+
+    @Test
+    void parse_negativeZero_isZero() throws Exception {
+        JobSpec spec = parse(MINIMAL.replace("features: 20", "features: 20\n  l2: -0.0"));
+
+        assertThat(spec.model()).isEqualTo(parse(MINIMAL).model());
+    }
+
+    @Test
+    void parse_scalarJobName_isTakenAsWritten() throws Exception {
+        assertThat(parse(MINIMAL.replace("job: minimal", "job: 007")).job()).isEqualTo("007");
+    }
+
+    @Test
+    void parse_linearModel_ignoresClasses() throws Exception {
+        JobSpec spec = parse("job: t\nmodel:\n  type: linear\n  features: 4\n  classes: 1\n");
+
+        assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.LINEAR, 4, 2, 0.0));
+        assertThat(spec.model().toSpec().numParams()).isEqualTo(5);
+    }
+
+    @Test
+    void parse_generatorInputWithPath_ignoresPath() throws Exception {
+        JobSpec spec = parse(MINIMAL + "input:\n  type: generator\n  path: /data/x.jsonl\n");
+
+        assertThat(spec.input().path()).isNull();
+    }
+
+    @Test
+    void parse_shardsEqualToParameterCount_isAccepted() throws Exception {
+        JobSpec spec = parse("job: t\nmodel:\n  type: logistic\n  features: 2\naggregation:\n  shards: 3\n");
+
+        assertThat(spec.aggregation().shards()).isEqualTo(3);
+    }
+
+    @Test
+    void parse_byteOrderMark_isSkipped() throws Exception {
+        assertThat(parse("\uFEFF" + MINIMAL).job()).isEqualTo("minimal");
+    }
+
+    @Test
+    void set_nestedKeys_overrideTheFile() throws Exception {
+        JobSpec spec = parse(MINIMAL + "rounds:\n  localExamples: 5\n",
+                "rounds.localExamples=50",
+                "input.generator.labelSkew=0.05",
+                "model.classes=10",
+                "seed=7");
+
+        assertThat(spec.rounds().localExamples()).isEqualTo(50);
+        assertThat(spec.input().generator().labelSkew()).isEqualTo(0.05);
+        assertThat(spec.model().classes()).isEqualTo(10);
+        assertThat(spec.seed()).isEqualTo(7L);
+    }
+
+    @Test
+    void set_enums_overrideTheFile() throws Exception {
+        JobSpec spec = parse(MINIMAL + "mode: fedavg\n",
+                "mode=centralized",
+                "optimizer.type=ADAGRAD",
+                "model.type=logistic",
+                "evaluation.baseline=centralized");
+
+        assertThat(spec.mode()).isEqualTo(JobSpec.Mode.CENTRALIZED);
+        assertThat(spec.optimizer().type()).isEqualTo(JobSpec.OptimizerType.ADAGRAD);
+        assertThat(spec.model().type()).isEqualTo(ModelType.LOGISTIC);
+        assertThat(spec.evaluation().baseline()).isEqualTo(JobSpec.Baseline.CENTRALIZED);
+    }
+
+    @Test
+    void set_keysAbsentFromTheFile_createTheirSections() throws Exception {
+        JobSpec spec = parse(MINIMAL,
+                "input.type=jsonl",
+                "input.path=/tmp/a b.jsonl",
+                "checkpoint.dir=/tmp/ckpt",
+                "trainer.parallelism=4");
+
+        assertThat(spec.input().type()).isEqualTo(JobSpec.InputType.JSONL);
+        assertThat(spec.input().path()).isEqualTo("/tmp/a b.jsonl");
+        assertThat(spec.checkpoint().dir()).isEqualTo("/tmp/ckpt");
+        assertThat(spec.trainer().parallelism()).isEqualTo(4);
+    }
+
+    @Test
+    void set_requiredKeys_canCompleteAnIncompleteFile() throws Exception {
+        JobSpec spec = parse("model:\n  type: softmax\n", "job=from-cli", "model.features=8");
+
+        assertThat(spec.job()).isEqualTo("from-cli");
+        assertThat(spec.model().features()).isEqualTo(8);
+    }
+
+    @Test
+    void set_sameKeyTwice_lastOneWins() throws Exception {
+        JobSpec spec = parse(MINIMAL, "rounds.updatesPerRound=3", "rounds.updatesPerRound=4");
+
+        assertThat(spec.rounds().updatesPerRound()).isEqualTo(4);
+    }
+
+    @Test
+    void set_nullOrEmptyValue_restoresTheDefault() throws Exception {
+        JobSpec spec = parse(MINIMAL + "rounds:\n  localExamples: 5\ncheckpoint:\n  dir: /x\n",
+                "rounds.localExamples=null", "checkpoint.dir=");
+
+        assertThat(spec.rounds().localExamples()).isEqualTo(20);
+        assertThat(spec.checkpoint().dir()).isNull();
+    }
+
+    @Test
+    void set_wholeSectionToNull_restoresItsDefaults() throws Exception {
+        JobSpec spec = parse(MINIMAL + "rounds:\n  localExamples: 5\n  updatesPerRound: 3\n", "rounds=null");
+
+        assertThat(spec.rounds()).isEqualTo(parse(MINIMAL).rounds());
+    }
+
+    @Test
+    void set_valueIsAYamlScalar_quotesAndSpacesWork() throws Exception {
+        JobSpec spec = parse(MINIMAL,
+                "job='2024'",
+                "evaluation.holdoutPath=\"/data/holdout #1.jsonl\"",
+                " optimizer.learningRate = 1e-2 ");
+
+        assertThat(spec.job()).isEqualTo("2024");
+        assertThat(spec.evaluation().holdoutPath()).isEqualTo("/data/holdout #1.jsonl");
+        assertThat(spec.optimizer().learningRate()).isEqualTo(0.01);
+    }
+
+    @Test
+    void set_valueThatIsNotAScalar_isTakenLiterally() throws Exception {
+        JobSpec spec = parse(MINIMAL, "checkpoint.dir=s3://bucket/ckpt: old", "input.path=[x]");
+
+        assertThat(spec.checkpoint().dir()).isEqualTo("s3://bucket/ckpt: old");
+    }
+
+    @Test
+    void set_nullOverrideList_isAccepted() throws Exception {
+        assertThat(JobSpecLoader.parse(MINIMAL, null).job()).isEqualTo("minimal");
+    }
+
+    @Test
+    void toYaml_quickstart_readsBackEqual() throws Exception {
+        JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of());
+
+        assertThat(parse(JobSpecLoader.toYaml(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void toYaml_everyKey_readsBackEqual() throws Exception {
+        JobSpec spec = parse(MINIMAL,
+                "mode=centralized", "input.type=jsonl", "input.path=/a: b/#c.jsonl", "optimizer.epsilon=1e-12",
+                "input.generator.startTimeMillis=9007199254740993", "checkpoint.dir=null", "job=007");
+
+        String yaml = JobSpecLoader.toYaml(spec);
+
+        assertThat(yaml).contains("mode: centralized").contains("type: jsonl");
+        assertThat(parse(yaml)).isEqualTo(spec);
+    }
+}
