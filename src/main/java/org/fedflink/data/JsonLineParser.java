@@ -3,6 +3,7 @@ package org.fedflink.data;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -82,7 +83,9 @@ public final class JsonLineParser implements Serializable {
         }
         int ctx = CTX_OBJECT;
         int pos = 0;
-        try (JsonParser p = FACTORY.createParser(line)) {
+        JsonParser p = null;
+        try {
+            p = FACTORY.createParser(line);
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new InvalidRecordException("empty line");
@@ -159,16 +162,16 @@ public final class JsonLineParser implements Serializable {
                             throw new InvalidRecordException("both features and indices/values given");
                         }
                         ctx = CTX_FEATURES;
-                        pos = 0;
                         expectArray(p, "features");
+                        pos = 0;
                         float[] buf = new float[INITIAL_CAPACITY];
                         int n = 0;
                         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                            pos = n;
                             if (n == buf.length) {
                                 buf = Arrays.copyOf(buf, n * 2);
                             }
                             buf[n++] = readFloat(p, t, "feature ", n - 1);
+                            pos = n; // the element the next nextToken() reads, for error reasons
                         }
                         features = Arrays.copyOf(buf, n);
                     }
@@ -177,13 +180,12 @@ public final class JsonLineParser implements Serializable {
                             throw new InvalidRecordException("both features and indices/values given");
                         }
                         ctx = CTX_INDICES;
-                        pos = 0;
                         expectArray(p, "indices");
+                        pos = 0;
                         int[] buf = new int[INITIAL_CAPACITY];
                         int n = 0;
                         int prev = -1;
                         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                            pos = n;
                             int index = readIndex(p, t, n);
                             if (index <= prev) {
                                 throw new InvalidRecordException("indices are not strictly increasing at indices["
@@ -194,6 +196,7 @@ public final class JsonLineParser implements Serializable {
                                 buf = Arrays.copyOf(buf, n * 2);
                             }
                             buf[n++] = index;
+                            pos = n;
                         }
                         indices = Arrays.copyOf(buf, n);
                     }
@@ -202,16 +205,16 @@ public final class JsonLineParser implements Serializable {
                             throw new InvalidRecordException("both features and indices/values given");
                         }
                         ctx = CTX_VALUES;
-                        pos = 0;
                         expectArray(p, "values");
+                        pos = 0;
                         float[] buf = new float[INITIAL_CAPACITY];
                         int n = 0;
                         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                            pos = n;
                             if (n == buf.length) {
                                 buf = Arrays.copyOf(buf, n * 2);
                             }
                             buf[n++] = readFloat(p, t, "values[", n - 1);
+                            pos = n;
                         }
                         values = Arrays.copyOf(buf, n);
                     }
@@ -247,10 +250,18 @@ public final class JsonLineParser implements Serializable {
             }
             return new Example(source, time, label, indices, values);
         } catch (JsonProcessingException e) {
-            throw new InvalidRecordException(reason(e, ctx, pos));
+            throw new InvalidRecordException(reason(e, p, ctx, pos, line.length()));
         } catch (IOException e) {
             // a String source does not do I/O; kept for completeness
-            throw new InvalidRecordException("unreadable line: " + oneLine(e.getMessage()));
+            throw new InvalidRecordException("unreadable line: " + oneLine(String.valueOf(e.getMessage())));
+        } finally {
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (IOException ignored) {
+                    // nothing to release for a String source
+                }
+            }
         }
     }
 
@@ -301,18 +312,44 @@ public final class JsonLineParser implements Serializable {
     }
 
     /** The reason for a low-level JSON error, naming where it happened. */
-    private static String reason(JsonProcessingException e, int ctx, int pos) {
+    private static String reason(JsonProcessingException e, JsonParser p, int ctx, int pos, int length) {
         if (ctx == CTX_TRAILING) {
             return "trailing content after the JSON object";
         }
-        if (e instanceof JsonEOFException) {
-            return "truncated JSON (unexpected end of input" + where(ctx, pos) + ")";
-        }
         String msg = e.getOriginalMessage();
         msg = msg == null ? "" : oneLine(msg);
+        // a number cut at the end of the line ("1.", "2e", "-") is reported at its last character
+        boolean atEnd = e.getLocation() != null && e.getLocation().getCharOffset() >= length - 1
+                && msg.contains("in numeric value");
+        if (e instanceof JsonEOFException || msg.contains("end-of-input") || atEnd) {
+            return "truncated JSON (unexpected end of input" + where(ctx, pos) + ")";
+        }
         boolean badToken = msg.startsWith("Non-standard token") || msg.startsWith("Unrecognized token")
-                || msg.startsWith("Invalid numeric value") || msg.startsWith("Number value length")
-                || msg.contains("NaN") || msg.contains("Infinity");
+                || msg.startsWith("Invalid numeric value") || msg.startsWith("Number value length");
+        String field = null;
+        if (badToken && ctx == CTX_OBJECT && p != null) {
+            // Jackson reads a scalar value together with its field name, so a bad value token
+            // fails in nextFieldName(): the field is the parser's current name
+            JsonStreamContext c = p.getParsingContext();
+            if (c != null && c.inObject() && c.getParent() != null && c.getParent().inRoot()) {
+                field = c.getCurrentName();
+            }
+        }
+        if (badToken && field != null) {
+            switch (field) {
+                case "time" -> ctx = CTX_TIME;
+                case "label" -> ctx = CTX_LABEL;
+                case "source" -> {
+                    return "source is not a string (non-standard token: " + lowerFirst(msg) + ")";
+                }
+                case "features", "indices", "values" -> {
+                    return field + " is not an array (non-standard token: " + lowerFirst(msg) + ")";
+                }
+                default -> {
+                    return "unknown field '" + shorten(field) + "'";
+                }
+            }
+        }
         if (badToken && ctx != CTX_OBJECT && ctx != CTX_SOURCE) {
             String what = switch (ctx) {
                 case CTX_TIME -> "time";
@@ -361,6 +398,10 @@ public final class JsonLineParser implements Serializable {
         int nl = s.indexOf('\n');
         if (nl >= 0) {
             s = s.substring(0, nl);
+        }
+        int hint = s.indexOf(": enable `");
+        if (hint >= 0) {
+            s = s.substring(0, hint);
         }
         return shorten(s.strip(), 200);
     }

@@ -39,8 +39,10 @@ final class SplitMix64 {
 
     /** Two 64-bit keys for the stream family {@code family} of a configuration seed. */
     static long[] streamKeys(long seed, long family) {
+        // two unrelated keys: b must not be mix64(a + j * GOLDEN) for a small j, or element j of the
+        // family would get the seed 0 (and so would element j of every other family)
         long a = mix64(seed ^ mix64(family * 0x632be59bd9b4e019L + 0x1234567L));
-        long b = mix64(a + GOLDEN * 3);
+        long b = mix64(Long.rotateLeft(seed, 29) ^ mix64(family * 0xd1b54a32d192ed03L + 0x7f4a7c15L));
         return new long[] {a, b};
     }
 

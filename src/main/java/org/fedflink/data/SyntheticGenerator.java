@@ -11,6 +11,9 @@ import org.fedflink.model.ModelType;
  * <p>Deterministic: {@link #example(long)} depends only on the configuration (incl. seed) and the
  * index, so parallel source readers can generate disjoint index ranges.
  *
+ * <p>{@code classes} is used by SOFTMAX only: LOGISTIC always has the two classes 0 and 1 and
+ * LINEAR has none (as in {@link org.fedflink.model.ModelSpec} and {@link ExampleValidator}).
+ *
  * <h2>The model</h2>
  *
  * Drawn once from the seed in the constructor (each part from its own seed-derived stream, so e.g.
@@ -223,9 +226,6 @@ public final class SyntheticGenerator implements Serializable {
         }
         if (c.type() == ModelType.SOFTMAX && c.classes() < 2) {
             throw new IllegalArgumentException("classes must be >= 2 for softmax, got " + c.classes());
-        }
-        if (c.type() == ModelType.LOGISTIC && c.classes() != 2 && c.classes() > 0) {
-            throw new IllegalArgumentException("classes must be 2 (or unset, <= 0) for logistic, got " + c.classes());
         }
         if (c.sources() < 1) {
             throw new IllegalArgumentException("sources must be >= 1, got " + c.sources());
