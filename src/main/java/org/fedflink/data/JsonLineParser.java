@@ -39,6 +39,11 @@ import java.util.Arrays;
  * and the label range are not checked here (the parser does not know the model): run
  * {@link ExampleValidator#check} on the result.
  *
+ * <p>Duplicate keys are detected by the parser itself with a bit set over the six known fields
+ * (equivalent to Jackson's {@code STRICT_DUPLICATE_DETECTION} since unknown keys are rejected anyway,
+ * and allocation-free). Jackson's defaults are kept otherwise, so {@code NaN}/{@code Infinity} tokens,
+ * leading zeros, comments and single quotes are rejected.
+ *
  * <p>Uses Jackson's streaming parser (no tree) over one shared {@link JsonFactory}. Stateless and
  * thread-safe.
  */

@@ -294,7 +294,10 @@ public final class SyntheticGenerator implements Serializable {
         return generate(SplitMix64.streamSeed(streamKey, streamSalt, index), timestamp(index));
     }
 
-    /** The event time of the i-th example: {@code startTimeMillis + i * eventIntervalMillis}. */
+    /**
+     * The event time of the i-th example: {@code startTimeMillis + i * eventIntervalMillis} (not
+     * checked for overflow, which needs an index beyond about 9e18 / eventIntervalMillis).
+     */
     public long timestamp(long index) {
         return startTimeMillis + index * eventIntervalMillis;
     }
