@@ -14,7 +14,7 @@ package org.fedflink.model;
  * @param classes number of classes (2 for logistic, ignored for linear)
  * @param l2 L2 regularisation strength applied to weights (not biases)
  */
-public record ModelSpec(ModelType type, int features, int classes, double l2) {
+public record ModelSpec(ModelType type, int features, int classes, double l2) implements java.io.Serializable {
 
     public ModelSpec {
         if (type == null) {
