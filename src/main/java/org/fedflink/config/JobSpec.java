@@ -48,7 +48,8 @@ public record JobSpec(
             double noise,
             double corruptFraction,
             long eventIntervalMillis,
-            long startTimeMillis)
+            long startTimeMillis,
+            double ratePerSecond)
             implements Serializable {}
 
     public record ModelSection(org.fedflink.model.ModelType type, int features, int classes, double l2)
@@ -70,7 +71,8 @@ public record JobSpec(
 
     public record TrainerSpec(int parallelism, int cacheSize) implements Serializable {}
 
-    public record EvaluationSpec(Baseline baseline, int holdout, String holdoutPath) implements Serializable {}
+    public record EvaluationSpec(Baseline baseline, int holdout, String holdoutPath, long intervalMillis)
+            implements Serializable {}
 
     public record CheckpointSpec(long intervalMillis, String dir) implements Serializable {}
 }

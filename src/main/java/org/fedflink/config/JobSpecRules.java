@@ -47,6 +47,7 @@ final class JobSpecRules {
             entry("input.generator.corruptFraction", Field.optional(0.0, halfOpen(0, 1))),
             entry("input.generator.eventIntervalMillis", Field.optional(10L, atLeast(0))),
             entry("input.generator.startTimeMillis", Field.optional(1_700_000_000_000L, atLeast(0))),
+            entry("input.generator.ratePerSecond", Field.optional(0.0, SpecBinder.atLeast(0.0))),
 
             entry("model.type", Field.required()),
             entry("model.features", Field.required(between(1, MAX_FEATURES))),
@@ -76,6 +77,7 @@ final class JobSpecRules {
             entry("evaluation.baseline", Field.optional(JobSpec.Baseline.NONE)),
             entry("evaluation.holdout", Field.optional(2000, atLeast(0))),
             entry("evaluation.holdoutPath", Field.optional(null, PATH)),
+            entry("evaluation.intervalMillis", Field.optional(1000L, atLeast(0))),
 
             entry("checkpoint.intervalMillis", Field.optional(2000L, atLeast(0))),
             entry("checkpoint.dir", Field.optional(null, PATH)));

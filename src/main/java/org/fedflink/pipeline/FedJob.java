@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -93,6 +94,11 @@ public final class FedJob {
     /**
      * One closed learning loop: trainers, aggregators, feedback and model writer. Operator uids are
      * prefixed so that the baseline loop can live beside the federated one.
+     *
+     * <p>The two edges inside the loop (updates to the aggregators, models back to the trainers)
+     * flush every record instead of waiting for the network buffer timeout (100 ms by default):
+     * the loop's latency is the staleness of every update, and at tens of thousands of examples per
+     * second 100 ms are dozens of rounds, which makes FedAvg oscillate and diverge.
      */
     private static void loop(
             DataStream<Example> examples,
@@ -118,20 +124,27 @@ public final class FedJob {
                         prefix + "feedback",
                         TypeInformation.of(GlobalModel.class))
                 .setParallelism(shards)
+                .setBufferTimeout(0)
                 .uid(prefix + "feedback-source")
                 .name(prefix + "feedback: global models");
         ((SingleOutputStreamOperator<GlobalModel>) feedback).getTransformation().setCoLocationGroupKey(loopId);
 
         KeySelector<Example, String> bySource = centralized ? new ConstantKey() : new SourceKey();
+        // The centralized learner reports once per federated round's worth of examples (K x B), so
+        // both loops publish versions at the same pace.
+        int localExamples = centralized
+                ? (int) Math.min(Integer.MAX_VALUE, (long) spec.rounds().localExamples() * spec.rounds().updatesPerRound())
+                : spec.rounds().localExamples();
         TrainerSettings trainerSettings = new TrainerSettings(
-                model, optimizer(spec), spec.rounds().localExamples(), spec.rounds().eventTimeMillis(),
-                layout, spec.trainer().cacheSize());
+                model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
+                layout, spec.trainer().cacheSize(), !centralized);
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())
                 .transform(prefix + "trainer", TypeInformation.of(LocalUpdate.class), new LocalTrainer(trainerSettings))
                 .setParallelism(trainers)
                 .setMaxParallelism(Math.max(128, trainers))
+                .setBufferTimeout(0)
                 .uid(prefix + StateDescriptors.UID_TRAINER)
                 .name(prefix + "local trainer");
 
@@ -147,7 +160,7 @@ public final class FedJob {
         globals.getTransformation().setCoLocationGroupKey(loopId);
 
         globals.transform(prefix + "model-writer", TypeInformation.of(Void.class),
-                        new ModelWriter(spec.job(), model, out, holdout))
+                        new ModelWriter(spec.job(), model, out, holdout, spec.evaluation().intervalMillis()))
                 .setParallelism(1)
                 .uid(prefix + "model-writer")
                 .name(prefix + "model writer");
@@ -159,8 +172,10 @@ public final class FedJob {
             case GENERATOR: {
                 SyntheticGenerator generator = new SyntheticGenerator(generatorConfig(spec));
                 long count = spec.input().generator().examples();
+                double rate = spec.input().generator().ratePerSecond();
+                RateLimiterStrategy limit = rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
                 return env.fromSource(
-                                new DataGeneratorSource<>(new GeneratedRecords(generator), count,
+                                new DataGeneratorSource<>(new GeneratedRecords(generator), count, limit,
                                         TypeInformation.of(RawRecord.class)),
                                 WatermarkStrategy.noWatermarks(),
                                 "generator")

@@ -97,7 +97,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         getMetricGroup().gauge("globalVersion", () -> shard.version);
         channel = FeedbackChannel.of(settings.loopId(), shard.shard);
         if (shard.version > 0) {
-            channel.offer(snapshot(false, 0, 0));
+            channel.offer(snapshot(false, 0, 0, Double.NaN));
         }
         if (shard.finished) {
             channel.end();
@@ -143,7 +143,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         long samples = 0;
         long correct = 0;
         double lossSum = 0;
+        double staleness = 0;
         for (LocalUpdate u : pending) {
+            staleness += shard.version - u.baseVersion();
             round.add(u.delta(), u.samples());
             samples += u.samples();
             correct += u.correct();
@@ -160,20 +162,20 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.prequentialLossSum += lossSum;
         shard.prequentialCorrect += correct;
         roundsClosed.inc();
-        publish(snapshot(last, updates, samples));
+        publish(snapshot(last, updates, samples, staleness / updates));
     }
 
     private void finish(boolean publishFinal) {
         if (!pending.isEmpty()) {
             closeRound(true);
         } else if (publishFinal) {
-            publish(snapshot(true, 0, 0));
+            publish(snapshot(true, 0, 0, Double.NaN));
         }
         shard.finished = true;
         channel.end();
     }
 
-    private GlobalModel snapshot(boolean last, int updates, long samples) {
+    private GlobalModel snapshot(boolean last, int updates, long samples, double staleness) {
         long n = shard.samplesInModel;
         return new GlobalModel(
                 shard.shard,
@@ -186,14 +188,16 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 System.currentTimeMillis(),
                 updates,
                 samples,
+                staleness,
                 n == 0 ? Double.NaN : shard.prequentialLossSum / n,
                 n == 0 ? Double.NaN : (double) shard.prequentialCorrect / n,
                 last);
     }
 
     private void publish(GlobalModel model) {
-        output.collect(new StreamRecord<>(model));
+        // Into the loop first: the trainers must not wait for a slow model sink.
         channel.offer(model);
+        output.collect(new StreamRecord<>(model));
     }
 
     @Override

@@ -17,6 +17,8 @@ package org.fedflink.pipeline;
  * @param createdMillis wall-clock time the version was created
  * @param roundUpdates updates folded in the last round
  * @param roundSamples examples folded in the last round
+ * @param roundStaleness mean staleness of the last round's updates: how many versions this shard
+ *     had advanced past the version each update was computed from
  * @param prequentialLoss mean prequential (predict-then-train) loss over every example folded in
  * @param prequentialAccuracy prequential accuracy over every example folded in
  * @param last whether this is the final version of a finished job
@@ -32,6 +34,7 @@ public record GlobalModel(
         long createdMillis,
         int roundUpdates,
         long roundSamples,
+        double roundStaleness,
         double prequentialLoss,
         double prequentialAccuracy,
         boolean last) {}

@@ -108,6 +108,7 @@ public final class LocalRunner implements AutoCloseable {
         settings.put("taskmanager.bind-host", "127.0.0.1");
         settings.put("taskmanager.host", "127.0.0.1");
         settings.putIfAbsent("rest.bind-port", "8081-8181");
+        settings.putIfAbsent("metrics.fetcher.update-interval", "2000");
         for (Map.Entry<String, String> e : settings.entrySet()) {
             if (!conf.containsKey(e.getKey()) || e.getKey().startsWith("pipeline.")) {
                 conf.setString(e.getKey(), e.getValue());

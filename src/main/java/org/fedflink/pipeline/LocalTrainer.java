@@ -140,6 +140,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
 
     /** Adopts, shard by shard, any global version newer than the one the source is based on. */
     private void rebase(SourceState s) {
+        if (!settings.adoptGlobal()) {
+            return;
+        }
         for (int shard = 0; shard < latest.length; shard++) {
             GlobalModel global = latest[shard];
             if (global != null && global.version() > s.baseVersions[shard]) {

@@ -32,20 +32,21 @@ import org.fedflink.model.ModelSpec;
  * scores it on the holdout set, writes {@code models/vNNNNNNNN.f32} (parameters, float32
  * little-endian, layout of {@link ModelSpec}) and {@code models/vNNNNNNNN.json} (metadata, metrics,
  * CRC32 checksum of the parameter file), points {@code models/latest.json} at it, and appends a row
- * to {@code metrics.csv}. Runs with parallelism 1; {@code metrics.csv} holds each version once
+ * to {@code metrics.csv} (holdout scores at most every {@code evaluation.intervalMillis}). Runs with parallelism 1; {@code metrics.csv} holds each version once
  * across failures, and a version re-published after a restore overwrites its own files.
  */
 public final class ModelWriter extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<GlobalModel, Void> {
 
     public static final String METRICS_HEADER =
-            "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,prequentialAccuracy,prequentialLoss";
+            "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,prequentialAccuracy,prequentialLoss,roundStaleness";
     public static final String FORMAT = "fedflink-model/1";
 
     private final String job;
     private final ModelSpec spec;
     private final String outDir;
     private final HoldoutSupplier holdout;
+    private final long evaluationIntervalMillis;
 
     private transient ListState<Long> offsetState;
     private transient ListState<GlobalModel> partialState;
@@ -56,8 +57,10 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
     private transient List<Example> holdoutExamples;
     private transient Model model;
     private transient ObjectMapper json;
+    private transient long lastEvaluationMillis;
 
-    public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout) {
+    public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis) {
+        this.evaluationIntervalMillis = evaluationIntervalMillis;
         this.job = job;
         this.spec = spec;
         this.outDir = outDir;
@@ -141,7 +144,16 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
             created = Math.max(created, p.createdMillis());
         }
         GlobalModel first = pieces[0];
-        Evaluator.Score score = Evaluator.score(model, params, holdoutExamples);
+        // Scoring every version would put the holdout pass on the loop's critical path (through
+        // back-pressure), so versions in between are published unscored.
+        long now = System.currentTimeMillis();
+        Evaluator.Score score;
+        if (first.last() || now - lastEvaluationMillis >= evaluationIntervalMillis) {
+            score = Evaluator.score(model, params, holdoutExamples);
+            lastEvaluationMillis = now;
+        } else {
+            score = new Evaluator.Score(Double.NaN, Double.NaN, 0);
+        }
 
         byte[] bytes = toBytes(params);
         CRC32 crc = new CRC32();
@@ -176,6 +188,7 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         m.put("prequentialLoss", finite(first.prequentialLoss()));
         m.put("roundUpdates", first.roundUpdates());
         m.put("roundSamples", first.roundSamples());
+        m.put("roundStaleness", finite(first.roundStaleness()));
         meta.put("metrics", m);
         meta.put("params", name + ".f32");
         meta.put("paramsEncoding", "float32-le");
@@ -186,7 +199,8 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         if (!first.last() || first.roundUpdates() > 0) {
             metrics.line(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
                     + csv(score.accuracy()) + "," + csv(score.loss()) + ","
-                    + csv(first.prequentialAccuracy()) + "," + csv(first.prequentialLoss()));
+                    + csv(first.prequentialAccuracy()) + "," + csv(first.prequentialLoss()) + ","
+                    + csv(first.roundStaleness()));
             metrics.flushedLength();
         }
     }

@@ -14,6 +14,9 @@ import org.fedflink.model.ModelSpec;
  * @param eventTimeMillis also report at event-time boundaries of this length (0 = off)
  * @param layout how parameters are split into shards
  * @param cacheSize sources kept in operator memory per subtask
+ * @param adoptGlobal whether sources rebase on newer global models; false for the centralized
+ *     learner, whose own parameters are the global model (adopting its own versions back, which
+ *     lag behind by the updates in flight, would turn plain SGD into delayed SGD)
  */
 public record TrainerSettings(
         ModelSpec model,
@@ -21,5 +24,6 @@ public record TrainerSettings(
         int localExamples,
         long eventTimeMillis,
         ShardLayout layout,
-        int cacheSize)
+        int cacheSize,
+        boolean adoptGlobal)
         implements Serializable {}

@@ -56,7 +56,7 @@ class JobSpecLoaderTest {
                 new InputSpec(
                         JobSpec.InputType.GENERATOR,
                         null,
-                        new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L),
+                        new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0),
                         0L),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0),
                 new OptimizerSpec(
@@ -64,7 +64,7 @@ class JobSpecLoaderTest {
                 new RoundsSpec(20, 0L, 10, 2000L),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1),
                 new TrainerSpec(2, 10_000),
-                new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null),
+                new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, 1000L),
                 new CheckpointSpec(2000L, null));
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
@@ -110,6 +110,7 @@ class JobSpecLoaderTest {
                     corruptFraction: 0.25
                     eventIntervalMillis: 0
                     startTimeMillis: 0
+                    ratePerSecond: 250.5
                 model:
                   type: logistic
                   features: 5
@@ -138,6 +139,7 @@ class JobSpecLoaderTest {
                   baseline: centralized
                   holdout: 0
                   holdoutPath: /data/holdout.jsonl
+                  intervalMillis: 0
                 checkpoint:
                   intervalMillis: 0
                   dir: /tmp/ckpt
@@ -150,7 +152,7 @@ class JobSpecLoaderTest {
                 new InputSpec(
                         JobSpec.InputType.JSONL,
                         "/data/train",
-                        new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L),
+                        new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L, 250.5),
                         500L),
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01),
                 new OptimizerSpec(
@@ -158,7 +160,7 @@ class JobSpecLoaderTest {
                 new RoundsSpec(1, 60_000L, 1, 0L),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 0.5, 6),
                 new TrainerSpec(1024, 1),
-                new EvaluationSpec(JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl"),
+                new EvaluationSpec(JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", 0L),
                 new CheckpointSpec(0L, "/tmp/ckpt")));
     }
 

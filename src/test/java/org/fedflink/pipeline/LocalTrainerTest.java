@@ -25,7 +25,7 @@ class LocalTrainerTest {
 
     private static TrainerSettings settings(int localExamples, long eventTimeMillis, int shards, int cacheSize) {
         return new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), localExamples,
-                eventTimeMillis, new ShardLayout(SPEC.numParams(), shards), cacheSize);
+                eventTimeMillis, new ShardLayout(SPEC.numParams(), shards), cacheSize, true);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
@@ -56,7 +56,7 @@ class LocalTrainerTest {
     }
 
     private static GlobalModel global(long version, float[] params) {
-        return new GlobalModel(0, 1, version, params, 0, 0, version, 0, 0, 0, 0, 0, false);
+        return new GlobalModel(0, 1, version, params, 0, 0, version, 0, 0, 0, 0, 0, 0, false);
     }
 
     @Test
