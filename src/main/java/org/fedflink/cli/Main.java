@@ -21,7 +21,20 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this). */
     public static int execute(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    // A person reads this: one line, the details are in the log file.
+                    Throwable root = e;
+                    while (root.getCause() != null && root.getCause() != root) {
+                        root = root.getCause();
+                    }
+                    commandLine.getErr().println("error: " + root.getClass().getSimpleName() + ": "
+                            + root.getMessage() + " (details in logs/fedflink.log)");
+                    org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", e);
+                    return 1;
+                })
+                .execute(args);
     }
 
     @Override

@@ -59,7 +59,7 @@ class JobSpecErrorsTest {
         assertThat(error(MINIMAL + "input:\n  generator:\n    skew: 1\n")).isEqualTo(
                 "unknown key 'input.generator.skew' (allowed in input.generator: examples, sources, labelSkew,"
                         + " featureShift, classSeparation, noise, corruptFraction, eventIntervalMillis,"
-                        + " startTimeMillis)");
+                        + " startTimeMillis, ratePerSecond)");
     }
 
     @Test
