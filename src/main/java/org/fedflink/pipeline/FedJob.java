@@ -61,10 +61,12 @@ public final class FedJob {
     public static void build(StreamExecutionEnvironment env, JobSpec spec, Path outDir) {
         ModelSpec model = spec.model().toSpec();
         String out = outDir.toAbsolutePath().toString();
+        int parallelism = spec.trainer().parallelism();
 
         DataStream<RawRecord> raw = rawRecords(env, spec);
         SingleOutputStreamOperator<Example> ingested = raw.transform(
                         "ingest", TypeInformation.of(Example.class), new Ingest(model, outDir.resolve(COUNTS).toString()))
+                .setParallelism(parallelism)
                 .uid("ingest")
                 .name("ingest: parse + validate");
         ingested.getSideOutput(Ingest.DEAD_LETTERS)
@@ -79,6 +81,7 @@ public final class FedJob {
                 .withTimestampAssigner((example, previous) -> example.timestamp());
         DataStream<Example> examples = ingested
                 .assignTimestampsAndWatermarks(watermarks)
+                .setParallelism(parallelism)
                 .uid("event-time")
                 .name("event time");
 
