@@ -21,11 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = {
-            "Runs a job spec on an embedded Flink MiniCluster (Web UI on 127.0.0.1), printing progress",
-            "every few seconds and a summary at the end. Outputs: models/, metrics.csv, dead-letter.jsonl,",
-            "summary.json in the run folder. Exit code 0 only when the job FINISHED."
-        },
+        description = "Runs a job spec on an embedded Flink MiniCluster (Web UI on 127.0.0.1), printing progress"
+                + " every few seconds and a summary at the end. Outputs: models/, metrics.csv, dead-letter.jsonl"
+                + " and summary.json in the run folder. Exit code 0 only when the job FINISHED.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the job finished", "1:the job failed or was stopped", "2:invalid job spec or arguments"})
 public final class RunCommand implements Callable<Integer> {

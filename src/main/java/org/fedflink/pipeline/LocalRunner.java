@@ -43,7 +43,7 @@ public final class LocalRunner implements AutoCloseable {
             Duration progressInterval) {
 
         public static Options defaults(Path outDir) {
-            return new Options(outDir, null, null, Map.of(), null, Duration.ofSeconds(3));
+            return new Options(outDir, null, null, Map.of(), null, Duration.ofSeconds(2));
         }
 
         public Options withRestoreFrom(String path) {
