@@ -24,7 +24,14 @@ public record JobSpec(
     /** How sources learn together. */
     public enum Mode { FEDAVG, CENTRALIZED }
 
-    public enum InputType { GENERATOR, JSONL }
+    /** Where examples come from: the built-in generator or files of one format. */
+    public enum InputType { GENERATOR, JSONL, CSV, LIBSVM, IDX }
+
+    /** Feature scaling applied to every example (input and holdout) before training. */
+    public enum Scaling { NONE, DIVIDE, STANDARDIZE }
+
+    /** How rows of data without a source field are dealt to simulated sources. */
+    public enum PartitionScheme { NONE, IID, DIRICHLET, SHARDS, QUANTITY }
 
     public enum OptimizerType { SGD, MOMENTUM, ADAGRAD }
 
@@ -35,7 +42,57 @@ public record JobSpec(
     public enum Baseline { NONE, CENTRALIZED }
 
     /** Where examples come from. {@code path} is used by file inputs, {@code generator} by the generator. */
-    public record InputSpec(InputType type, String path, GeneratorSpec generator, long watermarkDelayMillis)
+    public record InputSpec(
+            InputType type,
+            String path,
+            String labelsPath,
+            long watermarkDelayMillis,
+            int passes,
+            boolean shuffle,
+            boolean monitor,
+            long monitorIntervalMillis,
+            int maxLineBytes,
+            long eventIntervalMillis,
+            long startTimeMillis,
+            FieldsSpec fields,
+            CsvSpec csv,
+            LibsvmSpec libsvm,
+            HashingSpec hashing,
+            ScalingSpec scaling,
+            PartitionSpec partition,
+            GeneratorSpec generator)
+            implements Serializable {
+
+        /** Whether examples come from files (any format) rather than the generator. */
+        public boolean isFile() {
+            return type != InputType.GENERATOR;
+        }
+
+        InputSpec withPath(String newPath) {
+            return new InputSpec(type, newPath, labelsPath, watermarkDelayMillis, passes, shuffle, monitor,
+                    monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields, csv, libsvm,
+                    hashing, scaling, partition, generator);
+        }
+    }
+
+    /** Names of the fields (JSONL) or header columns (CSV) of a record; {@code none} = the data has none. */
+    public record FieldsSpec(
+            String source, String time, String label, String features, String indices, String values, String text)
+            implements Serializable {
+        /** The value of a field name that means "the data has no such field". */
+        public static final String NONE = "none";
+    }
+
+    public record CsvSpec(boolean header, String delimiter) implements Serializable {}
+
+    public record LibsvmSpec(int indexBase) implements Serializable {}
+
+    /** Signed feature hashing of a text field; {@code bits = 0} turns it off. */
+    public record HashingSpec(int bits, int ngrams, boolean lowercase) implements Serializable {}
+
+    public record ScalingSpec(Scaling type, double divisor, int examples) implements Serializable {}
+
+    public record PartitionSpec(PartitionScheme scheme, int sources, double alpha, int shardsPerSource)
             implements Serializable {}
 
     /** The built-in synthetic data: a planted model over non-IID sources. */
@@ -52,8 +109,13 @@ public record JobSpec(
             double ratePerSecond)
             implements Serializable {}
 
-    public record ModelSection(org.fedflink.model.ModelType type, int features, int classes, double l2)
+    public record ModelSection(
+            org.fedflink.model.ModelType type, int features, int classes, double l2, java.util.List<Integer> hidden)
             implements Serializable {
+        public ModelSection {
+            hidden = hidden == null ? java.util.List.of() : java.util.List.copyOf(hidden);
+        }
+
         public org.fedflink.model.ModelSpec toSpec() {
             return new org.fedflink.model.ModelSpec(type, features, classes, l2);
         }
@@ -71,7 +133,14 @@ public record JobSpec(
 
     public record TrainerSpec(int parallelism, int cacheSize) implements Serializable {}
 
-    public record EvaluationSpec(Baseline baseline, int holdout, String holdoutPath, long intervalMillis)
+    public record EvaluationSpec(
+            Baseline baseline,
+            int holdout,
+            String holdoutPath,
+            String holdoutLabelsPath,
+            long intervalMillis,
+            long windowExamples,
+            boolean report)
             implements Serializable {}
 
     public record CheckpointSpec(long intervalMillis, String dir) implements Serializable {}

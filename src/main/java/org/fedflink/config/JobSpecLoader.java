@@ -134,6 +134,9 @@ public final class JobSpecLoader {
                 node.put(name, d);
             } else if (value instanceof Boolean b) {
                 node.put(name, b);
+            } else if (value instanceof List<?> list) {
+                var array = node.putArray(name);
+                list.forEach(element -> array.add((Integer) element));
             } else {
                 node.put(name, value.toString());
             }

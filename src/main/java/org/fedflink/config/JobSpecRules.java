@@ -6,6 +6,7 @@ import static org.fedflink.config.SpecBinder.between;
 import static org.fedflink.config.SpecBinder.greaterThan;
 import static org.fedflink.config.SpecBinder.halfOpen;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.fedflink.config.JobSpec.AggregationSpec;
@@ -30,6 +31,12 @@ final class JobSpecRules {
 
     private static final Text PATH = new Text(Pattern.compile("(?s).*\\S.*"), "a non-empty path");
 
+    private static final Text FIELD_NAME = new Text(Pattern.compile("[^\\p{Cntrl}]+"),
+            "a non-empty field name without control characters, or none");
+
+    private static final Text DELIMITER = new Text(Pattern.compile("[^\"\\r\\n]"),
+            "a single character other than a double quote or a line break");
+
     static final Map<String, Field> FIELDS = Map.ofEntries(
             entry("job", Field.required(JOB_NAME)),
             entry("mode", Field.optional(JobSpec.Mode.FEDAVG)),
@@ -37,7 +44,35 @@ final class JobSpecRules {
 
             entry("input.type", Field.optional(JobSpec.InputType.GENERATOR)),
             entry("input.path", Field.optional(null, PATH)),
+            entry("input.labelsPath", Field.optional(null, PATH)),
             entry("input.watermarkDelayMillis", Field.optional(0L, atLeast(0))),
+            entry("input.passes", Field.optional(1, atLeast(1))),
+            entry("input.shuffle", Field.optional(false)),
+            entry("input.monitor", Field.optional(false)),
+            entry("input.monitorIntervalMillis", Field.optional(1000L, atLeast(1))),
+            entry("input.maxLineBytes", Field.optional(1 << 20, between(16, 1 << 30))),
+            entry("input.eventIntervalMillis", Field.optional(10L, atLeast(0))),
+            entry("input.startTimeMillis", Field.optional(1_700_000_000_000L, atLeast(0))),
+            entry("input.fields.source", Field.optional("source", FIELD_NAME)),
+            entry("input.fields.time", Field.optional("time", FIELD_NAME)),
+            entry("input.fields.label", Field.optional("label", FIELD_NAME)),
+            entry("input.fields.features", Field.optional("features", FIELD_NAME)),
+            entry("input.fields.indices", Field.optional("indices", FIELD_NAME)),
+            entry("input.fields.values", Field.optional("values", FIELD_NAME)),
+            entry("input.fields.text", Field.optional("text", FIELD_NAME)),
+            entry("input.csv.header", Field.optional(true)),
+            entry("input.csv.delimiter", Field.optional(",", DELIMITER)),
+            entry("input.libsvm.indexBase", Field.optional(1, between(0, 1))),
+            entry("input.hashing.bits", Field.optional(0, between(0, 30))),
+            entry("input.hashing.ngrams", Field.optional(1, between(1, 5))),
+            entry("input.hashing.lowercase", Field.optional(true)),
+            entry("input.scaling.type", Field.optional(JobSpec.Scaling.NONE)),
+            entry("input.scaling.divisor", Field.optional(1.0, greaterThan(0))),
+            entry("input.scaling.examples", Field.optional(10_000, atLeast(1))),
+            entry("input.partition.scheme", Field.optional(JobSpec.PartitionScheme.NONE)),
+            entry("input.partition.sources", Field.optional(100, between(1, 10_000_000))),
+            entry("input.partition.alpha", Field.optional(0.5, greaterThan(0))),
+            entry("input.partition.shardsPerSource", Field.optional(2, atLeast(1))),
             entry("input.generator.examples", Field.optional(100_000L, atLeast(1))),
             entry("input.generator.sources", Field.optional(20, atLeast(1))),
             entry("input.generator.labelSkew", Field.optional(0.5, greaterThan(0))),
@@ -54,6 +89,7 @@ final class JobSpecRules {
             // Checked against the model type in finish(): ignored for linear, 2 for logistic.
             entry("model.classes", Field.optional(2)),
             entry("model.l2", Field.optional(0.0, SpecBinder.atLeast(0.0))),
+            entry("model.hidden", Field.optional(List.of(), between(1, 1 << 16))),
 
             entry("optimizer.type", Field.optional(JobSpec.OptimizerType.SGD)),
             entry("optimizer.learningRate", Field.optional(0.05, greaterThan(0))),
@@ -77,7 +113,10 @@ final class JobSpecRules {
             entry("evaluation.baseline", Field.optional(JobSpec.Baseline.NONE)),
             entry("evaluation.holdout", Field.optional(2000, atLeast(0))),
             entry("evaluation.holdoutPath", Field.optional(null, PATH)),
+            entry("evaluation.holdoutLabelsPath", Field.optional(null, PATH)),
             entry("evaluation.intervalMillis", Field.optional(1000L, atLeast(0))),
+            entry("evaluation.windowExamples", Field.optional(10_000L, atLeast(1))),
+            entry("evaluation.report", Field.optional(true)),
 
             entry("checkpoint.intervalMillis", Field.optional(2000L, atLeast(0))),
             entry("checkpoint.dir", Field.optional(null, PATH)));
@@ -88,12 +127,16 @@ final class JobSpecRules {
     static JobSpec finish(JobSpec spec) throws JobSpecException {
         ModelSection model = checkModel(spec.model());
         InputSpec input = spec.input();
-        if (input.type() == JobSpec.InputType.JSONL && input.path() == null) {
-            throw new JobSpecException("key 'input.path' is required when input.type is jsonl");
-        }
-        if (input.type() == JobSpec.InputType.GENERATOR && input.path() != null) {
+        if (input.isFile()) {
+            checkFileInput(input, model);
+        } else if (input.path() != null) {
             // Ignored for the generator, so that --set input.type=generator works on a file spec.
-            input = new InputSpec(input.type(), null, input.generator(), input.watermarkDelayMillis());
+            input = input.withPath(null);
+        }
+        if (spec.evaluation().holdoutPath() != null && input.type() == JobSpec.InputType.IDX
+                && spec.evaluation().holdoutLabelsPath() == null) {
+            throw new JobSpecException("key 'evaluation.holdoutLabelsPath' is required when input.type is idx"
+                    + " and evaluation.holdoutPath is set (the IDX labels file of the holdout images)");
         }
         AggregationSpec aggregation = spec.aggregation();
         int params = model.toSpec().numParams(); // no overflow: checkModel caps the size
@@ -103,6 +146,48 @@ final class JobSpecRules {
         }
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
                 aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint());
+    }
+
+    private static void checkFileInput(InputSpec input, ModelSection model) throws JobSpecException {
+        String type = Messages.yamlName(input.type());
+        if (input.path() == null) {
+            throw new JobSpecException("key 'input.path' is required when input.type is " + type);
+        }
+        if (input.type() == JobSpec.InputType.IDX && input.labelsPath() == null) {
+            throw new JobSpecException(
+                    "key 'input.labelsPath' is required when input.type is idx (the IDX labels file of the images)");
+        }
+        boolean hasSourceField = switch (input.type()) {
+            case JSONL, CSV -> !JobSpec.FieldsSpec.NONE.equals(input.fields().source());
+            default -> false;
+        };
+        if (!hasSourceField && input.partition().scheme() == JobSpec.PartitionScheme.NONE) {
+            String why = input.type() == JobSpec.InputType.JSONL || input.type() == JobSpec.InputType.CSV
+                    ? "input.fields.source is none"
+                    : type + " data has no source field";
+            throw new JobSpecException("key 'input.partition.scheme' must be iid, dirichlet, shards or quantity"
+                    + " when " + why + " (rows are dealt to input.partition.sources simulated sources)");
+        }
+        if (input.monitor()) {
+            if (input.type() == JobSpec.InputType.IDX) {
+                throw new JobSpecException("key 'input.monitor' cannot be true for idx input (a fixed pair of files)");
+            }
+            if (input.passes() != 1 || input.shuffle()) {
+                throw new JobSpecException("keys 'input.passes' and 'input.shuffle' apply to bounded files only;"
+                        + " with input.monitor true they must be 1 and false");
+            }
+            JobSpec.PartitionScheme scheme = input.partition().scheme();
+            if (scheme != JobSpec.PartitionScheme.NONE && scheme != JobSpec.PartitionScheme.IID) {
+                throw new JobSpecException("key 'input.partition.scheme' must be none or iid with input.monitor true"
+                        + " (a " + Messages.yamlName(scheme) + " split needs every label up front), got "
+                        + Messages.yamlName(scheme));
+            }
+        }
+        int bits = input.hashing().bits();
+        if (bits > 0 && model.features() != (1 << bits)) {
+            throw new JobSpecException("key 'model.features' must be 2^input.hashing.bits = " + (1 << bits)
+                    + " when text is hashed, got " + model.features());
+        }
     }
 
     private static ModelSection checkModel(ModelSection model) throws JobSpecException {
@@ -125,6 +210,10 @@ final class JobSpecRules {
                 }
             }
         }
-        return new ModelSection(model.type(), model.features(), classes, model.l2());
+        if (!model.hidden().isEmpty()) {
+            throw new JobSpecException("key 'model.hidden' applies only to model.type mlp, got "
+                    + model.hidden() + " for " + Messages.yamlName(model.type()));
+        }
+        return new ModelSection(model.type(), model.features(), classes, model.l2(), model.hidden());
     }
 }

@@ -5,7 +5,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,7 @@ import java.util.stream.Collectors;
  * one-line {@link JobSpecException}.
  *
  * <p>Supported component types: nested records, {@code int}, {@code long}, {@code double},
- * {@code boolean}, {@link String} and enums (written in lower case in YAML, matched ignoring case).
+ * {@code boolean}, {@link String}, {@code List<Integer>} and enums (written in lower case in YAML, matched ignoring case).
  */
 final class SpecBinder {
 
@@ -142,7 +144,40 @@ final class SpecBinder {
         if (type.isEnum()) {
             return bindEnum((Class<? extends Enum>) type, node, path);
         }
+        if (type == List.class) {
+            return bindIntegerList(node, path, field.constraint());
+        }
         throw new IllegalStateException("unsupported type " + type + " of job spec key " + path);
+    }
+
+    /**
+     * A list of integers: a YAML list ({@code [256, 128]}), one integer ({@code 128}), or a string of
+     * comma-separated integers ({@code "256,128"}, what {@code --set key=256,128} gives). Each element
+     * must satisfy the key's constraint. The only list-valued keys of a job spec hold integers.
+     */
+    private static List<Integer> bindIntegerList(SpecNode node, String path, Constraint constraint)
+            throws JobSpecException {
+        List<SpecNode> elements;
+        if (node instanceof SpecNode.Sequence sequence) {
+            elements = sequence.elements();
+        } else if (node instanceof SpecNode.Scalar scalar && scalar.kind() == SpecNode.Kind.STRING
+                && scalar.text().contains(",")) {
+            elements = new ArrayList<>();
+            for (String part : scalar.text().split(",", -1)) {
+                elements.add(YamlReader.readScalar(part.strip()));
+            }
+        } else {
+            elements = List.of(node);
+        }
+        List<Integer> values = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            SpecNode element = elements.get(i);
+            if (SpecNode.isAbsent(element)) {
+                throw Messages.mustBe(path, "a list of integers", Messages.describe(node));
+            }
+            values.add((Integer) bindInteger(int.class, element, path + "[" + i + "]", constraint));
+        }
+        return List.copyOf(values);
     }
 
     private static Object defaultValue(Class<?> type, Field field, String path) {

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /**
  * The untyped tree of a job spec as read from YAML, before binding: sections (mappings), scalars
- * (which keep the text exactly as written, for error messages) and lists (never valid in a job
- * spec, kept only to report them).
+ * (which keep the text exactly as written, for error messages) and lists.
  */
 sealed interface SpecNode permits SpecNode.Section, SpecNode.Scalar, SpecNode.Sequence {
 
@@ -43,8 +42,8 @@ sealed interface SpecNode permits SpecNode.Section, SpecNode.Scalar, SpecNode.Se
         }
     }
 
-    /** A YAML sequence; its content is irrelevant because no key of a job spec takes a list. */
-    record Sequence() implements SpecNode {}
+    /** A YAML sequence, such as the hidden layer sizes {@code [256, 128]}. */
+    record Sequence(java.util.List<SpecNode> elements) implements SpecNode {}
 
     /** Whether the node is absent or an explicit YAML null (both mean "use the default"). */
     static boolean isAbsent(SpecNode node) {

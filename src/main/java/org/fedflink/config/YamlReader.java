@@ -88,8 +88,11 @@ final class YamlReader {
             return section;
         }
         if (token == JsonToken.START_ARRAY) {
-            parser.skipChildren();
-            return new SpecNode.Sequence();
+            java.util.List<SpecNode> elements = new java.util.ArrayList<>();
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                elements.add(readValue(parser, t, path + "[" + elements.size() + "]"));
+            }
+            return new SpecNode.Sequence(java.util.List.copyOf(elements));
         }
         if (isAlias(parser)) {
             throw new JobSpecException("key " + Messages.key(path) + " uses the YAML alias '*"

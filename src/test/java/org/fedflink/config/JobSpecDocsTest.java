@@ -108,6 +108,10 @@ class JobSpecDocsTest {
                 assertThat(value).as(key).isEqualTo("null");
             } else if (expected instanceof Enum<?> constant) {
                 assertThat(value).as(key).isEqualTo(Messages.yamlName(constant));
+            } else if (expected instanceof String || expected instanceof Boolean) {
+                assertThat(value).as(key).isEqualTo(expected.toString());
+            } else if (expected instanceof List<?> list) {
+                assertThat(value).as(key).isEqualTo(list.toString().replace(" ", ""));
             } else {
                 assertThat(Double.parseDouble(value)).as(key).isEqualTo(((Number) expected).doubleValue());
             }

@@ -263,6 +263,69 @@ class JobSpecErrorsTest {
     }
 
     @Test
+    void parse_idxWithoutLabels_isRejected() {
+        assertThat(error(MINIMAL + "input:\n  type: idx\n  path: /d/train-images.gz\n"
+                        + "  partition:\n    scheme: iid\n"))
+                .isEqualTo("key 'input.labelsPath' is required when input.type is idx (the IDX labels file of the images)");
+    }
+
+    @Test
+    void parse_libsvmWithoutPartition_isRejected() {
+        assertThat(error(MINIMAL + "input:\n  type: libsvm\n  path: /d/a.svm\n"))
+                .isEqualTo("key 'input.partition.scheme' must be iid, dirichlet, shards or quantity when libsvm data"
+                        + " has no source field (rows are dealt to input.partition.sources simulated sources)");
+    }
+
+    @Test
+    void parse_csvWithoutSourceColumnOrPartition_isRejected() {
+        assertThat(error(MINIMAL + "input:\n  type: csv\n  path: /d/a.csv\n  fields:\n    source: none\n"))
+                .isEqualTo("key 'input.partition.scheme' must be iid, dirichlet, shards or quantity when"
+                        + " input.fields.source is none (rows are dealt to input.partition.sources simulated sources)");
+    }
+
+    @Test
+    void parse_monitorWithPasses_isRejected() {
+        assertThat(error(MINIMAL + "input:\n  type: csv\n  path: /d\n  monitor: true\n  passes: 2\n"))
+                .isEqualTo("keys 'input.passes' and 'input.shuffle' apply to bounded files only;"
+                        + " with input.monitor true they must be 1 and false");
+    }
+
+    @Test
+    void parse_monitorWithDirichlet_isRejected() {
+        assertThat(error(MINIMAL + "input:\n  type: csv\n  path: /d\n  monitor: true\n"
+                        + "  partition:\n    scheme: dirichlet\n"))
+                .isEqualTo("key 'input.partition.scheme' must be none or iid with input.monitor true"
+                        + " (a dirichlet split needs every label up front), got dirichlet");
+    }
+
+    @Test
+    void parse_hashingBitsNotMatchingFeatures_isRejected() {
+        assertThat(error(MINIMAL + "input:\n  type: jsonl\n  path: /d/t.jsonl\n  hashing:\n    bits: 10\n"))
+                .isEqualTo("key 'model.features' must be 2^input.hashing.bits = 1024 when text is hashed, got 20");
+    }
+
+    @Test
+    void parse_hiddenLayersOnALinearModel_areRejected() {
+        assertThat(error(MINIMAL + "  hidden: [8]\n"))
+                .isEqualTo("key 'model.hidden' applies only to model.type mlp, got [8] for softmax");
+    }
+
+    @Test
+    void parse_hiddenLayerOfSizeZero_isRejected() {
+        assertThat(error(MINIMAL + "  hidden: [8, 0]\n"))
+                .isEqualTo("key 'model.hidden[1]' must be between 1 and 65536, got 0");
+        assertThat(error(MINIMAL + "  hidden: [a]\n"))
+                .isEqualTo("key 'model.hidden[0]' must be an integer, got 'a'");
+    }
+
+    @Test
+    void parse_csvDelimiterOfTwoCharacters_isRejected() {
+        assertThat(error(MINIMAL + "input:\n  csv:\n    delimiter: ';;'\n"))
+                .isEqualTo("key 'input.csv.delimiter' must be a single character other than a double quote or a line"
+                        + " break, got ';;'");
+    }
+
+    @Test
     void parse_jsonlWithoutPath_isRejected() {
         assertThat(error(MINIMAL + "input:\n  type: jsonl\n"))
                 .isEqualTo("key 'input.path' is required when input.type is jsonl");

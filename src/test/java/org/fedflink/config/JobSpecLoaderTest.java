@@ -6,12 +6,18 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedflink.config.JobSpec.AggregationSpec;
 import org.fedflink.config.JobSpec.CheckpointSpec;
+import org.fedflink.config.JobSpec.CsvSpec;
 import org.fedflink.config.JobSpec.EvaluationSpec;
+import org.fedflink.config.JobSpec.FieldsSpec;
 import org.fedflink.config.JobSpec.GeneratorSpec;
+import org.fedflink.config.JobSpec.HashingSpec;
 import org.fedflink.config.JobSpec.InputSpec;
+import org.fedflink.config.JobSpec.LibsvmSpec;
 import org.fedflink.config.JobSpec.ModelSection;
 import org.fedflink.config.JobSpec.OptimizerSpec;
+import org.fedflink.config.JobSpec.PartitionSpec;
 import org.fedflink.config.JobSpec.RoundsSpec;
+import org.fedflink.config.JobSpec.ScalingSpec;
 import org.fedflink.config.JobSpec.TrainerSpec;
 import org.fedflink.model.ModelType;
 import org.junit.jupiter.api.Test;
@@ -40,7 +46,7 @@ class JobSpecLoaderTest {
         assertThat(spec.input().generator().sources()).isEqualTo(20);
         assertThat(spec.input().generator().examples()).isEqualTo(200_000L);
         assertThat(spec.input().generator().corruptFraction()).isEqualTo(0.001);
-        assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.SOFTMAX, 20, 4, 0.0));
+        assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.SOFTMAX, 20, 4, 0.0, List.of()));
         assertThat(spec.model().toSpec().numParams()).isEqualTo(84);
         assertThat(spec.evaluation().baseline()).isEqualTo(JobSpec.Baseline.CENTRALIZED);
         assertThat(spec.trainer().parallelism()).isEqualTo(2);
@@ -56,15 +62,29 @@ class JobSpecLoaderTest {
                 new InputSpec(
                         JobSpec.InputType.GENERATOR,
                         null,
-                        new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0),
-                        0L),
-                new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0),
+                        null,
+                        0L,
+                        1,
+                        false,
+                        false,
+                        1000L,
+                        1 << 20,
+                        10L,
+                        1_700_000_000_000L,
+                        new FieldsSpec("source", "time", "label", "features", "indices", "values", "text"),
+                        new CsvSpec(true, ","),
+                        new LibsvmSpec(1),
+                        new HashingSpec(0, 1, true),
+                        new ScalingSpec(JobSpec.Scaling.NONE, 1.0, 10_000),
+                        new PartitionSpec(JobSpec.PartitionScheme.NONE, 100, 0.5, 2),
+                        new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0)),
+                new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
                 new RoundsSpec(20, 0L, 10, 2000L),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1),
                 new TrainerSpec(2, 10_000),
-                new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, 1000L),
+                new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null));
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
@@ -99,7 +119,41 @@ class JobSpecLoaderTest {
                 input:
                   type: jsonl
                   path: /data/train
+                  labelsPath: /data/labels
                   watermarkDelayMillis: 500
+                  passes: 3
+                  shuffle: true
+                  monitor: false
+                  monitorIntervalMillis: 250
+                  maxLineBytes: 4096
+                  eventIntervalMillis: 5
+                  startTimeMillis: 1000
+                  fields:
+                    source: client
+                    time: ts
+                    label: y
+                    features: x
+                    indices: idx
+                    values: val
+                    text: body
+                  csv:
+                    header: false
+                    delimiter: ";"
+                  libsvm:
+                    indexBase: 0
+                  hashing:
+                    bits: 0
+                    ngrams: 3
+                    lowercase: false
+                  scaling:
+                    type: standardize
+                    divisor: 255
+                    examples: 500
+                  partition:
+                    scheme: dirichlet
+                    sources: 7
+                    alpha: 0.1
+                    shardsPerSource: 3
                   generator:
                     examples: 1000
                     sources: 3
@@ -116,6 +170,7 @@ class JobSpecLoaderTest {
                   features: 5
                   classes: 2
                   l2: 0.01
+                  hidden: []
                 optimizer:
                   type: adagrad
                   learningRate: 0.5
@@ -139,7 +194,10 @@ class JobSpecLoaderTest {
                   baseline: centralized
                   holdout: 0
                   holdoutPath: /data/holdout.jsonl
+                  holdoutLabelsPath: /data/holdout-labels
                   intervalMillis: 0
+                  windowExamples: 77
+                  report: false
                 checkpoint:
                   intervalMillis: 0
                   dir: /tmp/ckpt
@@ -152,15 +210,30 @@ class JobSpecLoaderTest {
                 new InputSpec(
                         JobSpec.InputType.JSONL,
                         "/data/train",
-                        new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L, 250.5),
-                        500L),
-                new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01),
+                        "/data/labels",
+                        500L,
+                        3,
+                        true,
+                        false,
+                        250L,
+                        4096,
+                        5L,
+                        1000L,
+                        new FieldsSpec("client", "ts", "y", "x", "idx", "val", "body"),
+                        new CsvSpec(false, ";"),
+                        new LibsvmSpec(0),
+                        new HashingSpec(0, 3, false),
+                        new ScalingSpec(JobSpec.Scaling.STANDARDIZE, 255.0, 500),
+                        new PartitionSpec(JobSpec.PartitionScheme.DIRICHLET, 7, 0.1, 3),
+                        new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L, 250.5)),
+                new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6),
                 new RoundsSpec(1, 60_000L, 1, 0L),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 0.5, 6),
                 new TrainerSpec(1024, 1),
-                new EvaluationSpec(JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", 0L),
+                new EvaluationSpec(
+                        JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
                 new CheckpointSpec(0L, "/tmp/ckpt")));
     }
 
@@ -216,7 +289,7 @@ class JobSpecLoaderTest {
     void parse_linearModel_ignoresClasses() throws Exception {
         JobSpec spec = parse("job: t\nmodel:\n  type: linear\n  features: 4\n  classes: 1\n");
 
-        assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.LINEAR, 4, 2, 0.0));
+        assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.LINEAR, 4, 2, 0.0, List.of()));
         assertThat(spec.model().toSpec().numParams()).isEqualTo(5);
     }
 
