@@ -13,6 +13,7 @@ import org.fedflink.aggregate.ShardLayout;
  * @param timeoutMillis or when its oldest update waited this long (0 = never)
  * @param trainerParallelism end markers expected before the last round closes
  * @param loopId the feedback loop to publish into
+ * @param windowExamples length of the windowed prequential figures, in examples
  */
 public record AggregatorSettings(
         AggregationStrategy strategy,
@@ -20,5 +21,6 @@ public record AggregatorSettings(
         int updatesPerRound,
         long timeoutMillis,
         int trainerParallelism,
-        String loopId)
+        String loopId,
+        long windowExamples)
         implements Serializable {}

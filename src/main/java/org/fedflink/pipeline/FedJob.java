@@ -151,8 +151,17 @@ public final class FedJob {
                 .uid(prefix + StateDescriptors.UID_TRAINER)
                 .name(prefix + "local trainer");
 
+        if (!centralized) {
+            updates.transform(prefix + "source-stats", TypeInformation.of(Void.class),
+                            new SourceStats(out, model.isClassifier()))
+                    .setParallelism(1)
+                    .uid(prefix + "source-stats")
+                    .name(prefix + "per-source metrics");
+        }
+
         AggregatorSettings aggregatorSettings = new AggregatorSettings(
-                strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers, loopId);
+                strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers, loopId,
+                spec.evaluation().windowExamples());
         SingleOutputStreamOperator<GlobalModel> globals = updates
                 .partitionCustom(new ToShard(), new ShardOf())
                 .transform(prefix + "aggregator", TypeInformation.of(GlobalModel.class),
@@ -278,8 +287,8 @@ public final class FedJob {
         @Override
         public RawRecord map(Long index) {
             return generator.isCorrupt(index)
-                    ? new RawRecord("generator", index, generator.corruptLine(index), null)
-                    : new RawRecord("generator", index, null, generator.example(index));
+                    ? RawRecord.text("generator", index, generator.corruptLine(index))
+                    : RawRecord.of("generator", index, generator.example(index));
         }
     }
 
@@ -292,7 +301,7 @@ public final class FedJob {
 
         @Override
         public RawRecord map(String line) {
-            return new RawRecord(origin, -1, line, null);
+            return RawRecord.text(origin, -1, line);
         }
     }
 }

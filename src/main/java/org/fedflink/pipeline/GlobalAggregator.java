@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.fedflink.eval.SlidingWindow;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -38,6 +39,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     private transient ShardState shard;
     private transient List<LocalUpdate> pending;
     private transient Set<String> sources;
+    private transient SlidingWindow window;
     private transient Set<Integer> endedSenders;
     private transient long roundId;
     private transient FeedbackChannel channel;
@@ -80,6 +82,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             restored.pending = new LocalUpdate[0];
             restored.endedSenders = new int[0];
         }
+        window = restored.window == null
+                ? new SlidingWindow(settings.windowExamples())
+                : SlidingWindow.fromState(restored.window);
         shard = restored;
         pending = new ArrayList<>(Arrays.asList(shard.pending));
         sources = new HashSet<>(Arrays.asList(shard.sources));
@@ -97,7 +102,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         getMetricGroup().gauge("globalVersion", () -> shard.version);
         channel = FeedbackChannel.of(settings.loopId(), shard.shard);
         if (shard.version > 0) {
-            channel.offer(snapshot(false, 0, 0, Double.NaN));
+            channel.offer(snapshot(false, 0, 0, 0, Double.NaN));
         }
         if (shard.finished) {
             channel.end();
@@ -144,7 +149,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         long correct = 0;
         double lossSum = 0;
         double staleness = 0;
+        Set<String> roundSources = new HashSet<>();
         for (LocalUpdate u : pending) {
+            roundSources.add(u.source());
             staleness += shard.version - u.baseVersion();
             round.add(u.delta(), u.samples());
             samples += u.samples();
@@ -161,21 +168,22 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.samplesInModel += samples;
         shard.prequentialLossSum += lossSum;
         shard.prequentialCorrect += correct;
+        window.add(samples, correct, lossSum);
         roundsClosed.inc();
-        publish(snapshot(last, updates, samples, staleness / updates));
+        publish(snapshot(last, updates, roundSources.size(), samples, staleness / updates));
     }
 
     private void finish(boolean publishFinal) {
         if (!pending.isEmpty()) {
             closeRound(true);
         } else if (publishFinal) {
-            publish(snapshot(true, 0, 0, Double.NaN));
+            publish(snapshot(true, 0, 0, 0, Double.NaN));
         }
         shard.finished = true;
         channel.end();
     }
 
-    private GlobalModel snapshot(boolean last, int updates, long samples, double staleness) {
+    private GlobalModel snapshot(boolean last, int updates, int roundSources, long samples, double staleness) {
         long n = shard.samplesInModel;
         return new GlobalModel(
                 shard.shard,
@@ -187,10 +195,13 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 shard.rounds,
                 System.currentTimeMillis(),
                 updates,
+                roundSources,
                 samples,
                 staleness,
                 n == 0 ? Double.NaN : shard.prequentialLossSum / n,
                 n == 0 ? Double.NaN : (double) shard.prequentialCorrect / n,
+                window.meanLoss(),
+                window.accuracy(),
                 last);
     }
 
@@ -205,6 +216,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         super.snapshotState(context);
         shard.pending = pending.toArray(new LocalUpdate[0]);
         shard.sources = sources.toArray(new String[0]);
+        shard.window = window.toState();
         shard.endedSenders = endedSenders.stream().mapToInt(Integer::intValue).toArray();
         checkpointed.update(List.of(shard));
     }

@@ -16,11 +16,15 @@ package org.fedflink.pipeline;
  * @param rounds rounds closed
  * @param createdMillis wall-clock time the version was created
  * @param roundUpdates updates folded in the last round
+ * @param roundSources distinct sources among the last round's updates
  * @param roundSamples examples folded in the last round
  * @param roundStaleness mean staleness of the last round's updates: how many versions this shard
  *     had advanced past the version each update was computed from
  * @param prequentialLoss mean prequential (predict-then-train) loss over every example folded in
  * @param prequentialAccuracy prequential accuracy over every example folded in
+ * @param windowPrequentialLoss mean prequential loss over the most recent examples folded in
+ *     ({@code evaluation.windowExamples}, at round granularity)
+ * @param windowPrequentialAccuracy prequential accuracy over the same window
  * @param last whether this is the final version of a finished job
  */
 public record GlobalModel(
@@ -33,8 +37,11 @@ public record GlobalModel(
         long rounds,
         long createdMillis,
         int roundUpdates,
+        int roundSources,
         long roundSamples,
         double roundStaleness,
         double prequentialLoss,
         double prequentialAccuracy,
+        double windowPrequentialLoss,
+        double windowPrequentialAccuracy,
         boolean last) {}

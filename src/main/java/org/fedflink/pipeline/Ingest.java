@@ -90,7 +90,9 @@ public final class Ingest extends AbstractStreamOperator<Example>
         readCounter.inc();
         Example example = raw.example();
         String reason;
-        if (example == null) {
+        if (raw.reason() != null) {
+            reason = raw.reason();
+        } else if (example == null) {
             try {
                 example = parser.parse(raw.text());
                 reason = validator.check(example);

@@ -132,6 +132,7 @@ public final class LocalRunner implements AutoCloseable {
         Path out = options.outDir();
         Files.createDirectories(out);
         deleteRecursively(out.resolve(FedJob.COUNTS));
+        Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         Configuration conf = configuration();
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
@@ -181,8 +182,9 @@ public final class LocalRunner implements AutoCloseable {
             try {
                 result.get(options.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
+                String line = probe.sample();
                 if (options.console() != null) {
-                    options.console().println(probe.line());
+                    options.console().println(line);
                 }
             }
         }
@@ -195,6 +197,7 @@ public final class LocalRunner implements AutoCloseable {
         String state = stoppedWithSavepoint && status == JobStatus.FINISHED ? "STOPPED" : status.name();
         RunSummary summary = RunSummary.collect(spec, options.outDir(), state, wallMillis, failure);
         summary.write(options.outDir());
+        probe.record(wallMillis, summary.json().path("examples").asLong());
         return summary;
     }
 

@@ -39,7 +39,9 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<GlobalModel, Void> {
 
     public static final String METRICS_HEADER =
-            "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,prequentialAccuracy,prequentialLoss,roundStaleness";
+            "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,"
+            + "prequentialAccuracy,prequentialLoss,roundStaleness,windowPrequentialAccuracy,windowPrequentialLoss,"
+            + "holdoutMacroF1,holdoutAuc,holdoutRmse,holdoutMae,roundUpdates,roundSources";
     public static final String FORMAT = "fedflink-model/1";
 
     private final String job;
@@ -152,7 +154,7 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
             score = Evaluator.score(model, params, holdoutExamples);
             lastEvaluationMillis = now;
         } else {
-            score = new Evaluator.Score(Double.NaN, Double.NaN, 0);
+            score = Evaluator.Score.NONE;
         }
 
         byte[] bytes = toBytes(params);
@@ -184,9 +186,16 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         m.put("holdoutAccuracy", finite(score.accuracy()));
         m.put("holdoutLoss", finite(score.loss()));
         m.put("holdoutLogLoss", spec.isClassifier() ? finite(score.loss()) : null);
+        m.put("holdoutMacroF1", finite(score.macroF1()));
+        m.put("holdoutAuc", finite(score.auc()));
+        m.put("holdoutRmse", finite(score.rmse()));
+        m.put("holdoutMae", finite(score.mae()));
         m.put("prequentialAccuracy", finite(first.prequentialAccuracy()));
         m.put("prequentialLoss", finite(first.prequentialLoss()));
+        m.put("windowPrequentialAccuracy", finite(first.windowPrequentialAccuracy()));
+        m.put("windowPrequentialLoss", finite(first.windowPrequentialLoss()));
         m.put("roundUpdates", first.roundUpdates());
+        m.put("roundSources", first.roundSources());
         m.put("roundSamples", first.roundSamples());
         m.put("roundStaleness", finite(first.roundStaleness()));
         meta.put("metrics", m);
@@ -200,7 +209,10 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
             metrics.line(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
                     + csv(score.accuracy()) + "," + csv(score.loss()) + ","
                     + csv(first.prequentialAccuracy()) + "," + csv(first.prequentialLoss()) + ","
-                    + csv(first.roundStaleness()));
+                    + csv(first.roundStaleness()) + "," + csv(first.windowPrequentialAccuracy()) + ","
+                    + csv(first.windowPrequentialLoss()) + "," + csv(score.macroF1()) + "," + csv(score.auc()) + ","
+                    + csv(score.rmse()) + "," + csv(score.mae()) + "," + first.roundUpdates() + ","
+                    + first.roundSources());
             metrics.flushedLength();
         }
     }

@@ -42,9 +42,19 @@ final class ProgressProbe {
         this.lastMillis = startMillis;
     }
 
-    String line() {
+    /** Name of the throughput samples file in the run folder. */
+    static final String THROUGHPUT_FILE = "throughput.csv";
+
+    /**
+     * Samples the job's progress, appends it to {@code throughput.csv} ({@code elapsedMillis,examplesRead})
+     * and returns a progress line for a person.
+     */
+    String sample() {
         long now = System.currentTimeMillis();
         long read = recordsRead();
+        if (read >= 0) {
+            record(now - startMillis, read);
+        }
         double rate = now > lastMillis && read >= lastRead ? (read - lastRead) * 1000.0 / (now - lastMillis) : 0;
         lastRead = Math.max(read, lastRead);
         lastMillis = now;
@@ -53,6 +63,21 @@ final class ProgressProbe {
         String accuracy = latest == null || latest.length < 6 || latest[5].isEmpty() ? "-" : latest[5];
         return String.format(Locale.ROOT, "[%6.1fs] examples read %,d (%,.0f/s)  global %s  holdout accuracy %s",
                 (now - startMillis) / 1000.0, Math.max(read, 0), rate, version, accuracy);
+    }
+
+    /** Appends one throughput sample; progress reporting must never fail the run, so errors are ignored. */
+    void record(long elapsedMillis, long examplesRead) {
+        try {
+            Path file = outDir.resolve(THROUGHPUT_FILE);
+            String line = elapsedMillis + "," + examplesRead + "\n";
+            if (!Files.exists(file)) {
+                line = "elapsedMillis,examplesRead\n" + line;
+            }
+            Files.writeString(file, line, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            // a missing sample only thins the throughput chart
+        }
     }
 
     private long recordsRead() {

@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.fedflink.config.JobSpec;
+import org.fedflink.eval.Fairness;
 
 /**
  * The outcome of a run, as written to {@code summary.json}: counts from the ingest subtasks, the
@@ -65,7 +68,14 @@ public final class RunSummary {
         copy(m, metrics, "holdoutAccuracy");
         copy(m, metrics, "holdoutLogLoss");
         copy(m, metrics, "holdoutLoss");
+        copy(m, metrics, "holdoutMacroF1");
+        copy(m, metrics, "holdoutAuc");
+        copy(m, metrics, "holdoutRmse");
+        copy(m, metrics, "holdoutMae");
+        copy(m, metrics, "windowPrequentialAccuracy");
+        copy(m, metrics, "windowPrequentialLoss");
         metrics.put("holdoutExamples", m.path("holdoutExamples").asInt());
+        sourceFairness(out.resolve(SourceStats.FILE), metrics);
         Path baselineDir = out.resolve(FedJob.BASELINE);
         if (Files.exists(baselineDir.resolve(FedJob.MODELS).resolve("latest.json"))) {
             JsonNode b = latest(baselineDir);
@@ -74,6 +84,10 @@ public final class RunSummary {
             copy(b.path("metrics"), baseline, "holdoutAccuracy");
             copy(b.path("metrics"), baseline, "holdoutLogLoss");
             copy(b.path("metrics"), baseline, "holdoutLoss");
+            copy(b.path("metrics"), baseline, "holdoutMacroF1");
+            copy(b.path("metrics"), baseline, "holdoutAuc");
+            copy(b.path("metrics"), baseline, "holdoutRmse");
+            copy(b.path("metrics"), baseline, "holdoutMae");
             copy(b.path("metrics"), baseline, "prequentialAccuracy");
             baseline.put("globalVersion", b.path("version").asLong());
             baseline.put("samplesInModel", b.path("samplesInModel").asLong());
@@ -87,6 +101,34 @@ public final class RunSummary {
             root.put("failure", failure.lines().findFirst().orElse(failure));
         }
         return new RunSummary(root);
+    }
+
+    /**
+     * The per-source figures of {@code sources.csv}: how many sources reported, the mean of their
+     * prequential accuracies and the mean of the worst 10 % (the fairness figure).
+     */
+    private static void sourceFairness(Path file, ObjectNode metrics) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<Double> accuracies = new ArrayList<>();
+        try (var lines = Files.lines(file)) {
+            lines.skip(1).forEach(line -> {
+                // source names may be quoted and contain commas: the figures are the last columns
+                String[] tail = line.substring(line.lastIndexOf('"') + 1).split(",", -1);
+                String accuracy = tail[tail.length - 2];
+                if (!accuracy.isEmpty()) {
+                    accuracies.add(Double.parseDouble(accuracy));
+                }
+            });
+        }
+        metrics.put("sourcesReporting", accuracies.size());
+        if (!accuracies.isEmpty()) {
+            double[] values = accuracies.stream().mapToDouble(Double::doubleValue).toArray();
+            metrics.put("sourceMeanPrequentialAccuracy", java.util.Arrays.stream(values).average().orElse(Double.NaN));
+            metrics.put("worstDecilePrequentialAccuracy",
+                    Fairness.worstFractionMean(values, SourceStats.WORST_FRACTION));
+        }
     }
 
     private static JsonNode latest(Path dir) throws IOException {
@@ -129,6 +171,10 @@ public final class RunSummary {
         JsonNode m = root.path("metrics");
         s.append(String.format(Locale.ROOT, "  holdout accuracy %s, log loss %s; prequential accuracy %s%n",
                 fmt(m.get("holdoutAccuracy")), fmt(m.get("holdoutLogLoss")), fmt(m.get("prequentialAccuracy"))));
+        if (m.has("worstDecilePrequentialAccuracy")) {
+            s.append(String.format(Locale.ROOT, "  per source: mean prequential accuracy %s, worst 10%% of sources %s%n",
+                    fmt(m.get("sourceMeanPrequentialAccuracy")), fmt(m.get("worstDecilePrequentialAccuracy"))));
+        }
         if (root.has("baseline")) {
             JsonNode b = root.path("baseline");
             s.append(String.format(Locale.ROOT, "  centralized baseline: holdout accuracy %s, log loss %s%n",

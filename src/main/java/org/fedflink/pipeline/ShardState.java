@@ -16,6 +16,8 @@ public class ShardState {
     public double prequentialLossSum;
     /** Prequential correct predictions over every example folded in. */
     public long prequentialCorrect;
+    /** The windowed prequential figures, as {@link org.fedflink.eval.SlidingWindow#toState()}. */
+    public long[] window;
     /** Distinct sources whose updates are folded in. */
     public String[] sources;
     /** Updates of the round being collected. */

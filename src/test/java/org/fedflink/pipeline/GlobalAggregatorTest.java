@@ -19,7 +19,7 @@ class GlobalAggregatorTest {
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(int updatesPerRound, int trainers)
             throws Exception {
         AggregatorSettings settings = new AggregatorSettings(
-                Strategies.fedAvg(1.0), new ShardLayout(2, 1), updatesPerRound, 0, trainers, loopId);
+                Strategies.fedAvg(1.0), new ShardLayout(2, 1), updatesPerRound, 0, trainers, loopId, 1000);
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
     }
 
@@ -102,7 +102,7 @@ class GlobalAggregatorTest {
             snapshot = h.snapshot(1, 1);
         }
         AggregatorSettings twoShards = new AggregatorSettings(
-                Strategies.fedAvg(1.0), new ShardLayout(2, 2), 2, 0, 1, loopId);
+                Strategies.fedAvg(1.0), new ShardLayout(2, 2), 2, 0, 1, loopId, 1000);
         try (var restored = new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(twoShards), 2, 2, 0)) {
             assertThatThrownBy(() -> restored.initializeState(snapshot))
                     .hasStackTraceContaining("the savepoint holds a model split into 1 shards but the job spec asks for 2; the shard count cannot change on restore");

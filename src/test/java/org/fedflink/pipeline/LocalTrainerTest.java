@@ -56,7 +56,7 @@ class LocalTrainerTest {
     }
 
     private static GlobalModel global(long version, float[] params) {
-        return new GlobalModel(0, 1, version, params, 0, 0, version, 0, 0, 0, 0, 0, 0, false);
+        return new GlobalModel(0, 1, version, params, 0, 0, version, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
     }
 
     @Test
