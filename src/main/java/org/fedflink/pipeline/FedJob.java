@@ -11,8 +11,6 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -63,7 +61,9 @@ public final class FedJob {
         String out = outDir.toAbsolutePath().toString();
         int parallelism = spec.trainer().parallelism();
 
-        DataStream<RawRecord> raw = rawRecords(env, spec);
+        // Files are looked at here, on the client, so a file that is not its declared format fails now.
+        FileInput files = spec.input().isFile() ? FileInput.prepare(spec, outDir) : null;
+        DataStream<RawRecord> raw = rawRecords(env, spec, files);
         SingleOutputStreamOperator<Example> ingested = raw.transform(
                         "ingest", TypeInformation.of(Example.class), new Ingest(model, outDir.resolve(COUNTS).toString()))
                 .setParallelism(parallelism)
@@ -85,7 +85,7 @@ public final class FedJob {
                 .uid("event-time")
                 .name("event time");
 
-        HoldoutSupplier holdout = holdout(spec);
+        HoldoutSupplier holdout = holdout(spec, files);
         boolean centralized = spec.mode() == JobSpec.Mode.CENTRALIZED;
         loop(examples, spec, model, "", out, holdout, centralized);
         if (!centralized && spec.evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
@@ -178,7 +178,7 @@ public final class FedJob {
                 .name(prefix + "model writer");
     }
 
-    private static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSpec spec) {
+    private static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSpec spec, FileInput files) {
         int parallelism = spec.trainer().parallelism();
         switch (spec.input().type()) {
             case GENERATOR: {
@@ -195,22 +195,19 @@ public final class FedJob {
                         .uid("examples-source")
                         .name("examples: generator");
             }
-            case JSONL: {
-                String path = spec.input().path();
-                FileSource<String> files = FileSource.forRecordStreamFormat(
-                                new TextLineInputFormat(), new org.apache.flink.core.fs.Path(path))
-                        .build();
-                return env.fromSource(files, WatermarkStrategy.noWatermarks(), "files")
+            default: {
+                JobSpec.InputSpec input = spec.input();
+                FileRecords records = new FileRecords(files, input.passes(), input.shuffle(), spec.seed(),
+                        input.startTimeMillis(), input.eventIntervalMillis());
+                return env.fromSource(
+                                new DataGeneratorSource<>(records, records.count(), RateLimiterStrategy.noOp(),
+                                        TypeInformation.of(RawRecord.class)),
+                                WatermarkStrategy.noWatermarks(),
+                                "files")
                         .setParallelism(parallelism)
                         .uid("examples-source")
-                        .name("examples: " + path)
-                        .map(new LineToRecord(path))
-                        .setParallelism(parallelism)
-                        .uid("lines")
-                        .name("lines");
+                        .name("examples: " + input.path());
             }
-            default:
-                throw new IllegalArgumentException("unsupported input type " + spec.input().type());
         }
     }
 
@@ -223,15 +220,21 @@ public final class FedJob {
                 g.eventIntervalMillis(), g.startTimeMillis(), spec.seed());
     }
 
-    private static HoldoutSupplier holdout(JobSpec spec) {
+    private static HoldoutSupplier holdout(JobSpec spec, FileInput files) {
         int n = spec.evaluation().holdout();
-        if (spec.input().type() == JobSpec.InputType.GENERATOR) {
+        if (files == null) {
             SyntheticGenerator.Config config = generatorConfig(spec);
             return () -> new SyntheticGenerator(config).holdout(n);
         }
         String path = spec.evaluation().holdoutPath();
+        if (path == null) {
+            return List::of;
+        }
+        String labels = spec.evaluation().holdoutLabelsPath();
         ModelSpec model = spec.model().toSpec();
-        return () -> path == null ? List.of() : HoldoutFile.read(Path.of(path), model);
+        // read once now, so that a bad holdout file fails before the job starts
+        HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
+        return () -> HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
     }
 
     /** The local optimizer the job spec describes. */
@@ -289,19 +292,6 @@ public final class FedJob {
             return generator.isCorrupt(index)
                     ? RawRecord.text("generator", index, generator.corruptLine(index))
                     : RawRecord.of("generator", index, generator.example(index));
-        }
-    }
-
-    private static final class LineToRecord implements org.apache.flink.api.common.functions.MapFunction<String, RawRecord> {
-        private final String origin;
-
-        LineToRecord(String origin) {
-            this.origin = origin;
-        }
-
-        @Override
-        public RawRecord map(String line) {
-            return RawRecord.text(origin, -1, line);
         }
     }
 }

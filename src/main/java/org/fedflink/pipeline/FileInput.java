@@ -1,0 +1,214 @@
+package org.fedflink.pipeline;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedflink.config.JobSpec;
+import org.fedflink.data.Example;
+import org.fedflink.data.FeatureScaler;
+import org.fedflink.data.FileDataset;
+import org.fedflink.data.FormatException;
+import org.fedflink.data.FormatOptions;
+import org.fedflink.data.FormatProbe;
+import org.fedflink.data.InputFormat;
+import org.fedflink.data.LineReader;
+import org.fedflink.data.PartitionHistogram;
+import org.fedflink.data.PartitionScheme;
+import org.fedflink.data.Partitioner;
+import org.fedflink.data.Row;
+import org.fedflink.data.Standardizer;
+
+/**
+ * A bounded file input, prepared on the client before the job is built: the files, how to parse
+ * them, how many records they hold, which simulated source each record goes to (when the data has
+ * no source field) and the feature scaling. Everything that needs a look at the data happens here,
+ * once, so that a file that is not the declared format fails before the job starts, and so that
+ * the partition and the scaling are fixed for the whole run (and for every restart of it).
+ *
+ * <p>The source assignment is shipped with the job: 4 bytes per record.
+ */
+public record FileInput(
+        InputFormat format,
+        List<String> files,
+        String labelsPath,
+        FormatOptions options,
+        int maxLineBytes,
+        long rows,
+        int[] sourceOfRow,
+        int sources,
+        FeatureScaler scaler)
+        implements Serializable {
+
+    /** How many leading rows of each file the format probe looks at. */
+    private static final int PROBE_ROWS = 100;
+
+    /** Name of the per-source label histogram in the run folder. */
+    public static final String PARTITION_FILE = "partition.csv";
+
+    /**
+     * Looks at the input a job spec describes and prepares it; writes the partition histogram to
+     * {@code outDir} when rows are dealt to simulated sources.
+     *
+     * @throws FormatException if the input is missing, empty or not the declared format
+     */
+    public static FileInput prepare(JobSpec spec, Path outDir) {
+        JobSpec.InputSpec input = spec.input();
+        InputFormat format = InputFormat.valueOf(input.type().name());
+        FormatOptions options = formatOptions(spec);
+        List<Path> paths = format == InputFormat.IDX
+                ? List.of(Path.of(input.path()))
+                : FileDataset.listFiles(Path.of(input.path()));
+        if (format != InputFormat.IDX) {
+            for (Path file : paths) {
+                probe(file, options, input.maxLineBytes());
+            }
+        }
+        FileInput unpartitioned = new FileInput(format, paths.stream().map(Path::toString).toList(),
+                input.labelsPath(), options, input.maxLineBytes(), 0, null, 0, FeatureScaler.none());
+        try (FileDataset dataset = unpartitioned.open()) {
+            long rows = dataset.rows();
+            if (rows == 0) {
+                throw new FormatException("input " + input.path() + " has no records");
+            }
+            JobSpec.PartitionSpec partition = input.partition();
+            int[] sourceOfRow = null;
+            int sources = 0;
+            if (partition.scheme() != JobSpec.PartitionScheme.NONE) {
+                if (rows > Integer.MAX_VALUE - 8) {
+                    throw new FormatException("input " + input.path() + " has " + rows
+                            + " records, more than a partition can assign (" + (Integer.MAX_VALUE - 8) + ")");
+                }
+                sources = partition.sources();
+                sourceOfRow = partition(dataset, (int) rows, spec, outDir);
+            }
+            FeatureScaler scaler = scaler(spec, dataset);
+            return new FileInput(format, unpartitioned.files(), input.labelsPath(), options, input.maxLineBytes(),
+                    rows, sourceOfRow, sources, scaler);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read input " + input.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the dataset for reading (each reader opens its own). */
+    public FileDataset open() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        if (format == InputFormat.IDX) {
+            return FileDataset.openIdx(Path.of(files.get(0)), Path.of(labelsPath));
+        }
+        return FileDataset.openText(files.stream().map(Path::of).toList(), options, maxLineBytes, tmp);
+    }
+
+    /** Name of simulated source {@code s}: {@code s0000}, {@code s0001}, ... (wider past 10,000). */
+    public String sourceName(int s) {
+        int width = Math.max(4, Integer.toString(Math.max(0, sources - 1)).length());
+        return "s" + String.format("%0" + width + "d", s);
+    }
+
+    /** The parse options of a job spec's input. */
+    public static FormatOptions formatOptions(JobSpec spec) {
+        JobSpec.InputSpec input = spec.input();
+        JobSpec.FieldsSpec fields = input.fields();
+        boolean partitioned = input.partition().scheme() != JobSpec.PartitionScheme.NONE;
+        FormatOptions.Builder builder = FormatOptions.builder(InputFormat.valueOf(input.type().name()),
+                        spec.model().features())
+                // a partitioned input ignores any source field of its own
+                .sourceField(partitioned ? null : field(fields.source()))
+                .timeField(field(fields.time()))
+                .labelField(fields.label())
+                .featuresField(fields.features())
+                .indicesField(fields.indices())
+                .valuesField(fields.values())
+                .textField(fields.text())
+                .csvHeader(input.csv().header())
+                .csvDelimiter(input.csv().delimiter().charAt(0))
+                .libsvmIndexBase(input.libsvm().indexBase());
+        if (input.hashing().bits() > 0) {
+            builder.hashing(new org.fedflink.data.TextHashing(
+                    input.hashing().bits(), input.hashing().ngrams(), input.hashing().lowercase()));
+        }
+        return builder.build();
+    }
+
+    private static String field(String name) {
+        return JobSpec.FieldsSpec.NONE.equals(name) ? null : name;
+    }
+
+    private static void probe(Path file, FormatOptions options, int maxLineBytes) {
+        List<byte[]> rows = new ArrayList<>();
+        byte[] header = null;
+        try (LineReader reader = new LineReader(LineReader.open(file), maxLineBytes)) {
+            boolean wantHeader = options.format() == InputFormat.CSV && options.csvHeader();
+            Row row;
+            while (rows.size() < PROBE_ROWS && (row = reader.next()) != null) {
+                if (row.oversized()) {
+                    continue;
+                }
+                if (wantHeader && header == null) {
+                    header = row.bytes();
+                } else if (row.length() > 0) {
+                    rows.add(row.bytes());
+                }
+            }
+        } catch (IOException e) {
+            throw new FormatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        FormatProbe.check(file.getFileName().toString(), options, header, rows);
+    }
+
+    private static int[] partition(FileDataset dataset, int rows, JobSpec spec, Path outDir) throws IOException {
+        JobSpec.PartitionSpec p = spec.input().partition();
+        int classes = spec.model().toSpec().isClassifier() ? spec.model().classes() : 1;
+        boolean needsLabels = p.scheme() == JobSpec.PartitionScheme.DIRICHLET
+                || p.scheme() == JobSpec.PartitionScheme.SHARDS;
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            int c = needsLabels || classes > 1 ? dataset.classOf(i) : 0;
+            // rows without a usable label go to the dead letter anyway; class 0 keeps them in the split
+            labels[i] = c >= 0 && c < classes ? c : 0;
+        }
+        PartitionScheme scheme = switch (p.scheme()) {
+            case IID -> new PartitionScheme.Iid();
+            case DIRICHLET -> new PartitionScheme.Dirichlet(p.alpha());
+            case SHARDS -> new PartitionScheme.Shards(p.shardsPerSource());
+            case QUANTITY -> new PartitionScheme.QuantitySkew(p.alpha());
+            case NONE -> throw new IllegalStateException("not partitioned");
+        };
+        int[] sourceOfRow;
+        try {
+            sourceOfRow = Partitioner.assign(labels, classes, p.sources(), scheme, spec.seed());
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("input.partition: " + e.getMessage(), e);
+        }
+        Files.createDirectories(outDir);
+        int width = Math.max(4, Integer.toString(Math.max(0, p.sources() - 1)).length());
+        PartitionHistogram.of(sourceOfRow, labels, p.sources(), classes)
+                .writeCsv(outDir.resolve(PARTITION_FILE), s -> "s" + String.format("%0" + width + "d", s));
+        return sourceOfRow;
+    }
+
+    private static FeatureScaler scaler(JobSpec spec, FileDataset dataset) {
+        JobSpec.ScalingSpec scaling = spec.input().scaling();
+        return switch (scaling.type()) {
+            case NONE -> FeatureScaler.none();
+            case DIVIDE -> FeatureScaler.divideBy(scaling.divisor());
+            case STANDARDIZE -> {
+                List<Example> first = new ArrayList<>();
+                for (long i = 0; i < dataset.rows() && first.size() < scaling.examples(); i++) {
+                    FileDataset.Parsed parsed = dataset.read(i);
+                    if (parsed.valid()) {
+                        first.add(parsed.example());
+                    }
+                }
+                if (first.isEmpty()) {
+                    throw new FormatException("input.scaling: no valid record to standardize from in the first "
+                            + dataset.rows() + " rows");
+                }
+                yield Standardizer.fit(first, spec.model().features());
+            }
+        };
+    }
+}
