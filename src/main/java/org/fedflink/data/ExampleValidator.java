@@ -12,7 +12,7 @@ import org.fedflink.model.ModelType;
  *   <li>dense: exactly {@code spec.features()} values; sparse: indices and values of equal length,
  *       indices in {@code [0, features)} and strictly increasing;
  *   <li>every feature value and the label are finite;
- *   <li>softmax: the label is an integer in {@code [0, classes)}; logistic: 0 or 1; linear: any
+ *   <li>softmax and MLP: the label is an integer in {@code [0, classes)}; logistic: 0 or 1; linear: any
  *       finite label.
  * </ul>
  *
@@ -38,7 +38,7 @@ public final class ExampleValidator implements Serializable {
         this.classes = switch (spec.type()) {
             case LINEAR -> 0;
             case LOGISTIC -> 2;
-            case SOFTMAX -> spec.classes();
+            case SOFTMAX, MLP -> spec.classes();
         };
     }
 

@@ -11,8 +11,9 @@ import org.fedflink.model.ModelType;
  * <p>Deterministic: {@link #example(long)} depends only on the configuration (incl. seed) and the
  * index, so parallel source readers can generate disjoint index ranges.
  *
- * <p>{@code classes} is used by SOFTMAX only: LOGISTIC always has the two classes 0 and 1 and
- * LINEAR has none (as in {@link org.fedflink.model.ModelSpec} and {@link ExampleValidator}).
+ * <p>{@code classes} is used by SOFTMAX and MLP only (an MLP learns the same multiclass data):
+ * LOGISTIC always has the two classes 0 and 1 and LINEAR has none (as in
+ * {@link org.fedflink.model.ModelSpec} and {@link ExampleValidator}).
  *
  * <h2>The model</h2>
  *
@@ -21,8 +22,8 @@ import org.fedflink.model.ModelType;
  * not depend on the number of sources either):
  *
  * <ul>
- *   <li>classifiers ({@code C = classes} for SOFTMAX, 2 for LOGISTIC): class means {@code mu_c}
- *       with i.i.d. {@code N(0, classSeparation^2 / features)} coordinates, so
+ *   <li>classifiers ({@code C = classes} for SOFTMAX and MLP, 2 for LOGISTIC): class means
+ *       {@code mu_c} with i.i.d. {@code N(0, classSeparation^2 / features)} coordinates, so
  *       {@code |mu_c| ~ classSeparation};
  *   <li>LINEAR: a planted weight vector {@code w*} with i.i.d. {@code N(0, classSeparation^2 /
  *       features)} coordinates (so {@code classSeparation} acts as the signal strength,
@@ -125,7 +126,7 @@ public final class SyntheticGenerator implements Serializable {
         this.classes = switch (config.type()) {
             case LINEAR -> 0;
             case LOGISTIC -> 2;
-            case SOFTMAX -> config.classes();
+            case SOFTMAX, MLP -> config.classes();
         };
         this.sources = config.sources();
         this.noise = config.noise();
@@ -224,8 +225,11 @@ public final class SyntheticGenerator implements Serializable {
         if (c.features() < 1) {
             throw new IllegalArgumentException("features must be >= 1, got " + c.features());
         }
-        if (c.type() == ModelType.SOFTMAX && c.classes() < 2) {
-            throw new IllegalArgumentException("classes must be >= 2 for softmax, got " + c.classes());
+        boolean multiclass = c.type() == ModelType.SOFTMAX || c.type() == ModelType.MLP;
+        if (multiclass && c.classes() < 2) {
+            throw new IllegalArgumentException(
+                    "classes must be >= 2 for " + c.type().name().toLowerCase(java.util.Locale.ROOT) + ", got "
+                            + c.classes());
         }
         if (c.sources() < 1) {
             throw new IllegalArgumentException("sources must be >= 1, got " + c.sources());
@@ -253,7 +257,7 @@ public final class SyntheticGenerator implements Serializable {
             throw new IllegalArgumentException(
                     "startTimeMillis must not be Long.MIN_VALUE (reserved for \"no timestamp\")");
         }
-        int classes = c.type() == ModelType.SOFTMAX ? c.classes() : 2;
+        int classes = multiclass ? c.classes() : 2;
         long entries = (long) c.features() * (classes + c.sources()) + (long) c.sources() * (classes + 8);
         if (entries > MAX_MODEL_ENTRIES) {
             throw new IllegalArgumentException("features x (classes + sources) is too large: " + c.features()
@@ -266,7 +270,7 @@ public final class SyntheticGenerator implements Serializable {
         return config;
     }
 
-    /** Number of classes of the labels: {@code classes} for SOFTMAX, 2 for LOGISTIC, 0 for LINEAR. */
+    /** Number of classes of the labels: {@code classes} for SOFTMAX and MLP, 2 for LOGISTIC, 0 for LINEAR. */
     public int classCount() {
         return classes;
     }

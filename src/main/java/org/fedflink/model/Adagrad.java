@@ -8,7 +8,8 @@ package org.fedflink.model;
  * one float per parameter at the parameter's index.
  *
  * <p>Rare sparse features keep a small {@code G} and so a large step, which is why Adagrad suits
- * sparse online learning; only present coordinates and the biases are touched.
+ * sparse online learning; only present coordinates and the biases are touched by {@link #step}.
+ * {@link #applyGradient} accumulates every coordinate (a zero gradient leaves it unchanged).
  *
  * <p>Immutable, serializable and thread-safe (state and parameters are the caller's). Arithmetic
  * is done in double and stored as float. Create via {@link LocalOptimizers#adagrad}.
@@ -72,6 +73,18 @@ public record Adagrad(LearningRate rate, double epsilon) implements LocalOptimiz
             double sumSq = state[bias] + g * g;
             state[bias] = (float) sumSq;
             params[bias] = (float) (params[bias] - lr * g / (Math.sqrt(sumSq) + epsilon));
+        }
+    }
+
+    @Override
+    public void applyGradient(float[] params, float[] state, long step, float[] gradient) {
+        Checks.checkGradientStep(params, state, params.length, gradient);
+        double lr = rate.at(step);
+        for (int p = 0; p < params.length; p++) {
+            double grad = gradient[p];
+            double sumSq = state[p] + grad * grad;
+            state[p] = (float) sumSq;
+            params[p] = (float) (params[p] - lr * grad / (Math.sqrt(sumSq) + epsilon));
         }
     }
 }

@@ -23,9 +23,14 @@ final class Checks {
      * indices are deliberately not range-checked (that is O(nnz) and done upstream).
      */
     static void checkExample(ModelSpec spec, float[] params, int[] indices, float[] values) {
-        if (params.length != spec.numParams()) {
+        checkExample(spec, spec.numParams(), params, indices, values);
+    }
+
+    /** As above, with the parameter count precomputed (an MLP's is a sum over its layers). */
+    static void checkExample(ModelSpec spec, int numParams, float[] params, int[] indices, float[] values) {
+        if (params.length != numParams) {
             throw new IllegalArgumentException(
-                    "params has length " + params.length + " but the model has " + spec.numParams() + " parameters");
+                    "params has length " + params.length + " but the model has " + numParams + " parameters");
         }
         if (indices == null) {
             if (values.length != spec.features()) {
@@ -51,6 +56,11 @@ final class Checks {
             int[] indices,
             float[] values,
             double[] outputGradient) {
+        if (spec.type() == ModelType.MLP) {
+            // the row-wise step would treat the first layer as if it were the whole model
+            throw new IllegalArgumentException("the row-wise step needs a linear model, got an MLP spec "
+                    + "(use applyGradient with the model's full gradient)");
+        }
         checkExample(spec, params, indices, values);
         if (state.length != expectedStateSize) {
             throw new IllegalArgumentException(
@@ -59,6 +69,29 @@ final class Checks {
         if (outputGradient.length < spec.outputs()) {
             throw new IllegalArgumentException("outputGradient has length " + outputGradient.length
                     + " but the model has " + spec.outputs() + " outputs");
+        }
+    }
+
+    /** The output buffer of {@link Model#probabilities} must hold one entry per output. */
+    static void checkOut(ModelSpec spec, double[] out) {
+        if (out.length < spec.outputs()) {
+            throw new IllegalArgumentException(
+                    "out has length " + out.length + " but the model has " + spec.outputs() + " outputs");
+        }
+    }
+
+    /**
+     * Shapes of one {@link LocalOptimizer#applyGradient}: the gradient must match the parameters
+     * and the state must be the optimizer's for that many parameters.
+     */
+    static void checkGradientStep(float[] params, float[] state, int expectedStateSize, float[] gradient) {
+        if (gradient.length != params.length) {
+            throw new IllegalArgumentException(
+                    "gradient has length " + gradient.length + " but params has length " + params.length);
+        }
+        if (state.length != expectedStateSize) {
+            throw new IllegalArgumentException(
+                    "optimizer state has length " + state.length + " but " + expectedStateSize + " is required");
         }
     }
 

@@ -3,12 +3,13 @@ package org.fedflink.model;
 /**
  * Linear regression with squared loss: {@code z = w . x + b}, {@code loss = (y - z)^2 / 2},
  * {@code dLoss/dz = z - y}, prediction {@code z}. One output; the spec's {@code classes} is
- * ignored.
+ * ignored. {@link #probabilities} writes the predicted value {@code z} (regression has no
+ * distribution).
  *
  * <p>Stateless and thread-safe. Sparse indices must lie in {@code [0, features)}; that is not
  * checked here (see {@link Model}).
  */
-public final class LinearRegression implements Model {
+public final class LinearRegression implements LinearModel {
     private final ModelSpec spec;
 
     /** @throws IllegalArgumentException if {@code spec} is not a {@link ModelType#LINEAR} spec */
@@ -32,6 +33,13 @@ public final class LinearRegression implements Model {
     @Override
     public double predict(float[] params, int[] indices, float[] values) {
         return score(params, indices, values);
+    }
+
+    /** Writes the predicted value {@code z} into {@code out[0]}. */
+    @Override
+    public void probabilities(float[] params, int[] indices, float[] values, double[] out) {
+        Checks.checkOut(spec, out);
+        out[0] = score(params, indices, values);
     }
 
     @Override

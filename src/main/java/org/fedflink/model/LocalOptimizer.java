@@ -5,12 +5,18 @@ package org.fedflink.model;
  *
  * <p>Lifecycle: an optimizer object holds configuration only; its per-learner state lives in a
  * {@code float[]} of length {@link #stateSize(int)} that the caller owns (so a trainer can keep
- * it in Flink state) and passes to every {@link #step}. A fresh state is all zeros.
+ * it in Flink state) and passes to every step. A fresh state is all zeros. Both kinds of step
+ * below use the same state, schedule and update rule per coordinate; they differ only in how the
+ * gradient arrives.
  *
- * <p>For output {@code k} with output gradient {@code g_k}, the gradient of weight {@code j} is
- * {@code g_k * x_j + l2 * w_kj} and of the bias {@code g_k}. With sparse features only the
- * coordinates present in the example (and the biases) are touched, including the L2 term and the
- * optimizer state (lazy regularisation, as usual for sparse online learning).
+ * <p>{@link #step} serves a {@link LinearModel}: for output {@code k} with output gradient
+ * {@code g_k}, the gradient of weight {@code j} is {@code g_k * x_j + l2 * w_kj} and of the bias
+ * {@code g_k}. With sparse features only the coordinates present in the example (and the biases)
+ * are touched, including the L2 term and the optimizer state (lazy regularisation, as usual for
+ * sparse online learning).
+ *
+ * <p>{@link #applyGradient} serves a {@link GradientModel}: the gradient of every parameter is
+ * given (L2 already included by the model), and every coordinate is updated.
  */
 public interface LocalOptimizer extends java.io.Serializable {
 
@@ -18,15 +24,16 @@ public interface LocalOptimizer extends java.io.Serializable {
     int stateSize(int numParams);
 
     /**
-     * Applies one step.
+     * Applies one row-wise step for a linear model.
      *
      * @param params parameters, updated in place
      * @param state optimizer state, updated in place
      * @param step 0-based index of this step for this learner (drives the schedule)
-     * @param spec the model shape (layout and l2)
+     * @param spec the model shape (layout and l2); must be one of the linear types
      * @param indices sparse indices or {@code null} for dense
      * @param values feature values
-     * @param outputGradient {@code dLoss/dz_k} per output, as computed by {@link Model}
+     * @param outputGradient {@code dLoss/dz_k} per output, as computed by {@link LinearModel}
+     * @throws IllegalArgumentException if a shape does not match or {@code spec} is an MLP spec
      */
     void step(
             float[] params,
@@ -36,4 +43,17 @@ public interface LocalOptimizer extends java.io.Serializable {
             int[] indices,
             float[] values,
             double[] outputGradient);
+
+    /**
+     * Applies one step with a full gradient: coordinate {@code p} moves by the optimizer's rule
+     * with gradient {@code gradient[p]}, exactly as {@link #step} moves a coordinate whose
+     * gradient it formed itself. Regularisation is the caller's (see {@link GradientModel}).
+     *
+     * @param params parameters, updated in place
+     * @param state optimizer state of length {@code stateSize(params.length)}, updated in place
+     * @param step 0-based index of this step for this learner (drives the schedule)
+     * @param gradient the gradient of every parameter, same length as {@code params}; read only
+     * @throws IllegalArgumentException if {@code gradient} or {@code state} has the wrong length
+     */
+    void applyGradient(float[] params, float[] state, long step, float[] gradient);
 }

@@ -13,7 +13,7 @@ package org.fedflink.model;
  * <p>Stateless and thread-safe. Labels other than 0 and 1 are rejected; sparse indices must lie in
  * {@code [0, features)}, which is not checked here (see {@link Model}).
  */
-public final class LogisticRegression implements Model {
+public final class LogisticRegression implements LinearModel {
     private final ModelSpec spec;
 
     /** @throws IllegalArgumentException if {@code spec} is not a {@link ModelType#LOGISTIC} spec */
@@ -38,6 +38,13 @@ public final class LogisticRegression implements Model {
     @Override
     public double predict(float[] params, int[] indices, float[] values) {
         return score(params, indices, values) >= 0 ? 1.0 : 0.0;
+    }
+
+    /** Writes {@code P(y = 1) = sigmoid(z)} into {@code out[0]}. */
+    @Override
+    public void probabilities(float[] params, int[] indices, float[] values, double[] out) {
+        Checks.checkOut(spec, out);
+        out[0] = sigmoid(score(params, indices, values));
     }
 
     @Override

@@ -8,7 +8,8 @@ package org.fedflink.model;
  *
  * <p>With sparse features only the present coordinates and the biases have their velocity decayed
  * and applied (lazy, like the L2 term), so a rare feature's velocity is frozen between the
- * examples that contain it rather than decayed by {@code mu} on every step.
+ * examples that contain it rather than decayed by {@code mu} on every step. {@link #applyGradient}
+ * decays and applies every coordinate's velocity.
  *
  * <p>Immutable, serializable and thread-safe (state and parameters are the caller's). Arithmetic
  * is done in double and stored as float. Create via {@link LocalOptimizers#momentum}.
@@ -70,6 +71,17 @@ public record Momentum(LearningRate rate, double mu) implements LocalOptimizer {
             double v = mu * state[bias] + g;
             state[bias] = (float) v;
             params[bias] = (float) (params[bias] - lr * v);
+        }
+    }
+
+    @Override
+    public void applyGradient(float[] params, float[] state, long step, float[] gradient) {
+        Checks.checkGradientStep(params, state, params.length, gradient);
+        double lr = rate.at(step);
+        for (int p = 0; p < params.length; p++) {
+            double v = mu * state[p] + gradient[p];
+            state[p] = (float) v;
+            params[p] = (float) (params[p] - lr * v);
         }
     }
 }

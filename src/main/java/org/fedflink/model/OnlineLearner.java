@@ -2,18 +2,48 @@ package org.fedflink.model;
 
 /**
  * Predict-then-train on one example: the model and optimizer of one learner, plus a reusable
- * gradient buffer. Not thread-safe (one per operator instance).
+ * gradient buffer. A {@link LinearModel} trains through the row-wise {@link LocalOptimizer#step},
+ * a {@link GradientModel} through {@link LocalOptimizer#applyGradient}; nothing is allocated per
+ * example. Not thread-safe (one per operator instance; the model may itself hold scratch buffers).
  */
 public final class OnlineLearner {
 
     private final Model model;
     private final LocalOptimizer optimizer;
+    /** Set for a linear model, else null. */
+    private final LinearModel linear;
     private final double[] outputGradient;
+    /** Set for a gradient model, else null. */
+    private final GradientModel nonLinear;
+    private final float[] gradient;
 
+    /**
+     * @throws IllegalArgumentException if either argument is null, or the model is neither a
+     *     {@link LinearModel} nor a {@link GradientModel}
+     */
     public OnlineLearner(Model model, LocalOptimizer optimizer) {
+        if (model == null) {
+            throw new IllegalArgumentException("model is required");
+        }
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer is required");
+        }
         this.model = model;
         this.optimizer = optimizer;
-        this.outputGradient = new double[model.spec().outputs()];
+        if (model instanceof LinearModel l) {
+            this.linear = l;
+            this.outputGradient = new double[model.spec().outputs()];
+            this.nonLinear = null;
+            this.gradient = null;
+        } else if (model instanceof GradientModel g) {
+            this.linear = null;
+            this.outputGradient = null;
+            this.nonLinear = g;
+            this.gradient = new float[model.spec().numParams()];
+        } else {
+            throw new IllegalArgumentException(
+                    "model must be a LinearModel or a GradientModel, got " + model.getClass().getName());
+        }
     }
 
     public Model model() {
@@ -24,9 +54,19 @@ public final class OnlineLearner {
         return optimizer;
     }
 
-    /** Parameters of a fresh learner (all zeros). */
+    /** Parameters of a fresh learner: {@link #initialParams(long)} with seed 0. */
     public float[] initialParams() {
-        return new float[model.spec().numParams()];
+        return initialParams(0L);
+    }
+
+    /**
+     * Parameters of a fresh learner, {@link Model#initialParams(long)}: zeros for the linear
+     * models, random weights drawn from {@code seed} for a multilayer perceptron. In federated
+     * training the seed must be a job-level constant, the same for every source and for the
+     * global model, since all of them must start from the same parameters.
+     */
+    public float[] initialParams(long seed) {
+        return model.initialParams(seed);
     }
 
     /** Optimizer state of a fresh learner. */
@@ -41,8 +81,14 @@ public final class OnlineLearner {
      */
     public Outcome learn(float[] params, float[] state, long step, int[] indices, float[] values, double label) {
         double prediction = model.predict(params, indices, values);
-        double loss = model.lossAndOutputGradient(params, indices, values, label, outputGradient);
-        optimizer.step(params, state, step, model.spec(), indices, values, outputGradient);
+        double loss;
+        if (linear != null) {
+            loss = linear.lossAndOutputGradient(params, indices, values, label, outputGradient);
+            optimizer.step(params, state, step, model.spec(), indices, values, outputGradient);
+        } else {
+            loss = nonLinear.lossAndGradient(params, indices, values, label, gradient);
+            optimizer.applyGradient(params, state, step, gradient);
+        }
         boolean correct = model.spec().isClassifier() && prediction == label;
         return new Outcome(loss, correct);
     }

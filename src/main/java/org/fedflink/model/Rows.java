@@ -29,4 +29,25 @@ final class Rows {
         }
         return z;
     }
+
+    /**
+     * Replaces the scores {@code z[0 .. n)} with {@code softmax(z)}, exponentiating
+     * {@code z_k - max z} so that no term overflows and the largest is exactly 1 (the sum cannot
+     * underflow to 0).
+     */
+    static void softmaxInPlace(double[] z, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, z[k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            double e = Math.exp(z[k] - max);
+            z[k] = e;
+            sum += e;
+        }
+        for (int k = 0; k < n; k++) {
+            z[k] /= sum;
+        }
+    }
 }

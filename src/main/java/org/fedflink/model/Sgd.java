@@ -3,7 +3,8 @@ package org.fedflink.model;
 /**
  * Plain stochastic gradient descent, one example per step: {@code w -= lr(t) * grad} with the
  * per-coordinate gradient defined in {@link LocalOptimizer} (L2 on weights only, lazily on the
- * coordinates present in a sparse example). Stateless: {@link #stateSize} is 0.
+ * coordinates present in a sparse example) or given whole by {@link #applyGradient}. Stateless:
+ * {@link #stateSize} is 0.
  *
  * <p>Immutable, serializable and thread-safe (state and parameters are the caller's). Arithmetic
  * is done in double and stored as float. Create via {@link LocalOptimizers#sgd}.
@@ -53,6 +54,15 @@ public record Sgd(LearningRate rate) implements LocalOptimizer {
             }
             int bias = offset + features;
             params[bias] = (float) (params[bias] - lr * g);
+        }
+    }
+
+    @Override
+    public void applyGradient(float[] params, float[] state, long step, float[] gradient) {
+        Checks.checkGradientStep(params, state, 0, gradient);
+        double lr = rate.at(step);
+        for (int p = 0; p < params.length; p++) {
+            params[p] = (float) (params[p] - lr * gradient[p]);
         }
     }
 }

@@ -15,7 +15,7 @@ package org.fedflink.model;
  * index are rejected; sparse indices must lie in {@code [0, features)}, which is not checked here
  * (see {@link Model}).
  */
-public final class SoftmaxRegression implements Model {
+public final class SoftmaxRegression implements LinearModel {
     private final ModelSpec spec;
 
     /** @throws IllegalArgumentException if {@code spec} is not a {@link ModelType#SOFTMAX} spec */
@@ -81,6 +81,20 @@ public final class SoftmaxRegression implements Model {
             }
         }
         return best;
+    }
+
+    /** Writes the class probabilities {@code softmax(z)} into {@code out[0 .. classes)}. */
+    @Override
+    public void probabilities(float[] params, int[] indices, float[] values, double[] out) {
+        Checks.checkExample(spec, params, indices, values);
+        Checks.checkOut(spec, out);
+        int features = spec.features();
+        int row = spec.rowLength();
+        int classes = spec.classes();
+        for (int k = 0; k < classes; k++) {
+            out[k] = Rows.score(params, k * row, features, indices, values);
+        }
+        Rows.softmaxInPlace(out, classes);
     }
 
     @Override

@@ -109,7 +109,7 @@ class JobSpecErrorsTest {
     @Test
     void parse_unknownModelType_listsTheModelTypes() {
         assertThat(error("job: t\nmodel:\n  type: svm\n  features: 3\n"))
-                .isEqualTo("key 'model.type' must be one of: linear, logistic, softmax, got 'svm'");
+                .isEqualTo("key 'model.type' must be one of: linear, logistic, softmax, mlp, got 'svm'");
     }
 
     @Test

@@ -82,7 +82,7 @@ class SyntheticGeneratorTest {
     @EnumSource(ModelType.class)
     void example_everyExample_passesValidator(ModelType type) {
         SyntheticGenerator g = new SyntheticGenerator(TestConfigs.of(type, 12, 5, 0.1, 3L));
-        ExampleValidator v = new ExampleValidator(new ModelSpec(type, 12, 5, 0.0));
+        ExampleValidator v = new ExampleValidator(specOf(type, 12, 5));
         JsonLineParser parser = new JsonLineParser();
         for (long i = 0; i < 5000; i++) {
             Example e = i % 2 == 0 ? g.example(i) : g.holdoutExample(i);
@@ -315,7 +315,7 @@ class SyntheticGeneratorTest {
     void corruptLine_everyShape_rejected(ModelType type) {
         for (int features : new int[] {1, 2, 20}) {
             SyntheticGenerator g = new SyntheticGenerator(TestConfigs.of(type, features, 4, 0.1, 17L + features));
-            ExampleValidator validator = new ExampleValidator(new ModelSpec(type, features, 4, 0.0));
+            ExampleValidator validator = new ExampleValidator(specOf(type, features, 4));
             JsonLineParser parser = new JsonLineParser();
             int[] shapes = new int[SyntheticGenerator.CORRUPT_SHAPES];
             for (long i = 0; i < 20_000; i++) {
@@ -450,5 +450,10 @@ class SyntheticGeneratorTest {
         } catch (InvalidRecordException e) {
             throw new AssertionError("rejected: " + e.getMessage() + ": " + line, e);
         }
+    }
+
+    /** A spec of any type; an MLP needs a hidden layer, whose size the validator does not look at. */
+    private static ModelSpec specOf(ModelType type, int features, int classes) {
+        return new ModelSpec(type, features, classes, 0.0, type == ModelType.MLP ? List.of(8) : List.of());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class LocalOptimizersTest {
     /** Loss gradient of the linear model at {@code params} for x = [2, 3], y = 1. */
     private static double[] linearGradient(ModelSpec spec, float[] params) {
         double[] g = new double[1];
-        Model.of(spec).lossAndOutputGradient(params, null, X, 1, g);
+        LinearModel.of(spec).lossAndOutputGradient(params, null, X, 1, g);
         return g;
     }
 
@@ -112,7 +113,7 @@ class LocalOptimizersTest {
         double[] g = new double[1];
 
         // z = 0, p = sigmoid(0) = 0.5, y = 1: loss = log 2, g = p - y = -0.5
-        double loss = Model.of(spec).lossAndOutputGradient(params, null, x, 1, g);
+        double loss = LinearModel.of(spec).lossAndOutputGradient(params, null, x, 1, g);
         assertThat(loss).isCloseTo(Math.log(2), within(1e-12));
         assertThat(g[0]).isEqualTo(-0.5);
 
@@ -157,7 +158,7 @@ class LocalOptimizersTest {
         double[] g = new double[1];
 
         // z = 1 - 1 + 0 = 0, p = 0.5, y = 1: g = -0.5
-        Model.of(spec).lossAndOutputGradient(params, null, x, 1, g);
+        LinearModel.of(spec).lossAndOutputGradient(params, null, x, 1, g);
         adagrad.step(params, sumSquares, 0, spec, null, x, g);
 
         // grad w0 = -0.5*1 + 0.5*1    = 0   -> G = 0,    w0 = 1 - 0.5 * 0 / (0 + 0.1) = 1
@@ -195,7 +196,7 @@ class LocalOptimizersTest {
         double[] g = new double[1];
 
         // z = 2*2 + 4*(-1) + 0 = 0; y = 1: g = -1
-        Model.of(spec).lossAndOutputGradient(params, indices, values, 1, g);
+        LinearModel.of(spec).lossAndOutputGradient(params, indices, values, 1, g);
         assertThat(g[0]).isEqualTo(-1.0);
 
         sgd.step(params, new float[0], 0, spec, indices, values, g);
@@ -247,7 +248,7 @@ class LocalOptimizersTest {
         double[] g = new double[2];
 
         // all scores 0: p = [0.5, 0.5]; y = 1: g = [0.5, -0.5]
-        Model.of(spec).lossAndOutputGradient(params, null, new float[] {2}, 1, g);
+        LinearModel.of(spec).lossAndOutputGradient(params, null, new float[] {2}, 1, g);
         sgd.step(params, new float[0], 0, spec, null, new float[] {2}, g);
 
         // row 0: w = -0.5*2 = -1, b = -0.5; row 1: w = 0.5*2 = 1, b = 0.5
@@ -277,5 +278,134 @@ class LocalOptimizersTest {
         assertThatThrownBy(() -> sgd.step(new float[4], new float[0], 0, LINEAR_2, null, X, new double[1]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("params has length 4 but the model has 3 parameters");
+    }
+
+    @Test
+    void sgd_applyGradient_movesEveryCoordinateByTheScheduledRate() {
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.inverse(0.1, 1.0));
+        float[] params = {0.5f, -1f, 0.25f};
+        float[] gradient = {1f, -2f, 0.5f};
+
+        sgd.applyGradient(params, new float[0], 1, gradient);
+
+        // lr(1) = 0.1 / 2 = 0.05: w = [0.5 - 0.05, -1 + 0.1, 0.25 - 0.025]
+        assertThat(params[0]).isCloseTo(0.45f, FLOAT);
+        assertThat(params[1]).isCloseTo(-0.9f, FLOAT);
+        assertThat(params[2]).isCloseTo(0.225f, FLOAT);
+        assertThat(gradient).containsExactly(1f, -2f, 0.5f); // read only
+    }
+
+    @Test
+    void momentum_twoApplyGradientSteps_matchHandComputation() {
+        LocalOptimizer momentum = LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9);
+        float[] params = {1f, 2f};
+        float[] velocity = new float[momentum.stateSize(2)];
+
+        // v = [1, -1]; w = [1 - 0.1, 2 + 0.1] = [0.9, 2.1]
+        momentum.applyGradient(params, velocity, 0, new float[] {1, -1});
+        assertThat(velocity).containsExactly(1f, -1f);
+        assertThat(params[0]).isCloseTo(0.9f, FLOAT);
+        assertThat(params[1]).isCloseTo(2.1f, FLOAT);
+
+        // v = 0.9 * [1, -1] + [0, 0.5] = [0.9, -0.4]; w = [0.9 - 0.09, 2.1 + 0.04] = [0.81, 2.14]
+        momentum.applyGradient(params, velocity, 1, new float[] {0, 0.5f});
+        assertThat(velocity[0]).isCloseTo(0.9f, FLOAT);
+        assertThat(velocity[1]).isCloseTo(-0.4f, FLOAT);
+        assertThat(params[0]).isCloseTo(0.81f, FLOAT);
+        assertThat(params[1]).isCloseTo(2.14f, FLOAT);
+    }
+
+    @Test
+    void adagrad_twoApplyGradientSteps_divideBySqrtOfAccumulatedSquares() {
+        LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.5), 0.1);
+        float[] params = {0f, 1f, 2f};
+        float[] sumSquares = new float[adagrad.stateSize(3)];
+
+        // G = [0.25, 1, 0]; w0 = 0 - 0.5 * (-0.5) / 0.6 = 0.41666..., w1 = 1 - 0.5 / 1.1; w2 has g = 0: stays
+        adagrad.applyGradient(params, sumSquares, 0, new float[] {-0.5f, 1f, 0f});
+        assertThat(sumSquares).containsExactly(0.25f, 1f, 0f);
+        assertThat(params[0]).isCloseTo((float) (0.25 / 0.6), FLOAT);
+        assertThat(params[1]).isCloseTo((float) (1 - 0.5 / 1.1), FLOAT);
+        assertThat(params[2]).isEqualTo(2f);
+
+        // G = [0.25 + 4, 1 + 0, 0 + 0]; w0 -= 0.5 * 2 / (sqrt(4.25) + 0.1); w1 unchanged (g = 0)
+        float w1 = params[1];
+        adagrad.applyGradient(params, sumSquares, 1, new float[] {2f, 0f, 0f});
+        assertThat(sumSquares).containsExactly(4.25f, 1f, 0f);
+        assertThat(params[0]).isCloseTo((float) (0.25 / 0.6 - 1 / (Math.sqrt(4.25) + 0.1)), FLOAT);
+        assertThat(params[1]).isEqualTo(w1);
+    }
+
+    /**
+     * The two entry points implement one rule: a full gradient assembled from a linear model's
+     * output gradient as {@link LocalOptimizer} defines it (L2 on weights only) moves a dense model
+     * exactly like the row-wise step, up to the float storage of the gradient.
+     */
+    @Test
+    void applyGradient_fullGradientOfADenseLinearModel_matchesRowWiseStep() {
+        ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, 3, 3, 0.2);
+        LinearModel model = LinearModel.of(spec);
+        Random random = new Random(8L);
+        for (LocalOptimizer optimizer : new LocalOptimizer[] {
+            LocalOptimizers.sgd(LearningRate.inverseSqrt(0.3, 0.5)),
+            LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9),
+            LocalOptimizers.adagrad(LearningRate.constant(0.5), 1e-3)
+        }) {
+            float[] rowWise = MultilayerPerceptronTest.gaussian(random, spec.numParams(), 1.0);
+            float[] full = rowWise.clone();
+            float[] rowState = new float[optimizer.stateSize(spec.numParams())];
+            float[] fullState = rowState.clone();
+            float[] gradient = new float[spec.numParams()];
+            double[] g = new double[spec.outputs()];
+            for (int t = 0; t < 5; t++) {
+                float[] x = MultilayerPerceptronTest.gaussian(random, 3, 1.0);
+                int label = random.nextInt(3);
+
+                model.lossAndOutputGradient(rowWise, null, x, label, g);
+                optimizer.step(rowWise, rowState, t, spec, null, x, g);
+
+                model.lossAndOutputGradient(full, null, x, label, g);
+                for (int k = 0; k < 3; k++) {
+                    int row = k * spec.rowLength();
+                    for (int j = 0; j < 3; j++) {
+                        gradient[row + j] = (float) (g[k] * x[j] + spec.l2() * full[row + j]);
+                    }
+                    gradient[row + 3] = (float) g[k];
+                }
+                optimizer.applyGradient(full, fullState, t, gradient);
+            }
+            for (int p = 0; p < spec.numParams(); p++) {
+                assertThat(full[p]).as("%s param %d", optimizer, p).isCloseTo(rowWise[p], within(1e-5f));
+            }
+            for (int p = 0; p < rowState.length; p++) {
+                assertThat(fullState[p]).as("%s state %d", optimizer, p).isCloseTo(rowState[p], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void applyGradient_wrongLengths_throwNamingBothLengths() {
+        LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-6);
+
+        assertThatThrownBy(() -> adagrad.applyGradient(new float[3], new float[3], 0, new float[4]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("gradient has length 4 but params has length 3");
+        assertThatThrownBy(() -> adagrad.applyGradient(new float[3], new float[0], 0, new float[3]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("optimizer state has length 0 but 3 is required");
+        assertThatThrownBy(() -> LocalOptimizers.sgd(LearningRate.constant(0.1))
+                        .applyGradient(new float[3], new float[3], 0, new float[3]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("optimizer state has length 3 but 0 is required");
+    }
+
+    @Test
+    void step_mlpSpec_throwsPointingToApplyGradient() {
+        ModelSpec mlp = new ModelSpec(ModelType.MLP, 2, 2, 0.0, java.util.List.of(2));
+        LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.1));
+
+        assertThatThrownBy(() -> sgd.step(new float[mlp.numParams()], new float[0], 0, mlp, null, X, new double[2]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the row-wise step needs a linear model, got an MLP spec");
     }
 }

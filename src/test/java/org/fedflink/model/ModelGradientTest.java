@@ -33,7 +33,7 @@ class ModelGradientTest {
     @MethodSource("modelsAndLayouts")
     void lossAndOutputGradient_randomParameters_matchesCentralFiniteDifferences(ModelSpec spec, boolean sparse) {
         Random random = new Random(20240611L + spec.type().ordinal() * 31L + (sparse ? 1 : 0));
-        Model model = Model.of(spec);
+        LinearModel model = LinearModel.of(spec);
         for (int trial = 0; trial < 20; trial++) {
             float[] params = new float[spec.numParams()];
             for (int i = 0; i < params.length; i++) {
@@ -47,7 +47,7 @@ class ModelGradientTest {
             double label = switch (spec.type()) {
                 case LINEAR -> random.nextGaussian() * 3;
                 case LOGISTIC -> random.nextInt(2);
-                case SOFTMAX -> random.nextInt(spec.classes());
+                case SOFTMAX, MLP -> random.nextInt(spec.classes());
             };
 
             double[] analytic = parameterGradient(model, params, indices, values, label);
@@ -65,7 +65,7 @@ class ModelGradientTest {
     @MethodSource("modelsAndLayouts")
     void loss_anyExample_equalsLossReturnedWithGradient(ModelSpec spec, boolean sparse) {
         Random random = new Random(7L);
-        Model model = Model.of(spec);
+        LinearModel model = LinearModel.of(spec);
         float[] params = new float[spec.numParams()];
         for (int i = 0; i < params.length; i++) {
             params[i] = (float) (3 * random.nextGaussian());
@@ -86,7 +86,7 @@ class ModelGradientTest {
     @Test
     void softmax_logitsAroundOneThousand_lossFiniteAndGradientSumsToZero() {
         ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, 2, 3, 0.0);
-        Model model = Model.of(spec);
+        LinearModel model = LinearModel.of(spec);
         // zero weights, biases 1000, 1001, 1002: the logits are exactly the biases
         float[] params = {0, 0, 1000, 0, 0, 1001, 0, 0, 1002};
         float[] x = {0.5f, -0.25f};
@@ -110,7 +110,7 @@ class ModelGradientTest {
     @Test
     void softmax_labelScoreTrailingByTwoThousand_lossIsTheGapNotInfinity() {
         ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, 1, 3, 0.0);
-        Model model = Model.of(spec);
+        LinearModel model = LinearModel.of(spec);
         float[] params = {0, 1000, 0, 0, 0, -1000};
         double[] gradient = new double[3];
 
@@ -125,7 +125,7 @@ class ModelGradientTest {
     @Test
     void softmax_largeLogits_matchesFiniteDifferences() {
         ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, 3, 3, 0.0);
-        Model model = Model.of(spec);
+        LinearModel model = LinearModel.of(spec);
         Random random = new Random(99L);
         float[] params = new float[spec.numParams()];
         for (int i = 0; i < params.length; i++) {
@@ -144,7 +144,7 @@ class ModelGradientTest {
     @Test
     void logistic_extremeScores_lossFiniteAndExact() {
         ModelSpec spec = new ModelSpec(ModelType.LOGISTIC, 1, 2, 0.0);
-        Model model = Model.of(spec);
+        LinearModel model = LinearModel.of(spec);
         float[] params = {0, 1000};
         float[] x = {1};
         double[] gradient = new double[1];
@@ -164,7 +164,7 @@ class ModelGradientTest {
 
     @Test
     void logistic_zeroScore_lossIsLogTwoAndPredictsOne() {
-        Model model = Model.of(new ModelSpec(ModelType.LOGISTIC, 2, 2, 0.0));
+        LinearModel model = LinearModel.of(new ModelSpec(ModelType.LOGISTIC, 2, 2, 0.0));
         double[] gradient = new double[1];
 
         double loss = model.lossAndOutputGradient(new float[3], null, new float[] {1, 2}, 1, gradient);
@@ -178,7 +178,7 @@ class ModelGradientTest {
 
     @Test
     void linear_handComputedExample_lossGradientAndPrediction() {
-        Model model = Model.of(new ModelSpec(ModelType.LINEAR, 2, 0, 0.0));
+        LinearModel model = LinearModel.of(new ModelSpec(ModelType.LINEAR, 2, 0, 0.0));
         float[] params = {0.5f, -1f, 0.25f};
         float[] x = {2, 3};
         double[] gradient = new double[1];
@@ -193,7 +193,7 @@ class ModelGradientTest {
 
     @Test
     void softmax_tiedScores_predictsLowestIndex() {
-        Model model = Model.of(new ModelSpec(ModelType.SOFTMAX, 1, 3, 0.0));
+        LinearModel model = LinearModel.of(new ModelSpec(ModelType.SOFTMAX, 1, 3, 0.0));
         float[] params = {0, 1, 0, 2, 0, 2};
 
         assertThat(model.predict(params, null, new float[] {5})).isEqualTo(1.0);
@@ -201,7 +201,7 @@ class ModelGradientTest {
 
     @Test
     void sparse_featuresGiven_onlyListedWeightsEnterTheScore() {
-        Model model = Model.of(new ModelSpec(ModelType.LINEAR, 5, 0, 0.0));
+        LinearModel model = LinearModel.of(new ModelSpec(ModelType.LINEAR, 5, 0, 0.0));
         float[] params = {1, 2, 3, 4, 5, 0.5f};
 
         // x_1 = 2, x_3 = -1: z = 2*2 + 4*(-1) + 0.5 = 0.5
@@ -210,7 +210,7 @@ class ModelGradientTest {
 
     @Test
     void softmax_labelNotAClassIndex_throwsNamingTheLabel() {
-        Model model = Model.of(new ModelSpec(ModelType.SOFTMAX, 1, 3, 0.0));
+        LinearModel model = LinearModel.of(new ModelSpec(ModelType.SOFTMAX, 1, 3, 0.0));
 
         assertThatThrownBy(() -> model.loss(new float[6], null, new float[] {1}, 3))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -222,7 +222,7 @@ class ModelGradientTest {
 
     @Test
     void logistic_labelNotZeroOrOne_throws() {
-        Model model = Model.of(new ModelSpec(ModelType.LOGISTIC, 1, 2, 0.0));
+        LinearModel model = LinearModel.of(new ModelSpec(ModelType.LOGISTIC, 1, 2, 0.0));
 
         assertThatThrownBy(() -> model.loss(new float[2], null, new float[] {1}, -1))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -231,7 +231,7 @@ class ModelGradientTest {
 
     @Test
     void denseValues_wrongLength_throwsNamingBothLengths() {
-        Model model = Model.of(new ModelSpec(ModelType.LINEAR, 3, 0, 0.0));
+        LinearModel model = LinearModel.of(new ModelSpec(ModelType.LINEAR, 3, 0, 0.0));
 
         assertThatThrownBy(() -> model.predict(new float[4], null, new float[] {1, 2}))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -251,7 +251,7 @@ class ModelGradientTest {
      * The full parameter gradient assembled from the output gradient as {@link LocalOptimizer}
      * defines it (without L2): {@code g_k * x_j} for weights and {@code g_k} for biases.
      */
-    static double[] parameterGradient(Model model, float[] params, int[] indices, float[] values, double label) {
+    static double[] parameterGradient(LinearModel model, float[] params, int[] indices, float[] values, double label) {
         ModelSpec spec = model.spec();
         double[] g = new double[spec.outputs()];
         model.lossAndOutputGradient(params, indices, values, label, g);
@@ -278,7 +278,7 @@ class ModelGradientTest {
      * the quotient accurate to ~1e-9 instead of the ~1e-3 that float rounding of w +- h would cost.
      * The step is absolute (not relative to w) because the truncation error grows with h^2.
      */
-    static double[] finiteDifferences(Model model, float[] params, int[] indices, float[] values, double label) {
+    static double[] finiteDifferences(LinearModel model, float[] params, int[] indices, float[] values, double label) {
         double[] numeric = new double[params.length];
         for (int p = 0; p < params.length; p++) {
             float original = params[p];
