@@ -117,7 +117,7 @@ public record JobSpec(
         }
 
         public org.fedflink.model.ModelSpec toSpec() {
-            return new org.fedflink.model.ModelSpec(type, features, classes, l2);
+            return new org.fedflink.model.ModelSpec(type, features, classes, l2, hidden);
         }
     }
 

@@ -199,7 +199,7 @@ final class JobSpecRules {
                     throw new JobSpecException("key 'model.classes' must be 2 for a logistic model, got " + classes);
                 }
             }
-            case SOFTMAX -> {
+            case SOFTMAX, MLP -> {
                 if (classes < 2) {
                     throw Messages.mustBe("model.classes", ">= 2", Integer.toString(classes));
                 }
@@ -210,7 +210,23 @@ final class JobSpecRules {
                 }
             }
         }
-        if (!model.hidden().isEmpty()) {
+        if (model.type() == org.fedflink.model.ModelType.MLP) {
+            if (model.hidden().isEmpty() || model.hidden().size() > 2) {
+                throw new JobSpecException("key 'model.hidden' must list 1 or 2 hidden layer sizes for an mlp"
+                        + " (such as [128] or [256, 128]), got " + model.hidden());
+            }
+            long params = 0;
+            long in = model.features();
+            for (int size : model.hidden()) {
+                params += (in + 1) * size;
+                in = size;
+            }
+            params += (in + 1) * classes;
+            if (params > MAX_PARAMS) {
+                throw new JobSpecException("key 'model.hidden' makes an mlp of " + params
+                        + " parameters, more than " + MAX_PARAMS);
+            }
+        } else if (!model.hidden().isEmpty()) {
             throw new JobSpecException("key 'model.hidden' applies only to model.type mlp, got "
                     + model.hidden() + " for " + Messages.yamlName(model.type()));
         }

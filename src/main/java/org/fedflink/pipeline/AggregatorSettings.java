@@ -14,6 +14,8 @@ import org.fedflink.aggregate.ShardLayout;
  * @param trainerParallelism end markers expected before the last round closes
  * @param loopId the feedback loop to publish into
  * @param windowExamples length of the windowed prequential figures, in examples
+ * @param model the model, whose initial parameters (seeded by {@code initSeed}) are version 0
+ * @param initSeed the seed the trainers start from too
  */
 public record AggregatorSettings(
         AggregationStrategy strategy,
@@ -22,5 +24,7 @@ public record AggregatorSettings(
         long timeoutMillis,
         int trainerParallelism,
         String loopId,
-        long windowExamples)
+        long windowExamples,
+        org.fedflink.model.ModelSpec model,
+        long initSeed)
         implements Serializable {}

@@ -140,7 +140,7 @@ public final class FedJob {
                 : spec.rounds().localExamples();
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
-                layout, spec.trainer().cacheSize(), !centralized);
+                layout, spec.trainer().cacheSize(), !centralized, spec.seed());
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())
@@ -161,7 +161,7 @@ public final class FedJob {
 
         AggregatorSettings aggregatorSettings = new AggregatorSettings(
                 strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers, loopId,
-                spec.evaluation().windowExamples());
+                spec.evaluation().windowExamples(), model, spec.seed());
         SingleOutputStreamOperator<GlobalModel> globals = updates
                 .partitionCustom(new ToShard(), new ShardOf())
                 .transform(prefix + "aggregator", TypeInformation.of(GlobalModel.class),

@@ -76,7 +76,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         if (restored == null) {
             restored = new ShardState();
             restored.shard = index;
-            restored.params = new float[settings.layout().length(index)];
+            // version 0 is the model every trainer starts from: zeros, or an MLP's seeded initialisation
+            float[] initial = org.fedflink.model.Model.of(settings.model()).initialParams(settings.initSeed());
+            restored.params = Arrays.copyOfRange(initial, settings.layout().from(index), settings.layout().to(index));
             restored.serverState = new float[settings.strategy().stateSize(restored.params.length)];
             restored.sources = new String[0];
             restored.pending = new LocalUpdate[0];

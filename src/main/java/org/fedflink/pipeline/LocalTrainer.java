@@ -51,6 +51,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private final TrainerSettings settings;
 
     private transient OnlineLearner learner;
+    private transient float[] initialParams;
     private transient ShardLayout layout;
     private transient ValueState<SourceState> state;
     private transient InternalTimerService<VoidNamespace> timers;
@@ -69,6 +70,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     public void open() throws Exception {
         super.open();
         learner = new OnlineLearner(Model.of(settings.model()), settings.optimizer());
+        initialParams = learner.initialParams(settings.initSeed());
         layout = settings.layout();
         state = getPartitionedState(StateDescriptors.sourceState());
         timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
@@ -189,8 +191,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         s = state.value();
         if (s == null) {
             s = new SourceState();
-            s.params = learner.initialParams();
-            s.anchor = learner.initialParams();
+            s.params = initialParams.clone();
+            s.anchor = initialParams.clone();
             s.optimizerState = learner.initialState();
             s.baseVersions = new long[layout.shards()];
         }

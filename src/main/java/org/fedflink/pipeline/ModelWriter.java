@@ -179,6 +179,7 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         modelMeta.put("features", spec.features());
         modelMeta.put("classes", spec.isClassifier() ? spec.classes() : null);
         modelMeta.put("l2", spec.l2());
+        modelMeta.put("hidden", spec.hidden());
         modelMeta.put("numParams", spec.numParams());
         meta.put("model", modelMeta);
         Map<String, Object> m = new LinkedHashMap<>();

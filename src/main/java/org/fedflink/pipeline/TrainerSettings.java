@@ -17,6 +17,8 @@ import org.fedflink.model.ModelSpec;
  * @param adoptGlobal whether sources rebase on newer global models; false for the centralized
  *     learner, whose own parameters are the global model (adopting its own versions back, which
  *     lag behind by the updates in flight, would turn plain SGD into delayed SGD)
+ * @param initSeed seed of the initial parameters (models that do not start at zero, such as an MLP);
+ *     the aggregators start from the same parameters
  */
 public record TrainerSettings(
         ModelSpec model,
@@ -25,5 +27,6 @@ public record TrainerSettings(
         long eventTimeMillis,
         ShardLayout layout,
         int cacheSize,
-        boolean adoptGlobal)
+        boolean adoptGlobal,
+        long initSeed)
         implements Serializable {}

@@ -16,10 +16,14 @@ class GlobalAggregatorTest {
 
     private final String loopId = UUID.randomUUID().toString();
 
+    /** A model of two parameters (one weight, one bias), matching the two-parameter layouts below. */
+    private static final org.fedflink.model.ModelSpec SPEC =
+            new org.fedflink.model.ModelSpec(org.fedflink.model.ModelType.LINEAR, 1, 2, 0.0);
+
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(int updatesPerRound, int trainers)
             throws Exception {
         AggregatorSettings settings = new AggregatorSettings(
-                Strategies.fedAvg(1.0), new ShardLayout(2, 1), updatesPerRound, 0, trainers, loopId, 1000);
+                Strategies.fedAvg(1.0), new ShardLayout(2, 1), updatesPerRound, 0, trainers, loopId, 1000, SPEC, 0);
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
     }
 
@@ -102,7 +106,7 @@ class GlobalAggregatorTest {
             snapshot = h.snapshot(1, 1);
         }
         AggregatorSettings twoShards = new AggregatorSettings(
-                Strategies.fedAvg(1.0), new ShardLayout(2, 2), 2, 0, 1, loopId, 1000);
+                Strategies.fedAvg(1.0), new ShardLayout(2, 2), 2, 0, 1, loopId, 1000, SPEC, 0);
         try (var restored = new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(twoShards), 2, 2, 0)) {
             assertThatThrownBy(() -> restored.initializeState(snapshot))
                     .hasStackTraceContaining("the savepoint holds a model split into 1 shards but the job spec asks for 2; the shard count cannot change on restore");
