@@ -42,6 +42,13 @@ class JsonLineParserTest {
     }
 
     @Test
+    void parse_integerSource_keptAsWritten() throws Exception {
+        assertThat(parser.parse("{\"source\":7,\"label\":0,\"features\":[1]}").source()).isEqualTo("7");
+        assertThat(parser.parse("{\"source\":-12345678901234567890,\"label\":0,\"features\":[1]}").source())
+                .isEqualTo("-12345678901234567890");
+    }
+
+    @Test
     void parse_emptyArrays_accepted() throws Exception {
         assertThat(parser.parse("{\"source\":\"a\",\"label\":0,\"features\":[]}").values()).isEmpty();
         Example sparse = parser.parse("{\"source\":\"a\",\"label\":0,\"indices\":[],\"values\":[]}");
@@ -101,7 +108,8 @@ class JsonLineParserTest {
                 Arguments.of("{\"label\":1,\"features\":[1]}", "missing source"),
                 Arguments.of("{\"source\":\"\",\"label\":1,\"features\":[1]}", "source is empty"),
                 Arguments.of("{\"source\":\"  \",\"label\":1,\"features\":[1]}", "source is blank"),
-                Arguments.of("{\"source\":7,\"label\":1,\"features\":[1]}", "source is not a string (got a number)"),
+                Arguments.of("{\"source\":true,\"label\":1,\"features\":[1]}", "source is not a string or an integer (got a boolean)"),
+                Arguments.of("{\"source\":7.5,\"label\":1,\"features\":[1]}", "source is not a string or an integer (got 7.5)"),
                 Arguments.of("{\"source\":\"a\",\"features\":[1]}", "missing label"),
                 Arguments.of("{\"source\":\"a\",\"label\":\"cat\",\"features\":[1]}", "label is not a number (got a string)"),
                 Arguments.of("{\"source\":\"a\",\"label\":null,\"features\":[1]}", "label is not a number (got null)"),
