@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
+import org.fedflink.data.FormatException;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.pipeline.LocalRunner;
 import org.fedflink.pipeline.RunSummary;
@@ -75,7 +76,14 @@ public final class RunCommand implements Callable<Integer> {
                 .withOverrides(flinkOptions)
                 .withConsole(quiet ? null : System.out);
         System.out.println("Running job '" + spec.job() + "' (" + spec.mode().name().toLowerCase() + ") -> " + outDir);
-        RunSummary summary = LocalRunner.run(spec, options);
+        RunSummary summary;
+        try {
+            summary = LocalRunner.run(spec, options);
+        } catch (FormatException e) {
+            // the input is not what the job spec declares: found before the job started
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         System.out.println(summary.describe());
         return summary.finished() ? 0 : 1;
     }

@@ -152,16 +152,11 @@ public final class FileDataset implements Closeable {
         int f = fileOf(row);
         RowFile file = files.get(f);
         long fileRow = row - firstRow[f] + headerLines[f];
-        Row raw;
-        try {
-            raw = file.read(fileRow);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file.file(), e);
-        }
+        Row raw = file.read(fileRow);
         String origin = file.file().getFileName().toString();
         if (raw.oversized()) {
             return new Parsed(origin, raw.lineNumber(), null,
-                    "line of " + raw.length() + " bytes is longer than the limit of " + maxLineBytesOf(file)
+                    "line of " + raw.length() + " bytes is longer than the limit of " + file.maxLineBytes()
                             + " bytes (input.maxLineBytes)", "");
         }
         byte[] bytes = raw.bytes();
@@ -198,10 +193,6 @@ public final class FileDataset implements Closeable {
             f++;
         }
         return f;
-    }
-
-    private int maxLineBytesOf(RowFile file) {
-        return file.maxLineBytes();
     }
 
     @Override

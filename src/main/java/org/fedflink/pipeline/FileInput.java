@@ -113,11 +113,13 @@ public record FileInput(
         JobSpec.InputSpec input = spec.input();
         JobSpec.FieldsSpec fields = input.fields();
         boolean partitioned = input.partition().scheme() != JobSpec.PartitionScheme.NONE;
+        // LibSVM and IDX carry neither a source nor a time, whatever input.fields says
+        boolean named = input.type() == JobSpec.InputType.JSONL || input.type() == JobSpec.InputType.CSV;
         FormatOptions.Builder builder = FormatOptions.builder(InputFormat.valueOf(input.type().name()),
                         spec.model().features())
                 // a partitioned input ignores any source field of its own
-                .sourceField(partitioned ? null : field(fields.source()))
-                .timeField(field(fields.time()))
+                .sourceField(partitioned || !named ? null : field(fields.source()))
+                .timeField(named ? field(fields.time()) : null)
                 .labelField(fields.label())
                 .featuresField(fields.features())
                 .indicesField(fields.indices())

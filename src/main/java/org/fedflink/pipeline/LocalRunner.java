@@ -134,6 +134,11 @@ public final class LocalRunner implements AutoCloseable {
         deleteRecursively(out.resolve(FedJob.COUNTS));
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         Configuration conf = configuration();
+        // The graph first: building it looks at the input, and a bad input must fail before a
+        // cluster is running.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        FedJob.build(env, spec, out);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -142,9 +147,6 @@ public final class LocalRunner implements AutoCloseable {
         cluster.start();
         webUi = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        FedJob.build(env, spec, out);
-        JobGraph graph = env.getStreamGraph().getJobGraph();
         if (options.restoreFrom() != null) {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(options.restoreFrom(), false));
         }
@@ -198,6 +200,14 @@ public final class LocalRunner implements AutoCloseable {
         RunSummary summary = RunSummary.collect(spec, options.outDir(), state, wallMillis, failure);
         summary.write(options.outDir());
         probe.record(wallMillis, summary.json().path("examples").asLong());
+        if (spec.evaluation().report()) {
+            try {
+                org.fedflink.report.RunReport.write(options.outDir());
+            } catch (java.io.IOException | org.fedflink.report.ReportException e) {
+                // the run itself is done and summarised; a report that cannot be drawn must not fail it
+                System.err.println("warning: could not write the report of " + options.outDir() + ": " + e.getMessage());
+            }
+        }
         return summary;
     }
 
