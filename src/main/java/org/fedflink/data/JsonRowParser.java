@@ -65,6 +65,9 @@ final class JsonRowParser extends AbstractRowParser {
     /** Initial capacity of the growable array buffers (typical sparse rows fit without growing). */
     private static final int INITIAL_CAPACITY = 32;
 
+    /** Dense arrays of up to this many values are allocated at their declared size at once. */
+    private static final int MAX_UPFRONT = 1 << 16;
+
     private final String sourceField;
     private final String timeField;
     private final String labelField;
@@ -156,17 +159,20 @@ final class JsonRowParser extends AbstractRowParser {
                         ctx = CTX_FEATURES;
                         expectArray(p, featuresField);
                         pos = 0;
-                        float[] buf = new float[features > 0 ? features : INITIAL_CAPACITY];
+                        // the declared size up front (no copies), unless it is huge (hashed text
+                        // dimensions): then grow, so that a stray short row costs little
+                        float[] buf = new float[features <= 0 ? INITIAL_CAPACITY : Math.min(features, MAX_UPFRONT)];
                         int n = 0;
                         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                             float v = readFloat(p, t, "feature ", n);
                             if (n >= buf.length) {
-                                if (features > 0) {
+                                if (features > 0 && n >= features) {
                                     n++; // too many: count them for the reason, store nothing
                                     pos = n;
                                     continue;
                                 }
-                                buf = Arrays.copyOf(buf, n * 2);
+                                int grown = n * 2;
+                                buf = Arrays.copyOf(buf, features > 0 ? Math.min(grown, features) : grown);
                             }
                             buf[n++] = v;
                             pos = n; // the element the next nextToken() reads, for error reasons

@@ -170,6 +170,21 @@ class JsonRowParserTest {
         assertThat(parse(p, longRow).values()).hasSize(1000);
     }
 
+    @Test
+    void parse_hugeDeclaredDimension_denseRowGrowsToIt() throws Exception {
+        int features = (1 << 16) + 3;
+        RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, features).build(), null);
+        StringBuilder sb = new StringBuilder("{\"source\":\"a\",\"label\":1,\"features\":[");
+        for (int i = 0; i < features; i++) {
+            sb.append(i == 0 ? "" : ",").append(i % 7);
+        }
+        Example e = parse(p, sb + "]}");
+        assertThat(e.values()).hasSize(features);
+        assertThat(e.values()[features - 1]).isEqualTo((features - 1) % 7);
+        assertReason(p, sb + ",1]}", "expected " + features + " features, got " + (features + 1));
+        assertReason(p, "{\"source\":\"a\",\"label\":1,\"features\":[1,2]}", "expected " + features + " features, got 2");
+    }
+
     static void assertReason(RowParser parser, String row, String reason) {
         assertThatThrownBy(() -> parse(parser, row))
                 .as(row)
