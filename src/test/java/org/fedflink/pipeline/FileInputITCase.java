@@ -1,0 +1,189 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.fedflink.config.JobSpec;
+import org.fedflink.config.JobSpecLoader;
+import org.fedflink.data.Example;
+import org.fedflink.data.FormatException;
+import org.fedflink.data.SyntheticGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * File inputs end to end on an embedded MiniCluster: CSV (gzip) and LibSVM files with planted
+ * invalid rows, passes and shuffling, a partition of data without sources, holdout files in the
+ * input's format, and a file that is not its declared format at all.
+ */
+class FileInputITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ROWS = 4000;
+
+    @TempDir
+    Path tmp;
+
+    private static SyntheticGenerator generator() throws Exception {
+        return new SyntheticGenerator(FedJob.generatorConfig(JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of())));
+    }
+
+    private static String csvRow(Example e) {
+        StringBuilder row = new StringBuilder().append(e.source()).append(',').append(e.timestamp()).append(',')
+                .append((int) e.label());
+        for (float v : e.values()) {
+            row.append(',').append(v);
+        }
+        return row.toString();
+    }
+
+    private static String header() {
+        StringBuilder h = new StringBuilder("source,time,label");
+        for (int j = 0; j < 20; j++) {
+            h.append(",f").append(j);
+        }
+        return h.toString();
+    }
+
+    private static void gzip(Path file, String text) throws Exception {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static JsonNode run(JobSpec spec, Path out) throws Exception {
+        return LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+    }
+
+    @Test
+    void gzippedCsv_twoShuffledPasses_foldsEveryValidRowTwiceAndDeadLettersEachBadRowWithFileLineAndReason()
+            throws Exception {
+        SyntheticGenerator generator = generator();
+        StringBuilder csv = new StringBuilder(header()).append('\n');
+        // line number (1-based, the header is line 1) -> the reason the dead letter must name
+        Map<Long, String> bad = new HashMap<>();
+        long line = 1;
+        for (int i = 0; i < ROWS; i++) {
+            line++;
+            String row = csvRow(generator.example(i));
+            switch (i % 500) {
+                case 17 -> {
+                    row = row.substring(0, row.lastIndexOf(','));
+                    bad.put(line, "expected 23 columns, got 22");
+                }
+                case 101 -> {
+                    row = row.replaceFirst(",[^,]*$", ",NaN");
+                    bad.put(line, "not a finite number");
+                }
+                case 202 -> {
+                    row = "";
+                    bad.put(line, "empty line");
+                }
+                case 303 -> {
+                    row = row + ",".repeat(600);
+                    bad.put(line, "longer than the limit of 512 bytes");
+                }
+                default -> { }
+            }
+            csv.append(row).append('\n');
+        }
+        Path data = tmp.resolve("train.csv.gz");
+        gzip(data, csv.toString());
+        StringBuilder holdout = new StringBuilder(header()).append('\n');
+        for (Example e : generator.holdout(1000)) {
+            holdout.append(csvRow(e.withSource("h"))).append('\n');
+        }
+        Path holdoutFile = Files.writeString(tmp.resolve("holdout.csv"), holdout);
+
+        JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(
+                "input.type=csv", "input.path=" + data, "input.passes=2", "input.shuffle=true",
+                "input.maxLineBytes=512", "evaluation.holdoutPath=" + holdoutFile, "evaluation.baseline=none"));
+        Path out = tmp.resolve("csv-run");
+        JsonNode summary = run(spec, out);
+
+        assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
+        assertThat(summary.path("examples").asLong()).isEqualTo(2L * ROWS);
+        assertThat(summary.path("invalid").asLong()).isEqualTo(2L * bad.size());
+        assertThat(summary.path("samplesInModel").asLong()).isEqualTo(2L * (ROWS - bad.size()));
+        List<String> letters = Files.readAllLines(out.resolve(FedJob.DEAD_LETTER_FILE));
+        assertThat(letters).hasSize(2 * bad.size());
+        Map<Long, Integer> seen = new HashMap<>();
+        for (String l : letters) {
+            JsonNode letter = JSON.readTree(l);
+            assertThat(letter.path("origin").asText()).isEqualTo("train.csv.gz");
+            long at = letter.path("position").asLong();
+            assertThat(bad).containsKey(at);
+            assertThat(letter.path("reason").asText()).contains(bad.get(at));
+            seen.merge(at, 1, Integer::sum);
+        }
+        assertThat(seen.values()).allMatch(n -> n == 2); // once per pass
+        double planted = generator.plantedScore(generator.holdout(1000));
+        assertThat(summary.path("metrics").path("holdoutExamples").asInt()).isEqualTo(1000);
+        assertThat(summary.path("metrics").path("holdoutAccuracy").asDouble()).isGreaterThan(planted - 0.05);
+    }
+
+    @Test
+    void libsvmWithoutSources_isDealtToSourcesByDirichletSplit_andWritesTheHistogram() throws Exception {
+        SyntheticGenerator generator = generator();
+        StringBuilder svm = new StringBuilder();
+        for (int i = 0; i < ROWS; i++) {
+            Example e = generator.example(i);
+            svm.append((int) e.label());
+            for (int j = 0; j < e.values().length; j++) {
+                svm.append(' ').append(j + 1).append(':').append(e.values()[j]);
+            }
+            svm.append('\n');
+        }
+        svm.append("1 3:0.5 2:0.1\n"); // indices not increasing: one dead letter
+        Path data = Files.writeString(tmp.resolve("train.svm"), svm);
+
+        JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(
+                "input.type=libsvm", "input.path=" + data, "input.partition.scheme=dirichlet",
+                "input.partition.sources=10", "input.partition.alpha=0.3", "evaluation.baseline=none"));
+        Path out = tmp.resolve("svm-run");
+        JsonNode summary = run(spec, out);
+
+        assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
+        assertThat(summary.path("examples").asLong()).isEqualTo(ROWS + 1);
+        assertThat(summary.path("invalid").asLong()).isEqualTo(1);
+        assertThat(summary.path("samplesInModel").asLong()).isEqualTo(ROWS);
+        List<String> histogram = Files.readAllLines(out.resolve(FileInput.PARTITION_FILE));
+        assertThat(histogram.get(0)).isEqualTo("source,rows,class0,class1,class2,class3");
+        assertThat(histogram).hasSize(11);
+        long rows = 0;
+        List<String> nonEmpty = new ArrayList<>();
+        for (String row : histogram.subList(1, histogram.size())) {
+            String[] cells = row.split(",");
+            rows += Long.parseLong(cells[1]);
+            if (!cells[1].equals("0")) {
+                nonEmpty.add(cells[0]);
+            }
+        }
+        assertThat(rows).isEqualTo(ROWS + 1);
+        assertThat(summary.path("sources").asLong()).isEqualTo(nonEmpty.size());
+        assertThat(Files.readString(out.resolve(FedJob.DEAD_LETTER_FILE)))
+                .contains("index 2 comes after index 3");
+    }
+
+    @Test
+    void aFileThatIsNotItsDeclaredFormat_failsBeforeTheJobStarts() throws Exception {
+        Path data = Files.writeString(tmp.resolve("really.csv"), header() + "\ns1,1,0,1,2,3\n");
+        JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(
+                "input.type=libsvm", "input.path=" + data, "input.partition.scheme=iid"));
+
+        assertThatThrownBy(() -> run(spec, tmp.resolve("bad-run")))
+                .isInstanceOf(FormatException.class)
+                .hasMessageStartingWith("really.csv does not look like libsvm: line 1:");
+    }
+}
