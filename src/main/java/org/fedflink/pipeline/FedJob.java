@@ -11,6 +11,7 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -197,6 +198,18 @@ public final class FedJob {
             }
             default: {
                 JobSpec.InputSpec input = spec.input();
+                if (input.monitor()) {
+                    FileSource<RawRecord> monitored = FileSource.forBulkFileFormat(
+                                    new MonitoredRows(files.options(), files.maxLineBytes(), files.scaler(),
+                                            files.sources(), spec.seed()),
+                                    new org.apache.flink.core.fs.Path(Path.of(input.path()).toAbsolutePath().toUri()))
+                            .monitorContinuously(Duration.ofMillis(input.monitorIntervalMillis()))
+                            .build();
+                    return env.fromSource(monitored, WatermarkStrategy.noWatermarks(), "files")
+                            .setParallelism(parallelism)
+                            .uid("examples-source")
+                            .name("examples: " + input.path() + " (monitored)");
+                }
                 FileRecords records = new FileRecords(files, input.passes(), input.shuffle(), spec.seed(),
                         input.startTimeMillis(), input.eventIntervalMillis());
                 return env.fromSource(

@@ -59,6 +59,9 @@ public record FileInput(
         JobSpec.InputSpec input = spec.input();
         InputFormat format = InputFormat.valueOf(input.type().name());
         FormatOptions options = formatOptions(spec);
+        if (input.monitor()) {
+            return prepareMonitored(spec, options);
+        }
         List<Path> paths = format == InputFormat.IDX
                 ? List.of(Path.of(input.path()))
                 : FileDataset.listFiles(Path.of(input.path()));
@@ -91,6 +94,49 @@ public record FileInput(
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read input " + input.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A monitored directory: files present now are probed (and standardized from), files that
+     * appear later are read as they come; nothing is counted or partitioned up front.
+     */
+    private static FileInput prepareMonitored(JobSpec spec, FormatOptions options) {
+        JobSpec.InputSpec input = spec.input();
+        Path dir = Path.of(input.path());
+        if (!Files.isDirectory(dir)) {
+            throw new FormatException("input " + dir + " must be a directory when input.monitor is true");
+        }
+        List<Path> present;
+        try (var children = Files.list(dir)) {
+            present = children.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")
+                            && !p.getFileName().toString().startsWith("_"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        for (Path file : present) {
+            probe(file, options, input.maxLineBytes());
+        }
+        FeatureScaler scaler = FeatureScaler.none();
+        if (input.scaling().type() != JobSpec.Scaling.NONE) {
+            if (input.scaling().type() == JobSpec.Scaling.STANDARDIZE && present.isEmpty()) {
+                throw new FormatException("input.scaling standardize needs files in " + dir
+                        + " when the job starts (it estimates from their first rows)");
+            }
+            FileInput existing = new FileInput(InputFormat.valueOf(input.type().name()),
+                    present.stream().map(Path::toString).toList(), null, options, input.maxLineBytes(), 0, null, 0,
+                    FeatureScaler.none());
+            try (FileDataset dataset = present.isEmpty() ? null : existing.open()) {
+                scaler = scaler(spec, dataset);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        int sources = input.partition().scheme() == JobSpec.PartitionScheme.IID ? input.partition().sources() : 0;
+        return new FileInput(InputFormat.valueOf(input.type().name()), List.of(dir.toString()), null, options,
+                input.maxLineBytes(), 0, null, sources, scaler);
     }
 
     /** Opens the dataset for reading (each reader opens its own). */

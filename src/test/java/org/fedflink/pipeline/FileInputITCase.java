@@ -186,4 +186,62 @@ class FileInputITCase {
                 .isInstanceOf(FormatException.class)
                 .hasMessageStartingWith("really.csv does not look like libsvm: line 1:");
     }
+
+    @Test
+    void monitoredDirectory_picksUpFilesThatAppearWhileTheJobRuns() throws Exception {
+        SyntheticGenerator generator = generator();
+        Path dir = Files.createDirectories(tmp.resolve("incoming"));
+        JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(
+                "input.type=csv", "input.path=" + dir, "input.monitor=true", "input.monitorIntervalMillis=200",
+                "evaluation.baseline=none", "rounds.timeoutMillis=200"));
+        Path out = tmp.resolve("monitor-run");
+        try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out))) {
+            int rows = 0;
+            for (int file = 0; file < 2; file++) {
+                StringBuilder csv = new StringBuilder(header()).append('\n');
+                for (int i = 0; i < 1000; i++) {
+                    csv.append(csvRow(generator.example(rows++))).append('\n');
+                }
+                csv.append("not,a,row\n");
+                // written under a hidden name and renamed, so the monitor never sees half a file
+                Path partial = Files.writeString(dir.resolve(".part-" + file), csv);
+                Files.move(partial, dir.resolve("batch-" + file + ".csv"));
+                // examples a source has not reported yet (fewer than rounds.localExamples each) are not in a
+                // version: with 20 sources and 20 examples per report, at most 20 x 19 are held back
+                awaitSamplesInModel(out, rows - 20 * 19, 60);
+            }
+            // dead letters are made durable with each checkpoint
+            Path deadLetters = out.resolve(FedJob.DEAD_LETTER_FILE);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline
+                    && (!Files.exists(deadLetters) || Files.readAllLines(deadLetters).size() < 2)) {
+                Thread.sleep(100);
+            }
+            List<String> letters = Files.readAllLines(deadLetters);
+            assertThat(letters).hasSize(2);
+            assertThat(letters).anySatisfy(l -> assertThat(l).contains("\"origin\":\"batch-0.csv\"")
+                            .contains("\"position\":1002"))
+                    .anySatisfy(l -> assertThat(l).contains("\"origin\":\"batch-1.csv\"")
+                            .contains("\"position\":1002"));
+        }
+    }
+
+    /** Waits until a published version holds {@code samples} examples (the job is unbounded). */
+    private static void awaitSamplesInModel(Path out, long samples, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        Path latest = out.resolve(FedJob.MODELS).resolve("latest.json");
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(latest)) {
+                try {
+                    if (JSON.readTree(latest.toFile()).path("samplesInModel").asLong() >= samples) {
+                        return;
+                    }
+                } catch (java.io.IOException e) {
+                    // being replaced: read again
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no version with " + samples + " samples within " + seconds + " s");
+    }
 }
