@@ -4,7 +4,7 @@ package org.fedflink.data;
 public enum InputFormat {
     /** One JSON object per line: source, time, label and dense features, sparse indices/values or text. */
     JSONL,
-    /** Comma-separated values with a header; source, time and label columns, the rest are features. */
+    /** Comma-separated values, with a header by default; source, time and label columns, the rest are features. */
     CSV,
     /** LibSVM / SVMlight: {@code label index:value ...}, sparse; no source or time. */
     LIBSVM,

@@ -60,6 +60,9 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
     private transient Model model;
     private transient ObjectMapper json;
     private transient long lastEvaluationMillis;
+    /** The newest scored holdout metrics and the newest prequential figures, for the Flink gauges. */
+    private transient volatile Evaluator.Score lastScore;
+    private transient volatile GlobalModel lastPiece;
 
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis) {
         this.evaluationIntervalMillis = evaluationIntervalMillis;
@@ -93,6 +96,17 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         holdoutExamples = holdout.get();
         Files.createDirectories(Path.of(outDir, "models"));
         metrics = CheckpointedAppender.open(Path.of(outDir, "metrics.csv"), restoredLength, METRICS_HEADER);
+        lastScore = Evaluator.Score.NONE;
+        var group = getMetricGroup();
+        group.gauge("holdoutAccuracy", () -> lastScore.accuracy());
+        group.gauge("holdoutLoss", () -> lastScore.loss());
+        group.gauge("holdoutMacroF1", () -> lastScore.macroF1());
+        group.gauge("holdoutAuc", () -> lastScore.auc());
+        group.gauge("holdoutRmse", () -> lastScore.rmse());
+        group.gauge("holdoutMae", () -> lastScore.mae());
+        group.gauge("prequentialAccuracy", () -> lastPiece == null ? Double.NaN : lastPiece.prequentialAccuracy());
+        group.gauge("windowPrequentialAccuracy",
+                () -> lastPiece == null ? Double.NaN : lastPiece.windowPrequentialAccuracy());
     }
 
     @Override
@@ -146,6 +160,7 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
             created = Math.max(created, p.createdMillis());
         }
         GlobalModel first = pieces[0];
+        lastPiece = first;
         // Scoring every version would put the holdout pass on the loop's critical path (through
         // back-pressure), so versions in between are published unscored.
         long now = System.currentTimeMillis();
@@ -153,6 +168,7 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         if (first.last() || now - lastEvaluationMillis >= evaluationIntervalMillis) {
             score = Evaluator.score(model, params, holdoutExamples);
             lastEvaluationMillis = now;
+            lastScore = score;
         } else {
             score = Evaluator.Score.NONE;
         }
