@@ -150,6 +150,11 @@ public record FileInput(
 
     /** Name of simulated source {@code s}: {@code s0000}, {@code s0001}, ... (wider past 10,000). */
     public String sourceName(int s) {
+        return sourceName(s, sources);
+    }
+
+    /** Name of simulated source {@code s} of {@code sources}; every reader and the histogram use it. */
+    static String sourceName(int s, int sources) {
         int width = Math.max(4, Integer.toString(Math.max(0, sources - 1)).length());
         return "s" + String.format("%0" + width + "d", s);
     }
@@ -232,9 +237,8 @@ public record FileInput(
             throw new FormatException("input.partition: " + e.getMessage(), e);
         }
         Files.createDirectories(outDir);
-        int width = Math.max(4, Integer.toString(Math.max(0, p.sources() - 1)).length());
         PartitionHistogram.of(sourceOfRow, labels, p.sources(), classes)
-                .writeCsv(outDir.resolve(PARTITION_FILE), s -> "s" + String.format("%0" + width + "d", s));
+                .writeCsv(outDir.resolve(PARTITION_FILE), s -> sourceName(s, p.sources()));
         return sourceOfRow;
     }
 

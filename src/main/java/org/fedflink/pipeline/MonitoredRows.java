@@ -44,7 +44,6 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
     private final FeatureScaler scaler;
     private final int sources;
     private final long seed;
-    private final String sourcePrefixFormat;
 
     /**
      * @param sources simulated sources rows are dealt to (IID), or 0 when the data has its own
@@ -55,7 +54,6 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
         this.scaler = scaler;
         this.sources = sources;
         this.seed = seed;
-        this.sourcePrefixFormat = "s%0" + Math.max(4, Integer.toString(Math.max(0, sources - 1)).length()) + "d";
     }
 
     @Override
@@ -91,6 +89,8 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
         private final LineReader lines;
         private final RowParser parser;
         private long emitted;
+        /** Source names, made once per reader rather than formatted per row. */
+        private final String[] sourceNames = new String[sources];
 
         RowReader(FileSourceSplit split, long alreadyEmitted) throws IOException {
             origin = split.path().getName();
@@ -152,7 +152,11 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
             String source = e.source();
             if (sources > 0) {
                 long h = mix64(seed ^ mix64(origin.hashCode() * 0x9E3779B97F4A7C15L + line));
-                source = String.format(sourcePrefixFormat, (int) Math.floorMod(h, (long) sources));
+                int s = (int) Math.floorMod(h, (long) sources);
+                if (sourceNames[s] == null) {
+                    sourceNames[s] = FileInput.sourceName(s, sources);
+                }
+                source = sourceNames[s];
             }
             long time = e.timestamp() == JsonLineParser.NO_TIMESTAMP ? System.currentTimeMillis() : e.timestamp();
             return RawRecord.of(origin, line, scaler.apply(new Example(source, time, e.label(), e.indices(), e.values())));
