@@ -18,8 +18,41 @@ public record JobSpec(
         AggregationSpec aggregation,
         TrainerSpec trainer,
         EvaluationSpec evaluation,
-        CheckpointSpec checkpoint)
+        CheckpointSpec checkpoint,
+        java.util.List<Task> tasks)
         implements Serializable {
+
+    public JobSpec {
+        tasks = tasks == null ? java.util.List.of() : java.util.List.copyOf(tasks);
+    }
+
+    /**
+     * One learning task of a job that declares {@code tasks:}: its own model, optimizer, rounds,
+     * aggregation, evaluation and label field, over the job's input; each task has its own global
+     * model and versions.
+     *
+     * @param name the task's name: its folder under {@code tasks/} in the run folder and its operators' prefix
+     * @param spec the job spec as the task sees it (the job's sections with the task's own merged in)
+     */
+    public record Task(String name, JobSpec spec) implements Serializable {}
+
+    /** Whether the job declares several tasks (its run folder then has a {@code tasks/<name>/} per task). */
+    public boolean isMultiTask() {
+        return !tasks.isEmpty();
+    }
+
+    /**
+     * The tasks to run: the declared ones, or this spec as the one unnamed task (name {@code null}) of
+     * a job without {@code tasks:}.
+     */
+    public java.util.List<Task> runTasks() {
+        return tasks.isEmpty() ? java.util.List.of(new Task(null, this)) : tasks;
+    }
+
+    JobSpec withTasks(java.util.List<Task> newTasks) {
+        return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
+                checkpoint, newTasks);
+    }
 
     /** How sources learn together. */
     public enum Mode { FEDAVG, CENTRALIZED }
@@ -46,6 +79,7 @@ public record JobSpec(
             InputType type,
             String path,
             String labelsPath,
+            java.util.List<String> labelNames,
             long watermarkDelayMillis,
             int passes,
             boolean shuffle,
@@ -63,13 +97,17 @@ public record JobSpec(
             GeneratorSpec generator)
             implements Serializable {
 
+        public InputSpec {
+            labelNames = labelNames == null ? java.util.List.of() : java.util.List.copyOf(labelNames);
+        }
+
         /** Whether examples come from files (any format) rather than the generator. */
         public boolean isFile() {
             return type != InputType.GENERATOR;
         }
 
         InputSpec withPath(String newPath) {
-            return new InputSpec(type, newPath, labelsPath, watermarkDelayMillis, passes, shuffle, monitor,
+            return new InputSpec(type, newPath, labelsPath, labelNames, watermarkDelayMillis, passes, shuffle, monitor,
                     monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields, csv, libsvm,
                     hashing, scaling, partition, generator);
         }

@@ -92,8 +92,18 @@ public final class JobSpecLoader {
             throw new JobSpecException(
                     source + " must be a section (key: value pairs), got " + Messages.describe(root));
         }
-        Overrides.apply(top, overrides);
-        return JobSpecRules.finish(BINDER.bind(JobSpec.class, top, ""));
+        SpecNode tasks = top.entries().remove("tasks");
+        List<List<String>> split = Tasks.split(overrides);
+        Overrides.apply(top, split.get(0));
+        if (SpecNode.isAbsent(tasks) || (tasks instanceof SpecNode.Sequence list && list.elements().isEmpty())) {
+            Tasks.checkNoTaskOverrides(split.get(1));
+            return bindOne(top);
+        }
+        return Tasks.bind(top, tasks, split.get(1), JobSpecLoader::bindOne);
+    }
+
+    private static JobSpec bindOne(SpecNode.Section tree) throws JobSpecException {
+        return JobSpecRules.finish(BINDER.bind(JobSpec.class, tree, ""));
     }
 
     /**
@@ -110,7 +120,25 @@ public final class JobSpecLoader {
         }
     }
 
-    private static JsonNode toTree(Record record) {
+    private static JsonNode toTree(JobSpec spec) {
+        ObjectNode node = toTree((Record) spec);
+        if (spec.isMultiTask()) {
+            // Each task as its full sections: merged over the job's again, they give the same task.
+            var tasks = node.putArray("tasks");
+            for (JobSpec.Task task : spec.tasks()) {
+                ObjectNode t = tasks.addObject();
+                t.put("name", task.name());
+                t.put("label", task.spec().input().fields().label());
+                ObjectNode full = toTree((Record) task.spec());
+                for (String section : Tasks.SECTIONS) {
+                    t.set(section, full.get(section));
+                }
+            }
+        }
+        return node;
+    }
+
+    private static ObjectNode toTree(Record record) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         for (RecordComponent component : record.getClass().getRecordComponents()) {
             Object value;
@@ -120,6 +148,9 @@ public final class JobSpecLoader {
                 throw new IllegalStateException(e);
             }
             String name = component.getName();
+            if (record instanceof JobSpec && name.equals("tasks")) {
+                continue; // written by toTree(JobSpec)
+            }
             if (value == null) {
                 node.putNull(name);
             } else if (value instanceof Record nested) {
@@ -136,7 +167,13 @@ public final class JobSpecLoader {
                 node.put(name, b);
             } else if (value instanceof List<?> list) {
                 var array = node.putArray(name);
-                list.forEach(element -> array.add((Integer) element));
+                list.forEach(element -> {
+                    if (element instanceof Integer i) {
+                        array.add(i);
+                    } else {
+                        array.add(element.toString());
+                    }
+                });
             } else {
                 node.put(name, value.toString());
             }

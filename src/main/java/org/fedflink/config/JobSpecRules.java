@@ -34,6 +34,9 @@ final class JobSpecRules {
     private static final Text FIELD_NAME = new Text(Pattern.compile("[^\\p{Cntrl}]+"),
             "a non-empty field name without control characters, or none");
 
+    private static final Text LABEL_NAME = new Text(Pattern.compile("[^\\p{Cntrl}]+"),
+            "a non-empty label without control characters");
+
     private static final Text DELIMITER = new Text(Pattern.compile("[^\"\\r\\n]"),
             "a single character other than a double quote or a line break");
 
@@ -45,6 +48,7 @@ final class JobSpecRules {
             entry("input.type", Field.optional(JobSpec.InputType.GENERATOR)),
             entry("input.path", Field.optional(null, PATH)),
             entry("input.labelsPath", Field.optional(null, PATH)),
+            entry("input.labelNames", Field.optional(List.of(), LABEL_NAME)),
             entry("input.watermarkDelayMillis", Field.optional(0L, atLeast(0))),
             entry("input.passes", Field.optional(1, atLeast(1))),
             entry("input.shuffle", Field.optional(false)),
@@ -119,7 +123,9 @@ final class JobSpecRules {
             entry("evaluation.report", Field.optional(true)),
 
             entry("checkpoint.intervalMillis", Field.optional(2000L, atLeast(0))),
-            entry("checkpoint.dir", Field.optional(null, PATH)));
+            entry("checkpoint.dir", Field.optional(null, PATH)),
+            // bound by JobSpecLoader, task by task (see Tasks)
+            entry("tasks", Field.optional(List.of())));
 
     private JobSpecRules() {}
 
@@ -138,6 +144,7 @@ final class JobSpecRules {
             throw new JobSpecException("key 'evaluation.holdoutLabelsPath' is required when input.type is idx"
                     + " and evaluation.holdoutPath is set (the IDX labels file of the holdout images)");
         }
+        checkLabelNames(input, model);
         AggregationSpec aggregation = spec.aggregation();
         int params = model.toSpec().numParams(); // no overflow: checkModel caps the size
         if (aggregation.shards() > params) {
@@ -145,7 +152,7 @@ final class JobSpecRules {
                     + " parameters, got " + aggregation.shards());
         }
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
-                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint());
+                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), spec.tasks());
     }
 
     private static void checkFileInput(InputSpec input, ModelSection model) throws JobSpecException {
@@ -187,6 +194,31 @@ final class JobSpecRules {
         if (bits > 0 && model.features() != (1 << bits)) {
             throw new JobSpecException("key 'model.features' must be 2^input.hashing.bits = " + (1 << bits)
                     + " when text is hashed, got " + model.features());
+        }
+    }
+
+    /** Text labels name the classes in order: the i-th name is class i. */
+    private static void checkLabelNames(InputSpec input, ModelSection model) throws JobSpecException {
+        List<String> names = input.labelNames();
+        if (names.isEmpty()) {
+            return;
+        }
+        if (input.type() != JobSpec.InputType.JSONL && input.type() != JobSpec.InputType.CSV) {
+            throw new JobSpecException("key 'input.labelNames' applies to jsonl and csv input only ("
+                    + Messages.yamlName(input.type()) + " labels are numbers)");
+        }
+        if (model.type() == org.fedflink.model.ModelType.LINEAR) {
+            throw new JobSpecException("key 'input.labelNames' applies to classifiers only, not to a linear model");
+        }
+        if (names.size() != model.classes()) {
+            throw new JobSpecException("key 'input.labelNames' must name model.classes = " + model.classes()
+                    + " classes (the i-th name is class i), got " + names.size() + " names");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String name : names) {
+            if (!seen.add(name)) {
+                throw new JobSpecException("key 'input.labelNames' names '" + Messages.clean(name) + "' twice");
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.fedflink.config;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * one-line {@link JobSpecException}.
  *
  * <p>Supported component types: nested records, {@code int}, {@code long}, {@code double},
- * {@code boolean}, {@link String}, {@code List<Integer>} and enums (written in lower case in YAML, matched ignoring case).
+ * {@code boolean}, {@link String}, {@code List<Integer>}, {@code List<String>} and enums (written in lower case in YAML, matched ignoring case).
  */
 final class SpecBinder {
 
@@ -106,13 +107,14 @@ final class SpecBinder {
         Object[] args = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
             String name = components[i].getName();
-            args[i] = bindValue(components[i].getType(), entries.get(name), Messages.child(prefix, name));
+            args[i] = bindValue(components[i], entries.get(name), Messages.child(prefix, name));
         }
         return construct(type, components, args);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object bindValue(Class<?> type, SpecNode node, String path) throws JobSpecException {
+    private Object bindValue(RecordComponent component, SpecNode node, String path) throws JobSpecException {
+        Class<?> type = component.getType();
         if (type.isRecord()) {
             if (!SpecNode.isAbsent(node) && !(node instanceof SpecNode.Section)) {
                 throw Messages.mustBe(path, "a section (key: value pairs)", Messages.describe(node));
@@ -145,7 +147,9 @@ final class SpecBinder {
             return bindEnum((Class<? extends Enum>) type, node, path);
         }
         if (type == List.class) {
-            return bindIntegerList(node, path, field.constraint());
+            return isListOf(component, String.class)
+                    ? bindStringList(node, path, field.constraint())
+                    : bindIntegerList(node, path, field.constraint());
         }
         throw new IllegalStateException("unsupported type " + type + " of job spec key " + path);
     }
@@ -153,7 +157,7 @@ final class SpecBinder {
     /**
      * A list of integers: a YAML list ({@code [256, 128]}), one integer ({@code 128}), or a string of
      * comma-separated integers ({@code "256,128"}, what {@code --set key=256,128} gives). Each element
-     * must satisfy the key's constraint. The only list-valued keys of a job spec hold integers.
+     * must satisfy the key's constraint.
      */
     private static List<Integer> bindIntegerList(SpecNode node, String path, Constraint constraint)
             throws JobSpecException {
@@ -176,6 +180,40 @@ final class SpecBinder {
                 throw Messages.mustBe(path, "a list of integers", Messages.describe(node));
             }
             values.add((Integer) bindInteger(int.class, element, path + "[" + i + "]", constraint));
+        }
+        return List.copyOf(values);
+    }
+
+    private static boolean isListOf(RecordComponent component, Class<?> element) {
+        return component.getGenericType() instanceof ParameterizedType list
+                && list.getActualTypeArguments()[0] == element;
+    }
+
+    /**
+     * A list of strings: a YAML list ({@code [cat, dog]}), or one string of comma-separated names
+     * ({@code "cat,dog"}, what {@code --set key=cat,dog} gives). Each element must satisfy the key's
+     * constraint.
+     */
+    private static List<String> bindStringList(SpecNode node, String path, Constraint constraint)
+            throws JobSpecException {
+        List<SpecNode> elements;
+        if (node instanceof SpecNode.Sequence sequence) {
+            elements = sequence.elements();
+        } else if (node instanceof SpecNode.Scalar scalar) {
+            elements = new ArrayList<>();
+            for (String part : scalar.text().split(",", -1)) {
+                elements.add(SpecNode.Scalar.string(part.strip()));
+            }
+        } else {
+            throw Messages.mustBe(path, "a list of strings", Messages.describe(node));
+        }
+        List<String> values = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            SpecNode element = elements.get(i);
+            if (SpecNode.isAbsent(element)) {
+                throw Messages.mustBe(path, "a list of strings", Messages.describe(node));
+            }
+            values.add(bindString(element, path + "[" + i + "]", constraint));
         }
         return List.copyOf(values);
     }

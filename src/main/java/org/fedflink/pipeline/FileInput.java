@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.data.FeatureScaler;
@@ -179,6 +181,13 @@ public record FileInput(
                 .csvHeader(input.csv().header())
                 .csvDelimiter(input.csv().delimiter().charAt(0))
                 .libsvmIndexBase(input.libsvm().indexBase());
+        if (!input.labelNames().isEmpty()) {
+            Map<String, Double> labelMap = new HashMap<>();
+            for (int i = 0; i < input.labelNames().size(); i++) {
+                labelMap.put(input.labelNames().get(i), (double) i);
+            }
+            builder.labelMap(labelMap);
+        }
         if (input.hashing().bits() > 0) {
             builder.hashing(new org.fedflink.data.TextHashing(
                     input.hashing().bits(), input.hashing().ngrams(), input.hashing().lowercase()));

@@ -121,7 +121,7 @@ class JobSpecDocsTest {
     @Test
     void docs_yamlExamples_loadWithoutErrors() throws Exception {
         List<String> blocks = yamlBlocks();
-        assertThat(blocks).hasSize(2);
+        assertThat(blocks).hasSize(3); // minimal, full, several tasks
         for (String yaml : blocks) {
             JobSpecLoader.parse(yaml, List.of());
         }

@@ -63,6 +63,7 @@ class JobSpecLoaderTest {
                         JobSpec.InputType.GENERATOR,
                         null,
                         null,
+                        List.of(),
                         0L,
                         1,
                         false,
@@ -85,7 +86,8 @@ class JobSpecLoaderTest {
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1),
                 new TrainerSpec(2, 10_000),
                 new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
-                new CheckpointSpec(2000L, null));
+                new CheckpointSpec(2000L, null),
+                List.of());
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
     }
@@ -120,6 +122,7 @@ class JobSpecLoaderTest {
                   type: jsonl
                   path: /data/train
                   labelsPath: /data/labels
+                  labelNames: [neg, pos]
                   watermarkDelayMillis: 500
                   passes: 3
                   shuffle: true
@@ -211,6 +214,7 @@ class JobSpecLoaderTest {
                         JobSpec.InputType.JSONL,
                         "/data/train",
                         "/data/labels",
+                        List.of("neg", "pos"),
                         500L,
                         3,
                         true,
@@ -234,7 +238,8 @@ class JobSpecLoaderTest {
                 new TrainerSpec(1024, 1),
                 new EvaluationSpec(
                         JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
-                new CheckpointSpec(0L, "/tmp/ckpt")));
+                new CheckpointSpec(0L, "/tmp/ckpt"),
+                List.of()));
     }
 
     @Test
