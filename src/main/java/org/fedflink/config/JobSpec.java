@@ -121,7 +121,12 @@ public record JobSpec(
         public static final String NONE = "none";
     }
 
-    public record CsvSpec(boolean header, String delimiter) implements Serializable {}
+    /** CSV layout; {@code ignore} names header columns that are neither read nor features. */
+    public record CsvSpec(boolean header, String delimiter, java.util.List<String> ignore) implements Serializable {
+        public CsvSpec {
+            ignore = ignore == null ? java.util.List.of() : java.util.List.copyOf(ignore);
+        }
+    }
 
     public record LibsvmSpec(int indexBase) implements Serializable {}
 

@@ -66,6 +66,7 @@ final class JobSpecRules {
             entry("input.fields.text", Field.optional("text", FIELD_NAME)),
             entry("input.csv.header", Field.optional(true)),
             entry("input.csv.delimiter", Field.optional(",", DELIMITER)),
+            entry("input.csv.ignore", Field.optional(List.of(), FIELD_NAME)),
             entry("input.libsvm.indexBase", Field.optional(1, between(0, 1))),
             entry("input.hashing.bits", Field.optional(0, between(0, 30))),
             entry("input.hashing.ngrams", Field.optional(1, between(1, 5))),
@@ -189,6 +190,9 @@ final class JobSpecRules {
                         + " (a " + Messages.yamlName(scheme) + " split needs every label up front), got "
                         + Messages.yamlName(scheme));
             }
+        }
+        if (input.type() == JobSpec.InputType.CSV && !input.csv().header() && !input.csv().ignore().isEmpty()) {
+            throw new JobSpecException("key 'input.csv.ignore' names header columns, so it needs input.csv.header true");
         }
         int bits = input.hashing().bits();
         if (bits > 0 && model.features() != (1 << bits)) {

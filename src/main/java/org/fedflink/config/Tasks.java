@@ -47,6 +47,7 @@ final class Tasks {
                     Messages.describe(tasksNode));
         }
         Map<String, List<String>> overridesByTask = overridesByTask(overrides);
+        List<String> labels = labels(top, sequence);
         List<JobSpec.Task> tasks = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < sequence.elements().size(); i++) {
@@ -88,6 +89,7 @@ final class Tasks {
                 input.entries().put("fields", fields);
                 merge(merged, "input", input);
             }
+            ignoreOtherLabels(merged, labels, labels.get(i));
             try {
                 Overrides.apply(merged, overridesByTask.remove(name));
                 tasks.add(new JobSpec.Task(name, binder.bind(merged)));
@@ -102,6 +104,62 @@ final class Tasks {
                     + String.join(", ", tasks.stream().map(JobSpec.Task::name).toList()) + ")");
         }
         return tasks.get(0).spec().withTasks(tasks);
+    }
+
+    /** Each task's label field: its own {@code label}, else the job's {@code input.fields.label}. */
+    private static List<String> labels(SpecNode.Section top, SpecNode.Sequence tasks) {
+        String jobLabel = text(section(section(top, "input"), "fields"), "label");
+        List<String> labels = new ArrayList<>();
+        for (SpecNode task : tasks.elements()) {
+            String own = task instanceof SpecNode.Section t ? text(t, "label") : null;
+            labels.add(own != null ? own : jobLabel != null ? jobLabel : "label");
+        }
+        return labels;
+    }
+
+    /**
+     * In a CSV input every column that is not source, time or label is a feature, so another task's
+     * label column must be ignored: it is added to {@code input.csv.ignore} (sorted, so that a
+     * spec written back by {@code toYaml} binds to the same tasks).
+     */
+    private static void ignoreOtherLabels(SpecNode.Section tree, List<String> labels, String own) {
+        SpecNode.Section input = section(tree, "input");
+        String type = text(input, "type");
+        if (type == null || !type.equalsIgnoreCase("csv") || labels.stream().allMatch(own::equals)) {
+            return;
+        }
+        java.util.TreeSet<String> ignore = new java.util.TreeSet<>(labels);
+        SpecNode.Section csv = section(input, "csv");
+        SpecNode existing = csv == null ? null : csv.entries().get("ignore");
+        if (existing instanceof SpecNode.Sequence list) {
+            for (SpecNode column : list.elements()) {
+                if (column instanceof SpecNode.Scalar scalar) {
+                    ignore.add(scalar.text());
+                }
+            }
+        } else if (existing instanceof SpecNode.Scalar scalar && !scalar.isNull()) {
+            // as the binder reads it: --set input.csv.ignore=id,kind
+            for (String column : scalar.text().split(",", -1)) {
+                ignore.add(column.strip());
+            }
+        }
+        ignore.remove(own);
+        SpecNode.Section patch = new SpecNode.Section();
+        patch.entries().put("ignore",
+                new SpecNode.Sequence(ignore.stream().map(name -> (SpecNode) SpecNode.Scalar.string(name)).toList()));
+        SpecNode.Section inputPatch = new SpecNode.Section();
+        inputPatch.entries().put("csv", patch);
+        merge(tree, "input", inputPatch);
+    }
+
+    private static SpecNode.Section section(SpecNode.Section parent, String key) {
+        return parent != null && parent.entries().get(key) instanceof SpecNode.Section child ? child : null;
+    }
+
+    private static String text(SpecNode.Section parent, String key) {
+        return parent != null && parent.entries().get(key) instanceof SpecNode.Scalar scalar && !scalar.isNull()
+                ? scalar.text()
+                : null;
     }
 
     /** Rejects task overrides when the job declares no tasks. */
@@ -134,7 +192,14 @@ final class Tasks {
                 throw new JobSpecException("--set '" + Messages.clean(override)
                         + "' must look like tasks.NAME.key.path=value");
             }
-            byTask.computeIfAbsent(rest.substring(0, dot), k -> new ArrayList<>()).add(rest.substring(dot + 1));
+            String key = rest.substring(dot + 1);
+            String section = key.split("[.=]", 2)[0];
+            if (!SECTIONS.contains(section)) {
+                throw new JobSpecException("--set '" + Messages.clean(override) + "': a task's own keys are in "
+                        + String.join(", ", SECTIONS) + " (the rest is the job's: --set " + key.split("=", 2)[0]
+                        + "=...)");
+            }
+            byTask.computeIfAbsent(rest.substring(0, dot), k -> new ArrayList<>()).add(key);
         }
         return byTask;
     }

@@ -30,13 +30,14 @@ final class CsvRowParser extends AbstractRowParser {
     private static final int TIME = -2;
     private static final int LABEL = -3;
     private static final int TEXT = -4;
+    private static final int IGNORED = -5;
 
     /** Field flags from {@link #split}. */
     private static final byte QUOTED = 1;
     private static final byte ESCAPED = 2;
 
     private final char delimiter;
-    /** Per column: {@link #SOURCE}, {@link #TIME}, {@link #LABEL}, {@link #TEXT} or a feature index. */
+    /** Per column: {@link #SOURCE}, {@link #TIME}, {@link #LABEL}, {@link #TEXT}, {@link #IGNORED} or a feature index. */
     private final int[] roles;
     private final int features;
     private final String sourceField;
@@ -108,6 +109,18 @@ final class CsvRowParser extends AbstractRowParser {
                     + "); set labelField to the name of the label column");
         }
         roles[label] = LABEL;
+        for (String ignored : o.csvIgnoredColumns()) {
+            Integer column = columns.get(ignored);
+            if (column == null) {
+                throw new FormatException("csv header has no column '" + TextNumbers.shorten(ignored)
+                        + "' to ignore (columns: " + list + ")");
+            }
+            if (roles[column] != Integer.MIN_VALUE) {
+                throw new FormatException("csv column '" + TextNumbers.shorten(ignored)
+                        + "' cannot be both ignored and the label");
+            }
+            roles[column] = IGNORED;
+        }
         if (o.sourceField() != null) {
             Integer source = columns.get(o.sourceField());
             if (source == null) {
@@ -149,7 +162,7 @@ final class CsvRowParser extends AbstractRowParser {
         }
         if (feature != o.features()) {
             throw new FormatException("csv header has " + feature + " feature columns, expected " + o.features()
-                    + " (features); every column other than source, time and label is a feature");
+                    + " (features); every column other than source, time, label and the ignored ones is a feature");
         }
         return roles;
     }
@@ -266,6 +279,7 @@ final class CsvRowParser extends AbstractRowParser {
                     }
                 }
                 case TEXT -> text = text(c, s, e, f);
+                case IGNORED -> { }
                 default -> throw new AssertionError(role);
             }
         }

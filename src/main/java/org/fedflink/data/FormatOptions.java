@@ -35,6 +35,8 @@ import java.util.Map;
  *     set every label is looked up as text and a label not in the map is invalid. {@code null} =
  *     labels are numbers. Stored as an immutable copy.
  * @param hashing optional: how text is hashed into features; required for rows that carry text
+ * @param csvIgnoredColumns header columns of a CSV input that are neither read nor counted as
+ *     features (ids, another task's label); never null, empty by default
  */
 public record FormatOptions(
         InputFormat format,
@@ -50,7 +52,8 @@ public record FormatOptions(
         char csvDelimiter,
         int libsvmIndexBase,
         Map<String, Double> labelMap,
-        TextHashing hashing)
+        TextHashing hashing,
+        java.util.Set<String> csvIgnoredColumns)
         implements Serializable {
 
     public FormatOptions {
@@ -112,6 +115,7 @@ public record FormatOptions(
             }
             labelMap = Map.copyOf(labelMap);
         }
+        csvIgnoredColumns = csvIgnoredColumns == null ? java.util.Set.of() : java.util.Set.copyOf(csvIgnoredColumns);
         if (format == InputFormat.LIBSVM || format == InputFormat.IDX) {
             String name = format.name().toLowerCase();
             if (sourceField != null) {
@@ -159,6 +163,7 @@ public record FormatOptions(
         b.libsvmIndexBase = libsvmIndexBase;
         b.labelMap = labelMap;
         b.hashing = hashing;
+        b.csvIgnoredColumns = csvIgnoredColumns;
         return b;
     }
 
@@ -205,6 +210,7 @@ public record FormatOptions(
         private int libsvmIndexBase = 1;
         private Map<String, Double> labelMap;
         private TextHashing hashing;
+        private java.util.Set<String> csvIgnoredColumns;
 
         private Builder(InputFormat format, int features) {
             this.format = format;
@@ -272,6 +278,12 @@ public record FormatOptions(
             return this;
         }
 
+        /** CSV header columns to skip (neither read nor features). */
+        public Builder csvIgnoredColumns(java.util.Set<String> columns) {
+            this.csvIgnoredColumns = columns;
+            return this;
+        }
+
         /** Text hashing, or {@code null} for none. */
         public Builder hashing(TextHashing config) {
             this.hashing = config;
@@ -282,7 +294,7 @@ public record FormatOptions(
         public FormatOptions build() {
             return new FormatOptions(format, features, sourceField, timeField, labelField, featuresField,
                     indicesField, valuesField, textField, csvHeader, csvDelimiter, libsvmIndexBase, labelMap,
-                    hashing);
+                    hashing, csvIgnoredColumns);
         }
     }
 }

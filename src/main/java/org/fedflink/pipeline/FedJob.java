@@ -2,7 +2,10 @@ package org.fedflink.pipeline;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.Partitioner;
@@ -37,7 +40,9 @@ import org.fedflink.model.ModelSpec;
  * </pre>
  *
  * With {@code evaluation.baseline: centralized} a second loop trains one learner over the union of
- * all sources on the same stream, writing to {@code baseline/} in the run folder.
+ * all sources on the same stream, writing to {@code baseline/} in the run folder. A job with
+ * {@code tasks:} has one such loop (and baseline) per task, named {@code <task>/...} and writing
+ * to {@code tasks/<task>/}; tasks that read the input alike share one reading of it.
  */
 public final class FedJob {
 
@@ -47,52 +52,103 @@ public final class FedJob {
     public static final String MODELS = "models";
     public static final String BASELINE = "baseline";
     public static final String COUNTS = "counts";
+    /** Folder of the tasks' parts in the run folder of a job with {@code tasks:}. */
+    public static final String TASKS = "tasks";
     public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
     /** The key every example gets in the centralized learner. */
     public static final String CENTRALIZED_KEY = "centralized";
 
     /** The slots a local cluster needs to run this job (all operators share one slot-sharing group). */
     public static int requiredSlots(JobSpec spec) {
-        return Math.max(spec.trainer().parallelism(), spec.aggregation().shards());
+        int slots = 1;
+        for (JobSpec.Task task : spec.runTasks()) {
+            slots = Math.max(slots, Math.max(task.spec().trainer().parallelism(), task.spec().aggregation().shards()));
+        }
+        return slots;
     }
 
-    /** Adds the whole job to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, JobSpec spec, Path outDir) {
-        ModelSpec model = spec.model().toSpec();
-        String out = outDir.toAbsolutePath().toString();
-        int parallelism = spec.trainer().parallelism();
+    /** The run-folder part of a task: the run folder itself for a job without {@code tasks:}. */
+    public static Path taskDir(Path outDir, JobSpec.Task task) {
+        return task.name() == null ? outDir : outDir.resolve(TASKS).resolve(task.name());
+    }
 
-        // Files are looked at here, on the client, so a file that is not its declared format fails now.
-        FileInput files = spec.input().isFile() ? FileInput.prepare(spec, outDir) : null;
-        DataStream<RawRecord> raw = rawRecords(env, spec, files);
+    /**
+     * Adds the whole job to {@code env}: one reading of the input per group of tasks that read it
+     * alike, and one learning loop (plus its baseline) per task.
+     */
+    public static void build(StreamExecutionEnvironment env, JobSpec spec, Path outDir) {
+        List<List<JobSpec.Task>> groups = inputGroups(spec);
+        for (int g = 0; g < groups.size(); g++) {
+            List<JobSpec.Task> group = groups.get(g);
+            // The first reading keeps the names and uids of a single-task job, so savepoints carry over.
+            String inputPrefix = g == 0 ? "" : "input-" + g + "/";
+            Path inputDir = g == 0 ? outDir : outDir.resolve("input-" + g);
+            JobSpec first = group.get(0).spec();
+            // Files are looked at here, on the client, so a file that is not its declared format fails now.
+            FileInput files = first.input().isFile() ? FileInput.prepare(first, inputDir) : null;
+            DataStream<Example> examples = examples(env, first, files, inputPrefix, inputDir);
+            for (JobSpec.Task task : group) {
+                JobSpec taskSpec = task.spec();
+                ModelSpec model = taskSpec.model().toSpec();
+                String prefix = task.name() == null ? "" : task.name() + "/";
+                Path taskOut = taskDir(outDir, task);
+                HoldoutSupplier holdout = holdout(taskSpec, files);
+                boolean centralized = taskSpec.mode() == JobSpec.Mode.CENTRALIZED;
+                loop(examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(), holdout, centralized);
+                if (!centralized && taskSpec.evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
+                    loop(examples, taskSpec, model, prefix + BASELINE + "-",
+                            taskOut.resolve(BASELINE).toAbsolutePath().toString(), holdout, true);
+                }
+            }
+        }
+    }
+
+    /**
+     * Tasks grouped by how they read the input: the same input section and the same label checks
+     * (the generator's data and the validator depend on the model's kind, features and classes).
+     * Each group reads and validates the input once; groups keep the order of their first task.
+     */
+    static List<List<JobSpec.Task>> inputGroups(JobSpec spec) {
+        Map<List<Object>, List<JobSpec.Task>> groups = new LinkedHashMap<>();
+        for (JobSpec.Task task : spec.runTasks()) {
+            JobSpec.ModelSection m = task.spec().model();
+            Object kind = switch (m.type()) {
+                case SOFTMAX, MLP -> "multiclass";
+                default -> m.type();
+            };
+            List<Object> key = List.of(task.spec().input(), kind, m.features(), m.classes());
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(task);
+        }
+        return List.copyOf(groups.values());
+    }
+
+    /** Reads, parses and validates the input; dead letters and counts go to {@code dir}. */
+    private static DataStream<Example> examples(
+            StreamExecutionEnvironment env, JobSpec spec, FileInput files, String prefix, Path dir) {
+        ModelSpec model = spec.model().toSpec();
+        int parallelism = spec.trainer().parallelism();
+        DataStream<RawRecord> raw = rawRecords(env, spec, files, prefix);
         SingleOutputStreamOperator<Example> ingested = raw.transform(
-                        "ingest", TypeInformation.of(Example.class), new Ingest(model, outDir.resolve(COUNTS).toString()))
+                        prefix + "ingest", TypeInformation.of(Example.class),
+                        new Ingest(model, dir.resolve(COUNTS).toString()))
                 .setParallelism(parallelism)
-                .uid("ingest")
-                .name("ingest: parse + validate");
+                .uid(prefix + "ingest")
+                .name(prefix + "ingest: parse + validate");
         ingested.getSideOutput(Ingest.DEAD_LETTERS)
-                .transform("dead-letter-writer", TypeInformation.of(Void.class),
-                        new DeadLetterWriter(outDir.resolve(DEAD_LETTER_FILE).toString()))
+                .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
+                        new DeadLetterWriter(dir.resolve(DEAD_LETTER_FILE).toString()))
                 .setParallelism(1)
-                .uid("dead-letter-writer")
-                .name("dead letters");
+                .uid(prefix + "dead-letter-writer")
+                .name(prefix + "dead letters");
 
         WatermarkStrategy<Example> watermarks = WatermarkStrategy.<Example>forBoundedOutOfOrderness(
                         Duration.ofMillis(spec.input().watermarkDelayMillis()))
                 .withTimestampAssigner((example, previous) -> example.timestamp());
-        DataStream<Example> examples = ingested
+        return ingested
                 .assignTimestampsAndWatermarks(watermarks)
                 .setParallelism(parallelism)
-                .uid("event-time")
-                .name("event time");
-
-        HoldoutSupplier holdout = holdout(spec, files);
-        boolean centralized = spec.mode() == JobSpec.Mode.CENTRALIZED;
-        loop(examples, spec, model, "", out, holdout, centralized);
-        if (!centralized && spec.evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
-            loop(examples, spec, model, BASELINE + "-", outDir.resolve(BASELINE).toAbsolutePath().toString(),
-                    holdout, true);
-        }
+                .uid(prefix + "event-time")
+                .name(prefix + "event time");
     }
 
     /**
@@ -179,7 +235,8 @@ public final class FedJob {
                 .name(prefix + "model writer");
     }
 
-    private static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, JobSpec spec, FileInput files) {
+    private static DataStream<RawRecord> rawRecords(
+            StreamExecutionEnvironment env, JobSpec spec, FileInput files, String prefix) {
         int parallelism = spec.trainer().parallelism();
         switch (spec.input().type()) {
             case GENERATOR: {
@@ -193,8 +250,8 @@ public final class FedJob {
                                 WatermarkStrategy.noWatermarks(),
                                 "generator")
                         .setParallelism(parallelism)
-                        .uid("examples-source")
-                        .name("examples: generator");
+                        .uid(prefix + "examples-source")
+                        .name(prefix + "examples: generator");
             }
             default: {
                 JobSpec.InputSpec input = spec.input();
@@ -207,8 +264,8 @@ public final class FedJob {
                             .build();
                     return env.fromSource(monitored, WatermarkStrategy.noWatermarks(), "files")
                             .setParallelism(parallelism)
-                            .uid("examples-source")
-                            .name("examples: " + input.path() + " (monitored)");
+                            .uid(prefix + "examples-source")
+                            .name(prefix + "examples: " + input.path() + " (monitored)");
                 }
                 FileRecords records = new FileRecords(files, input.passes(), input.shuffle(), spec.seed(),
                         input.startTimeMillis(), input.eventIntervalMillis());
@@ -218,8 +275,8 @@ public final class FedJob {
                                 WatermarkStrategy.noWatermarks(),
                                 "files")
                         .setParallelism(parallelism)
-                        .uid("examples-source")
-                        .name("examples: " + input.path());
+                        .uid(prefix + "examples-source")
+                        .name(prefix + "examples: " + input.path());
             }
         }
     }

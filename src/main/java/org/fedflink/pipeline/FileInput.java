@@ -180,6 +180,7 @@ public record FileInput(
                 .textField(fields.text())
                 .csvHeader(input.csv().header())
                 .csvDelimiter(input.csv().delimiter().charAt(0))
+                .csvIgnoredColumns(new java.util.HashSet<>(input.csv().ignore()))
                 .libsvmIndexBase(input.libsvm().indexBase());
         if (!input.labelNames().isEmpty()) {
             Map<String, Double> labelMap = new HashMap<>();

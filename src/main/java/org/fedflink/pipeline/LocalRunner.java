@@ -132,6 +132,9 @@ public final class LocalRunner implements AutoCloseable {
         Path out = options.outDir();
         Files.createDirectories(out);
         deleteRecursively(out.resolve(FedJob.COUNTS));
+        for (int g = 1; Files.isDirectory(out.resolve("input-" + g)); g++) {
+            deleteRecursively(out.resolve("input-" + g).resolve(FedJob.COUNTS));
+        }
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         Configuration conf = configuration();
         // The graph first: building it looks at the input, and a bad input must fail before a

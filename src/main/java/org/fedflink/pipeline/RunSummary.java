@@ -3,6 +3,7 @@ package org.fedflink.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,70 +38,89 @@ public final class RunSummary {
         root.put("job", spec.job());
         root.put("status", status);
         root.put("mode", spec.mode().name().toLowerCase(Locale.ROOT));
-        long read = 0;
-        long invalid = 0;
-        Set<String> sources = new HashSet<>();
-        Path counts = out.resolve(FedJob.COUNTS);
-        if (Files.isDirectory(counts)) {
-            try (Stream<Path> files = Files.list(counts)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-                    JsonNode c = JSON.readTree(f.toFile());
-                    read += c.path("read").asLong();
-                    invalid += c.path("invalid").asLong();
-                    c.path("sources").forEach(s -> sources.add(s.asText()));
-                }
-            }
-        }
+        long[] counts = new long[2];
+        int sources = countInto(out.resolve(FedJob.COUNTS), counts);
+        long read = counts[0];
         root.put("examples", read);
-        root.put("invalid", invalid);
-        root.put("sources", sources.size());
-        JsonNode model = latest(out);
-        root.put("globalVersion", model.path("version").asLong());
-        root.put("rounds", model.path("rounds").asLong());
-        root.put("samplesInModel", model.path("samplesInModel").asLong());
+        root.put("invalid", counts[1]);
+        root.put("sources", sources);
         double wallSeconds = wallMillis / 1000.0;
         root.put("wallSeconds", wallSeconds);
         root.put("examplesPerSecond", wallSeconds > 0 ? read / wallSeconds : 0);
-        ObjectNode metrics = root.putObject("metrics");
-        JsonNode m = model.path("metrics");
-        copy(m, metrics, "prequentialAccuracy");
-        copy(m, metrics, "prequentialLoss");
-        copy(m, metrics, "holdoutAccuracy");
-        copy(m, metrics, "holdoutLogLoss");
-        copy(m, metrics, "holdoutLoss");
-        copy(m, metrics, "holdoutMacroF1");
-        copy(m, metrics, "holdoutAuc");
-        copy(m, metrics, "holdoutRmse");
-        copy(m, metrics, "holdoutMae");
-        copy(m, metrics, "windowPrequentialAccuracy");
-        copy(m, metrics, "windowPrequentialLoss");
-        metrics.put("holdoutExamples", m.path("holdoutExamples").asInt());
-        sourceFairness(out.resolve(SourceStats.FILE), metrics);
-        Path baselineDir = out.resolve(FedJob.BASELINE);
-        if (Files.exists(baselineDir.resolve(FedJob.MODELS).resolve("latest.json"))) {
-            JsonNode b = latest(baselineDir);
-            ObjectNode baseline = root.putObject("baseline");
-            baseline.put("mode", "centralized");
-            copy(b.path("metrics"), baseline, "holdoutAccuracy");
-            copy(b.path("metrics"), baseline, "holdoutLogLoss");
-            copy(b.path("metrics"), baseline, "holdoutLoss");
-            copy(b.path("metrics"), baseline, "holdoutMacroF1");
-            copy(b.path("metrics"), baseline, "holdoutAuc");
-            copy(b.path("metrics"), baseline, "holdoutRmse");
-            copy(b.path("metrics"), baseline, "holdoutMae");
-            copy(b.path("metrics"), baseline, "prequentialAccuracy");
-            baseline.put("globalVersion", b.path("version").asLong());
-            baseline.put("samplesInModel", b.path("samplesInModel").asLong());
-            baseline.put("modelPath", baselineDir.resolve(FedJob.MODELS).resolve(b.path("params").asText()).toAbsolutePath().toString());
+        if (!spec.isMultiTask()) {
+            modelPart(out, root);
+        } else {
+            ObjectNode tasks = root.putObject("tasks");
+            for (JobSpec.Task task : spec.tasks()) {
+                ObjectNode t = tasks.putObject(task.name());
+                t.put("model", task.spec().model().type().name().toLowerCase(Locale.ROOT));
+                t.put("outDir", FedJob.taskDir(out, task).toAbsolutePath().toString());
+                modelPart(FedJob.taskDir(out, task), t);
+            }
+            // tasks with another label field or classes read the input again: input-1/, input-2/, ...
+            ArrayNode inputs = null;
+            for (int g = 1; Files.isDirectory(out.resolve("input-" + g)); g++) {
+                long[] c = new long[2];
+                countInto(out.resolve("input-" + g).resolve(FedJob.COUNTS), c);
+                inputs = inputs == null ? root.putArray("inputs") : inputs;
+                inputs.addObject().put("folder", "input-" + g).put("examples", c[0]).put("invalid", c[1]);
+            }
         }
-        root.put("modelPath", model.has("params")
-                ? out.resolve(FedJob.MODELS).resolve(model.path("params").asText()).toAbsolutePath().toString()
-                : null);
         root.put("outDir", out.toAbsolutePath().toString());
         if (failure != null) {
             root.put("failure", failure.lines().findFirst().orElse(failure));
         }
         return new RunSummary(root);
+    }
+
+    /** Adds the {read, invalid} counts of the ingest subtasks in {@code dir} and returns the distinct sources. */
+    private static int countInto(Path dir, long[] counts) throws IOException {
+        Set<String> sources = new HashSet<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                    JsonNode c = JSON.readTree(f.toFile());
+                    counts[0] += c.path("read").asLong();
+                    counts[1] += c.path("invalid").asLong();
+                    c.path("sources").forEach(source -> sources.add(source.asText()));
+                }
+            }
+        }
+        return sources.size();
+    }
+
+    /** The final model of the loop writing to {@code dir}, its metrics and its baseline's. */
+    private static void modelPart(Path dir, ObjectNode to) throws IOException {
+        JsonNode model = latest(dir);
+        to.put("globalVersion", model.path("version").asLong());
+        to.put("rounds", model.path("rounds").asLong());
+        to.put("samplesInModel", model.path("samplesInModel").asLong());
+        ObjectNode metrics = to.putObject("metrics");
+        JsonNode m = model.path("metrics");
+        for (String field : List.of("prequentialAccuracy", "prequentialLoss", "holdoutAccuracy", "holdoutLogLoss",
+                "holdoutLoss", "holdoutMacroF1", "holdoutAuc", "holdoutRmse", "holdoutMae",
+                "windowPrequentialAccuracy", "windowPrequentialLoss")) {
+            copy(m, metrics, field);
+        }
+        metrics.put("holdoutExamples", m.path("holdoutExamples").asInt());
+        sourceFairness(dir.resolve(SourceStats.FILE), metrics);
+        Path baselineDir = dir.resolve(FedJob.BASELINE);
+        if (Files.exists(baselineDir.resolve(FedJob.MODELS).resolve("latest.json"))) {
+            JsonNode b = latest(baselineDir);
+            ObjectNode baseline = to.putObject("baseline");
+            baseline.put("mode", "centralized");
+            for (String field : List.of("holdoutAccuracy", "holdoutLogLoss", "holdoutLoss", "holdoutMacroF1",
+                    "holdoutAuc", "holdoutRmse", "holdoutMae", "prequentialAccuracy")) {
+                copy(b.path("metrics"), baseline, field);
+            }
+            baseline.put("globalVersion", b.path("version").asLong());
+            baseline.put("samplesInModel", b.path("samplesInModel").asLong());
+            baseline.put("modelPath",
+                    baselineDir.resolve(FedJob.MODELS).resolve(b.path("params").asText()).toAbsolutePath().toString());
+        }
+        to.put("modelPath", model.has("params")
+                ? dir.resolve(FedJob.MODELS).resolve(model.path("params").asText()).toAbsolutePath().toString()
+                : null);
     }
 
     /**
@@ -166,25 +186,37 @@ public final class RunSummary {
         s.append(String.format(Locale.ROOT, "  examples %d read, %d invalid (dead letters), %d sources, %.0f examples/s%n",
                 root.path("examples").asLong(), root.path("invalid").asLong(), root.path("sources").asLong(),
                 root.path("examplesPerSecond").asDouble()));
-        s.append(String.format(Locale.ROOT, "  global model v%d after %d rounds, %d samples folded in%n",
-                root.path("globalVersion").asLong(), root.path("rounds").asLong(), root.path("samplesInModel").asLong()));
-        JsonNode m = root.path("metrics");
-        s.append(String.format(Locale.ROOT, "  holdout accuracy %s, log loss %s; prequential accuracy %s%n",
-                fmt(m.get("holdoutAccuracy")), fmt(m.get("holdoutLogLoss")), fmt(m.get("prequentialAccuracy"))));
-        if (m.has("worstDecilePrequentialAccuracy")) {
-            s.append(String.format(Locale.ROOT, "  per source: mean prequential accuracy %s, worst 10%% of sources %s%n",
-                    fmt(m.get("sourceMeanPrequentialAccuracy")), fmt(m.get("worstDecilePrequentialAccuracy"))));
-        }
-        if (root.has("baseline")) {
-            JsonNode b = root.path("baseline");
-            s.append(String.format(Locale.ROOT, "  centralized baseline: holdout accuracy %s, log loss %s%n",
-                    fmt(b.get("holdoutAccuracy")), fmt(b.get("holdoutLogLoss"))));
+        if (root.has("tasks")) {
+            root.path("tasks").fields().forEachRemaining(task -> {
+                s.append("  task ").append(task.getKey()).append(" (").append(task.getValue().path("model").asText())
+                        .append("):\n");
+                describeModel(task.getValue(), "    ", s);
+            });
+        } else {
+            describeModel(root, "  ", s);
         }
         if (root.has("failure")) {
             s.append("  failure: ").append(root.path("failure").asText()).append('\n');
         }
         s.append("  outputs in ").append(root.path("outDir").asText());
         return s.toString();
+    }
+
+    private static void describeModel(JsonNode part, String indent, StringBuilder s) {
+        s.append(String.format(Locale.ROOT, "%sglobal model v%d after %d rounds, %d samples folded in%n", indent,
+                part.path("globalVersion").asLong(), part.path("rounds").asLong(), part.path("samplesInModel").asLong()));
+        JsonNode m = part.path("metrics");
+        s.append(String.format(Locale.ROOT, "%sholdout accuracy %s, log loss %s; prequential accuracy %s%n", indent,
+                fmt(m.get("holdoutAccuracy")), fmt(m.get("holdoutLogLoss")), fmt(m.get("prequentialAccuracy"))));
+        if (m.has("worstDecilePrequentialAccuracy")) {
+            s.append(String.format(Locale.ROOT, "%sper source: mean prequential accuracy %s, worst 10%% of sources %s%n",
+                    indent, fmt(m.get("sourceMeanPrequentialAccuracy")), fmt(m.get("worstDecilePrequentialAccuracy"))));
+        }
+        if (part.has("baseline")) {
+            JsonNode b = part.path("baseline");
+            s.append(String.format(Locale.ROOT, "%scentralized baseline: holdout accuracy %s, log loss %s%n", indent,
+                    fmt(b.get("holdoutAccuracy")), fmt(b.get("holdoutLogLoss"))));
+        }
     }
 
     private static String fmt(JsonNode n) {

@@ -73,7 +73,7 @@ class JobSpecLoaderTest {
                         10L,
                         1_700_000_000_000L,
                         new FieldsSpec("source", "time", "label", "features", "indices", "values", "text"),
-                        new CsvSpec(true, ","),
+                        new CsvSpec(true, ",", List.of()),
                         new LibsvmSpec(1),
                         new HashingSpec(0, 1, true),
                         new ScalingSpec(JobSpec.Scaling.NONE, 1.0, 10_000),
@@ -142,6 +142,7 @@ class JobSpecLoaderTest {
                   csv:
                     header: false
                     delimiter: ";"
+                    ignore: [id]
                   libsvm:
                     indexBase: 0
                   hashing:
@@ -224,7 +225,7 @@ class JobSpecLoaderTest {
                         5L,
                         1000L,
                         new FieldsSpec("client", "ts", "y", "x", "idx", "val", "body"),
-                        new CsvSpec(false, ";"),
+                        new CsvSpec(false, ";", List.of("id")),
                         new LibsvmSpec(0),
                         new HashingSpec(0, 3, false),
                         new ScalingSpec(JobSpec.Scaling.STANDARDIZE, 255.0, 500),

@@ -146,8 +146,23 @@ class JobSpecTasksTest {
                 .hasMessageContaining("names task 'b', which the job spec does not declare (tasks: a)");
         assertThatThrownBy(() -> parse(job, "tasks.a.model.l2=1"))
                 .hasMessageContaining("names a task, but the job spec declares no tasks");
+        assertThatThrownBy(() -> parse(job + "tasks:\n  - name: a\n", "tasks.a.input.path=/x"))
+                .hasMessageContaining("a task's own keys are in model, optimizer, rounds, aggregation, evaluation");
         assertThatThrownBy(() -> parse(job + "tasks:\n  - name: a\n", "tasks.a=1"))
                 .hasMessageContaining("must look like tasks.NAME.key.path=value");
+    }
+
+    @Test
+    void csvTasksWithOtherLabelColumns_ignoreEachOthersLabels() throws Exception {
+        JobSpec spec = parse(TWO_TASKS + "  - name: kind\n    label: kind\n    model: {type: logistic, classes: 2}\n",
+                "input.csv.ignore=id");
+
+        assertThat(spec.runTasks().get(0).spec().input().csv().ignore()).containsExactly("id", "kind");
+        assertThat(spec.runTasks().get(1).spec().input().csv().ignore()).containsExactly("id", "kind");
+        assertThat(spec.runTasks().get(2).spec().input().csv().ignore()).containsExactly("id", "label");
+        assertThat(parse(JobSpecLoader.toYaml(spec))).isEqualTo(spec);
+        // one label for all: nothing to ignore
+        assertThat(parse(TWO_TASKS).runTasks().get(0).spec().input().csv().ignore()).isEmpty();
     }
 
     @Test

@@ -34,6 +34,22 @@ class CsvRowParserTest {
     }
 
     @Test
+    void header_ignoredColumns_areNeitherReadNorFeatures() throws Exception {
+        FormatOptions o = THREE.toBuilder().csvIgnoredColumns(java.util.Set.of("id", "kind")).build();
+        RowParser p = create(o, "id,source,time,label,f0,kind,f1,f2");
+        // ignored columns are not parsed: any text, even one that is not a number, is fine
+        Example e = parse(p, "row-9,c,1700000000000,1,0.5,\"not, a number\",2,3");
+        assertThat(e.label()).isEqualTo(1.0);
+        assertThat(e.values()).containsExactly(0.5f, 2f, 3f);
+        assertThatThrownBy(() -> parse(p, "row-9,c,1700000000000,1,0.5,x,2"))
+                .hasMessage("expected 8 columns, got 7");
+        assertHeader(o, "source,time,label,f0,f1,f2,kind",
+                "csv header has no column 'id' to ignore (columns: source, time, label, f0, f1, f2, kind)");
+        assertHeader(THREE.toBuilder().csvIgnoredColumns(java.util.Set.of("label")).build(),
+                "source,time,label,f0,f1,f2", "csv column 'label' cannot be both ignored and the label");
+    }
+
+    @Test
     void header_optionalColumnsNull_absentFromData() throws Exception {
         FormatOptions o = FormatOptions.builder(InputFormat.CSV, 2).sourceField(null).timeField(null)
                 .labelField("y").build();
@@ -202,7 +218,7 @@ class CsvRowParserTest {
                         + " to the name of the label column");
         assertHeader(THREE, "source,time,label,f0,f1,f0", "csv header has duplicate column 'f0' (columns 4 and 6)");
         assertHeader(THREE, "source,time,label,f0,f1", "csv header has 2 feature columns, expected 3 (features);"
-                + " every column other than source, time and label is a feature");
+                + " every column other than source, time, label and the ignored ones is a feature");
         assertHeader(THREE, "time,label,f0,f1,f2", "csv header has no source column 'source' (columns: time, label,"
                 + " f0, f1, f2); set sourceField to the column naming each example's source, or set it to null if"
                 + " the data has no source and let a partitioner assign sources");
