@@ -127,9 +127,10 @@ public final class JobSpecLoader {
             var tasks = node.putArray("tasks");
             for (JobSpec.Task task : spec.tasks()) {
                 ObjectNode t = tasks.addObject();
+                ObjectNode full = toTree((Record) task.spec());
                 t.put("name", task.name());
                 t.put("label", task.spec().input().fields().label());
-                ObjectNode full = toTree((Record) task.spec());
+                t.set("labelNames", full.get("input").get("labelNames"));
                 for (String section : Tasks.SECTIONS) {
                     t.set(section, full.get(section));
                 }

@@ -21,7 +21,7 @@ final class Tasks {
     static final List<String> SECTIONS = List.of("model", "optimizer", "rounds", "aggregation", "evaluation");
 
     private static final List<String> KEYS = List.of(
-            "name", "label", "model", "optimizer", "rounds", "aggregation", "evaluation");
+            "name", "label", "labelNames", "model", "optimizer", "rounds", "aggregation", "evaluation");
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
@@ -78,6 +78,7 @@ final class Tasks {
                     merge(merged, section, ownSection);
                 }
             }
+            // The label is the task's, though its keys live in the job's input section.
             SpecNode label = task.entries().get("label");
             if (!SpecNode.isAbsent(label)) {
                 if (!(label instanceof SpecNode.Scalar)) {
@@ -87,6 +88,12 @@ final class Tasks {
                 fields.entries().put("label", label);
                 SpecNode.Section input = new SpecNode.Section();
                 input.entries().put("fields", fields);
+                merge(merged, "input", input);
+            }
+            SpecNode labelNames = task.entries().get("labelNames");
+            if (labelNames != null) {
+                SpecNode.Section input = new SpecNode.Section();
+                input.entries().put("labelNames", labelNames);
                 merge(merged, "input", input);
             }
             ignoreOtherLabels(merged, labels, labels.get(i));

@@ -181,7 +181,11 @@ public final class LocalRunner implements AutoCloseable {
 
     /** Waits for the job to end, printing progress, and writes the summary. */
     public RunSummary awaitSummary() throws Exception {
-        ProgressProbe probe = new ProgressProbe(webUi, jobId, options.outDir(), startMillis);
+        Map<String, Path> taskDirs = new java.util.LinkedHashMap<>();
+        for (JobSpec.Task task : spec.runTasks()) {
+            taskDirs.put(task.name() == null ? "" : task.name(), FedJob.taskDir(options.outDir(), task));
+        }
+        ProgressProbe probe = new ProgressProbe(webUi, jobId, options.outDir(), taskDirs, startMillis);
         var result = cluster.requestJobResult(jobId);
         while (!result.isDone()) {
             try {

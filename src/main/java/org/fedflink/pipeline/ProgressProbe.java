@@ -18,7 +18,7 @@ import org.apache.flink.api.common.JobID;
 /**
  * Builds the progress line of a running job: records read (the ingest operator's counter, summed
  * over subtasks through Flink's REST API, so it works for any cluster), the rate since the last
- * line, and the newest global version with its holdout accuracy (from {@code metrics.csv}).
+ * line, and each task's newest global version with its holdout accuracy (from its {@code metrics.csv}).
  */
 final class ProgressProbe {
 
@@ -27,6 +27,8 @@ final class ProgressProbe {
     private final URI rest;
     private final JobID job;
     private final Path outDir;
+    /** The folder of each task's {@code metrics.csv}, by task name ({@code ""} for a single-task job). */
+    private final java.util.Map<String, Path> taskDirs;
     private final long startMillis;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String vertexId;
@@ -34,10 +36,11 @@ final class ProgressProbe {
     private long lastRead;
     private long lastMillis;
 
-    ProgressProbe(URI rest, JobID job, Path outDir, long startMillis) {
+    ProgressProbe(URI rest, JobID job, Path outDir, java.util.Map<String, Path> taskDirs, long startMillis) {
         this.rest = rest;
         this.job = job;
         this.outDir = outDir;
+        this.taskDirs = taskDirs;
         this.startMillis = startMillis;
         this.lastMillis = startMillis;
     }
@@ -58,11 +61,16 @@ final class ProgressProbe {
         double rate = now > lastMillis && read >= lastRead ? (read - lastRead) * 1000.0 / (now - lastMillis) : 0;
         lastRead = Math.max(read, lastRead);
         lastMillis = now;
-        String[] latest = latestMetrics();
-        String version = latest == null ? "-" : "v" + latest[0];
-        String accuracy = latest == null || latest.length < 6 || latest[5].isEmpty() ? "-" : latest[5];
-        return String.format(Locale.ROOT, "[%6.1fs] examples read %,d (%,.0f/s)  global %s  holdout accuracy %s",
-                (now - startMillis) / 1000.0, Math.max(read, 0), rate, version, accuracy);
+        StringBuilder models = new StringBuilder();
+        taskDirs.forEach((task, dir) -> {
+            String[] latest = latestMetrics(dir);
+            String version = latest == null ? "-" : "v" + latest[0];
+            String accuracy = latest == null || latest.length < 6 || latest[5].isEmpty() ? "-" : latest[5];
+            models.append("  ").append(task.isEmpty() ? "global" : task).append(' ').append(version)
+                    .append(" holdout accuracy ").append(accuracy);
+        });
+        return String.format(Locale.ROOT, "[%6.1fs] examples read %,d (%,.0f/s)%s",
+                (now - startMillis) / 1000.0, Math.max(read, 0), rate, models);
     }
 
     /** Appends one throughput sample; progress reporting must never fail the run, so errors are ignored. */
@@ -117,9 +125,9 @@ final class ProgressProbe {
         return JSON.readTree(response.body());
     }
 
-    private String[] latestMetrics() {
+    private static String[] latestMetrics(Path dir) {
         try {
-            List<String> lines = Files.readAllLines(outDir.resolve("metrics.csv"));
+            List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
             return lines.size() > 1 ? lines.get(lines.size() - 1).split(",", -1) : null;
         } catch (Exception e) {
             return null;

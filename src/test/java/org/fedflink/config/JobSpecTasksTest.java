@@ -107,6 +107,7 @@ class JobSpecTasksTest {
         JobSpec spec = parse(TWO_TASKS + """
               - name: third
                 label: y2
+                labelNames: [a, b, c, d, e, f, g, h, i, j]
                 evaluation: {baseline: centralized}
             """);
 
@@ -139,7 +140,7 @@ class JobSpecTasksTest {
         assertThatThrownBy(() -> parse(job + "tasks:\n  - name: a\n  - name: a\n"))
                 .hasMessageStartingWith("key 'tasks[1].name' repeats the task name 'a'");
         assertThatThrownBy(() -> parse(job + "tasks:\n  - name: a\n    input: {type: csv}\n"))
-                .hasMessageStartingWith("unknown key 'tasks[0].input' (allowed in a task: name, label, model");
+                .hasMessageStartingWith("unknown key 'tasks[0].input' (allowed in a task: name, label, labelNames, model");
         assertThatThrownBy(() -> parse(job + "tasks:\n  - name: a\n    model: softmax\n"))
                 .hasMessageStartingWith("key 'tasks[0].model' must be a section");
         assertThatThrownBy(() -> parse(job + "tasks:\n  - name: a\n", "tasks.b.model.l2=1"))
