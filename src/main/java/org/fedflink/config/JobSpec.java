@@ -19,6 +19,7 @@ public record JobSpec(
         TrainerSpec trainer,
         EvaluationSpec evaluation,
         CheckpointSpec checkpoint,
+        OutputSpec output,
         java.util.List<Task> tasks)
         implements Serializable {
 
@@ -51,7 +52,7 @@ public record JobSpec(
 
     JobSpec withTasks(java.util.List<Task> newTasks) {
         return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
-                checkpoint, newTasks);
+                checkpoint, output, newTasks);
     }
 
     /** How sources learn together. */
@@ -187,4 +188,7 @@ public record JobSpec(
             implements Serializable {}
 
     public record CheckpointSpec(long intervalMillis, String dir) implements Serializable {}
+
+    /** What the job writes besides models and metrics. */
+    public record OutputSpec(boolean predictions) implements Serializable {}
 }

@@ -125,6 +125,7 @@ final class JobSpecRules {
 
             entry("checkpoint.intervalMillis", Field.optional(2000L, atLeast(0))),
             entry("checkpoint.dir", Field.optional(null, PATH)),
+            entry("output.predictions", Field.optional(false)),
             // bound by JobSpecLoader, task by task (see Tasks)
             entry("tasks", Field.optional(List.of())));
 
@@ -153,7 +154,8 @@ final class JobSpecRules {
                     + " parameters, got " + aggregation.shards());
         }
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
-                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), spec.tasks());
+                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), spec.output(),
+                spec.tasks());
     }
 
     private static void checkFileInput(InputSpec input, ModelSection model) throws JobSpecException {

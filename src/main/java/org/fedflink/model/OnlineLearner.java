@@ -90,9 +90,9 @@ public final class OnlineLearner {
             optimizer.applyGradient(params, state, step, gradient);
         }
         boolean correct = model.spec().isClassifier() && prediction == label;
-        return new Outcome(loss, correct);
+        return new Outcome(loss, correct, prediction);
     }
 
-    /** Loss and correctness of the prediction made before a training step. */
-    public record Outcome(double loss, boolean correct) {}
+    /** Loss, correctness and value of the prediction made before a training step. */
+    public record Outcome(double loss, boolean correct, double prediction) {}
 }

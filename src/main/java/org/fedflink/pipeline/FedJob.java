@@ -55,6 +55,7 @@ public final class FedJob {
     /** Folder of the tasks' parts in the run folder of a job with {@code tasks:}. */
     public static final String TASKS = "tasks";
     public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
+    public static final String PREDICTIONS_FILE = "predictions.jsonl";
     /** The key every example gets in the centralized learner. */
     public static final String CENTRALIZED_KEY = "centralized";
 
@@ -136,7 +137,7 @@ public final class FedJob {
                 .name(prefix + "ingest: parse + validate");
         ingested.getSideOutput(Ingest.DEAD_LETTERS)
                 .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
-                        new DeadLetterWriter(dir.resolve(DEAD_LETTER_FILE).toString()))
+                        JsonLinesWriter.deadLetters(dir.resolve(DEAD_LETTER_FILE).toString()))
                 .setParallelism(1)
                 .uid(prefix + "dead-letter-writer")
                 .name(prefix + "dead letters");
@@ -197,7 +198,8 @@ public final class FedJob {
                 : spec.rounds().localExamples();
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
-                layout, spec.trainer().cacheSize(), !centralized, spec.seed());
+                layout, spec.trainer().cacheSize(), !centralized, spec.seed(),
+                !centralized && spec.output().predictions());
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())
@@ -208,6 +210,15 @@ public final class FedJob {
                 .uid(prefix + StateDescriptors.UID_TRAINER)
                 .name(prefix + "local trainer");
 
+        if (trainerSettings.emitPredictions()) {
+            updates.getSideOutput(LocalTrainer.PREDICTIONS)
+                    .transform(prefix + "prediction-writer", TypeInformation.of(Void.class),
+                            JsonLinesWriter.predictions(Path.of(out, PREDICTIONS_FILE).toString(),
+                                    spec.input().labelNames()))
+                    .setParallelism(1)
+                    .uid(prefix + "prediction-writer")
+                    .name(prefix + "predictions");
+        }
         if (!centralized) {
             updates.transform(prefix + "source-stats", TypeInformation.of(Void.class),
                             new SourceStats(out, model.isClassifier()))

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -20,6 +21,7 @@ import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.data.Example;
 import org.fedflink.model.Model;
@@ -47,6 +49,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         implements TwoInputStreamOperator<Example, GlobalModel, LocalUpdate>,
                 BoundedMultiInput,
                 Triggerable<String, VoidNamespace> {
+
+    /** The prequential predictions, when {@link TrainerSettings#emitPredictions()}. */
+    public static final OutputTag<Prediction> PREDICTIONS =
+            new OutputTag<>("predictions", TypeInformation.of(Prediction.class));
 
     private final TrainerSettings settings;
 
@@ -90,6 +96,17 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         rebase(s);
         OnlineLearner.Outcome outcome =
                 learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), example.label());
+        if (settings.emitPredictions()) {
+            long base = Long.MAX_VALUE;
+            for (long v : s.baseVersions) {
+                base = Math.min(base, v);
+            }
+            Prediction prediction = new Prediction(source, example.timestamp(), example.label(),
+                    outcome.prediction(), outcome.loss(), base, s.samples);
+            output.collect(PREDICTIONS, record.hasTimestamp()
+                    ? new StreamRecord<>(prediction, record.getTimestamp())
+                    : new StreamRecord<>(prediction));
+        }
         s.steps++;
         s.samples++;
         s.lossSum += outcome.loss();

@@ -19,6 +19,7 @@ import org.fedflink.model.ModelSpec;
  *     lag behind by the updates in flight, would turn plain SGD into delayed SGD)
  * @param initSeed seed of the initial parameters (models that do not start at zero, such as an MLP);
  *     the aggregators start from the same parameters
+ * @param emitPredictions whether every prequential prediction goes to {@link LocalTrainer#PREDICTIONS}
  */
 public record TrainerSettings(
         ModelSpec model,
@@ -28,5 +29,6 @@ public record TrainerSettings(
         ShardLayout layout,
         int cacheSize,
         boolean adoptGlobal,
-        long initSeed)
+        long initSeed,
+        boolean emitPredictions)
         implements Serializable {}

@@ -87,6 +87,7 @@ class JobSpecLoaderTest {
                 new TrainerSpec(2, 10_000),
                 new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
+                new JobSpec.OutputSpec(false),
                 List.of());
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
@@ -205,6 +206,8 @@ class JobSpecLoaderTest {
                 checkpoint:
                   intervalMillis: 0
                   dir: /tmp/ckpt
+                output:
+                  predictions: true
                 """);
 
         assertThat(spec).isEqualTo(new JobSpec(
@@ -240,6 +243,7 @@ class JobSpecLoaderTest {
                 new EvaluationSpec(
                         JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
                 new CheckpointSpec(0L, "/tmp/ckpt"),
+                new JobSpec.OutputSpec(true),
                 List.of()));
     }
 

@@ -25,7 +25,7 @@ class LocalTrainerTest {
 
     private static TrainerSettings settings(int localExamples, long eventTimeMillis, int shards, int cacheSize) {
         return new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), localExamples,
-                eventTimeMillis, new ShardLayout(SPEC.numParams(), shards), cacheSize, true, 0);
+                eventTimeMillis, new ShardLayout(SPEC.numParams(), shards), cacheSize, true, 0, false);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(

@@ -113,6 +113,7 @@ class MultiTaskITCase {
                 optimizer: {learningRate: 0.1, decay: 0.001}
                 rounds: {localExamples: 20, updatesPerRound: 20}
                 evaluation: {holdoutPath: %s, baseline: centralized}
+                output: {predictions: true}
                 tasks:
                   - name: class
                   - name: size
@@ -146,6 +147,33 @@ class MultiTaskITCase {
             double centralized = t.path("baseline").path("holdoutAccuracy").asDouble();
             assertThat(federated).isGreaterThan(0.8).isGreaterThanOrEqualTo(centralized - 0.03);
         }
+
+        // the prediction stream: one line per example folded in, tagged with the global version
+        // the source's model was based on, which never goes back for a source
+        for (String task : List.of("class", "size")) {
+            JsonNode t = summary.path("tasks").path(task);
+            List<String> lines = Files.readAllLines(out.resolve("tasks").resolve(task).resolve(FedJob.PREDICTIONS_FILE));
+            assertThat((long) lines.size()).as(task).isEqualTo(t.path("samplesInModel").asLong());
+            java.util.Map<String, Long> versionOfSource = new java.util.HashMap<>();
+            long correct = 0;
+            long tagged = 0;
+            for (String line : lines) {
+                JsonNode p = JSON.readTree(line);
+                correct += p.path("label").equals(p.path("prediction")) ? 1 : 0;
+                long version = p.path("modelVersion").asLong();
+                tagged += version > 0 ? 1 : 0;
+                Long before = versionOfSource.put(p.path("source").asText(), version);
+                assertThat(version).as(line).isGreaterThanOrEqualTo(before == null ? 0 : before);
+                if (task.equals("size")) {
+                    assertThat(p.path("label").asText()).isIn("small", "large");
+                    assertThat(p.path("prediction").asText()).isIn("small", "large");
+                }
+            }
+            assertThat(tagged).as("predictions made by a model built on some global version").isGreaterThan(lines.size() / 2);
+            assertThat((double) correct / lines.size()).as(task + " accuracy of the prediction stream")
+                    .isCloseTo(t.path("metrics").path("prequentialAccuracy").asDouble(), org.assertj.core.api.Assertions.within(1e-9));
+        }
+        assertThat(out.resolve("tasks/class/baseline").resolve(FedJob.PREDICTIONS_FILE)).doesNotExist();
     }
 
     private static String header() {
