@@ -34,7 +34,7 @@ class RecoveryITCase {
 
     @Test
     void taskManagerKilledAfterACheckpoint_jobRecoversAndFoldsEveryValidExampleOnce() throws Exception {
-        JobSpec spec = slowJob();
+        JobSpec spec = slowJob("output.predictions=true");
         Path out = tmp.resolve("failover");
         JsonNode summary;
         try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out)
@@ -52,6 +52,8 @@ class RecoveryITCase {
         long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();
         assertThat(summary.path("samplesInModel").asLong()).isEqualTo(valid);
         assertThat(Files.readAllLines(out.resolve(FedJob.DEAD_LETTER_FILE))).hasSize(summary.path("invalid").asInt());
+        // one prediction per valid example, none lost or repeated by the restart
+        assertThat((long) Files.readAllLines(out.resolve(FedJob.PREDICTIONS_FILE)).size()).isEqualTo(valid);
         List<Long> versions = FederatedLoopITCase.metricVersions(out);
         assertThat(versions).isSorted().doesNotHaveDuplicates();
         assertThat(Files.readString(tmp.resolve("failover").resolve("summary.json"))).contains("FINISHED");
