@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.fedflink.cluster.ClusterException;
 import org.fedflink.cluster.FlinkRest;
+import org.fedflink.cluster.SubmittedJobs;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
 import org.fedflink.config.JobSpecLoader;
@@ -100,6 +101,13 @@ abstract class ClusterSubmission implements Callable<Integer> {
         } catch (JobSpecException | FormatException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
+        }
+        if (target.folder() != null) {
+            try {
+                new SubmittedJobs(target.folder()).record(jobId, spec.job(), out, jobFile);
+            } catch (IOException e) {
+                System.err.println("warning: could not record job " + jobId + " in " + target.folder() + ": " + e.getMessage());
+            }
         }
         URI ui = rest.current();
         System.out.println("Submitted job " + jobId + " ('" + spec.job() + "', " + spec.mode().name().toLowerCase()

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fedflink.cluster.ClusterException;
 import org.fedflink.cluster.FlinkRest;
+import org.fedflink.cluster.SubmittedJobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +30,8 @@ public final class StopCommand implements Callable<Integer> {
     String jobId;
 
     @Option(names = "--savepoint", arity = "0..1", fallbackValue = "", paramLabel = "DIR",
-            description = "Take a savepoint first, into DIR (default: the run folder's savepoints/).")
+            description = "Take a savepoint first, into DIR (default: the run folder's savepoints/ for a job submitted"
+                    + " to the local cluster, else the cluster's execution.checkpointing.savepoint-dir).")
     String savepoint;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
@@ -55,9 +57,15 @@ public final class StopCommand implements Callable<Integer> {
                 return 0;
             }
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("drain", false).put("formatType", "CANONICAL");
-            if (!savepoint.isEmpty()) {
-                body.put("targetDirectory", savepoint.contains("://") ? savepoint
-                        : Path.of(savepoint).toAbsolutePath().normalize().toUri().toString());
+            String directory = savepoint;
+            if (directory.isEmpty() && target.folder() != null) {
+                // the run folder's savepoints/ (Flink's default would be the cluster's savepoint directory)
+                directory = new SubmittedJobs(target.folder()).runFolder(jobId)
+                        .map(run -> run.resolve("savepoints").toString()).orElse("");
+            }
+            if (!directory.isEmpty()) {
+                body.put("targetDirectory", directory.contains("://") ? directory
+                        : Path.of(directory).toAbsolutePath().normalize().toUri().toString());
             }
             String trigger = rest.post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
             long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
@@ -79,8 +87,20 @@ public final class StopCommand implements Callable<Integer> {
             System.err.println("error: the savepoint of job " + jobId + " did not complete within " + timeoutSeconds + " s");
             return 1;
         } catch (IOException e) {
-            System.err.println("error: " + e.getMessage());
+            System.err.println("error: " + notRunning(rest).orElse(e.getMessage()));
             return 1;
+        }
+    }
+
+    /** "job X already ended (FINISHED)" when that is why the stop failed. */
+    private java.util.Optional<String> notRunning(FlinkRest rest) {
+        try {
+            String state = rest.jobState(jobId);
+            return java.util.Set.of("FINISHED", "FAILED", "CANCELED").contains(state)
+                    ? java.util.Optional.of("job " + jobId + " already ended (" + state + "); there is nothing to stop")
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
         }
     }
 

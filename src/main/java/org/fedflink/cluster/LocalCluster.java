@@ -478,6 +478,9 @@ public final class LocalCluster {
         Path out = layout.logDir().resolve(member + ".out");
         try {
             Files.createDirectories(layout.logDir());
+            // a restarted member starts new files (as Flink's scripts do): its log then speaks only of this process
+            rotate(layout.logFile(member));
+            rotate(out);
             Files.createDirectories(layout.pidDir());
             Process process = new ProcessBuilder(cmd)
                     .directory(home.toFile())
@@ -490,6 +493,20 @@ public final class LocalCluster {
         } catch (IOException e) {
             throw new ClusterException("cannot start " + member + ": " + e.getMessage());
         }
+    }
+
+    /** Shifts {@code file} to {@code file.1} ({@code .1} to {@code .2}, ...), keeping 5 old ones. */
+    private static void rotate(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        for (int i = 4; i >= 1; i--) {
+            Path older = file.resolveSibling(file.getFileName() + "." + i);
+            if (Files.exists(older)) {
+                Files.move(older, file.resolveSibling(file.getFileName() + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void awaitZooKeeper(Duration timeout) throws ClusterException {

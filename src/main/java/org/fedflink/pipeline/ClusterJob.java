@@ -308,7 +308,7 @@ public final class ClusterJob {
                 if (state != null && state.getParallelism() != vertex.getParallelism()) {
                     throw new JobSpecException("aggregation.shards is " + vertex.getParallelism() + " but savepoint '"
                             + savepoint + "' holds the model of '" + uid + "' in " + state.getParallelism()
-                            + " shards; the shard count is the layout of the aggregator state and cannot change on"
+                            + " shard(s); the shard count is the layout of the aggregator state and cannot change on"
                             + " resume (resume with --set aggregation.shards=" + state.getParallelism() + ")");
                 }
             }
