@@ -123,12 +123,14 @@ public final class LocalCluster {
         if (missing.isEmpty()) {
             return "the cluster in " + layout.dir() + " is already running (" + layout.members().size() + " members)";
         }
+        if (fresh) {
+            checkPortsFree();
+        }
         String classpath = FlinkClasspath.resolve(home);
         List<String> started = new ArrayList<>();
         try {
             if (fresh) {
                 prepareFolder();
-                checkPortsFree();
             }
             try {
                 layout.save();
