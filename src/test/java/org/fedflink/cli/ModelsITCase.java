@@ -154,6 +154,29 @@ class ModelsITCase {
         }
     }
 
+    @Test
+    void retainedCheckpointOfACancelledJob_isAVersionToo() throws Exception {
+        JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(
+                "input.generator.examples=100000", "input.generator.ratePerSecond=5000",
+                "checkpoint.intervalMillis=300", "evaluation.baseline=none"));
+        Path run = tmp.resolve("cancelled");
+        try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(run))) {
+            awaitVersion(run, 10);
+            Thread.sleep(1000); // a checkpoint after version 10
+            runner.cluster().cancelJob(runner.jobId()).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            runner.cluster().requestJobResult(runner.jobId()).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertThat(cli("models", "list", "--json", run.resolve("checkpoints").toString())).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        assertThat(lines).hasSize(1); // the newest checkpoint is retained on cancellation
+        JsonNode v = JSON.readTree(lines[0]);
+        assertThat(v.path("snapshot").asText()).contains("chk-");
+        assertThat(v.path("version").asLong()).isGreaterThanOrEqualTo(10);
+        JsonNode published = json(run.resolve(FedJob.MODELS).resolve(String.format("v%08d.json", v.path("version").asLong())));
+        assertThat(v.path("checksum").asText()).isEqualTo(published.path("checksum").asText());
+    }
+
     private static long versionOf(Path run) throws Exception {
         Path latest = run.resolve(FedJob.MODELS).resolve("latest.json");
         return Files.exists(latest) ? json(latest).path("version").asLong() : 0;
