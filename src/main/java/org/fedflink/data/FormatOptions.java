@@ -35,6 +35,11 @@ import java.util.Map;
  *     set every label is looked up as text and a label not in the map is invalid. {@code null} =
  *     labels are numbers. Stored as an immutable copy.
  * @param hashing optional: how text is hashed into features; required for rows that carry text
+ * @param scoring whether the rows are to be scored by a trained model rather than trained on
+ *     (prediction input): a row may then leave out its label (it parses as NaN) and its source
+ *     (null); an empty CSV label or source field means the same; a CSV header needs no label,
+ *     source or time column; and unknown JSONL keys (an id, say) are skipped instead of making
+ *     the row invalid. Headerless CSV and LibSVM rows keep their positional label. Default false.
  */
 public record FormatOptions(
         InputFormat format,
@@ -50,7 +55,8 @@ public record FormatOptions(
         char csvDelimiter,
         int libsvmIndexBase,
         Map<String, Double> labelMap,
-        TextHashing hashing)
+        TextHashing hashing,
+        boolean scoring)
         implements Serializable {
 
     public FormatOptions {
@@ -138,7 +144,7 @@ public record FormatOptions(
     /**
      * Options with the defaults: fields {@code source}, {@code time} (both {@code null} for LibSVM
      * and IDX), {@code label}, {@code features}, {@code indices}, {@code values}, {@code text}; CSV
-     * with a header, comma-separated; LibSVM 1-based; no label map, no hashing.
+     * with a header, comma-separated; LibSVM 1-based; no label map, no hashing; rows to train on.
      */
     public static Builder builder(InputFormat format, int features) {
         return new Builder(format, features);
@@ -159,6 +165,7 @@ public record FormatOptions(
         b.libsvmIndexBase = libsvmIndexBase;
         b.labelMap = labelMap;
         b.hashing = hashing;
+        b.scoring = scoring;
         return b;
     }
 
@@ -205,6 +212,7 @@ public record FormatOptions(
         private int libsvmIndexBase = 1;
         private Map<String, Double> labelMap;
         private TextHashing hashing;
+        private boolean scoring;
 
         private Builder(InputFormat format, int features) {
             this.format = format;
@@ -278,11 +286,20 @@ public record FormatOptions(
             return this;
         }
 
+        /**
+         * Rows to score rather than to train on: label, source and (CSV) time columns may be
+         * missing, unknown JSONL keys are skipped. See {@link FormatOptions#scoring()}.
+         */
+        public Builder scoring(boolean forScoring) {
+            this.scoring = forScoring;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid option */
         public FormatOptions build() {
             return new FormatOptions(format, features, sourceField, timeField, labelField, featuresField,
                     indicesField, valuesField, textField, csvHeader, csvDelimiter, libsvmIndexBase, labelMap,
-                    hashing);
+                    hashing, scoring);
         }
     }
 }

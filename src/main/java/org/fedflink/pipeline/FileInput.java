@@ -51,11 +51,19 @@ public record FileInput(
 
     /**
      * Looks at the input a job spec describes and prepares it; writes the partition histogram to
-     * {@code outDir} when rows are dealt to simulated sources.
+     * {@code outDir} when rows are dealt to simulated sources, and records the parse options and the
+     * fitted scaling there ({@code preprocessing.json}), so that the run's models can score new data
+     * without the training input.
      *
      * @throws FormatException if the input is missing, empty or not the declared format
      */
     public static FileInput prepare(JobSpec spec, Path outDir) {
+        FileInput prepared = look(spec, outDir);
+        org.fedflink.artifact.Preprocessing.of(spec, prepared.options(), prepared.scaler()).write(outDir);
+        return prepared;
+    }
+
+    private static FileInput look(JobSpec spec, Path outDir) {
         JobSpec.InputSpec input = spec.input();
         InputFormat format = InputFormat.valueOf(input.type().name());
         FormatOptions options = formatOptions(spec);
