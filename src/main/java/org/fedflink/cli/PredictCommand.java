@@ -76,7 +76,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--probabilities", description = "Also write every class's probability.")
     boolean probabilities;
 
-    /** How often a progress line is printed on large files. */
+    /** How often a progress line is printed on large files (tests shorten it). */
     static Duration progressInterval = Duration.ofSeconds(5);
 
     @Override
@@ -124,9 +124,11 @@ public final class PredictCommand implements Callable<Integer> {
             Files.createDirectories(absolute.getParent());
         }
         Path tmp = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-        try (Writer writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            FilePredictor.Summary summary = predictor.run(writer);
-            writer.close();
+        try {
+            FilePredictor.Summary summary;
+            try (Writer writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                summary = predictor.run(writer);
+            }
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return summary;
         } finally {

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedflink.artifact.ModelFixture;
@@ -201,6 +202,29 @@ class PredictCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("error: " + tmp + " is not a run folder, a models folder or a model file"
                 + " (it has no models/, tasks/ or vNNNNNNNN.json)" + NL);
+    }
+
+    @Test
+    void predict_largeFile_printsProgressLines() throws Exception {
+        Path run = runFolder();
+        StringBuilder rows = new StringBuilder("label,a,b,c\n");
+        for (int i = 0; i < 600; i++) {
+            rows.append(i % 2).append(",1,2,").append(i).append('\n');
+        }
+        Path input = Files.writeString(tmp.resolve("big.csv"), rows);
+        Duration before = PredictCommand.progressInterval;
+        PredictCommand.progressInterval = Duration.ofNanos(1);
+        try {
+            assertThat(run("predict", run.toString(), "--input", input.toString())).isZero();
+        } finally {
+            PredictCommand.progressInterval = before;
+        }
+
+        List<String> lines = err.toString().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).matches("predict: 256 rows \\(0 invalid\\), \\d+ rows/s");
+        assertThat(lines.get(1)).startsWith("predict: 512 rows (0 invalid), ");
+        assertThat(lines.get(2)).startsWith("scored 600 of 600 rows of big.csv");
     }
 
     @Test
