@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Federated and distributed online learning as an Apache Flink job.",
-        subcommands = {RunCommand.class, ReportCommand.class, ClusterCommand.class, SubmitCommand.class,
-                StopCommand.class, ResumeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ReportCommand.class, ModelsCommand.class, PredictCommand.class,
+                ClusterCommand.class, SubmitCommand.class, StopCommand.class, ResumeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

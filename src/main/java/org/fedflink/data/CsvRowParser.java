@@ -21,6 +21,9 @@ import java.util.Map;
  * <p>Values: the source is taken verbatim (RFC 4180: spaces are part of a field); numbers (label,
  * time, features) may have spaces or tabs around them. An empty time means "no time"; an empty
  * label or feature is invalid.
+ *
+ * <p>Rows to score ({@link FormatOptions#scoring()}): a header may lack the label, source and time
+ * columns, and an empty label or source field means the row has none (label NaN, source null).
  */
 final class CsvRowParser extends AbstractRowParser {
 
@@ -46,6 +49,7 @@ final class CsvRowParser extends AbstractRowParser {
     private final String textField;
     private final Map<String, Double> labelMap;
     private final FeatureHasher hasher;
+    private final boolean scoring;
 
     /** Scratch: the field bounds of the current row. */
     private transient Fields fields;
@@ -60,6 +64,7 @@ final class CsvRowParser extends AbstractRowParser {
         this.textField = options.textField();
         this.labelMap = options.labelMap();
         this.hasher = options.hashing() == null ? null : new FeatureHasher(options.hashing());
+        this.scoring = options.scoring();
     }
 
     /**
@@ -104,13 +109,18 @@ final class CsvRowParser extends AbstractRowParser {
         Arrays.fill(roles, Integer.MIN_VALUE);
         String list = columnList(names);
         Integer label = columns.get(o.labelField());
-        if (label == null) {
+        if (label == null && !o.scoring()) {
             throw new FormatException("csv header has no label column '" + o.labelField() + "' (columns: " + list
                     + "); set labelField to the name of the label column");
         }
-        roles[label] = LABEL;
+        if (label != null) {
+            roles[label] = LABEL;
+        }
         for (String ignored : o.csvIgnoredColumns()) {
             Integer column = columns.get(ignored);
+            if (column == null && o.scoring()) {
+                continue; // rows to score need not carry another task's label
+            }
             if (column == null) {
                 throw new FormatException("csv header has no column '" + TextNumbers.shorten(ignored)
                         + "' to ignore (columns: " + list + ")");
@@ -121,7 +131,7 @@ final class CsvRowParser extends AbstractRowParser {
             }
             roles[column] = IGNORED;
         }
-        if (o.sourceField() != null) {
+        if (o.sourceField() != null && (columns.containsKey(o.sourceField()) || !o.scoring())) {
             Integer source = columns.get(o.sourceField());
             if (source == null) {
                 throw new FormatException("csv header has no source column '" + o.sourceField() + "' (columns: "
@@ -130,7 +140,7 @@ final class CsvRowParser extends AbstractRowParser {
             }
             roles[source] = SOURCE;
         }
-        if (o.timeField() != null) {
+        if (o.timeField() != null && (columns.containsKey(o.timeField()) || !o.scoring())) {
             Integer time = columns.get(o.timeField());
             if (time == null) {
                 throw new FormatException("csv header has no time column '" + o.timeField() + "' (columns: " + list
@@ -219,7 +229,8 @@ final class CsvRowParser extends AbstractRowParser {
         }
         String source = null;
         long time = JsonLineParser.NO_TIMESTAMP;
-        double label = 0;
+        // NaN stays only when a row to score has no label (a row to train on always has a label column)
+        double label = Double.NaN;
         float[] dense = hasher == null ? new float[features] : null;
         String text = null;
         for (int col = 0; col < n; col++) {
@@ -243,7 +254,9 @@ final class CsvRowParser extends AbstractRowParser {
             switch (role) {
                 case SOURCE -> {
                     source = text(c, s, e, f);
-                    if (source.isBlank()) {
+                    if (source.isEmpty() && scoring) {
+                        source = null;
+                    } else if (source.isBlank()) {
                         throw new InvalidRecordException(sourceField + (source.isEmpty() ? " is empty" : " is blank"));
                     }
                 }
@@ -259,23 +272,9 @@ final class CsvRowParser extends AbstractRowParser {
                     }
                 }
                 case LABEL -> {
-                    if (labelMap != null) {
-                        String key = text(c, s, e, f);
-                        if ((f & QUOTED) == 0) {
-                            key = key.strip();
-                        }
-                        Double mapped = labelMap.get(key);
-                        if (mapped == null) {
-                            throw new InvalidRecordException(
-                                    labelField + " '" + TextNumbers.shorten(key) + "' is not in labelMap");
-                        }
-                        label = mapped;
-                    } else {
-                        if ((f & ESCAPED) != 0) {
-                            throw notNumber(labelField, c, s, e);
-                        }
-                        int ls = skipSpaces(c, s, e);
-                        label = TextNumbers.parseDouble(c, ls, trimSpaces(c, ls, e), labelField);
+                    // an empty label field of a row to score: the row has no label
+                    if (!scoring || skipSpaces(c, s, e) < e) {
+                        label = label(c, s, e, f);
                     }
                 }
                 case TEXT -> text = text(c, s, e, f);
@@ -288,6 +287,25 @@ final class CsvRowParser extends AbstractRowParser {
             return new Example(source, time, label, v.indices(), v.values());
         }
         return new Example(source, time, label, null, dense);
+    }
+
+    private double label(char[] c, int s, int e, byte f) throws InvalidRecordException {
+        if (labelMap != null) {
+            String key = text(c, s, e, f);
+            if ((f & QUOTED) == 0) {
+                key = key.strip();
+            }
+            Double mapped = labelMap.get(key);
+            if (mapped == null) {
+                throw new InvalidRecordException(labelField + " '" + TextNumbers.shorten(key) + "' is not in labelMap");
+            }
+            return mapped;
+        }
+        if ((f & ESCAPED) != 0) {
+            throw notNumber(labelField, c, s, e);
+        }
+        int ls = skipSpaces(c, s, e);
+        return TextNumbers.parseDouble(c, ls, trimSpaces(c, ls, e), labelField);
     }
 
     private static InvalidRecordException notNumber(String what, char[] c, int s, int e) {

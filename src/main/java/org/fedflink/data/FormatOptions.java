@@ -37,6 +37,11 @@ import java.util.Map;
  * @param hashing optional: how text is hashed into features; required for rows that carry text
  * @param csvIgnoredColumns header columns of a CSV input that are neither read nor counted as
  *     features (ids, another task's label); never null, empty by default
+ * @param scoring whether the rows are to be scored by a trained model rather than trained on
+ *     (prediction input): a row may then leave out its label (it parses as NaN) and its source
+ *     (null); an empty CSV label or source field means the same; a CSV header needs no label,
+ *     source or time column; and unknown JSONL keys (an id, say) are skipped instead of making
+ *     the row invalid. Headerless CSV and LibSVM rows keep their positional label. Default false.
  */
 public record FormatOptions(
         InputFormat format,
@@ -53,7 +58,8 @@ public record FormatOptions(
         int libsvmIndexBase,
         Map<String, Double> labelMap,
         TextHashing hashing,
-        java.util.Set<String> csvIgnoredColumns)
+        java.util.Set<String> csvIgnoredColumns,
+        boolean scoring)
         implements Serializable {
 
     public FormatOptions {
@@ -142,7 +148,7 @@ public record FormatOptions(
     /**
      * Options with the defaults: fields {@code source}, {@code time} (both {@code null} for LibSVM
      * and IDX), {@code label}, {@code features}, {@code indices}, {@code values}, {@code text}; CSV
-     * with a header, comma-separated; LibSVM 1-based; no label map, no hashing.
+     * with a header, comma-separated; LibSVM 1-based; no label map, no hashing; rows to train on.
      */
     public static Builder builder(InputFormat format, int features) {
         return new Builder(format, features);
@@ -164,6 +170,7 @@ public record FormatOptions(
         b.labelMap = labelMap;
         b.hashing = hashing;
         b.csvIgnoredColumns = csvIgnoredColumns;
+        b.scoring = scoring;
         return b;
     }
 
@@ -211,6 +218,7 @@ public record FormatOptions(
         private Map<String, Double> labelMap;
         private TextHashing hashing;
         private java.util.Set<String> csvIgnoredColumns;
+        private boolean scoring;
 
         private Builder(InputFormat format, int features) {
             this.format = format;
@@ -290,11 +298,20 @@ public record FormatOptions(
             return this;
         }
 
+        /**
+         * Rows to score rather than to train on: label, source and (CSV) time columns may be
+         * missing, unknown JSONL keys are skipped. See {@link FormatOptions#scoring()}.
+         */
+        public Builder scoring(boolean forScoring) {
+            this.scoring = forScoring;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid option */
         public FormatOptions build() {
             return new FormatOptions(format, features, sourceField, timeField, labelField, featuresField,
                     indicesField, valuesField, textField, csvHeader, csvDelimiter, libsvmIndexBase, labelMap,
-                    hashing, csvIgnoredColumns);
+                    hashing, csvIgnoredColumns, scoring);
         }
     }
 }

@@ -38,6 +38,7 @@ public final class IdxDataset {
     private final int rows;
     private final int cols;
     private final byte[] pixels;
+    /** null when read without labels */
     private final byte[] labels;
 
     private IdxDataset(int size, int rows, int cols, byte[] pixels, byte[] labels) {
@@ -56,8 +57,23 @@ public final class IdxDataset {
      * @throws IOException when a file cannot be read at all (e.g. it does not exist)
      */
     public static IdxDataset read(Path images, Path labels) throws IOException {
-        Objects.requireNonNull(images, "images");
         Objects.requireNonNull(labels, "labels");
+        return read(images, labels, true);
+    }
+
+    /**
+     * Reads and validates an images file alone, for images to score: the examples then have no
+     * label (NaN) and {@link #label} must not be called.
+     *
+     * @throws FormatException when the file is not a valid IDX images file
+     * @throws IOException when the file cannot be read at all
+     */
+    public static IdxDataset readImages(Path images) throws IOException {
+        return read(images, null, false);
+    }
+
+    private static IdxDataset read(Path images, Path labels, boolean withLabels) throws IOException {
+        Objects.requireNonNull(images, "images");
         int count;
         int rows;
         int cols;
@@ -80,6 +96,9 @@ public final class IdxDataset {
         } catch (IOException e) {
             LineReader.throwIfBrokenGzip(images, e);
             throw e;
+        }
+        if (!withLabels) {
+            return new IdxDataset(count, rows, cols, pixels, null);
         }
         byte[] labelBytes;
         try (InputStream in = LineReader.open(labels)) {
@@ -197,9 +216,21 @@ public final class IdxDataset {
         return rows * cols;
     }
 
-    /** The label of image {@code i}, as stored (0..255; 0..9 for MNIST). */
+    /** Whether the data set has labels ({@link #readImages} reads none). */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /**
+     * The label of image {@code i}, as stored (0..255; 0..9 for MNIST).
+     *
+     * @throws IllegalStateException when the data set was read without labels
+     */
     public int label(int i) {
         Objects.checkIndex(i, size);
+        if (labels == null) {
+            throw new IllegalStateException("the images were read without labels");
+        }
         return labels[i] & 0xff;
     }
 
@@ -220,10 +251,13 @@ public final class IdxDataset {
         }
     }
 
-    /** Image {@code i} as a dense example with raw pixel values (0..255; scale with {@link FeatureScaler}). */
+    /**
+     * Image {@code i} as a dense example with raw pixel values (0..255; scale with
+     * {@link FeatureScaler}); its label is NaN when the data set has no labels.
+     */
     public Example example(int i, String source, long timestamp) {
         float[] values = new float[features()];
         pixels(i, values);
-        return new Example(source, timestamp, label(i), null, values);
+        return new Example(source, timestamp, labels == null ? Double.NaN : label(i), null, values);
     }
 }

@@ -17,16 +17,19 @@ import java.util.Map;
  *
  * <ul>
  *   <li>source — a non-blank string, or an integer (kept as written: {@code 42} is the source
- *       {@code "42"}, so numeric user ids work); required when {@code sourceField} is set;
+ *       {@code "42"}, so numeric user ids work); required when {@code sourceField} is set (rows to
+ *       score: optional, {@code null} is the same as absent);
  *   <li>time — optional, an integer (epoch milliseconds);
  *   <li>label — required, a finite number; with a label map, a string or number whose text is
- *       looked up in the map;
+ *       looked up in the map (rows to score, {@link FormatOptions#scoring()}: optional, and
+ *       {@code null} is the same as absent; a row without a label has label NaN);
  *   <li>exactly one of: features (array of finite numbers, exactly {@code features} of them), or
  *       indices (strictly increasing integers in {@code [0, features)}) with values (finite numbers,
  *       as many), or text (a string, hashed with {@link FeatureHasher}; needs hashing configured).
  * </ul>
  *
- * <p>Duplicate keys are detected with a bit set over the known fields (allocation-free; unknown
+ * <p>Unknown keys make a row invalid, except in rows to score, where they are skipped (their
+ * values must still be well-formed JSON). Duplicate keys are detected with a bit set over the known fields (allocation-free; unknown
  * keys are rejected anyway). Jackson's defaults are kept otherwise, so {@code NaN}/{@code Infinity}
  * tokens, leading zeros, comments and single quotes are rejected. Uses Jackson's streaming parser
  * (no tree) over one shared {@link JsonFactory}.
@@ -81,16 +84,19 @@ final class JsonRowParser extends AbstractRowParser {
     private final FeatureHasher hasher;
     /** {@code valuesField + "["}, made once: element names are built only for a reason. */
     private final String valuesPrefix;
+    /** Rows to score: label and source optional, unknown keys skipped. */
+    private final boolean scoring;
 
     JsonRowParser(FormatOptions options) {
         this(options.sourceField(), options.timeField(), options.labelField(), options.featuresField(),
                 options.indicesField(), options.valuesField(), options.textField(), options.features(),
-                options.labelMap(), options.hashing() == null ? null : new FeatureHasher(options.hashing()));
+                options.labelMap(), options.hashing() == null ? null : new FeatureHasher(options.hashing()),
+                options.scoring());
     }
 
     private JsonRowParser(String sourceField, String timeField, String labelField, String featuresField,
             String indicesField, String valuesField, String textField, int features, Map<String, Double> labelMap,
-            FeatureHasher hasher) {
+            FeatureHasher hasher, boolean scoring) {
         this.sourceField = sourceField;
         this.timeField = timeField;
         this.labelField = labelField;
@@ -102,11 +108,13 @@ final class JsonRowParser extends AbstractRowParser {
         this.labelMap = labelMap;
         this.hasher = hasher;
         this.valuesPrefix = valuesField + "[";
+        this.scoring = scoring;
     }
 
     /** Default field names, no dimension or index-range check, no label map, no hashing. */
     static JsonRowParser unchecked() {
-        return new JsonRowParser("source", "time", "label", "features", "indices", "values", "text", 0, null, null);
+        return new JsonRowParser("source", "time", "label", "features", "indices", "values", "text", 0, null, null,
+                false);
     }
 
     @Override
@@ -135,7 +143,12 @@ final class JsonRowParser extends AbstractRowParser {
             while ((name = p.nextFieldName()) != null) {
                 int field = fieldOf(name);
                 if (field == 0) {
-                    throw new InvalidRecordException("unknown field '" + shorten(name) + "'");
+                    if (!scoring) {
+                        throw new InvalidRecordException("unknown field '" + shorten(name) + "'");
+                    }
+                    p.nextToken();
+                    p.skipChildren();
+                    continue;
                 }
                 if ((seen & field) != 0) {
                     throw new InvalidRecordException("duplicate field '" + name + "'");
@@ -242,10 +255,10 @@ final class JsonRowParser extends AbstractRowParser {
             if (p.nextToken() != null) {
                 throw new InvalidRecordException("trailing content after the JSON object");
             }
-            if (sourceField != null && (seen & SOURCE) == 0) {
+            if (sourceField != null && (seen & SOURCE) == 0 && !scoring) {
                 throw new InvalidRecordException("missing " + sourceField);
             }
-            if ((seen & LABEL) == 0) {
+            if ((seen & LABEL) == 0 && !scoring) {
                 throw new InvalidRecordException("missing " + labelField);
             }
             if (dense != null) {
@@ -331,6 +344,9 @@ final class JsonRowParser extends AbstractRowParser {
 
     private String readSource(JsonParser p) throws IOException, InvalidRecordException {
         JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL && scoring) {
+            return null;
+        }
         if (t == JsonToken.VALUE_STRING) {
             String source = p.getText();
             if (source.isBlank()) {
@@ -361,6 +377,9 @@ final class JsonRowParser extends AbstractRowParser {
 
     private double readLabel(JsonParser p) throws IOException, InvalidRecordException {
         JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL && scoring) {
+            return Double.NaN;
+        }
         boolean number = t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT;
         if (labelMap != null) {
             if (!number && t != JsonToken.VALUE_STRING) {

@@ -113,6 +113,32 @@ public final class Standardizer implements FeatureScaler {
         return new Standardizer(mean, std);
     }
 
+    /**
+     * A standardizer with given per-feature statistics, e.g. ones recorded by an earlier
+     * {@link #fit} ({@link #mean(int)}, {@link #std(int)}): it applies exactly as the fitted one did.
+     *
+     * @throws IllegalArgumentException when the arrays are empty or of different lengths, a mean
+     *     is not finite, or a standard deviation is negative or not finite
+     */
+    public static Standardizer of(double[] mean, double[] std) {
+        Objects.requireNonNull(mean, "mean");
+        Objects.requireNonNull(std, "std");
+        if (mean.length == 0 || mean.length != std.length) {
+            throw new IllegalArgumentException("mean and std must have the same length >= 1, got " + mean.length
+                    + " and " + std.length);
+        }
+        for (int j = 0; j < mean.length; j++) {
+            if (!Double.isFinite(mean[j])) {
+                throw new IllegalArgumentException("mean of feature " + j + " is not finite (" + mean[j] + ")");
+            }
+            if (!(std[j] >= 0) || !Double.isFinite(std[j])) {
+                throw new IllegalArgumentException(
+                        "std of feature " + j + " must be finite and >= 0, got " + std[j]);
+            }
+        }
+        return new Standardizer(mean.clone(), std.clone());
+    }
+
     private static double checkFinite(float v, long example, int feature) {
         if (!Float.isFinite(v)) {
             throw new IllegalArgumentException("example " + example + " feature " + feature + " is not finite (" + v + ")");

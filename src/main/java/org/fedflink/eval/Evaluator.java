@@ -18,32 +18,78 @@ public final class Evaluator {
      *     classifier, AUC for more than two classes) are NaN
      */
     public static Score score(Model model, float[] params, List<Example> examples) {
-        if (examples.isEmpty()) {
-            return Score.NONE;
-        }
-        if (!model.spec().isClassifier()) {
-            RegressionMetrics metrics = new RegressionMetrics();
-            for (Example e : examples) {
-                metrics.add(e.label(), model.predict(params, e.indices(), e.values()));
-            }
-            return new Score(examples.size(), Double.NaN, metrics.meanSquaredLoss(), Double.NaN, Double.NaN,
-                    metrics.rmse(), metrics.mae());
-        }
-        ClassificationMetrics metrics = new ClassificationMetrics(model.spec().classes());
-        boolean binary = model.spec().type() == ModelType.LOGISTIC;
-        double[] probabilities = new double[model.spec().outputs()];
+        Accumulator accumulator = new Accumulator(model, params);
         for (Example e : examples) {
-            int predicted = (int) model.predict(params, e.indices(), e.values());
-            double positive = Double.NaN;
-            if (binary) {
-                model.probabilities(params, e.indices(), e.values(), probabilities);
-                positive = probabilities[0];
-            }
-            double loss = model.loss(params, e.indices(), e.values(), e.label());
-            metrics.add((int) e.label(), predicted, positive, loss);
+            accumulator.add(e);
         }
-        return new Score(examples.size(), metrics.accuracy(), metrics.logLoss(), metrics.macroF1(),
-                binary ? metrics.auc() : Double.NaN, Double.NaN, Double.NaN);
+        return accumulator.score();
+    }
+
+    /**
+     * The figures of {@link #score} gathered one example at a time, for sets that are streamed
+     * rather than held in memory (scoring a file with a saved model). Holds O(classes^2) counts,
+     * plus one double per example for a binary model's AUC. Not thread-safe; it shares the model
+     * (an MLP's scratch buffers), so use it from the model's thread.
+     */
+    public static final class Accumulator {
+        private final Model model;
+        private final float[] params;
+        private final ClassificationMetrics classification;
+        private final RegressionMetrics regression;
+        private final boolean binary;
+        private final double[] probabilities;
+        private long examples;
+
+        public Accumulator(Model model, float[] params) {
+            this.model = model;
+            this.params = params;
+            boolean classifier = model.spec().isClassifier();
+            this.classification = classifier ? new ClassificationMetrics(model.spec().classes()) : null;
+            this.regression = classifier ? null : new RegressionMetrics();
+            this.binary = model.spec().type() == ModelType.LOGISTIC;
+            this.probabilities = new double[model.spec().outputs()];
+        }
+
+        /**
+         * Scores one labelled example (valid for the model, scaled as the model was trained).
+         *
+         * @throws IllegalArgumentException as {@link ClassificationMetrics#add} for a label that is not a
+         *     class of the model
+         */
+        public void add(Example e) {
+            if (regression != null) {
+                regression.add(e.label(), model.predict(params, e.indices(), e.values()));
+            } else {
+                int predicted = (int) model.predict(params, e.indices(), e.values());
+                double positive = Double.NaN;
+                if (binary) {
+                    model.probabilities(params, e.indices(), e.values(), probabilities);
+                    positive = probabilities[0];
+                }
+                double loss = model.loss(params, e.indices(), e.values(), e.label());
+                classification.add((int) e.label(), predicted, positive, loss);
+            }
+            examples++;
+        }
+
+        /** How many examples were added. */
+        public long examples() {
+            return examples;
+        }
+
+        /** The figures so far; {@link Score#NONE} before the first example. */
+        public Score score() {
+            if (examples == 0) {
+                return Score.NONE;
+            }
+            int n = (int) Math.min(examples, Integer.MAX_VALUE);
+            if (regression != null) {
+                return new Score(n, Double.NaN, regression.meanSquaredLoss(), Double.NaN, Double.NaN,
+                        regression.rmse(), regression.mae());
+            }
+            return new Score(n, classification.accuracy(), classification.logLoss(), classification.macroF1(),
+                    binary ? classification.auc() : Double.NaN, Double.NaN, Double.NaN);
+        }
     }
 
     /**

@@ -76,7 +76,8 @@ public final class ClusterJob {
     }
 
     /**
-     * Readies the run folder (a resumed run rewrites its counts), configures {@code env} for the job
+     * Readies the run folder (a resumed run rewrites its counts; {@code job.yaml} records the
+     * effective spec), configures {@code env} for the job
      * and returns its graph, named after the job.
      *
      * @throws JobSpecException if the graph restores a savepoint whose shard count differs from the spec's
@@ -90,6 +91,8 @@ public final class ClusterJob {
             LocalRunner.deleteRecursively(out.resolve("input-" + g).resolve(FedJob.COUNTS));
         }
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
+        // the effective spec, with every default, as a local run writes it: the models commands read it
+        Files.writeString(out.resolve(LocalRunner.JOB_FILE), org.fedflink.config.JobSpecLoader.toYaml(spec));
         env.configure(jobConfiguration(spec, out));
         FedJob.build(env, spec, out);
         StreamGraph graph = env.getStreamGraph();

@@ -93,6 +93,10 @@ public final class FedJob {
                 ModelSpec model = taskSpec.model().toSpec();
                 String prefix = task.name() == null ? "" : task.name() + "/";
                 Path taskOut = taskDir(outDir, task);
+                // the parse options and fitted scaling, so the task's models can score new data
+                // without the training input (fedflink predict)
+                org.fedflink.artifact.Preprocessing.of(taskSpec, files == null ? null : files.options(),
+                        files == null ? org.fedflink.data.FeatureScaler.none() : files.scaler()).write(taskOut);
                 HoldoutSupplier holdout = holdout(taskSpec, files);
                 boolean centralized = taskSpec.mode() == JobSpec.Mode.CENTRALIZED;
                 loop(examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(), holdout, centralized);

@@ -167,6 +167,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         roundId++;
         shard.version++;
         shard.rounds++;
+        shard.parentJobId = shard.jobId;
+        shard.jobId = getRuntimeContext().getJobInfo().getJobId().toString();
+        shard.createdMillis = System.currentTimeMillis();
         shard.samplesInModel += samples;
         shard.prequentialLossSum += lossSum;
         shard.prequentialCorrect += correct;

@@ -63,6 +63,9 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
+    /** The run's effective job spec (every key, defaults included), in the run folder. */
+    public static final String JOB_FILE = "job.yaml";
+
     private final JobSpec spec;
     private final Options options;
     private MiniCluster cluster;
@@ -136,6 +139,12 @@ public final class LocalRunner implements AutoCloseable {
             deleteRecursively(out.resolve("input-" + g).resolve(FedJob.COUNTS));
         }
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
+        // the effective spec, with every default: what the models commands read to interpret state
+        Files.writeString(out.resolve(JOB_FILE), org.fedflink.config.JobSpecLoader.toYaml(spec));
+        if (options.restoreFrom() != null) {
+            // refused here, with the reason, rather than by the restore of a running job
+            SavedModels.checkResumable(Path.of(java.net.URI.create(asUri(options.restoreFrom()))), spec);
+        }
         Configuration conf = configuration();
         // The graph first: building it looks at the input, and a bad input must fail before a
         // cluster is running.
@@ -160,6 +169,10 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
+    private static String asUri(String path) {
+        return path.startsWith("file:") ? path : Path.of(path).toAbsolutePath().toUri().toString();
+    }
+
     public MiniCluster cluster() {
         return cluster;
     }
@@ -170,6 +183,12 @@ public final class LocalRunner implements AutoCloseable {
 
     public URI webUi() {
         return webUi;
+    }
+
+    /** Takes a savepoint under {@code dir} while the job keeps running, and returns its path. */
+    public String triggerSavepoint(Path dir) throws Exception {
+        return cluster.triggerSavepoint(jobId, dir.toUri().toString(), false, SavepointFormatType.CANONICAL)
+                .get(120, TimeUnit.SECONDS);
     }
 
     /** Stops the job with a savepoint under {@code dir} and returns the savepoint path. */

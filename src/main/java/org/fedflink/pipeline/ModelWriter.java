@@ -34,6 +34,11 @@ import org.fedflink.model.ModelSpec;
  * CRC32 checksum of the parameter file), points {@code models/latest.json} at it, and appends a row
  * to {@code metrics.csv} (holdout scores at most every {@code evaluation.intervalMillis}). Runs with parallelism 1; {@code metrics.csv} holds each version once
  * across failures, and a version re-published after a restore overwrites its own files.
+ *
+ * <p>Lineage: each version's metadata names the Flink job that made it ({@code jobId}) and its
+ * {@code parent} (version and job). A job resumed from an older savepoint continues numbering
+ * from the savepoint's version; the files of the versions after it, made by the earlier job, are
+ * moved to {@code models/superseded/<jobId>/} so that {@code models/} holds one line of versions.
  */
 public final class ModelWriter extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<GlobalModel, Void> {
@@ -52,6 +57,13 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
 
     private transient ListState<Long> offsetState;
     private transient ListState<GlobalModel> partialState;
+    /** {last written version, its job id, its parent's version, the parent's job id}, as strings. */
+    private transient ListState<String> lineageState;
+    private transient long lastVersion;
+    private transient String lastJobId;
+    private transient long parentVersion;
+    private transient String parentJobId;
+    private transient String jobId;
     private transient long restoredLength;
     private transient TreeMap<Long, GlobalModel[]> partial;
     private transient GlobalModel[] finals;
@@ -86,6 +98,16 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         for (GlobalModel piece : partialState.get()) {
             add(piece, false);
         }
+        lineageState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("lineage", org.apache.flink.api.common.typeinfo.Types.STRING));
+        List<String> lineage = new ArrayList<>();
+        lineageState.get().forEach(lineage::add);
+        if (lineage.size() == 4) {
+            lastVersion = Long.parseLong(lineage.get(0));
+            lastJobId = lineage.get(1);
+            parentVersion = Long.parseLong(lineage.get(2));
+            parentJobId = lineage.get(3).isEmpty() ? null : lineage.get(3);
+        }
     }
 
     @Override
@@ -95,6 +117,10 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         model = Model.of(spec);
         holdoutExamples = holdout.get();
         Files.createDirectories(Path.of(outDir, "models"));
+        jobId = getRuntimeContext().getJobInfo().getJobId().toString();
+        if (lastJobId != null && !lastJobId.equals(jobId)) {
+            supersede(Path.of(outDir, "models"), lastVersion);
+        }
         metrics = CheckpointedAppender.open(Path.of(outDir, "metrics.csv"), restoredLength, METRICS_HEADER);
         lastScore = Evaluator.Score.NONE;
         var group = getMetricGroup();
@@ -190,6 +216,21 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         meta.put("sourcesInModel", sources);
         meta.put("rounds", rounds);
         meta.put("shards", pieces.length);
+        if (version != lastVersion) {
+            // a final re-publication of the same version keeps that version's parent
+            parentVersion = lastVersion;
+            parentJobId = lastJobId;
+            lastVersion = version;
+            lastJobId = jobId;
+        }
+        meta.put("jobId", jobId);
+        Map<String, Object> parent = null;
+        if (parentVersion > 0) {
+            parent = new LinkedHashMap<>();
+            parent.put("version", parentVersion);
+            parent.put("jobId", parentJobId);
+        }
+        meta.put("parent", parent);
         Map<String, Object> modelMeta = new LinkedHashMap<>();
         modelMeta.put("type", spec.type().name().toLowerCase(java.util.Locale.ROOT));
         modelMeta.put("features", spec.features());
@@ -234,6 +275,33 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         }
     }
 
+    /**
+     * Moves the files of versions after {@code restored} (left by the job this one was resumed
+     * from, which went further) to {@code models/superseded/<their jobId>/}.
+     */
+    private void supersede(Path models, long restored) throws Exception {
+        List<Path> later = new ArrayList<>();
+        try (var files = Files.list(models)) {
+            files.filter(p -> p.getFileName().toString().matches("v\\d{8}\\.json"))
+                    .filter(p -> Long.parseLong(p.getFileName().toString().substring(1, 9)) > restored)
+                    .forEach(later::add);
+        }
+        for (Path meta : later) {
+            String owner = json.readTree(meta.toFile()).path("jobId").asText("unknown");
+            Path target = Files.createDirectories(models.resolve("superseded").resolve(owner));
+            String name = meta.getFileName().toString().replace(".json", "");
+            Files.move(meta, target.resolve(meta.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Path params = models.resolve(name + ".f32");
+            if (Files.exists(params)) {
+                Files.move(params, target.resolve(params.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path restoredMeta = models.resolve(String.format("v%08d.json", restored));
+        if (!later.isEmpty() && Files.exists(restoredMeta)) {
+            writeAtomically(models.resolve("latest.json"), Files.readAllBytes(restoredMeta));
+        }
+    }
+
     private static Double finite(double value) {
         return Double.isFinite(value) ? value : null;
     }
@@ -274,6 +342,10 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
             }
         }
         partialState.update(pieces);
+        if (lastJobId != null) {
+            lineageState.update(List.of(Long.toString(lastVersion), lastJobId, Long.toString(parentVersion),
+                    parentJobId == null ? "" : parentJobId));
+        }
     }
 
     @Override

@@ -3,7 +3,10 @@ package org.fedflink.pipeline;
 /**
  * The checkpointed state of one shard's aggregator (a Flink POJO): the global parameters of the
  * shard, the server optimizer state, the version with its lineage counters, the round being
- * collected, and which trainer subtasks have finished.
+ * collected, which trainer subtasks have finished, and the lineage of the current version (which
+ * job made it and its parent: after a resume from an older savepoint, numbering continues from the
+ * savepoint's version in a new job, so the job id is what tells two versions with one number apart).
+ * Fields added later are null or 0 when an older savepoint is restored (POJO schema evolution).
  */
 public class ShardState {
     public int shard;
@@ -26,6 +29,11 @@ public class ShardState {
     public int[] endedSenders;
     /** Whether the final version was published. */
     public boolean finished;
+    /** When the current version was made (epoch ms). */
+    public long createdMillis;
+    /** The Flink job that made the current version, and the one that made the version before it. */
+    public String jobId;
+    public String parentJobId;
 
     public ShardState() {}
 }

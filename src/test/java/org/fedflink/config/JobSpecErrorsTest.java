@@ -51,7 +51,7 @@ class JobSpecErrorsTest {
     void parse_unknownTopLevelKey_listsTopLevelKeys() {
         assertThat(error(MINIMAL + "epochs: 3\n")).isEqualTo(
                 "unknown key 'epochs' (allowed at top level: job, mode, seed, input, model, optimizer, rounds,"
-                        + " aggregation, trainer, evaluation, checkpoint, tasks)");
+                        + " aggregation, trainer, evaluation, checkpoint, output, tasks)");
     }
 
     @Test

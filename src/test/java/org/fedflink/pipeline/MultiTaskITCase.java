@@ -174,6 +174,26 @@ class MultiTaskITCase {
                     .isCloseTo(t.path("metrics").path("prequentialAccuracy").asDouble(), org.assertj.core.api.Assertions.within(1e-9));
         }
         assertThat(out.resolve("tasks/class/baseline").resolve(FedJob.PREDICTIONS_FILE)).doesNotExist();
+
+        // each task's saved model scores a file with its own label column and names
+        java.io.StringWriter predictions = new java.io.StringWriter();
+        java.io.StringWriter messages = new java.io.StringWriter();
+        int code = new picocli.CommandLine(new org.fedflink.cli.Main())
+                .setOut(new java.io.PrintWriter(predictions, true))
+                .setErr(new java.io.PrintWriter(messages, true))
+                .execute("predict", out.toString(), "--task", "size", "--input", holdoutFile.toString());
+        assertThat(code).as(messages.toString()).isZero();
+        List<String> scored = predictions.toString().lines().toList();
+        assertThat(scored).hasSize(1000);
+        long right = scored.stream().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).filter(p -> p.path("label").asText().equals(p.path("prediction").asText())).count();
+        assertThat(right / 1000.0).isCloseTo(sizeTask.path("metrics").path("holdoutAccuracy").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
     }
 
     private static String header() {

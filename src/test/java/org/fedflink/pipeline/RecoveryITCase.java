@@ -1,6 +1,7 @@
 package org.fedflink.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class RecoveryITCase {
     }
 
     @Test
-    void stopWithSavepointThenRestore_versionsContinueAndNoSampleIsCountedTwice() throws Exception {
+    void stopWithSavepointThenRestoreAtAnotherParallelism_versionsContinueAndNoSampleIsCountedTwice() throws Exception {
         JobSpec spec = slowJob();
         Path out = tmp.resolve("savepoint");
         String savepoint;
@@ -75,7 +76,16 @@ class RecoveryITCase {
         }
         assertThat(stoppedAt).isPositive();
 
-        JsonNode summary = LocalRunner.run(spec, LocalRunner.Options.defaults(out).withRestoreFrom(savepoint)).json();
+        // the aggregator state's layout is the shard count: a change is refused before the job starts
+        JobSpec twoShards = slowJob("aggregation.shards=2");
+        assertThatThrownBy(() -> LocalRunner.run(twoShards, LocalRunner.Options.defaults(tmp.resolve("refused"))
+                        .withRestoreFrom(savepoint)))
+                .isInstanceOf(SavedModels.NotResumable.class)
+                .hasMessageContaining("split into 1 shards, but the job spec asks for aggregation.shards = 2");
+
+        // the trainers' keyed state is redistributed: resume on one trainer instead of two
+        JobSpec rescaled = slowJob("trainer.parallelism=1");
+        JsonNode summary = LocalRunner.run(rescaled, LocalRunner.Options.defaults(out).withRestoreFrom(savepoint)).json();
         assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
         assertThat(summary.path("examples").asLong()).isEqualTo(40000);
         long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();

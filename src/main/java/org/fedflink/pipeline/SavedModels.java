@@ -1,0 +1,302 @@
+package org.fedflink.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.fedflink.config.JobSpec;
+import org.fedflink.model.ModelSpec;
+
+/**
+ * Global model versions as a savepoint or retained checkpoint holds them: the aggregators' shard
+ * states, read with Flink's State Processor API (a small local job) through the same
+ * {@link StateDescriptors} the job writes. One savepoint holds one version per learning loop: the
+ * federated model of each task and, when it ran, its centralized baseline.
+ */
+public final class SavedModels {
+
+    private SavedModels() {}
+
+    /** Name of the baseline loop of a task (or of the job, for a single-task job). */
+    public static final String BASELINE = "baseline";
+
+    /**
+     * One learning loop's model in a savepoint.
+     *
+     * @param loop {@code ""} for the job's model, {@code baseline}, {@code <task>} or
+     *     {@code <task>/baseline}
+     * @param versions each shard's version; they differ when shards closed rounds at different
+     *     times before the checkpoint ({@link #version()} is then the lowest)
+     * @param params the parameters, shards concatenated in order
+     * @param checksum CRC32 of the parameters as float32 little-endian: the checksum of the
+     *     published {@code models/vN.f32} file with the same parameters
+     */
+    public record Version(
+            String loop,
+            ModelSpec model,
+            long[] versions,
+            long createdMillis,
+            long samplesInModel,
+            long sourcesInModel,
+            long rounds,
+            double prequentialAccuracy,
+            double prequentialLoss,
+            boolean finished,
+            String jobId,
+            String parentJobId,
+            float[] params,
+            String checksum) {
+
+        public long version() {
+            long min = Long.MAX_VALUE;
+            for (long v : versions) {
+                min = Math.min(min, v);
+            }
+            return min;
+        }
+
+        /** Whether every shard holds the same version. */
+        public boolean consistent() {
+            for (long v : versions) {
+                if (v != versions[0]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The aggregator uid and model of every loop of a job spec, by loop name. */
+    public static Map<String, ModelSpec> loops(JobSpec spec) {
+        Map<String, ModelSpec> loops = new LinkedHashMap<>();
+        for (JobSpec.Task task : spec.runTasks()) {
+            String name = task.name() == null ? "" : task.name();
+            ModelSpec model = task.spec().model().toSpec();
+            loops.put(name, model);
+            if (task.spec().mode() != JobSpec.Mode.CENTRALIZED
+                    && task.spec().evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
+                loops.put(name.isEmpty() ? BASELINE : name + "/" + BASELINE, model);
+            }
+        }
+        return loops;
+    }
+
+    /** The aggregator's uid for a loop name of {@link #loops}: the uid prefix rule of {@link FedJob}. */
+    static String aggregatorUid(String loop) {
+        String prefix;
+        if (loop.isEmpty()) {
+            prefix = "";
+        } else if (loop.equals(BASELINE)) {
+            prefix = FedJob.BASELINE + "-";
+        } else if (loop.endsWith("/" + BASELINE)) {
+            prefix = loop.substring(0, loop.length() - BASELINE.length()) + FedJob.BASELINE + "-";
+        } else {
+            prefix = loop + "/";
+        }
+        return prefix + StateDescriptors.UID_AGGREGATOR;
+    }
+
+    /** Whether {@code dir} is one savepoint or checkpoint (it has Flink's {@code _metadata}). */
+    public static boolean isSnapshot(Path dir) {
+        return Files.isRegularFile(dir.resolve("_metadata"));
+    }
+
+    /**
+     * The savepoints and checkpoints in {@code path}: itself, or those up to two levels below it
+     * ({@code savepoints/savepoint-*}, {@code checkpoints/<job>/chk-N}), oldest first.
+     */
+    public static List<Path> snapshots(Path path) throws IOException {
+        if (isSnapshot(path)) {
+            return List.of(path);
+        }
+        if (!Files.isDirectory(path)) {
+            return List.of();
+        }
+        try (Stream<Path> found = Files.find(path, 3, (p, attrs) -> p.getFileName().toString().equals("_metadata"))) {
+            return found.map(Path::getParent)
+                    .sorted(Comparator.comparing((Path p) -> lastModified(p.resolve("_metadata")))
+                            .thenComparing(Path::toString))
+                    .toList();
+        }
+    }
+
+    private static long lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Reads the version of every loop of {@code spec} from one savepoint or checkpoint; loops the
+     * snapshot has no state for are left out.
+     *
+     * @throws IllegalArgumentException if the snapshot holds no aggregator state of the job
+     */
+    public static List<Version> read(Path snapshot, JobSpec spec) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("pipeline.generic-types", "false");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        SavepointReader reader = SavepointReader.read(env, snapshot.toUri().toString(), new EmbeddedRocksDBStateBackend());
+        Map<String, ModelSpec> loops = loops(spec);
+        List<DataStream<LoopShard>> streams = new ArrayList<>();
+        for (String loop : loops.keySet()) {
+            DataStream<ShardState> shards;
+            try {
+                shards = reader.readUnionState(OperatorIdentifier.forUid(aggregatorUid(loop)),
+                        StateDescriptors.shardState().getName(), TypeInformation.of(ShardState.class));
+            } catch (IllegalArgumentException | IOException e) {
+                continue; // this loop did not run in that job (e.g. no baseline then)
+            }
+            streams.add(shards.map(new Tag(loop)).returns(TypeInformation.of(LoopShard.class)).setParallelism(1));
+        }
+        if (streams.isEmpty()) {
+            throw new IllegalArgumentException(snapshot + " holds no aggregator state of job '" + spec.job()
+                    + "' (looked for operators " + loops.keySet().stream().map(SavedModels::aggregatorUid).toList() + ")");
+        }
+        DataStream<LoopShard> all = streams.get(0);
+        for (int i = 1; i < streams.size(); i++) {
+            all = all.union(streams.get(i));
+        }
+        Map<String, TreeMap<Integer, ShardState>> byLoop = new LinkedHashMap<>();
+        loops.keySet().forEach(loop -> byLoop.put(loop, new TreeMap<>()));
+        try (CloseableIterator<LoopShard> it = all.executeAndCollect("read " + snapshot.getFileName())) {
+            while (it.hasNext()) {
+                LoopShard s = it.next();
+                byLoop.get(s.loop).put(s.state.shard, s.state);
+            }
+        }
+        List<Version> versions = new ArrayList<>();
+        for (Map.Entry<String, TreeMap<Integer, ShardState>> e : byLoop.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                versions.add(assemble(e.getKey(), loops.get(e.getKey()), List.copyOf(e.getValue().values())));
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * Checks that a job spec can resume from a savepoint: each of its loops must find a model of
+     * the same shape split into the same number of shards (the aggregator state's layout), so a
+     * mismatch is refused before the job starts rather than failing its first restore. The trainer
+     * parallelism may change: per-source state is keyed and is redistributed.
+     *
+     * @throws NotResumable naming the loop, what the savepoint holds and what the spec asks
+     */
+    public static void checkResumable(Path snapshot, JobSpec spec) throws Exception {
+        if (!isSnapshot(snapshot)) {
+            throw new NotResumable(snapshot + " is not a savepoint or checkpoint (no _metadata in it)");
+        }
+        Map<String, Integer> shardsOfLoop = new LinkedHashMap<>();
+        for (JobSpec.Task task : spec.runTasks()) {
+            String name = task.name() == null ? "" : task.name();
+            shardsOfLoop.put(name, task.spec().aggregation().shards());
+            shardsOfLoop.put(name.isEmpty() ? BASELINE : name + "/" + BASELINE, task.spec().aggregation().shards());
+        }
+        List<Version> versions;
+        try {
+            versions = read(snapshot, spec);
+        } catch (IllegalArgumentException e) {
+            throw new NotResumable(e.getMessage());
+        }
+        for (Version v : versions) {
+            int wanted = shardsOfLoop.get(v.loop());
+            if (v.versions().length != wanted) {
+                throw new NotResumable("the savepoint holds the model of "
+                        + (v.loop().isEmpty() ? "the job" : "loop '" + v.loop() + "'") + " split into "
+                        + v.versions().length + " shards, but the job spec asks for aggregation.shards = " + wanted
+                        + "; the shard count cannot change on resume (set it back to " + v.versions().length + ")");
+            }
+        }
+    }
+
+    static Version assemble(String loop, ModelSpec model, List<ShardState> shards) {
+        float[] params = new float[model.numParams()];
+        long[] versions = new long[shards.size()];
+        int offset = 0;
+        long samples = Long.MAX_VALUE;
+        long sources = 0;
+        long rounds = 0;
+        long created = 0;
+        long correct = Long.MAX_VALUE;
+        double lossSum = 0;
+        boolean finished = true;
+        ShardState first = shards.get(0);
+        for (int i = 0; i < shards.size(); i++) {
+            ShardState s = shards.get(i);
+            if (offset + s.params.length > params.length) {
+                throw new IllegalArgumentException("the savepoint's model of loop '" + loop + "' has more parameters"
+                        + " than the job spec's " + model.type() + " model (" + params.length + ")");
+            }
+            System.arraycopy(s.params, 0, params, offset, s.params.length);
+            offset += s.params.length;
+            versions[i] = s.version;
+            if (s.samplesInModel < samples) {
+                samples = s.samplesInModel;
+                correct = s.prequentialCorrect;
+                lossSum = s.prequentialLossSum;
+            }
+            sources = Math.max(sources, s.sources == null ? 0 : s.sources.length);
+            rounds = Math.max(rounds, s.rounds);
+            created = Math.max(created, s.createdMillis);
+            finished &= s.finished;
+        }
+        if (offset != params.length) {
+            throw new IllegalArgumentException("the savepoint's model of loop '" + loop + "' has " + offset
+                    + " parameters, the job spec's " + model.type() + " model " + params.length);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(ModelWriter.toBytes(params));
+        return new Version(loop, model, versions, created, samples, sources, rounds,
+                samples == 0 ? Double.NaN : (double) correct / samples,
+                samples == 0 ? Double.NaN : lossSum / samples,
+                finished, first.jobId, first.parentJobId, params, String.format("crc32:%08x", crc.getValue()));
+    }
+
+    /** A savepoint the job spec cannot resume from, with the reason; found before the job starts. */
+    public static final class NotResumable extends RuntimeException {
+        NotResumable(String message) {
+            super(message);
+        }
+    }
+
+    /** A shard state tagged with its loop (a Flink POJO, so no generic types are needed). */
+    public static final class LoopShard {
+        public String loop;
+        public ShardState state;
+
+        public LoopShard() {}
+    }
+
+    private static final class Tag implements org.apache.flink.api.common.functions.MapFunction<ShardState, LoopShard> {
+        private final String loop;
+
+        Tag(String loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public LoopShard map(ShardState state) {
+            LoopShard s = new LoopShard();
+            s.loop = loop;
+            s.state = state;
+            return s;
+        }
+    }
+}
