@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
             ModelsCommand.ListVersions.class,
             ModelsCommand.Show.class,
             ModelsCommand.Export.class,
-            ModelsCommand.Diff.class
+            ModelsCommand.Diff.class,
+            ModelsCommand.Evaluate.class
         })
 public final class ModelsCommand implements Runnable {
 
@@ -72,6 +73,9 @@ public final class ModelsCommand implements Runnable {
             return spec.commandLine().getOut();
         }
 
+        /** The folder of the job spec last read by {@link #jobSpec}: the run folder, unless --job named another. */
+        Path runFolder;
+
         /** The job spec of the run {@code snapshot} belongs to. */
         JobSpec jobSpec(Path snapshot) throws JobSpecException {
             Path file = job;
@@ -86,6 +90,7 @@ public final class ModelsCommand implements Runnable {
                             + "; pass the run's job spec with --job JOB.yaml");
                 }
             }
+            runFolder = file.toAbsolutePath().getParent();
             return JobSpecLoader.load(file, List.of());
         }
 
@@ -314,6 +319,70 @@ public final class ModelsCommand implements Runnable {
                 s.append('\n');
             }
             return s.toString();
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Scores a labelled file with the model version a savepoint holds, parsed and scaled as the"
+                    + " run's training input was (the run's preprocessing.json), and prints the metrics as JSON: accuracy,"
+                    + " log loss, macro-F1 (AUC for binary models; RMSE and MAE for regression).")
+    static final class Evaluate extends Common implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SAVEPOINT")
+        Path snapshot;
+
+        @Option(names = "--data", required = true, paramLabel = "FILE", description = "The labelled file to score.")
+        Path data;
+
+        @Option(names = "--labels", paramLabel = "FILE", description = "The IDX labels file of IDX images.")
+        Path labels;
+
+        @Option(names = "--format", paramLabel = "FORMAT",
+                description = "jsonl, csv, libsvm or idx (default: from the file name, else the run's input format).")
+        org.fedflink.data.InputFormat format;
+
+        @Override
+        public Integer call() {
+            try {
+                SavedModels.Version v = read(snapshot);
+                String task = v.loop().isEmpty() || v.loop().equals(SavedModels.BASELINE) ? null
+                        : v.loop().replace("/" + SavedModels.BASELINE, "");
+                java.util.Optional<org.fedflink.artifact.Preprocessing> preprocessing = task == null
+                        ? java.util.Optional.empty()
+                        : org.fedflink.artifact.Preprocessing.find(runFolder.resolve("tasks").resolve(task));
+                if (preprocessing.isEmpty()) {
+                    preprocessing = org.fedflink.artifact.Preprocessing.find(runFolder);
+                }
+                var metadata = JSON.valueToTree(metadata(snapshot, v));
+                var model = new org.fedflink.artifact.SavedModel(snapshot, v.version(), jobSpec(snapshot).job(),
+                        v.finished(), v.model(), v.params(), metadata);
+                var summary = org.fedflink.predict.FilePredictor.builder(model, data)
+                        .preprocessing(preprocessing.orElse(null))
+                        .format(format)
+                        .labels(labels)
+                        .build()
+                        .run(null);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("snapshot", snapshot.toString());
+                result.put("loop", v.loop().isEmpty() ? null : v.loop());
+                result.put("version", v.version());
+                result.put("data", data.toString());
+                result.put("rows", summary.rows());
+                result.put("invalid", summary.invalid());
+                result.put("labelled", summary.labelled());
+                var score = summary.score();
+                result.put("accuracy", finite(score.accuracy()));
+                result.put("logLoss", v.model().isClassifier() ? finite(score.loss()) : null);
+                result.put("macroF1", finite(score.macroF1()));
+                result.put("auc", finite(score.auc()));
+                result.put("rmse", finite(score.rmse()));
+                result.put("mae", finite(score.mae()));
+                out().println(JSON.writeValueAsString(result));
+                out().flush();
+                spec.commandLine().getErr().println(summary.describe());
+                return 0;
+            } catch (Exception e) {
+                return fail(e);
+            }
         }
     }
 

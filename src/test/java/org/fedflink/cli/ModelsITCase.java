@@ -120,6 +120,25 @@ class ModelsITCase {
         assertThat(cli("models", "diff", sp1.toString(), sp1.toString())).isZero();
         assertThat(JSON.readTree(out.toString()).path("sameParameters").asBoolean()).isTrue();
 
+        // evaluate: the savepoint's model scores a labelled file exactly as the published version does
+        org.fedflink.data.SyntheticGenerator generator =
+                new org.fedflink.data.SyntheticGenerator(FedJob.generatorConfig(spec));
+        List<org.fedflink.data.Example> holdout = generator.holdout(1500);
+        StringBuilder jsonl = new StringBuilder();
+        for (org.fedflink.data.Example e : holdout) {
+            jsonl.append(JSON.writeValueAsString(java.util.Map.of("source", "h", "label", (int) e.label(),
+                    "features", e.values()))).append('\n');
+        }
+        Path data = Files.writeString(tmp.resolve("holdout.jsonl"), jsonl);
+        assertThat(cli("models", "evaluate", sp2.toString(), "--data", data.toString())).as(err.toString()).isZero();
+        JsonNode evaluated = JSON.readTree(out.toString());
+        var published = org.fedflink.artifact.SavedModel.load(
+                run.resolve(FedJob.MODELS).resolve(String.format("v%08d.json", v2)));
+        double expected = org.fedflink.eval.Evaluator.score(org.fedflink.model.Model.of(published.spec()),
+                published.params(), holdout).accuracy();
+        assertThat(evaluated.path("labelled").asLong()).isEqualTo(1500);
+        assertThat(evaluated.path("accuracy").asDouble()).isEqualTo(expected).isGreaterThan(0.8);
+
         // errors: one line, exit code 2
         assertThat(cli("models", "show", tmp.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("is not a savepoint or checkpoint");
