@@ -79,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
         RunSummary summary;
         try {
             summary = LocalRunner.run(spec, options);
-        } catch (FormatException | org.fedflink.pipeline.SavedModels.NotResumable e) {
+        } catch (FormatException | JobSpecException e) {
             // the input is not what the job spec declares, or the savepoint does not fit it: found
             // before the job started
             System.err.println("error: " + e.getMessage());

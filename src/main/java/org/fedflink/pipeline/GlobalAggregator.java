@@ -73,6 +73,12 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                     + " shards but the job spec asks for " + settings.layout().shards()
                     + "; the shard count cannot change on restore");
         }
+        int length = settings.layout().to(index) - settings.layout().from(index);
+        if (restored != null && restored.params.length != length) {
+            throw new IllegalStateException("the savepoint's model has " + restored.params.length + " parameters in shard "
+                    + index + " but the job spec's " + settings.model().type() + " model has " + length
+                    + " there; a model's shape cannot change on restore");
+        }
         if (restored == null) {
             restored = new ShardState();
             restored.shard = index;

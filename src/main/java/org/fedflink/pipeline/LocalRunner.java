@@ -141,16 +141,16 @@ public final class LocalRunner implements AutoCloseable {
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         // the effective spec, with every default: what the models commands read to interpret state
         Files.writeString(out.resolve(JOB_FILE), org.fedflink.config.JobSpecLoader.toYaml(spec));
-        if (options.restoreFrom() != null) {
-            // refused here, with the reason, rather than by the restore of a running job
-            SavedModels.checkResumable(Path.of(java.net.URI.create(asUri(options.restoreFrom()))), spec);
-        }
         Configuration conf = configuration();
         // The graph first: building it looks at the input, and a bad input must fail before a
         // cluster is running.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         FedJob.build(env, spec, out);
         JobGraph graph = env.getStreamGraph().getJobGraph();
+        if (options.restoreFrom() != null) {
+            // refused here, with the reason, rather than by the restore of a running job
+            ClusterJob.checkShards(graph, options.restoreFrom());
+        }
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -167,10 +167,6 @@ public final class LocalRunner implements AutoCloseable {
         if (options.console() != null) {
             options.console().println("Flink Web UI: " + webUi + "  (job " + jobId + ")");
         }
-    }
-
-    private static String asUri(String path) {
-        return path.startsWith("file:") ? path : Path.of(path).toAbsolutePath().toUri().toString();
     }
 
     public MiniCluster cluster() {

@@ -191,41 +191,6 @@ public final class SavedModels {
         return versions;
     }
 
-    /**
-     * Checks that a job spec can resume from a savepoint: each of its loops must find a model of
-     * the same shape split into the same number of shards (the aggregator state's layout), so a
-     * mismatch is refused before the job starts rather than failing its first restore. The trainer
-     * parallelism may change: per-source state is keyed and is redistributed.
-     *
-     * @throws NotResumable naming the loop, what the savepoint holds and what the spec asks
-     */
-    public static void checkResumable(Path snapshot, JobSpec spec) throws Exception {
-        if (!isSnapshot(snapshot)) {
-            throw new NotResumable(snapshot + " is not a savepoint or checkpoint (no _metadata in it)");
-        }
-        Map<String, Integer> shardsOfLoop = new LinkedHashMap<>();
-        for (JobSpec.Task task : spec.runTasks()) {
-            String name = task.name() == null ? "" : task.name();
-            shardsOfLoop.put(name, task.spec().aggregation().shards());
-            shardsOfLoop.put(name.isEmpty() ? BASELINE : name + "/" + BASELINE, task.spec().aggregation().shards());
-        }
-        List<Version> versions;
-        try {
-            versions = read(snapshot, spec);
-        } catch (IllegalArgumentException e) {
-            throw new NotResumable(e.getMessage());
-        }
-        for (Version v : versions) {
-            int wanted = shardsOfLoop.get(v.loop());
-            if (v.versions().length != wanted) {
-                throw new NotResumable("the savepoint holds the model of "
-                        + (v.loop().isEmpty() ? "the job" : "loop '" + v.loop() + "'") + " split into "
-                        + v.versions().length + " shards, but the job spec asks for aggregation.shards = " + wanted
-                        + "; the shard count cannot change on resume (set it back to " + v.versions().length + ")");
-            }
-        }
-    }
-
     static Version assemble(String loop, ModelSpec model, List<ShardState> shards) {
         float[] params = new float[model.numParams()];
         long[] versions = new long[shards.size()];
@@ -267,13 +232,6 @@ public final class SavedModels {
                 samples == 0 ? Double.NaN : (double) correct / samples,
                 samples == 0 ? Double.NaN : lossSum / samples,
                 finished, first.jobId, first.parentJobId, params, String.format("crc32:%08x", crc.getValue()));
-    }
-
-    /** A savepoint the job spec cannot resume from, with the reason; found before the job starts. */
-    public static final class NotResumable extends RuntimeException {
-        NotResumable(String message) {
-            super(message);
-        }
     }
 
     /** A shard state tagged with its loop (a Flink POJO, so no generic types are needed). */

@@ -80,8 +80,9 @@ class RecoveryITCase {
         JobSpec twoShards = slowJob("aggregation.shards=2");
         assertThatThrownBy(() -> LocalRunner.run(twoShards, LocalRunner.Options.defaults(tmp.resolve("refused"))
                         .withRestoreFrom(savepoint)))
-                .isInstanceOf(SavedModels.NotResumable.class)
-                .hasMessageContaining("split into 1 shards, but the job spec asks for aggregation.shards = 2");
+                .isInstanceOf(org.fedflink.config.JobSpecException.class)
+                .hasMessageContaining("aggregation.shards is 2 but savepoint")
+                .hasMessageContaining("in 1 shard(s)");
 
         // the trainers' keyed state is redistributed: resume on one trainer instead of two
         JobSpec rescaled = slowJob("trainer.parallelism=1");
