@@ -5,8 +5,13 @@ package org.fedflink.aggregate;
  *
  * <p>Works on one parameter range (a shard) at a time: {@code global} and every delta have the
  * same length. A strategy object holds configuration only; server optimizer state (momentum,
- * adaptive moments) lives in a {@code float[]} of length {@link #stateSize(int)} that the caller
- * keeps in checkpointed state.
+ * adaptive moments, an adaptive clipping norm, a round counter) lives in a {@code float[]} of
+ * length {@link #stateSize(int)} that the caller keeps in checkpointed state. A fresh state is all
+ * zeros: every strategy encodes its initial state as zeros, so the caller never initialises it.
+ *
+ * <p>The caller's round loop: {@code round = newRound(length)}, {@code round.add(...)} for each
+ * update, then, if {@code round.updates() >= minUpdates()}, {@code apply(global, state, round)};
+ * otherwise the round cannot be applied (skip it and count it).
  */
 public interface AggregationStrategy extends java.io.Serializable {
 
@@ -16,6 +21,26 @@ public interface AggregationStrategy extends java.io.Serializable {
     /** Length of the server optimizer state for a shard of {@code length} parameters. */
     default int stateSize(int length) {
         return 0;
+    }
+
+    /**
+     * The fewest updates a round must hold for {@link #apply} to accept it (robust rules need
+     * more than one: Krum {@code 2f+3}, Bulyan {@code 4f+3}). A configuration whose rounds close
+     * with fewer updates can never aggregate, so the caller should refuse it at startup; a round
+     * cut short at run time (a timeout, updates rejected as non-finite) should be skipped.
+     */
+    default int minUpdates() {
+        return 1;
+    }
+
+    /**
+     * Whether the rule is only meaningful when one shard holds the whole parameter vector. Rules
+     * that select updates by full-vector distances (Krum, Multi-Krum, Bulyan) or that need the
+     * full-vector norm for a privacy guarantee (DP-FedAvg) would, on several shards, select or
+     * clip each shard independently.
+     */
+    default boolean requiresSingleShard() {
+        return false;
     }
 
     /** Applies a closed, non-empty round to {@code global} in place. */

@@ -8,22 +8,37 @@ import java.io.Serializable;
  * updates a round has. Doubles because a round may fold thousands of float deltas, and summing
  * them in float would lose the small ones.
  *
+ * <p>Rounds of the server optimizers (FedAvgM, FedAdagrad, FedAdam, FedYogi) also drop a delta that
+ * holds a NaN or an infinity and count it ({@link #rejected()}): one such delta would otherwise
+ * poison the optimizer's moments for good. FedAvg and sum rounds keep their original behaviour.
+ *
  * <p>Serializable so that a pending round can be kept in operator state. Not thread-safe.
  */
 final class SummingRound implements RoundAccumulator, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final boolean weighted;
+    private final boolean rejectNonFinite;
     private final double[] sum;
     private int updates;
     private long samples;
+    private int rejected;
 
     /** @param weighted whether each delta is multiplied by its sample count (FedAvg) or not (sum) */
     SummingRound(int length, boolean weighted) {
+        this(length, weighted, false);
+    }
+
+    /**
+     * @param weighted whether each delta is multiplied by its sample count (FedAvg) or not (sum)
+     * @param rejectNonFinite whether a delta holding a NaN or an infinity is dropped and counted
+     */
+    SummingRound(int length, boolean weighted, boolean rejectNonFinite) {
         if (length < 0) {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
         this.weighted = weighted;
+        this.rejectNonFinite = rejectNonFinite;
         this.sum = new double[length];
     }
 
@@ -44,6 +59,10 @@ final class SummingRound implements RoundAccumulator, Serializable {
         }
         if (samples < 0) {
             throw new IllegalArgumentException("samples must be >= 0, got " + samples);
+        }
+        if (rejectNonFinite && !Vectors.allFinite(delta)) {
+            rejected++;
+            return;
         }
         if (weighted) {
             double w = samples;
@@ -69,6 +88,11 @@ final class SummingRound implements RoundAccumulator, Serializable {
         return samples;
     }
 
+    @Override
+    public int rejected() {
+        return rejected;
+    }
+
     /** Length of the shard this round collects. */
     int length() {
         return sum.length;
@@ -76,6 +100,20 @@ final class SummingRound implements RoundAccumulator, Serializable {
 
     double[] sum() {
         return sum;
+    }
+
+    /**
+     * The sample-weighted mean delta {@code sum(n_i * delta_i) / sum(n_i)} of a weighted round (the
+     * pseudo-gradient of the server optimizers, as in Flower's FedOpt family), or the plain mean of
+     * an unweighted one. Call only on a non-empty round.
+     */
+    double[] mean() {
+        double divisor = weighted ? samples : updates;
+        double[] mean = new double[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            mean[i] = sum[i] / divisor;
+        }
+        return mean;
     }
 
     /**
@@ -91,7 +129,7 @@ final class SummingRound implements RoundAccumulator, Serializable {
             throw new IllegalArgumentException("round was not created by " + strategy + ".newRound: " + round);
         }
         if (r.updates == 0) {
-            throw new IllegalStateException("cannot apply an empty round: no updates were added");
+            throw new IllegalStateException(Vectors.emptyRoundMessage(r.rejected));
         }
         if (global.length != r.sum.length) {
             throw new IllegalArgumentException("global has length " + global.length
@@ -103,6 +141,6 @@ final class SummingRound implements RoundAccumulator, Serializable {
     @Override
     public String toString() {
         return "SummingRound[length=" + sum.length + ", weighted=" + weighted + ", updates=" + updates
-                + ", samples=" + samples + "]";
+                + ", samples=" + samples + ", rejected=" + rejected + "]";
     }
 }
