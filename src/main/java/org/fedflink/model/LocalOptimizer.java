@@ -16,7 +16,9 @@ package org.fedflink.model;
  * sparse online learning).
  *
  * <p>{@link #applyGradient} serves a {@link GradientModel}: the gradient of every parameter is
- * given (L2 already included by the model), and every coordinate is updated.
+ * given (L2 already included by the model), and every coordinate is updated. ({@link OnlineLearner}
+ * lets a gradient model take a plain {@link Sgd} step itself, {@link GradientModel#lossAndSgdStep},
+ * which is the same step without the gradient array.)
  */
 public interface LocalOptimizer extends java.io.Serializable {
 

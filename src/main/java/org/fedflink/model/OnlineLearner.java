@@ -2,9 +2,12 @@ package org.fedflink.model;
 
 /**
  * Predict-then-train on one example: the model and optimizer of one learner, plus a reusable
- * gradient buffer. A {@link LinearModel} trains through the row-wise {@link LocalOptimizer#step},
- * a {@link GradientModel} through {@link LocalOptimizer#applyGradient}; nothing is allocated per
- * example. Not thread-safe (one per operator instance; the model may itself hold scratch buffers).
+ * gradient buffer. A {@link LinearModel} trains through the row-wise {@link LocalOptimizer#step};
+ * a {@link GradientModel} through its fused {@link GradientModel#lossAndSgdStep} when the optimizer
+ * is plain {@link Sgd}, else through {@link LocalOptimizer#applyGradient} on its full gradient, and
+ * takes its prediction from the same forward pass ({@link GradientModel#lastPrediction}). Nothing
+ * is allocated per example but the returned outcome. Not thread-safe (one per operator instance;
+ * the model may itself hold scratch buffers).
  */
 public final class OnlineLearner {
 
@@ -15,7 +18,10 @@ public final class OnlineLearner {
     private final double[] outputGradient;
     /** Set for a gradient model, else null. */
     private final GradientModel nonLinear;
+    /** Set when a gradient model is trained by another optimizer than plain SGD, else null. */
     private final float[] gradient;
+    /** The plain SGD optimizer that a gradient model applies itself, else null. */
+    private final Sgd fusedSgd;
 
     /**
      * @throws IllegalArgumentException if either argument is null, or the model is neither a
@@ -35,11 +41,14 @@ public final class OnlineLearner {
             this.outputGradient = new double[model.spec().outputs()];
             this.nonLinear = null;
             this.gradient = null;
+            this.fusedSgd = null;
         } else if (model instanceof GradientModel g) {
             this.linear = null;
             this.outputGradient = null;
             this.nonLinear = g;
-            this.gradient = new float[model.spec().numParams()];
+            // plain SGD needs no gradient array: the model applies the step as it back-propagates
+            this.fusedSgd = optimizer instanceof Sgd sgd ? sgd : null;
+            this.gradient = fusedSgd == null ? new float[model.spec().numParams()] : null;
         } else {
             throw new IllegalArgumentException(
                     "model must be a LinearModel or a GradientModel, got " + model.getClass().getName());
@@ -80,13 +89,21 @@ public final class OnlineLearner {
      * @return the prequential outcome (loss and correctness before the step)
      */
     public Outcome learn(float[] params, float[] state, long step, int[] indices, float[] values, double label) {
-        double prediction = model.predict(params, indices, values);
+        double prediction;
         double loss;
         if (linear != null) {
+            prediction = model.predict(params, indices, values);
             loss = linear.lossAndOutputGradient(params, indices, values, label, outputGradient);
             optimizer.step(params, state, step, model.spec(), indices, values, outputGradient);
+        } else if (fusedSgd != null) {
+            if (state.length != 0) {
+                throw new IllegalArgumentException("optimizer state has length " + state.length + " but 0 is required");
+            }
+            loss = nonLinear.lossAndSgdStep(params, indices, values, label, fusedSgd.rate().at(step));
+            prediction = nonLinear.lastPrediction();
         } else {
             loss = nonLinear.lossAndGradient(params, indices, values, label, gradient);
+            prediction = nonLinear.lastPrediction();
             optimizer.applyGradient(params, state, step, gradient);
         }
         boolean correct = model.spec().isClassifier() && prediction == label;

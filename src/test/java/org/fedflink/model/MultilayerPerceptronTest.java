@@ -164,6 +164,141 @@ class MultilayerPerceptronTest {
         assertThat(gradient[0]).isNotEqualTo(0f);
     }
 
+    @ParameterizedTest(name = "hidden={0} l2={1} sparse={2}")
+    @MethodSource("shapes")
+    void lossAndSgdStep_randomParameters_equalsGradientThenSgdApplyGradientUpToFloatRounding(
+            List<Integer> hidden, double l2, boolean sparse) {
+        ModelSpec spec = new ModelSpec(ModelType.MLP, FEATURES, CLASSES, l2, hidden);
+        MultilayerPerceptron model = new MultilayerPerceptron(spec);
+        Sgd sgd = new Sgd(LearningRate.constant(0.05));
+        Random random = new Random(77L + hidden.size() * 7L + (l2 > 0 ? 1 : 0) + (sparse ? 2 : 0));
+        float[] gradient = new float[spec.numParams()];
+        for (int trial = 0; trial < 20; trial++) {
+            float[] params = gaussian(random, spec.numParams(), 1.0);
+            int[] indices = sparse ? new int[] {0, 2, 3, 6} : null;
+            float[] values;
+            // the float pass must see the same ReLU pattern as the exact one
+            do {
+                values = gaussian(random, sparse ? indices.length : FEATURES, 1.0);
+                if (!sparse) {
+                    values[random.nextInt(FEATURES)] = 0; // a zero input, skipped by the step
+                }
+            } while (Reference.closestKink(spec, params, indices, values) < 1e-2);
+            int label = random.nextInt(CLASSES);
+            float[] expected = params.clone();
+            double expectedLoss = model.lossAndGradient(expected, indices, values, label, gradient);
+            sgd.applyGradient(expected, new float[0], 0, gradient);
+
+            double loss = model.lossAndSgdStep(params, indices, values, label, 0.05);
+
+            // the float pass: logits of magnitude ~10 carry float rounding of ~1e-6
+            assertThat(loss).isCloseTo(expectedLoss, within(1e-4 * Math.max(1, expectedLoss)));
+            for (int p = 0; p < params.length; p++) {
+                assertThat(params[p])
+                        .as("param %d (trial %d)", p, trial)
+                        .isCloseTo(expected[p], within(1e-5f * Math.max(1f, Math.abs(expected[p]))));
+            }
+        }
+    }
+
+    @Test
+    void lossAndSgdStep_sparseExample_equalsTheDenseEquivalentExactly() {
+        ModelSpec spec = new ModelSpec(ModelType.MLP, 5, 3, 0.0, List.of(4, 3));
+        MultilayerPerceptron model = new MultilayerPerceptron(spec);
+        float[] dense = model.initialParams(5L);
+        float[] sparse = dense.clone();
+
+        double denseLoss = model.lossAndSgdStep(dense, null, new float[] {0, 1.5f, 0, -2, 0}, 2, 0.1);
+        double densePrediction = model.lastPrediction();
+        double sparseLoss = model.lossAndSgdStep(sparse, new int[] {1, 3}, new float[] {1.5f, -2}, 2, 0.1);
+
+        assertThat(sparseLoss).isEqualTo(denseLoss);
+        assertThat(model.lastPrediction()).isEqualTo(densePrediction);
+        assertThat(sparse).containsExactly(dense);
+        assertThat(sparse).isNotEqualTo(model.initialParams(5L)); // the step did move something
+    }
+
+    @Test
+    void lossAndSgdStep_zeroInputsAndDeadUnits_leaveTheirWeightsBitForBit() {
+        // hidden unit 0 fires (pre-activation 1), unit 1 does not (pre-activation -1); input 1 is 0
+        ModelSpec spec = new ModelSpec(ModelType.MLP, 2, 2, 0.0, List.of(2));
+        float[] params = {1, 0.5f, 0, -1, 0.25f, 0, /* output */ 1, 1, 0, -1, -1, 0};
+        float[] before = params.clone();
+
+        new MultilayerPerceptron(spec).lossAndSgdStep(params, null, new float[] {1, 0}, 0, 0.1);
+
+        assertThat(params[0]).as("live unit, present input").isNotEqualTo(before[0]);
+        assertThat(params[1]).as("live unit, zero input").isEqualTo(before[1]);
+        assertThat(params[2]).as("live unit, bias").isNotEqualTo(before[2]);
+        assertThat(java.util.Arrays.copyOfRange(params, 3, 6))
+                .as("dead unit's row")
+                .containsExactly(java.util.Arrays.copyOfRange(before, 3, 6));
+        assertThat(params[7]).as("output weight from the dead unit, class 0").isEqualTo(before[7]);
+        assertThat(params[10]).as("output weight from the dead unit, class 1").isEqualTo(before[10]);
+        assertThat(params[6]).as("output weight from the live unit").isNotEqualTo(before[6]);
+    }
+
+    @Test
+    void lossAndSgdStep_l2WithSparseInput_decaysEveryWeightButNoBias() {
+        // L2 reaches every weight (see GradientModel), absent features and dead units included.
+        // Unit 0 fires on x = (1, absent, absent); unit 1 (pre-activation -0.75) does not.
+        ModelSpec spec = new ModelSpec(ModelType.MLP, 3, 2, 0.5, List.of(2));
+        float[] params = {1, 0, 0.5f, 0, -1, 0, 0.5f, 0.25f, /* output */ 1, 1, 0, -1, -1, 0};
+        float keep = 1 - 0.1f * 0.5f;
+
+        new MultilayerPerceptron(spec).lossAndSgdStep(params, new int[] {0}, new float[] {1}, 1, 0.1);
+
+        assertThat(params[2]).as("live unit, absent feature").isCloseTo(0.5f * keep, within(1e-7f));
+        assertThat(params[4]).as("dead unit, present feature").isCloseTo(-keep, within(1e-7f));
+        assertThat(params[6]).as("dead unit, absent feature").isCloseTo(0.5f * keep, within(1e-7f));
+        assertThat(params[7]).as("dead unit's bias").isEqualTo(0.25f);
+        assertThat(params[0]).as("live unit, present feature: loss term too").isNotCloseTo(keep, within(1e-3f));
+    }
+
+    @Test
+    void lossAndSgdStep_invalidArguments_throwAndLeaveParamsUnchanged() {
+        ModelSpec spec = new ModelSpec(ModelType.MLP, 2, 3, 0.0, List.of(2));
+        MultilayerPerceptron model = new MultilayerPerceptron(spec);
+        float[] params = model.initialParams(1L);
+        float[] before = params.clone();
+
+        assertThatThrownBy(() -> model.lossAndSgdStep(params, null, new float[] {1, 1}, 0, 0.0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("learningRate must be finite and > 0, got 0.0");
+        assertThatThrownBy(() -> model.lossAndSgdStep(params, null, new float[] {1, 1}, 0, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("learningRate must be finite and > 0, got NaN");
+        assertThatThrownBy(() -> model.lossAndSgdStep(params, null, new float[] {1, 1}, 3, 0.1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("mlp label must be a class index in [0, 3), got 3.0");
+        assertThatThrownBy(() -> model.lossAndSgdStep(params, null, new float[] {1, 1, 1}, 0, 0.1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dense values have length 3 but the model has 2 features");
+        assertThat(params).containsExactly(before);
+    }
+
+    @Test
+    void lastPrediction_isThePredictionOfTheLatestPassBeforeAnyStep() {
+        ModelSpec spec = new ModelSpec(ModelType.MLP, 3, 4, 0.0, List.of(5));
+        MultilayerPerceptron model = new MultilayerPerceptron(spec);
+        Random random = new Random(12L);
+        float[] gradient = new float[spec.numParams()];
+
+        assertThatThrownBy(model::lastPrediction)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("no forward pass yet: lastPrediction needs an earlier call with an example");
+        for (int trial = 0; trial < 30; trial++) {
+            float[] params = gaussian(random, spec.numParams(), 1.0);
+            float[] x = gaussian(random, 3, 1.0);
+            double predicted = model.predict(params, null, x);
+
+            model.lossAndGradient(params, null, x, trial % 4, gradient);
+            assertThat(model.lastPrediction()).isEqualTo(predicted);
+            model.lossAndSgdStep(params, null, x, trial % 4, 10.0); // a big step: the class may change
+            assertThat(model.lastPrediction()).as("trial %d", trial).isEqualTo(predicted);
+        }
+    }
+
     @Test
     void initialParams_sameSeed_identicalAndDifferentSeed_different() {
         ModelSpec spec = new ModelSpec(ModelType.MLP, 10, 3, 0.0, List.of(8, 4));

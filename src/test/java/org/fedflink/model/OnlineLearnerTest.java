@@ -233,6 +233,38 @@ class OnlineLearnerTest {
     }
 
     @Test
+    void learn_mlpWithPlainSgd_isTheModelsFusedStepAtTheScheduledRate() {
+        ModelSpec spec = new ModelSpec(ModelType.MLP, 3, 3, 0.01, List.of(4));
+        OnlineLearner learner =
+                new OnlineLearner(Model.of(spec), LocalOptimizers.sgd(LearningRate.inverseSqrt(0.5, 0.5)));
+        MultilayerPerceptron reference = new MultilayerPerceptron(spec);
+        float[] params = learner.initialParams(7L);
+        float[] expected = reference.initialParams(7L);
+        float[] state = learner.initialState();
+        Random random = new Random(5L);
+        int correct = 0;
+
+        for (int t = 0; t < 40; t++) {
+            float[] x = {(float) random.nextGaussian(), (float) random.nextGaussian(), (float) random.nextGaussian()};
+            int label = random.nextInt(3);
+            double expectedLoss = reference.lossAndSgdStep(expected, null, x, label, 0.5 / Math.sqrt(1 + 0.5 * t));
+            boolean expectedCorrect = reference.lastPrediction() == label;
+
+            OnlineLearner.Outcome outcome = learner.learn(params, state, t, null, x, label);
+
+            assertThat(outcome.loss()).isEqualTo(expectedLoss);
+            assertThat(outcome.correct()).isEqualTo(expectedCorrect);
+            assertThat(params).containsExactly(expected);
+            correct += outcome.correct() ? 1 : 0;
+        }
+        assertThat(state).isEmpty(); // plain SGD has no state
+        assertThat(correct).as("both outcomes occur").isBetween(1, 39);
+        assertThatThrownBy(() -> learner.learn(params, new float[1], 0, null, new float[3], 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("optimizer state has length 1 but 0 is required");
+    }
+
+    @Test
     void initialParams_mlpAndLinear_seededRandomAndZeros() {
         ModelSpec mlp = new ModelSpec(ModelType.MLP, 3, 2, 0.0, List.of(4));
         OnlineLearner learner = new OnlineLearner(Model.of(mlp), LocalOptimizers.sgd(LearningRate.constant(0.1)));
