@@ -59,6 +59,25 @@ public final class Evaluator {
         public void add(Example e) {
             if (regression != null) {
                 regression.add(e.label(), model.predict(params, e.indices(), e.values()));
+            } else if (!binary) {
+                // One forward pass: the class (argmax, lowest index on ties, as Model.predict) and
+                // the log loss both come from the probabilities. Scoring is on the loop's path, so
+                // halving it matters for an MLP.
+                model.probabilities(params, e.indices(), e.values(), probabilities);
+                int predicted = 0;
+                for (int k = 1; k < probabilities.length; k++) {
+                    if (probabilities[k] > probabilities[predicted]) {
+                        predicted = k;
+                    }
+                }
+                int y = (int) e.label();
+                double p = y >= 0 && y < probabilities.length ? probabilities[y] : Double.NaN;
+                // an underflowed probability would make the loss infinite: the model's own loss is exact
+                // (a label out of range is refused by ClassificationMetrics.add below)
+                double loss = p > 1e-300 || Double.isNaN(p)
+                        ? -Math.log(p)
+                        : model.loss(params, e.indices(), e.values(), e.label());
+                classification.add((int) e.label(), predicted, Double.NaN, loss);
             } else {
                 int predicted = (int) model.predict(params, e.indices(), e.values());
                 double positive = Double.NaN;

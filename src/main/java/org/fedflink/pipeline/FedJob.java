@@ -243,8 +243,11 @@ public final class FedJob {
                 .name(prefix + "global aggregator");
         globals.getTransformation().setCoLocationGroupKey(loopId);
 
+        // Its own thread: scoring the holdout set must not stall the aggregator (and, through
+        // back-pressure, the trainers) while it runs.
         globals.transform(prefix + "model-writer", TypeInformation.of(Void.class),
                         new ModelWriter(spec.job(), model, out, holdout, spec.evaluation().intervalMillis()))
+                .startNewChain()
                 .setParallelism(1)
                 .uid(prefix + "model-writer")
                 .name(prefix + "model writer");

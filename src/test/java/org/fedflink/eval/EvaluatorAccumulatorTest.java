@@ -46,6 +46,31 @@ class EvaluatorAccumulatorTest {
         assertThat(accumulator.score()).isEqualTo(Evaluator.score(Model.of(ARGMAX), ARGMAX_PARAMS, examples));
     }
 
+    /** The single forward pass gives the figures of the model's own predict and loss. */
+    @Test
+    void accumulator_multiclass_matchesPredictAndLossOfTheModel() {
+        ModelSpec mlp = new ModelSpec(ModelType.MLP, 6, 4, 0.0, List.of(5));
+        Model model = Model.of(mlp);
+        float[] params = model.initialParams(7);
+        java.util.Random random = new java.util.Random(3);
+        Evaluator.Accumulator accumulator = new Evaluator.Accumulator(model, params);
+        long right = 0;
+        double lossSum = 0;
+        int n = 500;
+        for (int i = 0; i < n; i++) {
+            float[] x = new float[6];
+            for (int j = 0; j < 6; j++) {
+                x[j] = (float) (3 * random.nextGaussian());
+            }
+            int y = random.nextInt(4);
+            accumulator.add(dense(y, x));
+            right += model.predict(params, null, x) == y ? 1 : 0;
+            lossSum += model.loss(params, null, x, y);
+        }
+        assertThat(accumulator.score().accuracy()).isEqualTo((double) right / n);
+        assertThat(accumulator.score().loss()).isCloseTo(lossSum / n, within(1e-9));
+    }
+
     @Test
     void accumulator_regression_rmse() {
         ModelSpec linear = new ModelSpec(ModelType.LINEAR, 1, 2, 0.0);
