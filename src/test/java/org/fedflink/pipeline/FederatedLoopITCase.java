@@ -113,6 +113,20 @@ class FederatedLoopITCase {
         return versions;
     }
 
+    /** Waits until the job has published global version {@code version} (models/latest.json). */
+    static void awaitVersion(Path out, long version) throws Exception {
+        Path latest = out.resolve(FedJob.MODELS).resolve("latest.json");
+        for (int i = 0; i < 1200; i++) {
+            if (Files.exists(latest)
+                    && new com.fasterxml.jackson.databind.ObjectMapper().readTree(latest.toFile()).path("version").asLong()
+                            >= version) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("version " + version + " was not published within 60 s");
+    }
+
     /** Waits until the job has completed a checkpoint (its _metadata file exists). */
     static void awaitCompletedCheckpoint(Path out) throws Exception {
         Path checkpoints = out.resolve("checkpoints");

@@ -68,6 +68,9 @@ class RecoveryITCase {
         long stoppedAt;
         try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out))) {
             FederatedLoopITCase.awaitCompletedCheckpoint(out);
+            // a version must be out before the stop: a checkpoint alone can come before the first round
+            FederatedLoopITCase.awaitVersion(out, 3);
+            FederatedLoopITCase.awaitCompletedCheckpoint(out);
             savepoint = runner.stopWithSavepoint(out.resolve("savepoints"));
             JsonNode first = runner.awaitSummary().json();
             assertThat(first.path("status").asText()).isEqualTo("STOPPED");
