@@ -58,8 +58,14 @@ public record JobSpec(
     /** How sources learn together. */
     public enum Mode { FEDAVG, CENTRALIZED }
 
-    /** Where examples come from: the built-in generator or files of one format. */
-    public enum InputType { GENERATOR, JSONL, CSV, LIBSVM, IDX }
+    /** Where examples come from: the built-in generator, files of one format, or a Kafka topic. */
+    public enum InputType { GENERATOR, JSONL, CSV, LIBSVM, IDX, KAFKA }
+
+    /** The row format of a Kafka message's value: one JSON object, or one headerless CSV row. */
+    public enum KafkaFormat { JSONL, CSV }
+
+    /** Where a Kafka input starts reading when it has no checkpointed position. */
+    public enum StartingOffsets { EARLIEST, LATEST, COMMITTED, TIMESTAMP }
 
     /** Feature scaling applied to every example (input and holdout) before training. */
     public enum Scaling { NONE, DIVIDE, STANDARDIZE }
@@ -95,22 +101,28 @@ public record JobSpec(
             HashingSpec hashing,
             ScalingSpec scaling,
             PartitionSpec partition,
-            GeneratorSpec generator)
+            GeneratorSpec generator,
+            KafkaInputSpec kafka)
             implements Serializable {
 
         public InputSpec {
             labelNames = labelNames == null ? java.util.List.of() : java.util.List.copyOf(labelNames);
         }
 
-        /** Whether examples come from files (any format) rather than the generator. */
+        /** Whether examples come from files (any format) rather than the generator or Kafka. */
         public boolean isFile() {
-            return type != InputType.GENERATOR;
+            return type != InputType.GENERATOR && type != InputType.KAFKA;
+        }
+
+        /** Whether examples come from a Kafka topic ({@link #kafka()}). */
+        public boolean isKafka() {
+            return type == InputType.KAFKA;
         }
 
         InputSpec withPath(String newPath) {
             return new InputSpec(type, newPath, labelsPath, labelNames, watermarkDelayMillis, passes, shuffle, monitor,
                     monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields, csv, libsvm,
-                    hashing, scaling, partition, generator);
+                    hashing, scaling, partition, generator, kafka);
         }
     }
 
@@ -130,6 +142,67 @@ public record JobSpec(
     }
 
     public record LibsvmSpec(int indexBase) implements Serializable {}
+
+    /**
+     * A Kafka topic as the input: each message's value is one row of {@code format}, parsed with
+     * the {@code input.fields} names; the source is the row's source field or, with
+     * {@code input.fields.source: none}, the message key. {@code properties} are Kafka client
+     * properties ({@code key=value}); values of secret keys never appear in {@link #toString()}
+     * nor in the YAML the loader writes (see {@link KafkaProperties}).
+     */
+    public record KafkaInputSpec(
+            String bootstrapServers,
+            String topic,
+            String groupId,
+            StartingOffsets startingOffsets,
+            long startingTimestampMillis,
+            boolean bounded,
+            long idleTimeoutMillis,
+            KafkaFormat format,
+            java.util.List<String> properties)
+            implements Serializable {
+
+        public KafkaInputSpec {
+            properties = properties == null ? java.util.List.of() : java.util.List.copyOf(properties);
+        }
+
+        @Override
+        public String toString() {
+            return "KafkaInputSpec[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId
+                    + ", startingOffsets=" + startingOffsets + ", startingTimestampMillis=" + startingTimestampMillis
+                    + ", bounded=" + bounded + ", idleTimeoutMillis=" + idleTimeoutMillis + ", format=" + format
+                    + ", properties=" + KafkaProperties.redact(properties) + "]";
+        }
+    }
+
+    /**
+     * Kafka outputs: every global version to {@code modelTopic} and every dead letter to
+     * {@code deadLetterTopic}, both transactional (exactly once). {@code null} topics are off.
+     */
+    public record KafkaOutputSpec(
+            String bootstrapServers,
+            String modelTopic,
+            String deadLetterTopic,
+            String transactionalIdPrefix,
+            java.util.List<String> properties)
+            implements Serializable {
+
+        public KafkaOutputSpec {
+            properties = properties == null ? java.util.List.of() : java.util.List.copyOf(properties);
+        }
+
+        /** Whether anything is written to Kafka. */
+        public boolean enabled() {
+            return modelTopic != null || deadLetterTopic != null;
+        }
+
+        @Override
+        public String toString() {
+            return "KafkaOutputSpec[bootstrapServers=" + bootstrapServers + ", modelTopic=" + modelTopic
+                    + ", deadLetterTopic=" + deadLetterTopic + ", transactionalIdPrefix=" + transactionalIdPrefix
+                    + ", properties=" + KafkaProperties.redact(properties) + "]";
+        }
+    }
 
     /** Signed feature hashing of a text field; {@code bits = 0} turns it off. */
     public record HashingSpec(int bits, int ngrams, boolean lowercase) implements Serializable {}
@@ -190,5 +263,5 @@ public record JobSpec(
     public record CheckpointSpec(long intervalMillis, String dir) implements Serializable {}
 
     /** What the job writes besides models and metrics. */
-    public record OutputSpec(boolean predictions) implements Serializable {}
+    public record OutputSpec(boolean predictions, KafkaOutputSpec kafka) implements Serializable {}
 }

@@ -108,8 +108,10 @@ public final class JobSpecLoader {
 
     /**
      * Writes a job spec as YAML with every key present (enums in lower case, absent paths as
-     * {@code null}); {@link #parse(String, List)} reads it back to an equal spec. Meant for recording
-     * the effective spec of a run.
+     * {@code null}); {@link #parse(String, List)} reads it back to an equal spec, except that the
+     * values of secret Kafka client properties are written as {@value KafkaProperties#REDACTED}
+     * (see {@link KafkaProperties#isSecret}). Meant for recording the effective spec of a run, which
+     * must not hold a password.
      */
     public static String toYaml(JobSpec spec) {
         Objects.requireNonNull(spec, "spec");
@@ -167,6 +169,10 @@ public final class JobSpecLoader {
             } else if (value instanceof Boolean b) {
                 node.put(name, b);
             } else if (value instanceof List<?> list) {
+                if (record instanceof JobSpec.KafkaInputSpec || record instanceof JobSpec.KafkaOutputSpec) {
+                    // client properties: a job.yaml or preprocessing.json never holds a secret
+                    list = KafkaProperties.redact(list.stream().map(Object::toString).toList());
+                }
                 var array = node.putArray(name);
                 list.forEach(element -> {
                     if (element instanceof Integer i) {

@@ -37,6 +37,19 @@ final class JobSpecRules {
     private static final Text LABEL_NAME = new Text(Pattern.compile("[^\\p{Cntrl}]+"),
             "a non-empty label without control characters");
 
+    /** The broker {@code bin/fedflink kafka start} runs. */
+    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+
+    /** Kafka's legal topic names. */
+    private static final Text TOPIC = new Text(Pattern.compile("[A-Za-z0-9._-]{1,249}"),
+            "a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'");
+
+    private static final Text SERVERS = new Text(Pattern.compile("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*"),
+            "host:port[,host:port...] without spaces");
+
+    private static final Text CLIENT_NAME = new Text(Pattern.compile("[A-Za-z0-9._-]{1,200}"),
+            "1 to 200 letters, digits, '.', '_' or '-'");
+
     private static final Text DELIMITER = new Text(Pattern.compile("[^\"\\r\\n]"),
             "a single character other than a double quote or a line break");
 
@@ -88,6 +101,16 @@ final class JobSpecRules {
             entry("input.generator.eventIntervalMillis", Field.optional(10L, atLeast(0))),
             entry("input.generator.startTimeMillis", Field.optional(1_700_000_000_000L, atLeast(0))),
             entry("input.generator.ratePerSecond", Field.optional(0.0, SpecBinder.atLeast(0.0))),
+            entry("input.kafka.bootstrapServers", Field.optional(DEFAULT_BOOTSTRAP, SERVERS)),
+            entry("input.kafka.topic", Field.optional(null, TOPIC)),
+            entry("input.kafka.groupId", Field.optional(null, CLIENT_NAME)),
+            entry("input.kafka.startingOffsets", Field.optional(JobSpec.StartingOffsets.EARLIEST)),
+            entry("input.kafka.startingTimestampMillis", Field.optional(0L, atLeast(0))),
+            entry("input.kafka.bounded", Field.optional(false)),
+            entry("input.kafka.idleTimeoutMillis", Field.optional(10_000L, atLeast(0))),
+            entry("input.kafka.format", Field.optional(JobSpec.KafkaFormat.JSONL)),
+            // checked entry by entry in finish(), by messages that never repeat a (maybe secret) value
+            entry("input.kafka.properties", Field.optional(List.of())),
 
             entry("model.type", Field.required()),
             entry("model.features", Field.required(between(1, MAX_FEATURES))),
@@ -126,6 +149,11 @@ final class JobSpecRules {
             entry("checkpoint.intervalMillis", Field.optional(2000L, atLeast(0))),
             entry("checkpoint.dir", Field.optional(null, PATH)),
             entry("output.predictions", Field.optional(false)),
+            entry("output.kafka.bootstrapServers", Field.optional(null, SERVERS)),
+            entry("output.kafka.modelTopic", Field.optional(null, TOPIC)),
+            entry("output.kafka.deadLetterTopic", Field.optional(null, TOPIC)),
+            entry("output.kafka.transactionalIdPrefix", Field.optional(null, CLIENT_NAME)),
+            entry("output.kafka.properties", Field.optional(List.of())),
             // bound by JobSpecLoader, task by task (see Tasks)
             entry("tasks", Field.optional(List.of())));
 
@@ -138,9 +166,13 @@ final class JobSpecRules {
         if (input.isFile()) {
             checkFileInput(input, model);
         } else if (input.path() != null) {
-            // Ignored for the generator, so that --set input.type=generator works on a file spec.
+            // Ignored for the generator and Kafka, so that --set input.type=generator works on a file spec.
             input = input.withPath(null);
         }
+        if (input.isKafka()) {
+            input = checkKafkaInput(spec.job(), input, model);
+        }
+        JobSpec.OutputSpec output = checkKafkaOutput(spec, input);
         if (spec.evaluation().holdoutPath() != null && input.type() == JobSpec.InputType.IDX
                 && spec.evaluation().holdoutLabelsPath() == null) {
             throw new JobSpecException("key 'evaluation.holdoutLabelsPath' is required when input.type is idx"
@@ -154,8 +186,87 @@ final class JobSpecRules {
                     + " parameters, got " + aggregation.shards());
         }
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
-                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), spec.output(),
+                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output,
                 spec.tasks());
+    }
+
+    /**
+     * A Kafka input: a topic is required; keys that only make sense for files must keep their
+     * defaults; the group id defaults to {@code fedflink-<job>}.
+     */
+    private static InputSpec checkKafkaInput(String job, InputSpec input, ModelSection model) throws JobSpecException {
+        JobSpec.KafkaInputSpec k = input.kafka();
+        if (k.topic() == null) {
+            throw new JobSpecException("key 'input.kafka.topic' is required when input.type is kafka");
+        }
+        if (input.monitor() || input.passes() != 1 || input.shuffle()) {
+            throw new JobSpecException("keys 'input.monitor', 'input.passes' and 'input.shuffle' apply to files only;"
+                    + " with input.type kafka they must be false, 1 and false (replay a topic with"
+                    + " input.kafka.startingOffsets)");
+        }
+        if (input.partition().scheme() != JobSpec.PartitionScheme.NONE) {
+            throw new JobSpecException("key 'input.partition.scheme' must be none when input.type is kafka (a message's"
+                    + " source is its source field or, with input.fields.source none, its key; bin/fedflink produce"
+                    + " partitions files into sources), got " + Messages.yamlName(input.partition().scheme()));
+        }
+        if (input.scaling().type() == JobSpec.Scaling.STANDARDIZE) {
+            throw new JobSpecException("key 'input.scaling.type' cannot be standardize when input.type is kafka"
+                    + " (there is no data to estimate from before the job starts); use divide or none");
+        }
+        if (k.format() == JobSpec.KafkaFormat.CSV && !input.csv().ignore().isEmpty()) {
+            throw new JobSpecException("key 'input.csv.ignore' names header columns, but kafka csv messages are"
+                    + " headerless rows");
+        }
+        if (k.startingOffsets() == JobSpec.StartingOffsets.TIMESTAMP && k.startingTimestampMillis() <= 0) {
+            throw new JobSpecException("key 'input.kafka.startingTimestampMillis' must be > 0 (epoch milliseconds)"
+                    + " when input.kafka.startingOffsets is timestamp");
+        }
+        KafkaProperties.parse(k.properties(), "input.kafka.properties");
+        int bits = input.hashing().bits();
+        if (bits > 0 && model.features() != (1 << bits)) {
+            throw new JobSpecException("key 'model.features' must be 2^input.hashing.bits = " + (1 << bits)
+                    + " when text is hashed, got " + model.features());
+        }
+        String group = k.groupId() != null ? k.groupId() : "fedflink-" + job;
+        JobSpec.KafkaInputSpec resolved = new JobSpec.KafkaInputSpec(k.bootstrapServers(), k.topic(), group,
+                k.startingOffsets(), k.startingTimestampMillis(), k.bounded(), k.idleTimeoutMillis(), k.format(),
+                k.properties());
+        return new InputSpec(input.type(), input.path(), input.labelsPath(), input.labelNames(),
+                input.watermarkDelayMillis(), input.passes(), input.shuffle(), input.monitor(),
+                input.monitorIntervalMillis(), input.maxLineBytes(), input.eventIntervalMillis(),
+                input.startTimeMillis(), input.fields(), input.csv(), input.libsvm(), input.hashing(), input.scaling(),
+                input.partition(), input.generator(), resolved);
+    }
+
+    /**
+     * Kafka outputs commit their transactions on checkpoints, so they need checkpointing; the
+     * servers default to the Kafka input's (or the local broker), the transactional id prefix to
+     * {@code fedflink-<job>}.
+     */
+    private static JobSpec.OutputSpec checkKafkaOutput(JobSpec spec, InputSpec input) throws JobSpecException {
+        JobSpec.KafkaOutputSpec k = spec.output().kafka();
+        KafkaProperties.parse(k.properties(), "output.kafka.properties");
+        if (!k.enabled()) {
+            return spec.output();
+        }
+        if (spec.checkpoint().intervalMillis() <= 0) {
+            throw new JobSpecException("key 'checkpoint.intervalMillis' must be > 0 with output.kafka topics (their"
+                    + " transactions commit on checkpoints), got " + spec.checkpoint().intervalMillis());
+        }
+        if (k.modelTopic() != null && k.modelTopic().equals(k.deadLetterTopic())) {
+            throw new JobSpecException("keys 'output.kafka.modelTopic' and 'output.kafka.deadLetterTopic' must differ,"
+                    + " both are '" + k.modelTopic() + "'");
+        }
+        if (input.isKafka() && (input.kafka().topic().equals(k.modelTopic())
+                || input.kafka().topic().equals(k.deadLetterTopic()))) {
+            throw new JobSpecException("key 'input.kafka.topic' must differ from the output.kafka topics, got '"
+                    + input.kafka().topic() + "' for both");
+        }
+        String servers = k.bootstrapServers() != null ? k.bootstrapServers()
+                : input.isKafka() ? input.kafka().bootstrapServers() : DEFAULT_BOOTSTRAP;
+        String prefix = k.transactionalIdPrefix() != null ? k.transactionalIdPrefix() : "fedflink-" + spec.job();
+        return new JobSpec.OutputSpec(spec.output().predictions(), new JobSpec.KafkaOutputSpec(
+                servers, k.modelTopic(), k.deadLetterTopic(), prefix, k.properties()));
     }
 
     private static void checkFileInput(InputSpec input, ModelSection model) throws JobSpecException {
@@ -209,8 +320,8 @@ final class JobSpecRules {
         if (names.isEmpty()) {
             return;
         }
-        if (input.type() != JobSpec.InputType.JSONL && input.type() != JobSpec.InputType.CSV) {
-            throw new JobSpecException("key 'input.labelNames' applies to jsonl and csv input only ("
+        if (input.type() != JobSpec.InputType.JSONL && input.type() != JobSpec.InputType.CSV && !input.isKafka()) {
+            throw new JobSpecException("key 'input.labelNames' applies to jsonl, csv and kafka input only ("
                     + Messages.yamlName(input.type()) + " labels are numbers)");
         }
         if (model.type() == org.fedflink.model.ModelType.LINEAR) {

@@ -161,15 +161,20 @@ public record FileInput(
         return "s" + String.format("%0" + width + "d", s);
     }
 
-    /** The parse options of a job spec's input. */
+    /**
+     * The parse options of a job spec's input: of its files, or of the rows in its Kafka messages
+     * ({@code input.kafka.format}; a Kafka CSV row never has a header).
+     */
     public static FormatOptions formatOptions(JobSpec spec) {
         JobSpec.InputSpec input = spec.input();
         JobSpec.FieldsSpec fields = input.fields();
         boolean partitioned = input.partition().scheme() != JobSpec.PartitionScheme.NONE;
+        InputFormat format = input.isKafka()
+                ? InputFormat.valueOf(input.kafka().format().name())
+                : InputFormat.valueOf(input.type().name());
         // LibSVM and IDX carry neither a source nor a time, whatever input.fields says
-        boolean named = input.type() == JobSpec.InputType.JSONL || input.type() == JobSpec.InputType.CSV;
-        FormatOptions.Builder builder = FormatOptions.builder(InputFormat.valueOf(input.type().name()),
-                        spec.model().features())
+        boolean named = format == InputFormat.JSONL || format == InputFormat.CSV;
+        FormatOptions.Builder builder = FormatOptions.builder(format, spec.model().features())
                 // a partitioned input ignores any source field of its own
                 .sourceField(partitioned || !named ? null : field(fields.source()))
                 .timeField(named ? field(fields.time()) : null)
@@ -178,7 +183,7 @@ public record FileInput(
                 .indicesField(fields.indices())
                 .valuesField(fields.values())
                 .textField(fields.text())
-                .csvHeader(input.csv().header())
+                .csvHeader(input.csv().header() && !input.isKafka())
                 .csvDelimiter(input.csv().delimiter().charAt(0))
                 .csvIgnoredColumns(new java.util.HashSet<>(input.csv().ignore()))
                 .libsvmIndexBase(input.libsvm().indexBase());

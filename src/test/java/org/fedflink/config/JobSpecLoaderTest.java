@@ -78,7 +78,9 @@ class JobSpecLoaderTest {
                         new HashingSpec(0, 1, true),
                         new ScalingSpec(JobSpec.Scaling.NONE, 1.0, 10_000),
                         new PartitionSpec(JobSpec.PartitionScheme.NONE, 100, 0.5, 2),
-                        new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0)),
+                        new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0),
+                        new JobSpec.KafkaInputSpec("127.0.0.1:9092", null, null, JobSpec.StartingOffsets.EARLIEST, 0L,
+                                false, 10_000L, JobSpec.KafkaFormat.JSONL, List.of())),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
@@ -87,7 +89,7 @@ class JobSpecLoaderTest {
                 new TrainerSpec(2, 10_000),
                 new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
-                new JobSpec.OutputSpec(false),
+                new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of())),
                 List.of());
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
@@ -170,6 +172,16 @@ class JobSpecLoaderTest {
                     eventIntervalMillis: 0
                     startTimeMillis: 0
                     ratePerSecond: 250.5
+                  kafka:
+                    bootstrapServers: broker-1:9093,broker-2:9093
+                    topic: examples.v1
+                    groupId: trainers
+                    startingOffsets: timestamp
+                    startingTimestampMillis: 1700000000000
+                    bounded: true
+                    idleTimeoutMillis: 0
+                    format: csv
+                    properties: [security.protocol=SASL_SSL, sasl.mechanism=PLAIN]
                 model:
                   type: logistic
                   features: 5
@@ -208,6 +220,10 @@ class JobSpecLoaderTest {
                   dir: /tmp/ckpt
                 output:
                   predictions: true
+                  kafka:
+                    bootstrapServers: out:9092
+                    transactionalIdPrefix: tx-1
+                    properties: [linger.ms=5]
                 """);
 
         assertThat(spec).isEqualTo(new JobSpec(
@@ -233,7 +249,10 @@ class JobSpecLoaderTest {
                         new HashingSpec(0, 3, false),
                         new ScalingSpec(JobSpec.Scaling.STANDARDIZE, 255.0, 500),
                         new PartitionSpec(JobSpec.PartitionScheme.DIRICHLET, 7, 0.1, 3),
-                        new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L, 250.5)),
+                        new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L, 250.5),
+                        new JobSpec.KafkaInputSpec("broker-1:9093,broker-2:9093", "examples.v1", "trainers",
+                                JobSpec.StartingOffsets.TIMESTAMP, 1_700_000_000_000L, true, 0L, JobSpec.KafkaFormat.CSV,
+                                List.of("security.protocol=SASL_SSL", "sasl.mechanism=PLAIN"))),
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6),
@@ -243,7 +262,8 @@ class JobSpecLoaderTest {
                 new EvaluationSpec(
                         JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
                 new CheckpointSpec(0L, "/tmp/ckpt"),
-                new JobSpec.OutputSpec(true),
+                new JobSpec.OutputSpec(true, new JobSpec.KafkaOutputSpec(
+                        "out:9092", null, null, "tx-1", List.of("linger.ms=5"))),
                 List.of()));
     }
 

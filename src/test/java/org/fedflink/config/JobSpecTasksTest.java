@@ -193,7 +193,7 @@ class JobSpecTasksTest {
                 .hasMessageContaining("applies to classifiers only");
         assertThatThrownBy(() -> parse("job: t\ninput: {type: libsvm, path: /d, labelNames: [a, b],"
                         + " partition: {scheme: iid}}\nmodel: {type: logistic, features: 2}\n"))
-                .hasMessageContaining("applies to jsonl and csv input only (libsvm labels are numbers)");
+                .hasMessageContaining("applies to jsonl, csv and kafka input only (libsvm labels are numbers)");
         assertThatThrownBy(() -> parse("job: t\ninput: {type: jsonl, path: /d, labelNames: [a, \"\"]}\n"
                         + "model: {type: logistic, features: 2}\n"))
                 .hasMessageStartingWith("key 'input.labelNames[1]' must be a non-empty label");
