@@ -27,15 +27,27 @@ public final class FlinkClasspath {
 
     /** The classpath (entries joined by the path separator), resolving it when the cache is missing or stale. */
     public static String resolve(Path home) throws ClusterException {
-        Path pom = home.resolve(POM);
-        Path cache = home.resolve(CACHE);
+        return resolve(home, POM, CACHE, "Flink");
+    }
+
+    /**
+     * The runtime classpath of another small pom of the project (the Kafka broker's), resolved and
+     * cached the same way.
+     *
+     * @param pomPath the pom, relative to {@code home}
+     * @param cachePath the cache file, relative to {@code home}; its {@code .log} sibling keeps Maven's output
+     * @param what what the classpath is of, for messages ("Kafka broker")
+     */
+    public static String resolve(Path home, String pomPath, String cachePath, String what) throws ClusterException {
+        Path pom = home.resolve(pomPath);
+        Path cache = home.resolve(cachePath);
         if (!Files.exists(pom)) {
-            throw new ClusterException("missing " + pom + " (the Flink artifacts of the cluster)");
+            throw new ClusterException("missing " + pom + " (the " + what + " artifacts)");
         }
         try {
             if (!Files.exists(cache) || olderThan(cache, pom)) {
                 Files.createDirectories(cache.getParent());
-                Path log = cache.resolveSibling("flink-lib-classpath.log");
+                Path log = cache.resolveSibling(cache.getFileName().toString().replaceFirst("\\.txt$", "") + ".log");
                 Process mvn = new ProcessBuilder("mvn", "-q", "-B", "-f", pom.toString(),
                         DEPENDENCY_PLUGIN + ":build-classpath",
                         "-Dmdep.includeScope=runtime", "-Dmdep.outputFile=" + cache)
@@ -45,7 +57,8 @@ public final class FlinkClasspath {
                 if (!mvn.waitFor(10, TimeUnit.MINUTES) || mvn.exitValue() != 0) {
                     mvn.destroy();
                     Files.deleteIfExists(cache);
-                    throw new ClusterException("could not resolve the Flink classpath from " + pom + " with Maven; see " + log);
+                    throw new ClusterException("could not resolve the " + what + " classpath from " + pom
+                            + " with Maven; see " + log);
                 }
             }
             String text = Files.readString(cache, StandardCharsets.UTF_8).trim();
@@ -54,14 +67,14 @@ public final class FlinkClasspath {
                     .filter(e -> !e.isBlank() && !e.endsWith("-tests.jar"))
                     .collect(Collectors.toList());
             if (entries.isEmpty()) {
-                throw new ClusterException("the Flink classpath in " + cache + " is empty; delete it and retry");
+                throw new ClusterException("the " + what + " classpath in " + cache + " is empty; delete it and retry");
             }
             return String.join(File.pathSeparator, entries);
         } catch (IOException e) {
-            throw new ClusterException("could not resolve the Flink classpath: " + e.getMessage());
+            throw new ClusterException("could not resolve the " + what + " classpath: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted while resolving the Flink classpath");
+            throw new ClusterException("interrupted while resolving the " + what + " classpath");
         }
     }
 
