@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.Partitioner;
@@ -33,10 +34,11 @@ import org.fedflink.model.ModelSpec;
  * Builds the learning job graph from a validated {@link JobSpec}:
  *
  * <pre>
- * examples -> ingest (parse + validate; dead letters) -> timestamps/watermarks
+ * examples (generator | files | Kafka) -> ingest (parse + validate; dead letters -> file, Kafka topic)
+ *   -> timestamps/watermarks (a Kafka source makes its own, per partition)
  *   -> keyBy(source) -> LocalTrainer  <- broadcast <- FeedbackSource  (co-located with
  *   -> partition by shard -> GlobalAggregator -> FeedbackChannel ----^    the aggregator)
- *   -> ModelWriter (versions, metrics.csv)
+ *   -> ModelWriter (versions, metrics.csv) -> model topic (Kafka, exactly once)
  * </pre>
  *
  * With {@code evaluation.baseline: centralized} a second loop trains one learner over the union of
@@ -85,8 +87,10 @@ public final class FedJob {
             String inputPrefix = g == 0 ? "" : "input-" + g + "/";
             Path inputDir = g == 0 ? outDir : outDir.resolve("input-" + g);
             JobSpec first = group.get(0).spec();
-            // Files are looked at here, on the client, so a file that is not its declared format fails now.
-            FileInput files = first.input().isFile() ? FileInput.prepare(first, inputDir) : null;
+            // Files are looked at here, on the client, so a file that is not its declared format fails
+            // now; a Kafka input is described by its message format (and its topic is checked below).
+            FileInput files = first.input().isFile() ? FileInput.prepare(first, inputDir)
+                    : first.input().isKafka() ? KafkaInput.describe(first) : null;
             DataStream<Example> examples = examples(env, first, files, inputPrefix, inputDir);
             for (JobSpec.Task task : group) {
                 JobSpec taskSpec = task.spec();
@@ -99,10 +103,13 @@ public final class FedJob {
                         files == null ? org.fedflink.data.FeatureScaler.none() : files.scaler()).write(taskOut);
                 HoldoutSupplier holdout = holdout(taskSpec, files);
                 boolean centralized = taskSpec.mode() == JobSpec.Mode.CENTRALIZED;
-                loop(examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(), holdout, centralized);
+                // the model topic gets the job's (or task's) model; a baseline is for comparison only
+                String modelKey = task.name() == null ? spec.job() : spec.job() + "/" + task.name();
+                loop(examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(), holdout, centralized,
+                        modelKey);
                 if (!centralized && taskSpec.evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
                     loop(examples, taskSpec, model, prefix + BASELINE + "-",
-                            taskOut.resolve(BASELINE).toAbsolutePath().toString(), holdout, true);
+                            taskOut.resolve(BASELINE).toAbsolutePath().toString(), holdout, true, null);
                 }
             }
         }
@@ -139,12 +146,26 @@ public final class FedJob {
                 .setParallelism(parallelism)
                 .uid(prefix + "ingest")
                 .name(prefix + "ingest: parse + validate");
-        ingested.getSideOutput(Ingest.DEAD_LETTERS)
+        DataStream<DeadLetter> deadLetters = ingested.getSideOutput(Ingest.DEAD_LETTERS);
+        deadLetters
                 .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
                         JsonLinesWriter.deadLetters(dir.resolve(DEAD_LETTER_FILE).toString()))
                 .setParallelism(1)
                 .uid(prefix + "dead-letter-writer")
                 .name(prefix + "dead letters");
+        if (spec.output().kafka().deadLetterTopic() != null) {
+            Properties client = KafkaOutputs.clientProperties(spec, System.getenv());
+            KafkaOutputs.prepareTopics(spec, model, client);
+            deadLetters
+                    .sinkTo(KafkaOutputs.deadLetterSink(spec, client, spec.input().isKafka(), prefix + "dead-letters"))
+                    .setParallelism(1)
+                    .uid(prefix + "dead-letter-topic")
+                    .name(prefix + "dead letters: " + spec.output().kafka().deadLetterTopic());
+        }
+        if (spec.input().isKafka()) {
+            // event time and per-partition watermarks come from the Kafka source itself
+            return ingested;
+        }
 
         WatermarkStrategy<Example> watermarks = WatermarkStrategy.<Example>forBoundedOutOfOrderness(
                         Duration.ofMillis(spec.input().watermarkDelayMillis()))
@@ -172,7 +193,8 @@ public final class FedJob {
             String prefix,
             String out,
             HoldoutSupplier holdout,
-            boolean centralized) {
+            boolean centralized,
+            String modelKey) {
         StreamExecutionEnvironment env = examples.getExecutionEnvironment();
         String loopId = UUID.randomUUID().toString();
         int trainers = centralized ? 1 : spec.trainer().parallelism();
@@ -245,12 +267,23 @@ public final class FedJob {
 
         // Its own thread: scoring the holdout set must not stall the aggregator (and, through
         // back-pressure, the trainers) while it runs.
-        globals.transform(prefix + "model-writer", TypeInformation.of(Void.class),
-                        new ModelWriter(spec.job(), model, out, holdout, spec.evaluation().intervalMillis()))
+        String modelTopic = modelKey == null ? null : spec.output().kafka().modelTopic();
+        SingleOutputStreamOperator<PublishedModel> published = globals
+                .transform(prefix + "model-writer", TypeInformation.of(PublishedModel.class),
+                        new ModelWriter(spec.job(), model, out, holdout, spec.evaluation().intervalMillis(),
+                                modelTopic == null ? null : modelKey, loopId))
                 .startNewChain()
                 .setParallelism(1)
                 .uid(prefix + "model-writer")
                 .name(prefix + "model writer");
+        if (modelTopic != null) {
+            Properties client = KafkaOutputs.clientProperties(spec, System.getenv());
+            long messageBytes = KafkaOutputs.prepareTopics(spec, model, client);
+            published.sinkTo(KafkaOutputs.modelSink(spec, client, messageBytes, prefix + "models"))
+                    .setParallelism(1)
+                    .uid(prefix + "model-topic")
+                    .name(prefix + "models: " + modelTopic);
+        }
     }
 
     private static DataStream<RawRecord> rawRecords(
@@ -270,6 +303,13 @@ public final class FedJob {
                         .setParallelism(parallelism)
                         .uid(prefix + "examples-source")
                         .name(prefix + "examples: generator");
+            }
+            case KAFKA: {
+                return env.fromSource(KafkaInput.source(spec, files, System.getenv()), KafkaInput.watermarks(spec),
+                                "kafka")
+                        .setParallelism(parallelism)
+                        .uid(prefix + "examples-source")
+                        .name(prefix + "examples: kafka " + spec.input().kafka().topic());
             }
             default: {
                 JobSpec.InputSpec input = spec.input();

@@ -110,7 +110,8 @@ public final class Ingest extends AbstractStreamOperator<Example>
             return;
         }
         sources.add(example.source());
-        output.collect(new StreamRecord<>(example));
+        // keeps the source's timestamp (a Kafka input assigns event time and watermarks in the source)
+        output.collect(record.replace(example));
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.data.Example;
 import org.fedflink.eval.Evaluator;
 import org.fedflink.io.CheckpointedAppender;
+import org.fedflink.kafka.ModelMessages;
 import org.fedflink.model.Model;
 import org.fedflink.model.ModelSpec;
 
@@ -35,13 +36,19 @@ import org.fedflink.model.ModelSpec;
  * to {@code metrics.csv} (holdout scores at most every {@code evaluation.intervalMillis}). Runs with parallelism 1; {@code metrics.csv} holds each version once
  * across failures, and a version re-published after a restore overwrites its own files.
  *
+ * <p>With a message key, every version is also emitted downstream as a {@link PublishedModel} (the
+ * metadata and parameters in the {@link ModelMessages} format) for the model topic: each version
+ * once and in increasing order, also across restores (the restored version, re-published by the
+ * aggregator, was emitted before the checkpoint), so that a transactional sink gives consumers a
+ * strictly increasing sequence.
+ *
  * <p>Lineage: each version's metadata names the Flink job that made it ({@code jobId}) and its
  * {@code parent} (version and job). A job resumed from an older savepoint continues numbering
  * from the savepoint's version; the files of the versions after it, made by the earlier job, are
  * moved to {@code models/superseded/<jobId>/} so that {@code models/} holds one line of versions.
  */
-public final class ModelWriter extends AbstractStreamOperator<Void>
-        implements OneInputStreamOperator<GlobalModel, Void> {
+public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
+        implements OneInputStreamOperator<GlobalModel, PublishedModel> {
 
     public static final String METRICS_HEADER =
             "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,"
@@ -54,6 +61,8 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
     private final String outDir;
     private final HoldoutSupplier holdout;
     private final long evaluationIntervalMillis;
+    private final String messageKey;
+    private final String loopId;
 
     private transient ListState<Long> offsetState;
     private transient ListState<GlobalModel> partialState;
@@ -63,6 +72,8 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
     private transient String lastJobId;
     private transient long parentVersion;
     private transient String parentJobId;
+    /** The newest version emitted as a {@link PublishedModel}, -1 before the first. */
+    private transient long lastEmitted;
     private transient String jobId;
     private transient long restoredLength;
     private transient TreeMap<Long, GlobalModel[]> partial;
@@ -77,11 +88,22 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
     private transient volatile GlobalModel lastPiece;
 
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis) {
+        this(job, spec, outDir, holdout, evaluationIntervalMillis, null, null);
+    }
+
+    /**
+     * @param messageKey the model topic's message key; null = emit nothing downstream
+     * @param loopId the learning loop's id, written into each message
+     */
+    public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis,
+            String messageKey, String loopId) {
         this.evaluationIntervalMillis = evaluationIntervalMillis;
         this.job = job;
         this.spec = spec;
         this.outDir = outDir;
         this.holdout = holdout;
+        this.messageKey = messageKey;
+        this.loopId = loopId;
     }
 
     @Override
@@ -102,11 +124,14 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
                 new ListStateDescriptor<>("lineage", org.apache.flink.api.common.typeinfo.Types.STRING));
         List<String> lineage = new ArrayList<>();
         lineageState.get().forEach(lineage::add);
-        if (lineage.size() == 4) {
+        lastEmitted = -1;
+        if (lineage.size() >= 4) {
             lastVersion = Long.parseLong(lineage.get(0));
             lastJobId = lineage.get(1);
             parentVersion = Long.parseLong(lineage.get(2));
             parentJobId = lineage.get(3).isEmpty() ? null : lineage.get(3);
+            // state written before model topics existed: take every version up to the last as emitted
+            lastEmitted = lineage.size() >= 5 ? Long.parseLong(lineage.get(4)) : lastVersion;
         }
     }
 
@@ -262,6 +287,11 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         meta.put("checksum", String.format("crc32:%08x", crc.getValue()));
         writeAtomically(models.resolve(name + ".json"), json.writeValueAsBytes(meta));
         writeAtomically(models.resolve("latest.json"), json.writeValueAsBytes(meta));
+        if (messageKey != null && version > lastEmitted) {
+            lastEmitted = version;
+            output.collect(new StreamRecord<>(new PublishedModel(messageKey, version,
+                    ModelMessages.value(meta, params, loopId))));
+        }
 
         if (!first.last() || first.roundUpdates() > 0) {
             metrics.line(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
@@ -344,7 +374,7 @@ public final class ModelWriter extends AbstractStreamOperator<Void>
         partialState.update(pieces);
         if (lastJobId != null) {
             lineageState.update(List.of(Long.toString(lastVersion), lastJobId, Long.toString(parentVersion),
-                    parentJobId == null ? "" : parentJobId));
+                    parentJobId == null ? "" : parentJobId, Long.toString(lastEmitted)));
         }
     }
 
