@@ -29,9 +29,12 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    /** The user and password of a SASL/PLAIN broker (the test kit's JAAS file defines them). */
-    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_USER1;
-    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
+    /**
+     * The user and password of a SASL/PLAIN broker: the test kit's JAAS file defines them, and its
+     * authorizer lets this (super) user do anything.
+     */
+    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
 
     private final KafkaClusterTestKit cluster;
     private final boolean sasl;
@@ -53,7 +56,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1);
         if (sasl) {
-            nodes.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+            // the controller listener too: the broker then registers as the test kit's super user
+            nodes.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                    .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
         }
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
