@@ -34,13 +34,15 @@ import picocli.CommandLine.Parameters;
         description = "Savepoints and retained checkpoints as model versions: list, show, export and diff the global"
                 + " models they hold. SAVEPOINT is a savepoint or checkpoint folder (with _metadata); for list, also a"
                 + " folder holding several (runs/<run>/savepoints, runs/<run>/checkpoints). The job spec is the run's"
-                + " job.yaml, found above the savepoint, or --job.",
+                + " job.yaml, found above the savepoint, or --job. tail follows the versions a job publishes to a Kafka"
+                + " model topic.",
         subcommands = {
             ModelsCommand.ListVersions.class,
             ModelsCommand.Show.class,
             ModelsCommand.Export.class,
             ModelsCommand.Diff.class,
-            ModelsCommand.Evaluate.class
+            ModelsCommand.Evaluate.class,
+            ModelsTailCommand.class
         })
 public final class ModelsCommand implements Runnable {
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Loads an input into a Kafka topic, one message per row: key = the row's source (a partitioned input's"
                     + " simulated source), value = the row as a JSON object with the default field names (source,"
-                    + " time, label, features or indices/values), timestamp = the row's time if it has one. A job"
+                    + " time, label, features or indices/values), timestamp = the time it is sent. A job"
                     + " with input.type kafka and default input.fields reads exactly these examples; rows the file"
                     + " reader rejects are sent as their raw text, so that the job dead-letters them.",
             "FILE is read as a job spec's file input would be (any format, gzip, its partition into simulated"

@@ -24,7 +24,8 @@ import org.fedflink.data.JsonLineParser;
  *       message's Kafka timestamp); {@code label} the class name when the spec has
  *       {@code input.labelNames}, else the number. Whole numbers are written without a fraction
  *       ({@code 0}, {@code 255}) to keep pixel rows small;
- *   <li>timestamp: the row's time when it has one, else the time it was produced.
+ *   <li>timestamp: the time it was produced (a row's own time is its {@code time} field: brokers
+ *       delete messages by timestamp, and historical event times would fall out of retention).
  * </ul>
  *
  * A row the file reader found invalid is sent as its raw text, so that the job's dead letters

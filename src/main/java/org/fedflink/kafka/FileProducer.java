@@ -20,7 +20,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.data.FileDataset;
-import org.fedflink.data.JsonLineParser;
 import org.fedflink.data.RowOrder;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.pipeline.FedJob;
@@ -35,8 +34,12 @@ import org.fedflink.pipeline.FileInput;
  */
 public final class FileProducer {
 
-    /** One message: key, value, timestamp (null: the produce time) and whether it is an invalid row. */
-    private record Message(byte[] key, byte[] value, Long timestamp, boolean invalid) {}
+    /**
+     * One message: key, value and whether it is an invalid row. Its Kafka timestamp is the time it is
+     * sent, never the row's own time (which stays in the value): a broker deletes messages by
+     * timestamp, and historical event times would fall out of retention at once.
+     */
+    private record Message(byte[] key, byte[] value, boolean invalid) {}
 
     /** The messages of an input, by position. */
     private interface Input extends AutoCloseable {
@@ -119,12 +122,12 @@ public final class FileProducer {
                 String source = input.sourceOfRow() != null ? sourceNames[input.sourceOfRow()[(int) row]] : null;
                 if (!parsed.valid()) {
                     return new Message(ExampleMessages.key(source),
-                            (parsed.text() == null ? "" : parsed.text()).getBytes(StandardCharsets.UTF_8), null, true);
+                            (parsed.text() == null ? "" : parsed.text()).getBytes(StandardCharsets.UTF_8), true);
                 }
                 Example e = parsed.example();
                 Example placed = source == null ? e : e.withSource(source);
                 return new Message(ExampleMessages.key(placed.source()), ExampleMessages.value(placed, in.labelNames()),
-                        e.timestamp() == JsonLineParser.NO_TIMESTAMP ? null : e.timestamp(), false);
+                        false);
             }
 
             @Override
@@ -147,12 +150,10 @@ public final class FileProducer {
             @Override
             public Message at(long i) {
                 if (generator.isCorrupt(i)) {
-                    return new Message(null, generator.corruptLine(i).getBytes(StandardCharsets.UTF_8),
-                            generator.timestamp(i), true);
+                    return new Message(null, generator.corruptLine(i).getBytes(StandardCharsets.UTF_8), true);
                 }
                 Example e = generator.example(i);
-                return new Message(ExampleMessages.key(e.source()), ExampleMessages.value(e, labelNames),
-                        e.timestamp(), false);
+                return new Message(ExampleMessages.key(e.source()), ExampleMessages.value(e, labelNames), false);
             }
 
             @Override
@@ -182,7 +183,7 @@ public final class FileProducer {
                 Message m = input.at(i);
                 invalid += m.invalid() ? 1 : 0;
                 bytes += m.value().length;
-                producer.send(new ProducerRecord<>(topic, null, m.timestamp(), m.key(), m.value()), (meta, error) -> {
+                producer.send(new ProducerRecord<>(topic, m.key(), m.value()), (meta, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
                     } else {
