@@ -158,6 +158,7 @@ public record JobSpec(
             long startingTimestampMillis,
             boolean bounded,
             long idleTimeoutMillis,
+            double ratePerSecond,
             KafkaFormat format,
             java.util.List<String> properties)
             implements Serializable {
@@ -170,7 +171,8 @@ public record JobSpec(
         public String toString() {
             return "KafkaInputSpec[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId
                     + ", startingOffsets=" + startingOffsets + ", startingTimestampMillis=" + startingTimestampMillis
-                    + ", bounded=" + bounded + ", idleTimeoutMillis=" + idleTimeoutMillis + ", format=" + format
+                    + ", bounded=" + bounded + ", idleTimeoutMillis=" + idleTimeoutMillis + ", ratePerSecond="
+                    + ratePerSecond + ", format=" + format
                     + ", properties=" + KafkaProperties.redact(properties) + "]";
         }
     }

@@ -108,6 +108,7 @@ final class JobSpecRules {
             entry("input.kafka.startingTimestampMillis", Field.optional(0L, atLeast(0))),
             entry("input.kafka.bounded", Field.optional(false)),
             entry("input.kafka.idleTimeoutMillis", Field.optional(10_000L, atLeast(0))),
+            entry("input.kafka.ratePerSecond", Field.optional(0.0, SpecBinder.atLeast(0.0))),
             entry("input.kafka.format", Field.optional(JobSpec.KafkaFormat.JSONL)),
             // checked entry by entry in finish(), by messages that never repeat a (maybe secret) value
             entry("input.kafka.properties", Field.optional(List.of())),
@@ -229,8 +230,8 @@ final class JobSpecRules {
         }
         String group = k.groupId() != null ? k.groupId() : "fedflink-" + job;
         JobSpec.KafkaInputSpec resolved = new JobSpec.KafkaInputSpec(k.bootstrapServers(), k.topic(), group,
-                k.startingOffsets(), k.startingTimestampMillis(), k.bounded(), k.idleTimeoutMillis(), k.format(),
-                k.properties());
+                k.startingOffsets(), k.startingTimestampMillis(), k.bounded(), k.idleTimeoutMillis(), k.ratePerSecond(),
+                k.format(), k.properties());
         return new InputSpec(input.type(), input.path(), input.labelsPath(), input.labelNames(),
                 input.watermarkDelayMillis(), input.passes(), input.shuffle(), input.monitor(),
                 input.monitorIntervalMillis(), input.maxLineBytes(), input.eventIntervalMillis(),

@@ -99,7 +99,8 @@ final class KafkaInput {
                 .setGroupId(k.groupId())
                 .setClientIdPrefix("fedflink-" + spec.job())
                 .setStartingOffsets(start)
-                .setDeserializer(new Rows(input.options(), input.scaler(), input.maxLineBytes()));
+                .setDeserializer(new Rows(input.options(), input.scaler(), input.maxLineBytes(),
+                        k.ratePerSecond() / spec.trainer().parallelism()));
         if (k.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -128,15 +129,20 @@ final class KafkaInput {
         private final FormatOptions options;
         private final FeatureScaler scaler;
         private final int maxBytes;
+        private final double ratePerSecond;
         private transient RowParser parser;
+        private transient long startNanos;
+        private transient long count;
 
-        Rows(FormatOptions options, FeatureScaler scaler, int maxBytes) {
+        /** @param ratePerSecond messages per second this reader may take; 0 = no limit */
+        Rows(FormatOptions options, FeatureScaler scaler, int maxBytes, double ratePerSecond) {
             if (options.format() == InputFormat.CSV && options.csvHeader()) {
                 throw new IllegalArgumentException("kafka csv rows have no header");
             }
             this.options = options;
             this.scaler = scaler;
             this.maxBytes = maxBytes;
+            this.ratePerSecond = ratePerSecond;
         }
 
         @Override
@@ -146,6 +152,9 @@ final class KafkaInput {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> message, Collector<RawRecord> out) throws IOException {
+            if (ratePerSecond > 0) {
+                pace();
+            }
             out.collect(toRecord(message.topic() + "-" + message.partition(), message.offset(), message.key(),
                     message.value(), message.timestamp()));
         }
@@ -184,6 +193,24 @@ final class KafkaInput {
             long time = e.timestamp() != JsonLineParser.NO_TIMESTAMP ? e.timestamp()
                     : timestamp >= 0 ? timestamp : System.currentTimeMillis();
             return RawRecord.of(origin, offset, scaler.apply(new Example(source, time, e.label(), e.indices(), e.values())));
+        }
+
+        /** Sleeps while this reader is ahead of its rate (a replay paced like a live stream). */
+        private void pace() throws IOException {
+            long now = System.nanoTime();
+            if (count++ == 0) {
+                startNanos = now;
+                return;
+            }
+            long ahead = startNanos + (long) (count / ratePerSecond * 1e9) - now;
+            if (ahead > 1_000_000L) {
+                try {
+                    Thread.sleep(ahead / 1_000_000L);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while pacing the kafka input");
+                }
+            }
         }
 
         @Override

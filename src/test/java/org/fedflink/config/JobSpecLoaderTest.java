@@ -80,7 +80,7 @@ class JobSpecLoaderTest {
                         new PartitionSpec(JobSpec.PartitionScheme.NONE, 100, 0.5, 2),
                         new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0),
                         new JobSpec.KafkaInputSpec("127.0.0.1:9092", null, null, JobSpec.StartingOffsets.EARLIEST, 0L,
-                                false, 10_000L, JobSpec.KafkaFormat.JSONL, List.of())),
+                                false, 10_000L, 0.0, JobSpec.KafkaFormat.JSONL, List.of())),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
@@ -180,6 +180,7 @@ class JobSpecLoaderTest {
                     startingTimestampMillis: 1700000000000
                     bounded: true
                     idleTimeoutMillis: 0
+                    ratePerSecond: 2.5
                     format: csv
                     properties: [security.protocol=SASL_SSL, sasl.mechanism=PLAIN]
                 model:
@@ -251,7 +252,7 @@ class JobSpecLoaderTest {
                         new PartitionSpec(JobSpec.PartitionScheme.DIRICHLET, 7, 0.1, 3),
                         new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L, 250.5),
                         new JobSpec.KafkaInputSpec("broker-1:9093,broker-2:9093", "examples.v1", "trainers",
-                                JobSpec.StartingOffsets.TIMESTAMP, 1_700_000_000_000L, true, 0L, JobSpec.KafkaFormat.CSV,
+                                JobSpec.StartingOffsets.TIMESTAMP, 1_700_000_000_000L, true, 0L, 2.5, JobSpec.KafkaFormat.CSV,
                                 List.of("security.protocol=SASL_SSL", "sasl.mechanism=PLAIN"))),
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
