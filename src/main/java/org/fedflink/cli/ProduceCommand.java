@@ -91,6 +91,11 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Send at most this many messages per second (a live stream); default: as fast as possible.")
     double rate;
 
+    @Option(names = "--holdout", paramLabel = "FILE",
+            description = "Also write the generator's holdout set (evaluation.holdout examples, JSON lines) to FILE,"
+                    + " for the Kafka job's evaluation.holdoutPath; generator data only.")
+    Path holdout;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -101,6 +106,11 @@ public final class ProduceCommand implements Callable<Integer> {
             spec = spec();
         } catch (JobSpecException e) {
             System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        if (holdout != null && file != null) {
+            System.err.println("error: --holdout writes the generator's holdout set; a file input has its own holdout"
+                    + " files (evaluation.holdoutPath)");
             return 2;
         }
         JobSpec.KafkaInputSpec kafka = spec.input().kafka();
@@ -131,6 +141,10 @@ public final class ProduceCommand implements Callable<Integer> {
         } catch (BrokerException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
+        }
+        if (holdout != null) {
+            int n = FileProducer.writeHoldout(spec, holdout);
+            System.out.println("wrote the " + n + " holdout examples to " + holdout);
         }
         System.out.printf(Locale.ROOT, "produced %,d messages (%,d invalid rows as raw text, %.1f MB of values) to '%s'"
                         + " in %.1f s: %,.0f messages/s%n", result.records(), result.invalid(), result.bytes() / 1e6,

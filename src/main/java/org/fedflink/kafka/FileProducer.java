@@ -100,6 +100,28 @@ public final class FileProducer {
         }
     }
 
+    /**
+     * Writes the generator's holdout set of {@code spec} ({@code evaluation.holdout} examples, the
+     * ones a generator job scores on) to {@code file} as JSON lines of the message format, to be
+     * the {@code evaluation.holdoutPath} of a Kafka job on the generator's data.
+     *
+     * @return the number of examples written
+     */
+    public static int writeHoldout(JobSpec spec, Path file) throws IOException {
+        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(spec));
+        StringBuilder text = new StringBuilder();
+        List<Example> holdout = generator.holdout(spec.evaluation().holdout());
+        for (Example e : holdout) {
+            text.append(new String(ExampleMessages.value(e.withSource("holdout"), spec.input().labelNames()),
+                    StandardCharsets.UTF_8)).append('\n');
+        }
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        Files.writeString(file, text);
+        return holdout.size();
+    }
+
     /** The rows of a prepared file input in the job's order, with their simulated sources. */
     private static Input file(JobSpec spec, FileInput input) throws IOException {
         JobSpec.InputSpec in = spec.input();
