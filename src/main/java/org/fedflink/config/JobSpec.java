@@ -244,8 +244,15 @@ public record JobSpec(
             OptimizerType type, double learningRate, Schedule schedule, double decay, double momentum, double epsilon)
             implements Serializable {}
 
-    /** When trainers report and when the server closes a round. */
-    public record RoundsSpec(int localExamples, long eventTimeMillis, int updatesPerRound, long timeoutMillis)
+    /**
+     * How global models reach the trainers: the in-job channel from each aggregator to a co-located
+     * feedback source, or the Kafka model topic ({@code output.kafka.modelTopic}).
+     */
+    public enum Feedback { CHANNEL, KAFKA }
+
+    /** When trainers report and when the server closes a round; how the trainers get the new model. */
+    public record RoundsSpec(
+            int localExamples, long eventTimeMillis, int updatesPerRound, long timeoutMillis, Feedback feedback)
             implements Serializable {}
 
     public record AggregationSpec(Strategy strategy, double serverLearningRate, int shards) implements Serializable {}

@@ -131,6 +131,7 @@ final class JobSpecRules {
             entry("rounds.eventTimeMillis", Field.optional(0L, atLeast(0))),
             entry("rounds.updatesPerRound", Field.optional(10, atLeast(1))),
             entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
+            entry("rounds.feedback", Field.optional(JobSpec.Feedback.CHANNEL)),
 
             entry("aggregation.strategy", Field.optional(JobSpec.Strategy.FEDAVG)),
             entry("aggregation.serverLearningRate", Field.optional(1.0, greaterThan(0))),
@@ -248,7 +249,15 @@ final class JobSpecRules {
         JobSpec.KafkaOutputSpec k = spec.output().kafka();
         KafkaProperties.parse(k.properties(), "output.kafka.properties");
         if (!k.enabled()) {
+            if (spec.rounds().feedback() == JobSpec.Feedback.KAFKA) {
+                throw new JobSpecException("key 'output.kafka.modelTopic' is required when rounds.feedback is kafka"
+                        + " (the trainers read the global models from it)");
+            }
             return spec.output();
+        }
+        if (spec.rounds().feedback() == JobSpec.Feedback.KAFKA && k.modelTopic() == null) {
+            throw new JobSpecException("key 'output.kafka.modelTopic' is required when rounds.feedback is kafka"
+                    + " (the trainers read the global models from it)");
         }
         if (spec.checkpoint().intervalMillis() <= 0) {
             throw new JobSpecException("key 'checkpoint.intervalMillis' must be > 0 with output.kafka topics (their"

@@ -205,15 +205,31 @@ public final class FedJob {
                 : Strategies.fedAvg(spec.aggregation().serverLearningRate());
         int updatesPerRound = centralized ? 1 : spec.rounds().updatesPerRound();
 
-        DataStream<GlobalModel> feedback = env.fromSource(
-                        new FeedbackSource(loopId),
-                        WatermarkStrategy.noWatermarks(),
-                        prefix + "feedback",
-                        TypeInformation.of(GlobalModel.class))
-                .setParallelism(shards)
-                .setBufferTimeout(0)
-                .uid(prefix + "feedback-source")
-                .name(prefix + "feedback: global models");
+        // The trainers get new global models from the in-job channel, or (rounds.feedback: kafka) from
+        // the model topic; either source shares the aggregators' slots and ends with them.
+        boolean kafkaFeedback = !centralized && modelKey != null
+                && spec.rounds().feedback() == JobSpec.Feedback.KAFKA;
+        DataStream<GlobalModel> feedback = kafkaFeedback
+                ? env.fromSource(
+                                KafkaFeedback.source(spec.output().kafka().modelTopic(),
+                                        KafkaOutputs.clientProperties(spec, System.getenv()), loopId, layout,
+                                        System.currentTimeMillis()),
+                                WatermarkStrategy.noWatermarks(),
+                                prefix + "kafka-feedback",
+                                TypeInformation.of(GlobalModel.class))
+                        .setParallelism(shards)
+                        .setBufferTimeout(0)
+                        .uid(prefix + "kafka-feedback-source")
+                        .name(prefix + "feedback: global models from " + spec.output().kafka().modelTopic())
+                : env.fromSource(
+                                new FeedbackSource(loopId),
+                                WatermarkStrategy.noWatermarks(),
+                                prefix + "feedback",
+                                TypeInformation.of(GlobalModel.class))
+                        .setParallelism(shards)
+                        .setBufferTimeout(0)
+                        .uid(prefix + "feedback-source")
+                        .name(prefix + "feedback: global models");
         ((SingleOutputStreamOperator<GlobalModel>) feedback).getTransformation().setCoLocationGroupKey(loopId);
 
         KeySelector<Example, String> bySource = centralized ? new ConstantKey() : new SourceKey();

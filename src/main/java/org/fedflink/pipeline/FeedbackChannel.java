@@ -21,6 +21,7 @@ public final class FeedbackChannel {
     private GlobalModel latest;
     private boolean ended;
     private CompletableFuture<Void> available = new CompletableFuture<>();
+    private final CompletableFuture<Void> endedFuture = new CompletableFuture<>();
 
     private FeedbackChannel() {}
 
@@ -53,6 +54,15 @@ public final class FeedbackChannel {
     public synchronized void end() {
         ended = true;
         available.complete(null);
+        endedFuture.complete(null);
+    }
+
+    /**
+     * Completes when the channel ends, whether or not anyone takes its models: the Kafka feedback
+     * source (which gets the models from the model topic) finishes on it.
+     */
+    public CompletableFuture<Void> ended() {
+        return endedFuture;
     }
 
     /** Takes the pending model, or {@code null}. */

@@ -84,7 +84,7 @@ class JobSpecLoaderTest {
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
-                new RoundsSpec(20, 0L, 10, 2000L),
+                new RoundsSpec(20, 0L, 10, 2000L, JobSpec.Feedback.CHANNEL),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1),
                 new TrainerSpec(2, 10_000),
                 new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
@@ -257,7 +257,7 @@ class JobSpecLoaderTest {
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6),
-                new RoundsSpec(1, 60_000L, 1, 0L),
+                new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 0.5, 6),
                 new TrainerSpec(1024, 1),
                 new EvaluationSpec(

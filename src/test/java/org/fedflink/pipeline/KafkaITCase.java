@@ -252,6 +252,44 @@ class KafkaITCase {
         assertThat(samples).isSorted();
     }
 
+    @Test
+    void kafkaFeedback_trainersLearnFromTheModelTopic_andTheBoundedJobFinishes() throws Exception {
+        String[] common = {"input.generator.examples=100000", "input.generator.ratePerSecond=20000",
+            "input.generator.corruptFraction=0.001",
+            "evaluation.baseline=none", "checkpoint.intervalMillis=200",
+            "output.kafka.bootstrapServers=" + kafka.bootstrapServers()};
+        JsonNode channel = LocalRunner.run(FederatedLoopITCase.quickstart(common),
+                LocalRunner.Options.defaults(tmp.resolve("channel-run"))).json();
+        List<String> overrides = new ArrayList<>(List.of(common));
+        overrides.addAll(List.of("rounds.feedback=kafka", "output.kafka.modelTopic=feedback-models",
+                "output.kafka.transactionalIdPrefix=feedback-test"));
+        Path out = tmp.resolve("kafka-feedback-run");
+        JsonNode viaKafka = LocalRunner.run(FederatedLoopITCase.quickstart(overrides.toArray(new String[0])),
+                LocalRunner.Options.defaults(out)).json();
+
+        assertThat(viaKafka.path("status").asText()).isEqualTo("FINISHED");
+        long valid = viaKafka.path("examples").asLong() - viaKafka.path("invalid").asLong();
+        assertThat(viaKafka.path("samplesInModel").asLong()).isEqualTo(valid);
+        // trainers that never saw a global version would report updates based on version 0: the
+        // staleness of the last rounds would be about the version number itself
+        List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        int versionColumn = header.indexOf("version");
+        int stalenessColumn = header.indexOf("roundStaleness");
+        String[] last = rows.get(rows.size() - 2).split(",", -1);
+        long version = Long.parseLong(last[versionColumn]);
+        double staleness = Double.parseDouble(last[stalenessColumn]);
+        double channelAccuracy = channel.path("metrics").path("holdoutAccuracy").asDouble();
+        double kafkaAccuracy = viaKafka.path("metrics").path("holdoutAccuracy").asDouble();
+        System.out.printf("feedback: channel accuracy %.4f, kafka accuracy %.4f; kafka staleness %.1f at v%d%n",
+                channelAccuracy, kafkaAccuracy, staleness, version);
+        assertThat(version).isGreaterThan(40);
+        assertThat(staleness).isLessThan(version / 4.0);
+        assertThat(kafkaAccuracy).isCloseTo(channelAccuracy, org.assertj.core.data.Offset.offset(0.03));
+        List<ModelMessages.Version> versions = readModels("feedback-models");
+        assertThat(versions.stream().map(ModelMessages.Version::version).toList()).isSorted().doesNotHaveDuplicates();
+    }
+
     private static JsonNode readTree(byte[] value) {
         try {
             return JSON.readTree(value);
