@@ -44,7 +44,7 @@ class JobSpecErrorsTest {
     void parse_misspelledKeyInSection_listsTheSectionsKeys() {
         assertThat(error(MINIMAL + "rounds:\n  localExampels: 5\n")).isEqualTo(
                 "unknown key 'rounds.localExampels' (allowed in rounds: localExamples, eventTimeMillis,"
-                        + " updatesPerRound, timeoutMillis)");
+                        + " updatesPerRound, timeoutMillis, feedback)");
     }
 
     @Test
@@ -438,7 +438,7 @@ class JobSpecErrorsTest {
     void set_unknownKey_listsTheSectionsKeys() {
         assertThat(error(MINIMAL, "rounds.localExampels=50")).isEqualTo(
                 "unknown key 'rounds.localExampels' (allowed in rounds: localExamples, eventTimeMillis,"
-                        + " updatesPerRound, timeoutMillis)");
+                        + " updatesPerRound, timeoutMillis, feedback)");
     }
 
     @Test
