@@ -255,8 +255,7 @@ public final class LocalKafka {
                 .append(pid.isPresent() ? "running (pid " + pid.getAsLong() + ")" : "not running")
                 .append(", bootstrap ").append(layout.bootstrapServers())
                 .append(", controller 127.0.0.1:").append(layout.controllerPort()).append('\n');
-        s.append(String.format(Locale.ROOT, "  data %s (%.1f MB), log %s%n", layout.dataDir(),
-                size(layout.dataDir()) / 1e6, layout.logFile()));
+        s.append(String.format(Locale.ROOT, "  data %s, log %s%n", layout.dataDir(), layout.logFile()));
         if (pid.isEmpty()) {
             return s.toString();
         }
@@ -283,7 +282,8 @@ public final class LocalKafka {
             for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : last.entrySet()) {
                 counts.merge(e.getKey().topic(), e.getValue().offset() - first.get(e.getKey()).offset(), Long::sum);
             }
-            s.append(String.format(Locale.ROOT, "  %-40s %10s %14s%n", "TOPIC", "PARTITIONS", "MESSAGES"));
+            // offsets, not messages: a transactional topic's commit markers take offsets too
+            s.append(String.format(Locale.ROOT, "  %-40s %10s %14s%n", "TOPIC", "PARTITIONS", "OFFSETS"));
             for (String name : names) {
                 s.append(String.format(Locale.ROOT, "  %-40s %10d %14d%n", name, topics.get(name).partitions().size(),
                         counts.getOrDefault(name, 0L)));
@@ -448,17 +448,6 @@ public final class LocalKafka {
             }
         }
         Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static long size(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

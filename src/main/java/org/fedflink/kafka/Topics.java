@@ -27,7 +27,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class Topics implements AutoCloseable {
 
     /** How long one admin call may take before the brokers count as unreachable. */
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final long TIMEOUT_SECONDS = 15;
 
     private final Admin admin;
     private final String servers;

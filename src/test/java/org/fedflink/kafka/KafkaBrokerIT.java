@@ -73,7 +73,7 @@ class KafkaBrokerIT {
                 "--bootstrap", servers, "--set", "input.generator.examples=" + EXAMPLES,
                 "--set", "input.generator.corruptFraction=0.002", "--quiet").assertOk();
         assertThat(fedflink(Duration.ofMinutes(1), "kafka", "status").assertOk().out())
-                .contains("running", "examples", String.valueOf(EXAMPLES));
+                .contains("running", "examples", String.valueOf(EXAMPLES)); // a plain topic: offsets = messages
 
         // 1. a bounded Kafka job, its versions read back from the model topic
         Path first = root.resolve("run-1");
