@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +30,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.fedflink.io.FileTrees;
 
 /**
  * A standalone Flink session cluster on this machine, its members started as separate JVMs from
@@ -205,9 +205,9 @@ public final class LocalCluster {
             for (String member : membersOnDisk()) {
                 Files.deleteIfExists(layout.pidFile(member));
             }
-            deleteRecursively(layout.dir().resolve("ha"));
-            deleteRecursively(layout.dir().resolve("zookeeper"));
-            deleteRecursively(layout.dir().resolve("tmp"));
+            FileTrees.deleteRecursively(layout.dir().resolve("ha"));
+            FileTrees.deleteRecursively(layout.dir().resolve("zookeeper"));
+            FileTrees.deleteRecursively(layout.dir().resolve("tmp"));
         } catch (IOException e) {
             throw new ClusterException("stopped the members but could not clean " + layout.dir() + ": " + e.getMessage());
         }
@@ -321,9 +321,9 @@ public final class LocalCluster {
                 Files.deleteIfExists(layout.pidFile(member));
             }
             // left over by a cluster that was not stopped: its jobs must not come back
-            deleteRecursively(layout.dir().resolve("ha"));
-            deleteRecursively(layout.dir().resolve("zookeeper"));
-            deleteRecursively(layout.dir().resolve("tmp"));
+            FileTrees.deleteRecursively(layout.dir().resolve("ha"));
+            FileTrees.deleteRecursively(layout.dir().resolve("zookeeper"));
+            FileTrees.deleteRecursively(layout.dir().resolve("tmp"));
             Path base = home.resolve("flink-conf/cluster");
             Files.copy(base.resolve("log4j.properties"), layout.confDir().resolve("log4j.properties"),
                     StandardCopyOption.REPLACE_EXISTING);
@@ -405,10 +405,7 @@ public final class LocalCluster {
             ports.put(layout.rpcPort(), "the JobManager's RPC port (--rpc-port)");
         }
         for (Map.Entry<Integer, String> p : ports.entrySet()) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p.getKey()));
-            } catch (IOException e) {
+            if (!LocalProcesses.portFree(p.getKey())) {
                 throw new ClusterException("port " + p.getKey() + ", " + p.getValue() + ", is in use; choose another");
             }
         }
@@ -416,7 +413,7 @@ public final class LocalCluster {
 
     /** {@code [jvm params, dynamic configs]} as Flink's scripts compute them from the configuration. */
     private List<String> resourceParams(String classpath, String command) throws ClusterException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m",
+        List<String> cmd = new ArrayList<>(List.of(LocalProcesses.java(), "-Xmx128m",
                 "-Dlog.file=" + layout.logDir().resolve("bash-java-utils.log"),
                 "-Dlog4j.configurationFile=" + layout.confDir().resolve("log4j.properties").toUri(),
                 "-cp", classpath, BASH_JAVA_UTILS, command, "--configDir", layout.confDir().toString()));
@@ -467,7 +464,7 @@ public final class LocalCluster {
         if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
             cmd.add("setsid");
         }
-        cmd.add(java());
+        cmd.add(LocalProcesses.java());
         cmd.add("-XX:+IgnoreUnrecognizedVMOptions");
         cmd.addAll(jvmFlags);
         cmd.addAll(JAVA_OPENS);
@@ -483,8 +480,8 @@ public final class LocalCluster {
         try {
             Files.createDirectories(layout.logDir());
             // a restarted member starts new files (as Flink's scripts do): its log then speaks only of this process
-            rotate(layout.logFile(member));
-            rotate(out);
+            FileTrees.rotate(layout.logFile(member));
+            FileTrees.rotate(out);
             Files.createDirectories(layout.pidDir());
             Process process = new ProcessBuilder(cmd)
                     .directory(home.toFile())
@@ -497,20 +494,6 @@ public final class LocalCluster {
         } catch (IOException e) {
             throw new ClusterException("cannot start " + member + ": " + e.getMessage());
         }
-    }
-
-    /** Shifts {@code file} to {@code file.1} ({@code .1} to {@code .2}, ...), keeping 5 old ones. */
-    private static void rotate(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        for (int i = 4; i >= 1; i--) {
-            Path older = file.resolveSibling(file.getFileName() + "." + i);
-            if (Files.exists(older)) {
-                Files.move(older, file.resolveSibling(file.getFileName() + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void awaitZooKeeper(Duration timeout) throws ClusterException {
@@ -598,17 +581,7 @@ public final class LocalCluster {
 
     /** Whether the process's command line carries this folder's and this member's marks. */
     private boolean isOurs(long pid, String member) {
-        List<String> args;
-        Path cmdline = Path.of("/proc", String.valueOf(pid), "cmdline");
-        try {
-            if (Files.exists(cmdline)) {
-                args = Arrays.asList(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
-            } else {
-                args = ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(Arrays::asList).orElse(List.of());
-            }
-        } catch (IOException e) {
-            return false;
-        }
+        List<String> args = LocalProcesses.commandLine(pid);
         return args.contains(CLUSTER_FLAG + layout.dir()) && args.contains(MEMBER_FLAG + member);
     }
 
@@ -631,10 +604,6 @@ public final class LocalCluster {
         }
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private void say(String line) {
         if (console != null) {
             console.println(line);
@@ -650,14 +619,4 @@ public final class LocalCluster {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

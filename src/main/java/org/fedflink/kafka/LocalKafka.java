@@ -6,17 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +21,6 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -34,6 +28,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.fedflink.cluster.LocalProcesses;
+import org.fedflink.io.FileTrees;
 import org.fedflink.cluster.ClusterException;
 import org.fedflink.cluster.FlinkClasspath;
 
@@ -192,8 +188,8 @@ public final class LocalKafka {
             Files.copy(home.resolve(CONF).resolve("log4j2.properties"), layout.confDir().resolve("log4j2.properties"),
                     StandardCopyOption.REPLACE_EXISTING);
             formatted = Files.exists(layout.dataDir().resolve("meta.properties"));
-            rotate(layout.logFile());
-            rotate(layout.outFile());
+            FileTrees.rotate(layout.logFile());
+            FileTrees.rotate(layout.outFile());
         } catch (IOException e) {
             throw new BrokerException("cannot prepare " + layout.dir() + ": " + e.getMessage());
         }
@@ -224,7 +220,7 @@ public final class LocalKafka {
         try {
             Files.deleteIfExists(layout.pidFile());
             if (deleteData) {
-                deleteRecursively(layout.dataDir());
+                FileTrees.deleteRecursively(layout.dataDir());
             }
         } catch (IOException e) {
             throw new BrokerException("stopped the broker but could not clean " + layout.dir() + ": " + e.getMessage());
@@ -319,7 +315,7 @@ public final class LocalKafka {
     /** Formats the KRaft storage of a new data folder with a fresh cluster id. */
     private void format(String classpath) throws BrokerException {
         say("  formatting " + layout.dataDir());
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m",
+        List<String> cmd = new ArrayList<>(List.of(LocalProcesses.java(), "-Xmx256m",
                 "-Dkafka.logs.dir=" + layout.dir().resolve("logs"),
                 "-Dlog4j2.configurationFile=" + layout.confDir().resolve("log4j2.properties").toUri(),
                 "-cp", classpath, STORAGE_TOOL, "format", "-t", Uuid.randomUuid().toString(),
@@ -345,7 +341,7 @@ public final class LocalKafka {
         if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
             cmd.add("setsid");
         }
-        cmd.addAll(List.of(java(), "-Xms" + layout.heap(), "-Xmx" + layout.heap(), "-XX:+UseG1GC",
+        cmd.addAll(List.of(LocalProcesses.java(), "-Xms" + layout.heap(), "-Xmx" + layout.heap(), "-XX:+UseG1GC",
                 "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
                 "-Dkafka.logs.dir=" + layout.dir().resolve("logs"),
                 "-Dlog4j2.configurationFile=" + layout.confDir().resolve("log4j2.properties").toUri(),
@@ -395,28 +391,16 @@ public final class LocalKafka {
                 + timeout.toSeconds() + " s (" + last + "); see " + layout.logFile());
     }
 
+    // ---------------------------------------------------------------- processes
+
     private static void checkPortFree(int port, String what) throws BrokerException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        } catch (IOException e) {
+        if (!LocalProcesses.portFree(port)) {
             throw new BrokerException("port " + port + ", " + what + ", is in use; choose another");
         }
     }
 
-    // ---------------------------------------------------------------- processes
-
     private boolean isOurs(long pid) {
-        Path cmdline = Path.of("/proc", String.valueOf(pid), "cmdline");
-        List<String> args;
-        try {
-            args = Files.exists(cmdline)
-                    ? Arrays.asList(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"))
-                    : ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(Arrays::asList).orElse(List.of());
-        } catch (IOException e) {
-            return false;
-        }
-        return args.contains(DIR_FLAG + layout.dir());
+        return LocalProcesses.commandLine(pid).contains(DIR_FLAG + layout.dir());
     }
 
     private static void terminate(long pid, Duration grace) {
@@ -435,42 +419,12 @@ public final class LocalKafka {
         });
     }
 
-    /** Shifts {@code file} to {@code file.1} ({@code .1} to {@code .2}, ...), keeping 5 old ones. */
-    private static void rotate(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        for (int i = 4; i >= 1; i--) {
-            Path older = file.resolveSibling(file.getFileName() + "." + i);
-            if (Files.exists(older)) {
-                Files.move(older, file.resolveSibling(file.getFileName() + "." + (i + 1)),
-                        StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private void say(String line) {

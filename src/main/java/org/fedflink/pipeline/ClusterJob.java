@@ -86,10 +86,7 @@ public final class ClusterJob {
             throws JobSpecException, IOException {
         Path out = outDir.toAbsolutePath().normalize();
         Files.createDirectories(out);
-        LocalRunner.deleteRecursively(out.resolve(FedJob.COUNTS));
-        for (int g = 1; Files.isDirectory(out.resolve("input-" + g)); g++) {
-            LocalRunner.deleteRecursively(out.resolve("input-" + g).resolve(FedJob.COUNTS));
-        }
+        LocalRunner.clearCounts(out);
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         // the effective spec, with every default, as a local run writes it: the models commands read it
         Files.writeString(out.resolve(LocalRunner.JOB_FILE), org.fedflink.config.JobSpecLoader.toYaml(spec));

@@ -5,11 +5,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -134,10 +132,7 @@ public final class LocalRunner implements AutoCloseable {
     private void submit() throws Exception {
         Path out = options.outDir();
         Files.createDirectories(out);
-        deleteRecursively(out.resolve(FedJob.COUNTS));
-        for (int g = 1; Files.isDirectory(out.resolve("input-" + g)); g++) {
-            deleteRecursively(out.resolve("input-" + g).resolve(FedJob.COUNTS));
-        }
+        clearCounts(out);
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         // the effective spec, with every default: what the models commands read to interpret state
         Files.writeString(out.resolve(JOB_FILE), org.fedflink.config.JobSpecLoader.toYaml(spec));
@@ -245,14 +240,14 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+    /**
+     * Removes the ingest counts an earlier attempt left in the run folder (its own and those of the
+     * input-N readings), so that the summary sums only this run's.
+     */
+    static void clearCounts(Path out) throws java.io.IOException {
+        org.fedflink.io.FileTrees.deleteRecursively(out.resolve(FedJob.COUNTS));
+        for (int g = 1; Files.isDirectory(out.resolve("input-" + g)); g++) {
+            org.fedflink.io.FileTrees.deleteRecursively(out.resolve("input-" + g).resolve(FedJob.COUNTS));
         }
     }
 }
