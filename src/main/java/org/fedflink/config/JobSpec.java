@@ -20,6 +20,7 @@ public record JobSpec(
         EvaluationSpec evaluation,
         CheckpointSpec checkpoint,
         OutputSpec output,
+        AttackSpec attack,
         java.util.List<Task> tasks)
         implements Serializable {
 
@@ -52,7 +53,7 @@ public record JobSpec(
 
     JobSpec withTasks(java.util.List<Task> newTasks) {
         return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
-                checkpoint, output, newTasks);
+                checkpoint, output, attack, newTasks);
     }
 
     /** How sources learn together. */
@@ -77,7 +78,22 @@ public record JobSpec(
 
     public enum Schedule { CONSTANT, INVSQRT, INVERSE }
 
-    public enum Strategy { FEDAVG }
+    /**
+     * The server's aggregation rule; docs/strategies.md describes each one and its knobs, and
+     * {@link StrategyFactory} builds it.
+     */
+    public enum Strategy {
+        FEDAVG, FEDAVGM, FEDADAGRAD, FEDADAM, FEDYOGI,
+        MEDIAN, TRIMMEDMEAN, KRUM, MULTIKRUM, BULYAN, NORMBOUNDING,
+        DPFIXED, DPADAPTIVE,
+        FEDBUFF
+    }
+
+    /** FedBuff's staleness weight {@code s(tau)}; written {@code inverse-sqrt}, {@code constant}, {@code polynomial}. */
+    public enum StalenessFunction { INVERSE_SQRT, CONSTANT, POLYNOMIAL }
+
+    /** What a simulated Byzantine source does. */
+    public enum AttackType { SIGNFLIP, SCALE, NOISE, LABELFLIP }
 
     public enum Baseline { NONE, CENTRALIZED }
 
@@ -250,12 +266,55 @@ public record JobSpec(
      */
     public enum Feedback { CHANNEL, KAFKA }
 
-    /** When trainers report and when the server closes a round; how the trainers get the new model. */
-    public record RoundsSpec(
-            int localExamples, long eventTimeMillis, int updatesPerRound, long timeoutMillis, Feedback feedback)
+    /**
+     * When trainers report and when the server closes a round; how the trainers get the new model;
+     * how old an update may be.
+     */
+    public record RoundsSpec(int localExamples, long eventTimeMillis, int updatesPerRound, long timeoutMillis,
+            Feedback feedback, long maxStaleness) implements Serializable {}
+
+    /**
+     * The server rule and its knobs, named as in docs/strategies.md (Flower's names in camelCase).
+     * A knob whose default depends on the strategy (Flower's FedAdam and FedYogi differ) or that has
+     * none is a boxed number, {@code null} meaning "the strategy's default" or "not set";
+     * {@link StrategyFactory} resolves them. Knobs the chosen strategy does not use are ignored.
+     */
+    public record AggregationSpec(
+            Strategy strategy,
+            double serverLearningRate,
+            int shards,
+            double serverMomentum,
+            Double eta,
+            Double beta1,
+            double beta2,
+            Double tau,
+            boolean biasCorrection,
+            double trimBeta,
+            int byzantineUpdates,
+            Integer selectedUpdates,
+            Double maxUpdateNorm,
+            Double clippingNorm,
+            Double noiseMultiplier,
+            double initialClippingNorm,
+            double targetUnclippedQuantile,
+            double clipLearningRate,
+            Double clippedCountStddev,
+            double dpDelta,
+            StalenessFunction stalenessWeight,
+            double stalenessExponent)
             implements Serializable {}
 
-    public record AggregationSpec(Strategy strategy, double serverLearningRate, int shards) implements Serializable {}
+    /**
+     * A simulated attack for measuring defences: about {@code fraction} of the sources (chosen by
+     * the job's seed and each source's name) are Byzantine and corrupt what they send.
+     */
+    public record AttackSpec(double fraction, AttackType type, double scale, double noiseStddev)
+            implements Serializable {
+        /** Whether any source is attacking. */
+        public boolean enabled() {
+            return fraction > 0;
+        }
+    }
 
     public record TrainerSpec(int parallelism, int cacheSize) implements Serializable {}
 

@@ -9,6 +9,7 @@ import static org.fedflink.config.SpecBinder.halfOpen;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.config.JobSpec.AggregationSpec;
 import org.fedflink.config.JobSpec.InputSpec;
 import org.fedflink.config.JobSpec.ModelSection;
@@ -132,10 +133,31 @@ final class JobSpecRules {
             entry("rounds.updatesPerRound", Field.optional(10, atLeast(1))),
             entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
             entry("rounds.feedback", Field.optional(JobSpec.Feedback.CHANNEL)),
+            entry("rounds.maxStaleness", Field.optional(0L, atLeast(0))),
 
+            // Defaults are Flower's (docs/strategies.md); null: the strategy's own default, or unset.
             entry("aggregation.strategy", Field.optional(JobSpec.Strategy.FEDAVG)),
             entry("aggregation.serverLearningRate", Field.optional(1.0, greaterThan(0))),
             entry("aggregation.shards", Field.optional(1, between(1, 1024))),
+            entry("aggregation.serverMomentum", Field.optional(0.0, halfOpen(0, 1))),
+            entry("aggregation.eta", Field.optional(null, greaterThan(0))),
+            entry("aggregation.beta1", Field.optional(null, halfOpen(0, 1))),
+            entry("aggregation.beta2", Field.optional(0.99, halfOpen(0, 1))),
+            entry("aggregation.tau", Field.optional(null, greaterThan(0))),
+            entry("aggregation.biasCorrection", Field.optional(true)),
+            entry("aggregation.trimBeta", Field.optional(0.2, halfOpen(0, 0.5))),
+            entry("aggregation.byzantineUpdates", Field.optional(0, between(0, 1 << 20))),
+            entry("aggregation.selectedUpdates", Field.optional(null, between(1, 1 << 20))),
+            entry("aggregation.maxUpdateNorm", Field.optional(null, greaterThan(0))),
+            entry("aggregation.clippingNorm", Field.optional(null, greaterThan(0))),
+            entry("aggregation.noiseMultiplier", Field.optional(null, SpecBinder.atLeast(0.0))),
+            entry("aggregation.initialClippingNorm", Field.optional(0.1, greaterThan(0))),
+            entry("aggregation.targetUnclippedQuantile", Field.optional(0.5, SpecBinder.closed(0, 1))),
+            entry("aggregation.clipLearningRate", Field.optional(0.2, greaterThan(0))),
+            entry("aggregation.clippedCountStddev", Field.optional(null, SpecBinder.atLeast(0.0))),
+            entry("aggregation.dpDelta", Field.optional(1.0e-5, SpecBinder.open(0, 1))),
+            entry("aggregation.stalenessWeight", Field.optional(JobSpec.StalenessFunction.INVERSE_SQRT)),
+            entry("aggregation.stalenessExponent", Field.optional(0.5, SpecBinder.atLeast(0.0))),
 
             entry("trainer.parallelism", Field.optional(2, between(1, 1024))),
             entry("trainer.cacheSize", Field.optional(10_000, atLeast(1))),
@@ -156,6 +178,12 @@ final class JobSpecRules {
             entry("output.kafka.deadLetterTopic", Field.optional(null, TOPIC)),
             entry("output.kafka.transactionalIdPrefix", Field.optional(null, CLIENT_NAME)),
             entry("output.kafka.properties", Field.optional(List.of())),
+
+
+            entry("attack.fraction", Field.optional(0.0, SpecBinder.closed(0, 1))),
+            entry("attack.type", Field.optional(JobSpec.AttackType.SIGNFLIP)),
+            entry("attack.scale", Field.optional(10.0)),
+            entry("attack.noiseStddev", Field.optional(1.0, greaterThan(0))),
             // bound by JobSpecLoader, task by task (see Tasks)
             entry("tasks", Field.optional(List.of())));
 
@@ -187,8 +215,10 @@ final class JobSpecRules {
             throw new JobSpecException("key 'aggregation.shards' must be <= the model's " + params
                     + " parameters, got " + aggregation.shards());
         }
+        checkStrategy(spec);
+        checkAttack(spec.attack(), model);
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
-                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output,
+                aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output, spec.attack(),
                 spec.tasks());
     }
 
@@ -277,6 +307,48 @@ final class JobSpecRules {
         String prefix = k.transactionalIdPrefix() != null ? k.transactionalIdPrefix() : "fedflink-" + spec.job();
         return new JobSpec.OutputSpec(spec.output().predictions(), new JobSpec.KafkaOutputSpec(
                 servers, k.modelTopic(), k.deadLetterTopic(), prefix, k.properties()));
+    }
+
+    /**
+     * The strategy's knobs (checked by building it), and what the federated loop must offer it:
+     * rounds of at least {@code minUpdates()} updates, and one shard for the rules that select or
+     * clip by the full update vector. A centralized job keeps its own rule, so only the knobs are
+     * checked there.
+     */
+    private static void checkStrategy(JobSpec spec) throws JobSpecException {
+        AggregationStrategy strategy = StrategyFactory.create(spec);
+        if (spec.mode() != JobSpec.Mode.FEDAVG) {
+            return;
+        }
+        AggregationSpec a = spec.aggregation();
+        String name = Messages.yamlName(a.strategy());
+        int updates = spec.rounds().updatesPerRound();
+        if (updates < strategy.minUpdates()) {
+            String knobs = switch (a.strategy()) {
+                case MULTIKRUM -> " with byzantineUpdates " + a.byzantineUpdates() + " and selectedUpdates "
+                        + ((org.fedflink.aggregate.MultiKrum) strategy).selectedUpdates();
+                case KRUM, BULYAN -> " with byzantineUpdates " + a.byzantineUpdates();
+                default -> "";
+            };
+            throw new JobSpecException(name + knobs + " needs rounds.updatesPerRound >= " + strategy.minUpdates()
+                    + ", got " + updates);
+        }
+        if (strategy.requiresSingleShard() && a.shards() > 1) {
+            String why = switch (a.strategy()) {
+                case DPFIXED, DPADAPTIVE -> "clipping and noise need the whole update";
+                default -> "it selects updates by distances between whole updates";
+            };
+            throw new JobSpecException(name + " needs aggregation.shards = 1 (" + why + "), got " + a.shards());
+        }
+    }
+
+    /** Label flipping needs classes to flip. */
+    private static void checkAttack(JobSpec.AttackSpec attack, ModelSection model) throws JobSpecException {
+        if (attack.enabled() && attack.type() == JobSpec.AttackType.LABELFLIP
+                && model.type() == org.fedflink.model.ModelType.LINEAR) {
+            throw new JobSpecException("key 'attack.type' labelflip needs a classifier (logistic, softmax or mlp),"
+                    + " got model.type linear");
+        }
     }
 
     private static void checkFileInput(InputSpec input, ModelSection model) throws JobSpecException {

@@ -79,9 +79,9 @@ final class Messages {
         return new JobSpecException("missing required key " + key(path));
     }
 
-    /** The YAML spelling of an enum constant. */
+    /** The YAML spelling of an enum constant: lower case, {@code _} written {@code -} ({@code inverse-sqrt}). */
     static String yamlName(Enum<?> constant) {
-        return constant.name().toLowerCase(Locale.ROOT);
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** {@code one of: a, b} for an enum type. */

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  *
  * <p>Supported component types: nested records, {@code int}, {@code long}, {@code double},
  * {@code boolean}, {@link String}, {@code List<Integer>}, {@code List<String>} and enums (written in lower case in YAML, matched ignoring case).
+ * {@link Integer} and {@link Double} are the optional forms of {@code int} and {@code double}: their
+ * default may be {@code null} ("not set", resolved by whoever reads the key).
  */
 final class SpecBinder {
 
@@ -72,6 +74,16 @@ final class SpecBinder {
 
     static DoubleRange atLeast(double min) {
         return new DoubleRange(">= " + plain(min), v -> v >= min);
+    }
+
+    /** {@code [min, max]}. */
+    static DoubleRange closed(double min, double max) {
+        return new DoubleRange("in [" + plain(min) + ", " + plain(max) + "]", v -> v >= min && v <= max);
+    }
+
+    /** {@code (min, max)}. */
+    static DoubleRange open(double min, double max) {
+        return new DoubleRange("in (" + plain(min) + ", " + plain(max) + ")", v -> v > min && v < max);
     }
 
     /** {@code [min, max)}. */
@@ -131,10 +143,10 @@ final class SpecBinder {
             }
             return defaultValue(type, field, path);
         }
-        if (type == int.class || type == long.class) {
-            return bindInteger(type, node, path, field.constraint());
+        if (type == int.class || type == long.class || type == Integer.class) {
+            return bindInteger(type == Integer.class ? int.class : type, node, path, field.constraint());
         }
-        if (type == double.class) {
+        if (type == double.class || type == Double.class) {
             return bindDouble(node, path, field.constraint());
         }
         if (type == boolean.class) {

@@ -16,6 +16,12 @@ import org.fedflink.aggregate.ShardLayout;
  * @param windowExamples length of the windowed prequential figures, in examples
  * @param model the model, whose initial parameters (seeded by {@code initSeed}) are version 0
  * @param initSeed the seed the trainers start from too
+ * @param maxStaleness drop an update computed from a version more than this many versions older
+ *     than the shard's current one (0 = keep every update)
+ * @param dpNoiseMultiplier the noise multiplier {@code z} of a client-level DP strategy, whose
+ *     rounds are accounted for (and whose updates are merged per source within a round); NaN for a
+ *     strategy without a DP guarantee
+ * @param dpDelta the {@code delta} of the reported {@code (epsilon, delta)}
  */
 public record AggregatorSettings(
         AggregationStrategy strategy,
@@ -26,5 +32,29 @@ public record AggregatorSettings(
         String loopId,
         long windowExamples,
         org.fedflink.model.ModelSpec model,
-        long initSeed)
-        implements Serializable {}
+        long initSeed,
+        long maxStaleness,
+        double dpNoiseMultiplier,
+        double dpDelta)
+        implements Serializable {
+
+    /** Settings that keep every update and account no privacy. */
+    public AggregatorSettings(
+            AggregationStrategy strategy,
+            ShardLayout layout,
+            int updatesPerRound,
+            long timeoutMillis,
+            int trainerParallelism,
+            String loopId,
+            long windowExamples,
+            org.fedflink.model.ModelSpec model,
+            long initSeed) {
+        this(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId, windowExamples, model,
+                initSeed, 0, Double.NaN, 0);
+    }
+
+    /** Whether the strategy gives client-level DP, whose privacy spent is accounted. */
+    public boolean accountsPrivacy() {
+        return !Double.isNaN(dpNoiseMultiplier);
+    }
+}

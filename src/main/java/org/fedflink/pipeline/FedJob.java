@@ -23,6 +23,7 @@ import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.aggregate.Strategies;
 import org.fedflink.config.JobSpec;
+import org.fedflink.config.StrategyFactory;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.model.LearningRate;
@@ -200,9 +201,8 @@ public final class FedJob {
         int trainers = centralized ? 1 : spec.trainer().parallelism();
         int shards = spec.aggregation().shards();
         ShardLayout layout = new ShardLayout(model.numParams(), shards);
-        AggregationStrategy strategy = centralized
-                ? Strategies.sum()
-                : Strategies.fedAvg(spec.aggregation().serverLearningRate());
+        // the centralized learner adds its own deltas as they are, whatever the federated strategy
+        AggregationStrategy strategy = centralized ? Strategies.sum() : strategy(spec);
         int updatesPerRound = centralized ? 1 : spec.rounds().updatesPerRound();
 
         // The trainers get new global models from the in-job channel, or (rounds.feedback: kafka) from
@@ -241,7 +241,9 @@ public final class FedJob {
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
                 layout, spec.trainer().cacheSize(), !centralized, spec.seed(),
-                !centralized && spec.output().predictions());
+                !centralized && spec.output().predictions(),
+                // the centralized baseline stays the clean reference
+                centralized ? null : SimulatedAttack.of(spec));
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())
@@ -271,7 +273,9 @@ public final class FedJob {
 
         AggregatorSettings aggregatorSettings = new AggregatorSettings(
                 strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers, loopId,
-                spec.evaluation().windowExamples(), model, spec.seed());
+                spec.evaluation().windowExamples(), model, spec.seed(),
+                centralized ? 0 : spec.rounds().maxStaleness(),
+                StrategyFactory.noiseMultiplier(strategy), spec.aggregation().dpDelta());
         SingleOutputStreamOperator<GlobalModel> globals = updates
                 .partitionCustom(new ToShard(), new ShardOf())
                 .transform(prefix + "aggregator", TypeInformation.of(GlobalModel.class),
@@ -379,6 +383,15 @@ public final class FedJob {
         // read once now, so that a bad holdout file fails before the job starts
         HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
         return () -> HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
+    }
+
+    /** The federated strategy the job spec describes (validated when the spec was loaded). */
+    static AggregationStrategy strategy(JobSpec spec) {
+        try {
+            return StrategyFactory.create(spec);
+        } catch (org.fedflink.config.JobSpecException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The local optimizer the job spec describes. */

@@ -3,7 +3,9 @@ package org.fedflink.pipeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.fedflink.eval.SlidingWindow;
@@ -14,6 +16,8 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.fedflink.aggregate.AggregationStrategy;
+import org.fedflink.aggregate.RdpAccountant;
 import org.fedflink.aggregate.RoundAccumulator;
 
 /**
@@ -26,9 +30,22 @@ import org.fedflink.aggregate.RoundAccumulator;
  * subtask has sent its end marker, the last partial round closes, the final version is published
  * and the feedback channel ends, which lets the loop and the job finish.
  *
- * <p>Subtask i owns shard i. Its whole state, including the round being collected and the end
- * markers, is checkpointed, so the forward path (examples, updates, versions) is exactly-once;
- * after a restore the restored version is re-published to re-seed the trainers.
+ * <p>Each update is added with its staleness (how many versions this shard moved on since the
+ * version the update was computed from), which FedBuff weighs; an update staler than
+ * {@code maxStaleness} is dropped on arrival. A round the strategy cannot apply (fewer updates than
+ * its {@code minUpdates()}, after dropping non-finite ones) is skipped: the global model stays as
+ * it is and the round's updates are discarded. Both are counted in the checkpointed state and
+ * reported with every version.
+ *
+ * <p>With a DP strategy, the updates of one source within a round are summed into one before the
+ * strategy clips them, so a source moves a round by at most the clipping norm, and every applied
+ * round is composed into an RDP accountant (sampling probability 1: rounds are not random samples
+ * of the sources) whose {@code epsilon} goes out with every version.
+ *
+ * <p>Subtask i owns shard i. Its whole state, including the round being collected, the end
+ * markers, the server optimizer state and the privacy accountant, is checkpointed, so the forward
+ * path (examples, updates, versions) is exactly-once; after a restore the restored version is
+ * re-published to re-seed the trainers.
  */
 public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         implements OneInputStreamOperator<LocalUpdate, GlobalModel> {
@@ -45,6 +62,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     private transient FeedbackChannel channel;
     private transient Counter roundsClosed;
     private transient Counter updatesReceived;
+    /** The privacy spent so far, when the strategy is DP; else null. */
+    private transient RdpAccountant accountant;
+    private transient double epsilon;
 
     public GlobalAggregator(AggregatorSettings settings) {
         this.settings = settings;
@@ -85,10 +105,27 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             // version 0 is the model every trainer starts from: zeros, or an MLP's seeded initialisation
             float[] initial = org.fedflink.model.Model.of(settings.model()).initialParams(settings.initSeed());
             restored.params = Arrays.copyOfRange(initial, settings.layout().from(index), settings.layout().to(index));
-            restored.serverState = new float[settings.strategy().stateSize(restored.params.length)];
             restored.sources = new String[0];
             restored.pending = new LocalUpdate[0];
             restored.endedSenders = new int[0];
+        }
+        AggregationStrategy strategy = settings.strategy();
+        int stateSize = strategy.stateSize(restored.params.length);
+        boolean sameStrategy = restored.strategy == null || restored.strategy.equals(strategy.getClass().getName());
+        if (restored.serverState == null || restored.serverState.length != stateSize || !sameStrategy) {
+            // a new job, or one resumed with another strategy: its optimizer state starts at zeros
+            if (restored.serverState != null && restored.serverState.length > 0) {
+                LOG.warn("shard {}: the restored server state belongs to {}; {} starts from a fresh state",
+                        index, restored.strategy, strategy);
+            }
+            restored.serverState = new float[stateSize];
+        }
+        restored.strategy = strategy.getClass().getName();
+        if (settings.accountsPrivacy()) {
+            accountant = restored.privacy == null ? new RdpAccountant() : RdpAccountant.fromState(restored.privacy);
+            epsilon = accountant.epsilon(settings.dpDelta()).epsilon();
+        } else {
+            epsilon = Double.NaN;
         }
         window = restored.window == null
                 ? new SlidingWindow(settings.windowExamples())
@@ -108,6 +145,13 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         roundsClosed = getMetricGroup().counter("roundsClosed");
         updatesReceived = getMetricGroup().counter("updatesReceived");
         getMetricGroup().gauge("globalVersion", () -> shard.version);
+        // run totals from checkpointed state, so they survive restarts (Flink counters would not)
+        getMetricGroup().gauge("roundsSkipped", () -> shard.roundsSkipped);
+        getMetricGroup().gauge("updatesRejected", () -> shard.updatesRejected);
+        getMetricGroup().gauge("updatesTooStale", () -> shard.updatesTooStale);
+        if (accountant != null) {
+            getMetricGroup().gauge("epsilon", () -> epsilon);
+        }
         channel = FeedbackChannel.of(settings.loopId(), shard.shard);
         if (shard.version > 0) {
             channel.offer(snapshot(false, 0, 0, 0, Double.NaN));
@@ -130,6 +174,10 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             return;
         }
         updatesReceived.inc();
+        if (settings.maxStaleness() > 0 && staleness(update) > settings.maxStaleness()) {
+            shard.updatesTooStale++;
+            return;
+        }
         pending.add(update);
         if (pending.size() >= settings.updatesPerRound()) {
             closeRound(false);
@@ -151,26 +199,51 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         });
     }
 
+    /** How many versions this shard moved on since the version {@code u} was computed from. */
+    private long staleness(LocalUpdate u) {
+        // never negative: trainers only know versions this shard published (and restored with it)
+        return Math.max(0, shard.version - u.baseVersion());
+    }
+
     private void closeRound(boolean last) {
-        RoundAccumulator round = settings.strategy().newRound(shard.params.length);
+        AggregationStrategy strategy = settings.strategy();
+        RoundAccumulator round = strategy.newRound(shard.params.length);
         long samples = 0;
         long correct = 0;
         double lossSum = 0;
         double staleness = 0;
         Set<String> roundSources = new HashSet<>();
-        for (LocalUpdate u : pending) {
+        List<LocalUpdate> updates = settings.accountsPrivacy() ? mergedBySource(pending) : pending;
+        for (LocalUpdate u : updates) {
+            int rejectedBefore = round.rejected();
+            round.add(u.delta(), u.samples(), staleness(u));
+            if (round.rejected() > rejectedBefore) {
+                continue;
+            }
             roundSources.add(u.source());
-            staleness += shard.version - u.baseVersion();
-            round.add(u.delta(), u.samples());
+            staleness += staleness(u);
             samples += u.samples();
             correct += u.correct();
             lossSum += u.lossSum();
-            sources.add(u.source());
         }
-        settings.strategy().apply(shard.params, shard.serverState, round);
-        int updates = pending.size();
+        shard.updatesRejected += round.rejected();
         pending.clear();
         roundId++;
+        int accepted = round.updates();
+        if (accepted == 0 || accepted < strategy.minUpdates()) {
+            shard.roundsSkipped++;
+            if (last) {
+                publish(snapshot(true, 0, 0, 0, Double.NaN));
+            }
+            return;
+        }
+        strategy.apply(shard.params, shard.serverState, round);
+        if (accountant != null) {
+            // one Gaussian mechanism per applied round; q = 1, see the class comment
+            accountant.compose(1.0, settings.dpNoiseMultiplier(), 1);
+            epsilon = accountant.epsilon(settings.dpDelta()).epsilon();
+        }
+        sources.addAll(roundSources);
         shard.version++;
         shard.rounds++;
         shard.parentJobId = shard.jobId;
@@ -181,7 +254,28 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.prequentialCorrect += correct;
         window.add(samples, correct, lossSum);
         roundsClosed.inc();
-        publish(snapshot(last, updates, roundSources.size(), samples, staleness / updates));
+        publish(snapshot(last, accepted, roundSources.size(), samples, staleness / accepted));
+    }
+
+    /**
+     * The round's updates with those of one source summed into one (in order of each source's
+     * first update; the oldest base version, samples and prequential sums added up), so that a
+     * DP strategy clips each source's whole contribution to the round.
+     */
+    static List<LocalUpdate> mergedBySource(List<LocalUpdate> updates) {
+        Map<String, LocalUpdate> bySource = new LinkedHashMap<>();
+        for (LocalUpdate u : updates) {
+            bySource.merge(u.source(), u, (a, b) -> {
+                float[] delta = a.delta().clone();
+                for (int i = 0; i < delta.length; i++) {
+                    delta[i] += b.delta()[i];
+                }
+                return new LocalUpdate(a.shard(), a.source(), Math.min(a.baseVersion(), b.baseVersion()),
+                        a.samples() + b.samples(), a.lossSum() + b.lossSum(), a.correct() + b.correct(), delta,
+                        false, a.sender());
+            });
+        }
+        return new ArrayList<>(bySource.values());
     }
 
     private void finish(boolean publishFinal) {
@@ -213,7 +307,12 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 n == 0 ? Double.NaN : (double) shard.prequentialCorrect / n,
                 window.meanLoss(),
                 window.accuracy(),
-                last);
+                last,
+                shard.roundsSkipped,
+                shard.updatesRejected,
+                shard.updatesTooStale,
+                epsilon,
+                accountant == null ? Double.NaN : settings.dpDelta());
     }
 
     private void publish(GlobalModel model) {
@@ -229,6 +328,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.sources = sources.toArray(new String[0]);
         shard.window = window.toState();
         shard.endedSenders = endedSenders.stream().mapToInt(Integer::intValue).toArray();
+        if (accountant != null) {
+            shard.privacy = accountant.toState();
+        }
         checkpointed.update(List.of(shard));
     }
 

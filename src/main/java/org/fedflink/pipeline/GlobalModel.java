@@ -26,6 +26,13 @@ package org.fedflink.pipeline;
  *     ({@code evaluation.windowExamples}, at round granularity)
  * @param windowPrequentialAccuracy prequential accuracy over the same window
  * @param last whether this is the final version of a finished job
+ * @param roundsSkipped rounds this shard closed without applying them, over the run: fewer updates
+ *     than the strategy needs (a timeout, or updates rejected)
+ * @param updatesRejected updates this shard's strategy dropped for holding a NaN or an infinity
+ * @param updatesTooStale updates dropped for exceeding {@code rounds.maxStaleness}
+ * @param epsilon the privacy spent so far by a DP strategy at {@code dpDelta} (infinite with no
+ *     noise); NaN for other strategies
+ * @param dpDelta the {@code delta} of {@code epsilon}; NaN for strategies without DP
  */
 public record GlobalModel(
         int shard,
@@ -44,4 +51,34 @@ public record GlobalModel(
         double prequentialAccuracy,
         double windowPrequentialLoss,
         double windowPrequentialAccuracy,
-        boolean last) {}
+        boolean last,
+        long roundsSkipped,
+        long updatesRejected,
+        long updatesTooStale,
+        double epsilon,
+        double dpDelta) {
+
+    /** A version without skipped rounds, dropped updates or privacy accounting. */
+    public GlobalModel(
+            int shard,
+            int shards,
+            long version,
+            float[] params,
+            long samplesInModel,
+            long sourcesInModel,
+            long rounds,
+            long createdMillis,
+            int roundUpdates,
+            int roundSources,
+            long roundSamples,
+            double roundStaleness,
+            double prequentialLoss,
+            double prequentialAccuracy,
+            double windowPrequentialLoss,
+            double windowPrequentialAccuracy,
+            boolean last) {
+        this(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis, roundUpdates,
+                roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
+                windowPrequentialLoss, windowPrequentialAccuracy, last, 0, 0, 0, Double.NaN, Double.NaN);
+    }
+}

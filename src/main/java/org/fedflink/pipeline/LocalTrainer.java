@@ -67,6 +67,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private transient boolean examplesEnded;
     private transient Counter updatesSent;
     private transient Counter globalsAdopted;
+    /** Which sources are Byzantine under the simulated attack (a pure function of the name, cached). */
+    private transient Map<String, Boolean> byzantine;
 
     public LocalTrainer(TrainerSettings settings) {
         this.settings = settings;
@@ -85,6 +87,15 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         dirty = new HashSet<>();
         updatesSent = getMetricGroup().counter("updatesSent");
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
+        byzantine = new java.util.concurrent.ConcurrentHashMap<>();
+        if (settings.attack() != null) {
+            getMetricGroup().gauge("byzantineSources", () -> byzantine.values().stream().filter(b -> b).count());
+        }
+    }
+
+    private boolean isByzantine(String source) {
+        SimulatedAttack attack = settings.attack();
+        return attack != null && byzantine.computeIfAbsent(source, attack::isByzantine);
     }
 
     @Override
@@ -94,8 +105,12 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         SourceState s = load(source);
         dirty.add(source);
         rebase(s);
+        // a label-flipping Byzantine source learns (and is scored) on the flipped label
+        double label = settings.attack() == null
+                ? example.label()
+                : settings.attack().label(isByzantine(source), example.label());
         OnlineLearner.Outcome outcome =
-                learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), example.label());
+                learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
         if (settings.emitPredictions()) {
             long base = Long.MAX_VALUE;
             for (long v : s.baseVersions) {
@@ -179,8 +194,12 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
     }
 
-    /** Sends the progress since the last report, one piece per shard, and moves the anchor. */
+    /**
+     * Sends the progress since the last report, one piece per shard, and moves the anchor. A
+     * Byzantine source of an update attack corrupts what it sends; its own model stays honest.
+     */
     private void report(String source, SourceState s) {
+        boolean corrupt = settings.attack() != null && isByzantine(source);
         for (int shard = 0; shard < layout.shards(); shard++) {
             int from = layout.from(shard);
             int to = layout.to(shard);
@@ -189,6 +208,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 delta[j - from] = s.params[j] - s.anchor[j];
             }
             System.arraycopy(s.params, from, s.anchor, from, to - from);
+            if (corrupt) {
+                // s.steps only grows, so it numbers the source's updates, alike on every replay
+                settings.attack().corrupt(true, source, s.steps, shard, layout.shards(), delta);
+            }
             output.collect(new StreamRecord<>(new LocalUpdate(
                     shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, delta, false,
                     getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));

@@ -53,7 +53,8 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     public static final String METRICS_HEADER =
             "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,"
             + "prequentialAccuracy,prequentialLoss,roundStaleness,windowPrequentialAccuracy,windowPrequentialLoss,"
-            + "holdoutMacroF1,holdoutAuc,holdoutRmse,holdoutMae,roundUpdates,roundSources";
+            + "holdoutMacroF1,holdoutAuc,holdoutRmse,holdoutMae,roundUpdates,roundSources,"
+            + "roundsSkipped,updatesRejected,updatesTooStale,epsilon";
     public static final String FORMAT = "fedflink-model/1";
 
     private final String job;
@@ -200,8 +201,16 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         long sources = 0;
         long rounds = 0;
         long created = 0;
+        // each shard counts what it skipped or dropped; the same update reaches every shard, so the
+        // largest count is the run's (a sum would count an update once per shard)
+        long skipped = 0;
+        long rejected = 0;
+        long tooStale = 0;
         int offset = 0;
         for (GlobalModel p : pieces) {
+            skipped = Math.max(skipped, p.roundsSkipped());
+            rejected = Math.max(rejected, p.updatesRejected());
+            tooStale = Math.max(tooStale, p.updatesTooStale());
             System.arraycopy(p.params(), 0, params, offset, p.params().length);
             offset += p.params().length;
             version = Math.max(version, p.version());
@@ -281,6 +290,12 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         m.put("roundSources", first.roundSources());
         m.put("roundSamples", first.roundSamples());
         m.put("roundStaleness", finite(first.roundStaleness()));
+        m.put("roundsSkipped", skipped);
+        m.put("updatesRejected", rejected);
+        m.put("updatesTooStale", tooStale);
+        // DP strategies run on one shard; null without DP, or without noise (no guarantee)
+        m.put("epsilon", finite(first.epsilon()));
+        m.put("dpDelta", finite(first.dpDelta()));
         meta.put("metrics", m);
         meta.put("params", name + ".f32");
         meta.put("paramsEncoding", "float32-le");
@@ -300,7 +315,8 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
                     + csv(first.roundStaleness()) + "," + csv(first.windowPrequentialAccuracy()) + ","
                     + csv(first.windowPrequentialLoss()) + "," + csv(score.macroF1()) + "," + csv(score.auc()) + ","
                     + csv(score.rmse()) + "," + csv(score.mae()) + "," + first.roundUpdates() + ","
-                    + first.roundSources());
+                    + first.roundSources() + "," + skipped + "," + rejected + "," + tooStale + ","
+                    + csv(first.epsilon()));
             metrics.flushedLength();
         }
     }

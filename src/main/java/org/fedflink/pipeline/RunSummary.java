@@ -95,8 +95,19 @@ public final class RunSummary {
         to.put("globalVersion", model.path("version").asLong());
         to.put("rounds", model.path("rounds").asLong());
         to.put("samplesInModel", model.path("samplesInModel").asLong());
-        ObjectNode metrics = to.putObject("metrics");
         JsonNode m = model.path("metrics");
+        // what the strategy left out; older metadata has no such fields
+        for (String field : List.of("roundsSkipped", "updatesRejected", "updatesTooStale")) {
+            if (m.has(field)) {
+                to.put(field, m.path(field).asLong());
+            }
+        }
+        // the privacy spent by a DP strategy (null epsilon: no noise, no guarantee)
+        if (m.hasNonNull("dpDelta")) {
+            copy(m, to, "epsilon");
+            to.put("dpDelta", m.path("dpDelta").asDouble());
+        }
+        ObjectNode metrics = to.putObject("metrics");
         for (String field : List.of("prequentialAccuracy", "prequentialLoss", "holdoutAccuracy", "holdoutLogLoss",
                 "holdoutLoss", "holdoutMacroF1", "holdoutAuc", "holdoutRmse", "holdoutMae",
                 "windowPrequentialAccuracy", "windowPrequentialLoss")) {
@@ -205,6 +216,17 @@ public final class RunSummary {
     private static void describeModel(JsonNode part, String indent, StringBuilder s) {
         s.append(String.format(Locale.ROOT, "%sglobal model v%d after %d rounds, %d samples folded in%n", indent,
                 part.path("globalVersion").asLong(), part.path("rounds").asLong(), part.path("samplesInModel").asLong()));
+        if (part.path("roundsSkipped").asLong() > 0 || part.path("updatesRejected").asLong() > 0
+                || part.path("updatesTooStale").asLong() > 0) {
+            s.append(String.format(Locale.ROOT, "%s%d rounds skipped, %d updates rejected (not finite), %d too stale%n",
+                    indent, part.path("roundsSkipped").asLong(), part.path("updatesRejected").asLong(),
+                    part.path("updatesTooStale").asLong()));
+        }
+        if (part.has("dpDelta")) {
+            s.append(String.format(Locale.ROOT, "%sdifferential privacy: epsilon %s at delta %s%n", indent,
+                    part.path("epsilon").isNull() ? "unbounded (no noise)" : fmt(part.get("epsilon")),
+                    part.path("dpDelta").asText()));
+        }
         JsonNode m = part.path("metrics");
         s.append(String.format(Locale.ROOT, "%sholdout accuracy %s, log loss %s; prequential accuracy %s%n", indent,
                 fmt(m.get("holdoutAccuracy")), fmt(m.get("holdoutLogLoss")), fmt(m.get("prequentialAccuracy"))));

@@ -34,6 +34,22 @@ public class ShardState {
     /** The Flink job that made the current version, and the one that made the version before it. */
     public String jobId;
     public String parentJobId;
+    /**
+     * Class of the strategy {@link #serverState} belongs to, so that a job resumed with another
+     * strategy starts that strategy's state afresh instead of misreading the old one.
+     */
+    public String strategy;
+    /** Rounds closed without being applied (too few updates for the strategy). */
+    public long roundsSkipped;
+    /** Updates the strategy dropped for holding a NaN or an infinity. */
+    public long updatesRejected;
+    /** Updates dropped for exceeding {@code rounds.maxStaleness}. */
+    public long updatesTooStale;
+    /**
+     * The privacy spent by a DP strategy: {@link org.fedflink.aggregate.RdpAccountant#toState()};
+     * null until a DP strategy first runs. Never reset, even if the strategy changes on resume.
+     */
+    public double[] privacy;
 
     public ShardState() {}
 }

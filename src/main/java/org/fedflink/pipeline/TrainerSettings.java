@@ -20,6 +20,7 @@ import org.fedflink.model.ModelSpec;
  * @param initSeed seed of the initial parameters (models that do not start at zero, such as an MLP);
  *     the aggregators start from the same parameters
  * @param emitPredictions whether every prequential prediction goes to {@link LocalTrainer#PREDICTIONS}
+ * @param attack the simulated attack of the job spec's {@code attack} section, or null
  */
 public record TrainerSettings(
         ModelSpec model,
@@ -30,5 +31,22 @@ public record TrainerSettings(
         int cacheSize,
         boolean adoptGlobal,
         long initSeed,
-        boolean emitPredictions)
-        implements Serializable {}
+        boolean emitPredictions,
+        SimulatedAttack attack)
+        implements Serializable {
+
+    /** Settings of honest sources. */
+    public TrainerSettings(
+            ModelSpec model,
+            LocalOptimizer optimizer,
+            int localExamples,
+            long eventTimeMillis,
+            ShardLayout layout,
+            int cacheSize,
+            boolean adoptGlobal,
+            long initSeed,
+            boolean emitPredictions) {
+        this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
+                emitPredictions, null);
+    }
+}

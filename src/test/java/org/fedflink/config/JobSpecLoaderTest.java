@@ -84,12 +84,15 @@ class JobSpecLoaderTest {
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
-                new RoundsSpec(20, 0L, 10, 2000L, JobSpec.Feedback.CHANNEL),
-                new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1),
+                new RoundsSpec(20, 0L, 10, 2000L, JobSpec.Feedback.CHANNEL, 0L),
+                new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
+                        null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
+                        0.5),
                 new TrainerSpec(2, 10_000),
                 new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of())),
+                new JobSpec.AttackSpec(0.0, JobSpec.AttackType.SIGNFLIP, 10.0, 1.0),
                 List.of());
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
@@ -201,10 +204,30 @@ class JobSpecLoaderTest {
                   eventTimeMillis: 60000
                   updatesPerRound: 1
                   timeoutMillis: 0
+                  maxStaleness: 3
                 aggregation:
-                  strategy: fedavg
+                  strategy: fedyogi
                   serverLearningRate: 0.5
                   shards: 6
+                  serverMomentum: 0.5
+                  eta: 0.02
+                  beta1: 0.8
+                  beta2: 0.95
+                  tau: 0.01
+                  biasCorrection: false
+                  trimBeta: 0.1
+                  byzantineUpdates: 2
+                  selectedUpdates: 4
+                  maxUpdateNorm: 3.5
+                  clippingNorm: 1.5
+                  noiseMultiplier: 0.7
+                  initialClippingNorm: 0.3
+                  targetUnclippedQuantile: 0.6
+                  clipLearningRate: 0.1
+                  clippedCountStddev: 2
+                  dpDelta: 1e-6
+                  stalenessWeight: polynomial
+                  stalenessExponent: 0.25
                 trainer:
                   parallelism: 1024
                   cacheSize: 1
@@ -225,6 +248,11 @@ class JobSpecLoaderTest {
                     bootstrapServers: out:9092
                     transactionalIdPrefix: tx-1
                     properties: [linger.ms=5]
+                attack:
+                  fraction: 0.25
+                  type: labelflip
+                  scale: -4
+                  noiseStddev: 0.5
                 """);
 
         assertThat(spec).isEqualTo(new JobSpec(
@@ -257,14 +285,16 @@ class JobSpecLoaderTest {
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6),
-                new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL),
-                new AggregationSpec(JobSpec.Strategy.FEDAVG, 0.5, 6),
+                new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL, 3L),
+                new AggregationSpec(JobSpec.Strategy.FEDYOGI, 0.5, 6, 0.5, 0.02, 0.8, 0.95, 0.01, false, 0.1, 2, 4,
+                        3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25),
                 new TrainerSpec(1024, 1),
                 new EvaluationSpec(
                         JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
                 new CheckpointSpec(0L, "/tmp/ckpt"),
                 new JobSpec.OutputSpec(true, new JobSpec.KafkaOutputSpec(
                         "out:9092", null, null, "tx-1", List.of("linger.ms=5"))),
+                new JobSpec.AttackSpec(0.25, JobSpec.AttackType.LABELFLIP, -4.0, 0.5),
                 List.of()));
     }
 

@@ -1,0 +1,230 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.fedflink.aggregate.AggregationStrategy;
+import org.fedflink.aggregate.RdpAccountant;
+import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.aggregate.StalenessWeight;
+import org.fedflink.aggregate.Strategies;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Operator tests of {@link GlobalAggregator} with the strategy catalogue: staleness, skipped
+ * rounds, rejected and too-stale updates, server state and the privacy accountant across a restore.
+ */
+class GlobalAggregatorStrategiesTest {
+
+    private final String loopId = UUID.randomUUID().toString();
+
+    /** A model of two parameters (one weight, one bias). */
+    private static final org.fedflink.model.ModelSpec SPEC =
+            new org.fedflink.model.ModelSpec(org.fedflink.model.ModelType.LINEAR, 1, 2, 0.0);
+
+    @AfterEach
+    void release() {
+        FeedbackChannel.release(loopId, 0);
+    }
+
+    private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(
+            AggregationStrategy strategy, int updatesPerRound, long maxStaleness, double dpNoise) throws Exception {
+        AggregatorSettings settings = new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound, 0, 1,
+                loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5);
+        return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
+    }
+
+    private static LocalUpdate update(String source, long baseVersion, float... delta) {
+        return new LocalUpdate(0, source, baseVersion, 10, 5, 5, delta, false, 0);
+    }
+
+    private static GlobalModel last(OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> h) {
+        List<GlobalModel> out = h.extractOutputValues();
+        return out.get(out.size() - 1);
+    }
+
+    @Test
+    void fedBuff_weighsEachUpdateByItsStaleness() throws Exception {
+        try (var h = harness(Strategies.fedBuff(1.0, StalenessWeight.inverseSqrt()), 1, 0, Double.NaN)) {
+            h.open();
+            h.processElement(update("a", 0, 1, 1), 0); // v1: fresh, weight 1
+            h.processElement(update("b", 0, 2, 2), 0); // v2: one version stale, weight 1/sqrt(2)
+            h.processElement(update("c", 0, 3, 3), 0); // v3: two stale, weight 1/sqrt(3)
+            GlobalModel v3 = last(h);
+            assertThat(v3.version()).isEqualTo(3);
+            double expected = 1 + 2 / Math.sqrt(2) + 3 / Math.sqrt(3);
+            assertThat((double) v3.params()[0]).isCloseTo(expected, within(1e-5));
+            assertThat(v3.roundStaleness()).isEqualTo(2.0);
+        }
+    }
+
+    @Test
+    void maxStaleness_dropsAndCountsUpdatesThatAreTooOld() throws Exception {
+        try (var h = harness(Strategies.fedAvg(1.0), 1, 1, Double.NaN)) {
+            h.open();
+            h.processElement(update("a", 0, 1, 1), 0); // v1
+            h.processElement(update("b", 0, 1, 1), 0); // v2 (staleness 1: kept)
+            h.processElement(update("c", 0, 5, 5), 0); // staleness 2: dropped
+            h.processElement(update("d", 2, 1, 1), 0); // v3
+            GlobalModel v3 = last(h);
+            assertThat(v3.version()).isEqualTo(3);
+            assertThat(v3.params()).containsExactly(3f, 3f);
+            assertThat(v3.updatesTooStale()).isEqualTo(1);
+            assertThat(v3.samplesInModel()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void roundShortOfTheStrategysMinimum_isSkippedAndCounted() throws Exception {
+        // Krum with f = 0 needs 3 updates; the end of input closes a round of 2
+        try (var h = harness(Strategies.krum(0), 3, 0, Double.NaN)) {
+            h.open();
+            h.processElement(update("a", 0, 1, 1), 0);
+            h.processElement(update("b", 0, 1, 1), 0);
+            h.processElement(update("c", 0, 1, 1), 0); // v1
+            h.processElement(update("d", 1, 4, 4), 0);
+            h.processElement(update("e", 1, 4, 4), 0);
+            h.processElement(LocalUpdate.endMarker(0, 0), 0);
+            GlobalModel fin = last(h);
+            assertThat(fin.last()).isTrue();
+            assertThat(fin.version()).isEqualTo(1);
+            assertThat(fin.params()).containsExactly(1f, 1f);
+            assertThat(fin.roundsSkipped()).isEqualTo(1);
+            assertThat(fin.samplesInModel()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void nonFiniteUpdates_areRejectedAndARoundLeftShortIsSkipped() throws Exception {
+        try (var h = harness(Strategies.median(), 2, 0, Double.NaN)) {
+            h.open();
+            h.processElement(update("a", 0, 1, 1), 0);
+            h.processElement(update("b", 0, Float.NaN, 1), 0); // round of 1 finite update: median of {1}
+            GlobalModel v1 = last(h);
+            assertThat(v1.params()).containsExactly(1f, 1f);
+            assertThat(v1.updatesRejected()).isEqualTo(1);
+            assertThat(v1.roundUpdates()).isEqualTo(1);
+            assertThat(v1.samplesInModel()).isEqualTo(10);
+            h.processElement(update("c", 1, Float.POSITIVE_INFINITY, 0), 0);
+            h.processElement(update("d", 1, 0, Float.NaN), 0); // nothing left: skipped
+            h.processElement(update("e", 1, 2, 2), 0);
+            h.processElement(update("f", 1, 4, 4), 0); // v2
+            GlobalModel v2 = last(h);
+            assertThat(v2.version()).isEqualTo(2);
+            assertThat(v2.params()).containsExactly(4f, 4f);
+            assertThat(v2.updatesRejected()).isEqualTo(3);
+            assertThat(v2.roundsSkipped()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void dp_mergesEachSourcesUpdatesBeforeClippingAndAccountsEveryAppliedRound() throws Exception {
+        // clipping norm 1, no noise: a source's two updates [3,0] and [0,4] are one update [3,4],
+        // clipped to [0.6,0.8]; clipped separately they would give a different mean
+        try (var h = harness(Strategies.dpFixedClipping(1.0, 0.0, 1), 3, 0, 0.0)) {
+            h.open();
+            h.processElement(update("a", 0, 3, 0), 0);
+            h.processElement(update("a", 0, 0, 4), 0);
+            h.processElement(update("b", 0, 0, 0), 0);
+            GlobalModel v1 = last(h);
+            assertThat(v1.roundUpdates()).isEqualTo(2);
+            assertThat(v1.roundSources()).isEqualTo(2);
+            assertThat(v1.samplesInModel()).isEqualTo(30);
+            assertThat((double) v1.params()[0]).isCloseTo(0.3, within(1e-6));
+            assertThat((double) v1.params()[1]).isCloseTo(0.4, within(1e-6));
+            // no noise: no guarantee
+            assertThat(v1.epsilon()).isInfinite();
+            assertThat(v1.dpDelta()).isEqualTo(1e-5);
+        }
+    }
+
+    @Test
+    void dp_epsilonGrowsWithRoundsAndContinuesAfterARestore() throws Exception {
+        double z = 2.0;
+        OperatorSubtaskState snapshot;
+        double afterTwo;
+        try (var h = harness(Strategies.dpFixedClipping(1.0, z, 1), 1, 0, z)) {
+            h.open();
+            h.processElement(update("a", 0, 0.1f, 0.1f), 0);
+            double afterOne = last(h).epsilon();
+            h.processElement(update("a", 1, 0.1f, 0.1f), 0);
+            afterTwo = last(h).epsilon();
+            assertThat(afterTwo).isGreaterThan(afterOne).isFinite();
+            snapshot = h.snapshot(1, 1);
+        }
+        FeedbackChannel.release(loopId, 0);
+        try (var restored = harness(Strategies.dpFixedClipping(1.0, z, 1), 1, 0, z)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            assertThat(FeedbackChannel.of(loopId, 0).poll().epsilon()).isEqualTo(afterTwo);
+            restored.processElement(update("a", 2, 0.1f, 0.1f), 0);
+            GlobalModel v3 = last(restored);
+            RdpAccountant three = new RdpAccountant();
+            three.compose(1.0, z, 3);
+            assertThat(v3.epsilon()).isCloseTo(three.epsilon(1e-5).epsilon(), within(1e-9));
+        }
+    }
+
+    @Test
+    void serverOptimizerState_survivesARestore() throws Exception {
+        AggregationStrategy momentum = Strategies.fedAvgM(1.0, 0.9);
+        float[] uninterrupted;
+        try (var h = harness(momentum, 1, 0, Double.NaN)) {
+            h.open();
+            for (int i = 0; i < 3; i++) {
+                h.processElement(update("a", i, 1, 1), 0);
+            }
+            uninterrupted = last(h).params();
+        }
+        FeedbackChannel.release(loopId, 0);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(momentum, 1, 0, Double.NaN)) {
+            h.open();
+            h.processElement(update("a", 0, 1, 1), 0);
+            h.processElement(update("a", 1, 1, 1), 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        FeedbackChannel.release(loopId, 0);
+        try (var restored = harness(momentum, 1, 0, Double.NaN)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(update("a", 2, 1, 1), 0);
+            // 1 + 1.9 + 2.71: the momentum carried over the restore
+            assertThat(last(restored).params()).containsExactly(uninterrupted);
+            assertThat((double) uninterrupted[0]).isCloseTo(5.61, within(1e-5));
+        }
+    }
+
+    @Test
+    void resumedWithAnotherStrategy_startsItsServerStateAfresh() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(Strategies.fedYogi(), 1, 0, Double.NaN)) {
+            h.open();
+            h.processElement(update("a", 0, 1, 1), 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        FeedbackChannel.release(loopId, 0);
+        // FedAdagrad's state has FedYogi's size, but not its meaning
+        float[] step = new float[2];
+        try (var restored = harness(Strategies.fedAdagrad(), 1, 0, Double.NaN)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            float[] before = FeedbackChannel.of(loopId, 0).poll().params();
+            restored.processElement(update("a", 1, 1, 1), 0);
+            step[0] = last(restored).params()[0] - before[0];
+        }
+        FeedbackChannel.release(loopId, 0);
+        try (var fresh = harness(Strategies.fedAdagrad(), 1, 0, Double.NaN)) {
+            fresh.open();
+            fresh.processElement(update("a", 0, 1, 1), 0);
+            // Adagrad's first step from zero moments: eta * d / (|d| + tau) = 0.1
+            assertThat(last(fresh).params()[0]).isCloseTo(0.1f, within(1e-6f));
+            assertThat(step[0]).isCloseTo(0.1f, within(1e-6f));
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
+import org.fedflink.aggregate.Attacks;
+import org.fedflink.aggregate.RdpAccountant;
+import org.fedflink.config.JobSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The strategy catalogue on whole jobs (embedded MiniCluster, quickstart generator, fixed seeds):
+ * robust rules under a simulated attack, FedBuff against synchronous FedAvg, DP with its privacy
+ * accounting across a failure, and server optimizer state across a failure.
+ *
+ * <p>The loop is not bit-deterministic: which updates make up a round depends on the order in
+ * which the trainers' updates reach the aggregator, which varies from run to run. Runs with the
+ * same seed therefore differ by a few tenths of a point of holdout accuracy; the comparisons below
+ * use a 10,000-example holdout set so that scoring noise stays below that.
+ */
+class StrategiesITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private static JsonNode run(Path out, List<String> overrides) throws Exception {
+        JobSpec spec = FederatedLoopITCase.quickstart(overrides.toArray(new String[0]));
+        return LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+    }
+
+    private static double accuracy(JsonNode summary) {
+        assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
+        return summary.path("metrics").path("holdoutAccuracy").asDouble();
+    }
+
+    private static List<String> with(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    /**
+     * 20 % of the sources send their update multiplied by -10 (a boosted sign flip). Seed 2024
+     * makes exactly 4 of the 20 sources Byzantine (the choice is per source, so other seeds give
+     * 2 to 4). Every run shares the setup; only the strategy and the attack differ. The robust
+     * rules are held to the clean FedAvg run, and also to their own clean run (the cost of the
+     * attack alone).
+     *
+     * <p>Setup: sources report every 100 examples and rounds hold 20 updates (the quickstart has
+     * 20 and 40): each delta is averaged over more examples, which the coordinate-wise rules need
+     * on these non-IID sources. Measured (docs/strategies.md, "Measured on the quickstart"):
+     * median and trimmed mean end 1.3 to 1.6 points below the clean FedAvg run here, Krum 1.8 to
+     * 3.2 (Krum follows one source's update per round and already loses 4 to 9 points without an
+     * attack), so the Krum check fails in most runs; it is kept as the issue states it.
+     */
+    @Test
+    void signFlipAttack_degradesFedAvgWhileMedianTrimmedMeanAndKrumStayWithinTwoPointsOfTheCleanRun()
+            throws Exception {
+        List<String> setup = List.of("seed=2024", "evaluation.baseline=none", "evaluation.holdout=10000",
+                "rounds.localExamples=100", "rounds.updatesPerRound=20");
+        int byzantine = 0;
+        for (int s = 0; s < 20; s++) {
+            byzantine += Attacks.byzantine(0.2, 2024).isByzantine("source-" + s) ? 1 : 0;
+        }
+        assertThat(byzantine).as("Byzantine sources of 20").isEqualTo(4);
+        List<String> attack = List.of("attack.fraction=0.2", "attack.type=scale", "attack.scale=-10");
+        Map<String, List<String>> robust = Map.of(
+                "median", List.of("aggregation.strategy=median"),
+                "trimmedmean", List.of("aggregation.strategy=trimmedmean", "aggregation.trimBeta=0.4"),
+                "krum", List.of("aggregation.strategy=krum", "aggregation.byzantineUpdates=8"));
+
+        double clean = accuracy(run(tmp.resolve("clean"), setup));
+        double fedAvg = accuracy(run(tmp.resolve("fedavg"), with(setup, attack.toArray(new String[0]))));
+        SoftAssertions soft = new SoftAssertions();
+        soft.assertThat(fedAvg).as("attacked fedavg vs clean fedavg %.4f", clean).isLessThan(clean - 0.10);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "attack: clean fedavg %.4f, attacked fedavg %.4f", clean, fedAvg));
+        for (String rule : List.of("median", "trimmedmean", "krum")) {
+            List<String> rulesSetup = new ArrayList<>(setup);
+            rulesSetup.addAll(robust.get(rule));
+            double own = accuracy(run(tmp.resolve(rule + "-clean"), rulesSetup));
+            rulesSetup.addAll(attack);
+            double attacked = accuracy(run(tmp.resolve(rule), rulesSetup));
+            line.append(String.format(Locale.ROOT, " | %s clean %.4f, attacked %.4f", rule, own, attacked));
+            soft.assertThat(attacked).as("attacked %s vs clean fedavg %.4f", rule, clean)
+                    .isGreaterThanOrEqualTo(clean - 0.02);
+            soft.assertThat(attacked).as("attacked %s vs clean %s %.4f", rule, rule, own)
+                    .isGreaterThanOrEqualTo(own - 0.02);
+        }
+        System.out.println(line);
+        soft.assertAll();
+    }
+
+    @Test
+    void fedBuff_convergesWithinOnePointOfSynchronousFedAvg() throws Exception {
+        List<String> setup = List.of("evaluation.baseline=none", "evaluation.holdout=10000");
+        double fedAvg = accuracy(run(tmp.resolve("fedavg"), setup));
+        Path out = tmp.resolve("fedbuff");
+        double fedBuff = accuracy(run(out, with(setup, "aggregation.strategy=fedbuff")));
+        System.out.printf(Locale.ROOT, "fedbuff %.4f, synchronous fedavg %.4f%n", fedBuff, fedAvg);
+
+        assertThat(fedBuff).isCloseTo(fedAvg, within(0.01));
+        // the staleness weights had something to weigh: some rounds held updates of older versions
+        List<Double> staleness = column(out, "roundStaleness");
+        assertThat(staleness.stream().mapToDouble(Double::doubleValue).max().orElse(0)).isPositive();
+    }
+
+    @Test
+    void maxStaleness_dropsAndCountsStaleUpdates() throws Exception {
+        Path out = tmp.resolve("stale");
+        JsonNode summary = run(out, List.of("evaluation.baseline=none", "input.generator.examples=40000",
+                "rounds.maxStaleness=1"));
+        long dropped = summary.path("updatesTooStale").asLong();
+        System.out.printf(Locale.ROOT, "maxStaleness 1: %d updates dropped, accuracy %.4f%n", dropped,
+                accuracy(summary));
+        assertThat(dropped).isPositive();
+        // what was dropped is not in the model
+        long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();
+        assertThat(summary.path("samplesInModel").asLong()).isLessThan(valid);
+        assertThat(column(out, "updatesTooStale")).isSorted().last().isEqualTo((double) dropped);
+    }
+
+    /**
+     * DP-FedAvg with fixed clipping, and a TaskManager killed after a checkpoint: the accountant
+     * is restored with the model, so the final epsilon is that of exactly as many Gaussian
+     * mechanisms (q = 1, z = 1) as the model has rounds, not of the rounds since the restart.
+     */
+    @Test
+    void dpFixed_reportsEpsilonInEveryVersionAndTheAccountantSurvivesAFailure() throws Exception {
+        double z = 1.0;
+        JobSpec spec = FederatedLoopITCase.quickstart("input.generator.examples=40000",
+                "input.generator.ratePerSecond=8000", "evaluation.baseline=none", "checkpoint.intervalMillis=300",
+                "aggregation.strategy=dpfixed", "aggregation.clippingNorm=0.3", "aggregation.noiseMultiplier=" + z);
+        Path out = tmp.resolve("dp");
+        JsonNode summary = runWithFailure(spec, out);
+        double epsilon = summary.path("epsilon").asDouble();
+        long rounds = summary.path("rounds").asLong();
+        System.out.printf(Locale.ROOT, "dpfixed C=0.3 z=%.1f: epsilon %.2f at delta %s after %d rounds,"
+                + " accuracy %.4f%n", z, epsilon, summary.path("dpDelta").asText(), rounds, accuracy(summary));
+
+        RdpAccountant expected = new RdpAccountant();
+        expected.compose(1.0, z, rounds);
+        assertThat(summary.path("dpDelta").asDouble()).isEqualTo(1e-5);
+        assertThat(epsilon).isCloseTo(expected.epsilon(1e-5).epsilon(), within(1e-9));
+        // every version carries the epsilon spent up to it
+        List<Double> perVersion = column(out, "epsilon");
+        assertThat(perVersion).isNotEmpty().isSorted();
+        JsonNode latest = JSON.readTree(out.resolve(FedJob.MODELS).resolve("latest.json").toFile());
+        assertThat(latest.path("metrics").path("epsilon").asDouble()).isEqualTo(epsilon);
+        assertThat(accuracy(summary)).isGreaterThan(0.5);
+    }
+
+    /**
+     * FedAdam (moments and bias-correction round count in the server state) with a TaskManager
+     * killed after a checkpoint, against the same job without a failure.
+     *
+     * <p>Tolerance: two failure-free runs with the same seed already differ (round composition
+     * follows arrival order), so the failover run is held to the same spread: its final model must
+     * be as close to a failure-free run as a second failure-free run is, within a factor of 3,
+     * and its holdout accuracy within one point.
+     */
+    @Test
+    void fedAdam_serverStateRestoredAfterAFailure_givesTheFailureFreeModelWithinTheRunToRunSpread()
+            throws Exception {
+        List<String> overrides = List.of("input.generator.examples=40000", "input.generator.ratePerSecond=8000",
+                "evaluation.baseline=none", "evaluation.holdout=10000", "checkpoint.intervalMillis=300",
+                "aggregation.strategy=fedadam");
+        JobSpec spec = FederatedLoopITCase.quickstart(overrides.toArray(new String[0]));
+        Path first = tmp.resolve("free-1");
+        Path second = tmp.resolve("free-2");
+        Path failed = tmp.resolve("failover");
+        double a1 = accuracy(LocalRunner.run(spec, LocalRunner.Options.defaults(first)).json());
+        double a2 = accuracy(LocalRunner.run(spec, LocalRunner.Options.defaults(second)).json());
+        JsonNode failover = runWithFailure(spec, failed);
+        double af = accuracy(failover);
+        float[] p1 = finalParams(first);
+        double spread = relativeDistance(finalParams(second), p1);
+        double distance = relativeDistance(finalParams(failed), p1);
+        System.out.printf(Locale.ROOT, "fedadam: failure-free %.4f and %.4f, with a failure %.4f;"
+                + " relative L2 distance to the first run: second %.4f, failover %.4f%n", a1, a2, af, spread, distance);
+
+        long valid = failover.path("examples").asLong() - failover.path("invalid").asLong();
+        assertThat(failover.path("samplesInModel").asLong()).isEqualTo(valid);
+        assertThat(af).isCloseTo(a1, within(0.01));
+        assertThat(distance).isLessThanOrEqualTo(3 * Math.max(spread, 0.01));
+    }
+
+    /** Runs {@code spec}, killing the only TaskManager once a checkpoint completed, and restarting it. */
+    private static JsonNode runWithFailure(JobSpec spec, Path out) throws Exception {
+        try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out)
+                .withOverrides(Map.of("restart-strategy.type", "fixed-delay",
+                        "restart-strategy.fixed-delay.attempts", "3",
+                        "restart-strategy.fixed-delay.delay", "500 ms")))) {
+            FederatedLoopITCase.awaitVersion(out, 3);
+            FederatedLoopITCase.awaitCompletedCheckpoint(out);
+            Thread.sleep(500); // let more versions pass the checkpoint, to be replayed
+            runner.cluster().terminateTaskManager(0).get(30, TimeUnit.SECONDS);
+            runner.cluster().startTaskManager();
+            return runner.awaitSummary().json();
+        }
+    }
+
+    private static float[] finalParams(Path out) throws Exception {
+        JsonNode latest = JSON.readTree(out.resolve(FedJob.MODELS).resolve("latest.json").toFile());
+        byte[] bytes = Files.readAllBytes(out.resolve(FedJob.MODELS).resolve(latest.path("params").asText()));
+        float[] params = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(params);
+        return params;
+    }
+
+    private static double relativeDistance(float[] a, float[] b) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            norm += b[i] * (double) b[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+
+    /** A numeric column of metrics.csv, empty cells left out. */
+    private static List<Double> column(Path out, String name) throws Exception {
+        List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+        int index = List.of(lines.get(0).split(",")).indexOf(name);
+        assertThat(index).as("metrics.csv column " + name).isNotNegative();
+        List<Double> values = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String cell = line.split(",", -1)[index];
+            if (!cell.isEmpty()) {
+                values.add(Double.parseDouble(cell));
+            }
+        }
+        return values;
+    }
+}
