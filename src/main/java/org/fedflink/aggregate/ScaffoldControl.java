@@ -20,17 +20,19 @@ public final class ScaffoldControl {
     }
 
     /**
-     * {@code serverControl += sum(controlDeltas) / totalSources}, in place.
+     * {@code serverControl += sum(controlDeltas) / totalSources}, in place. A source may send
+     * several deltas in one round (its control variate changes at each report); they add up to
+     * the change of its control variate over the round, so the sum is still the paper's
+     * {@code sum_{i in S} deltaC_i}.
      *
      * @throws IllegalStateException if the round has no updates
      * @throws IllegalArgumentException if the round was not created by {@link #newRound}, has a
-     *     different length, or {@code totalSources} is smaller than the round's updates
+     *     different length, or {@code totalSources < 1}
      */
     public static void update(float[] serverControl, RoundAccumulator controlDeltas, long totalSources) {
         SummingRound r = SummingRound.checkApplicable(serverControl, controlDeltas, false, "ScaffoldControl");
-        if (totalSources < r.updates()) {
-            throw new IllegalArgumentException("totalSources must be >= the round's " + r.updates()
-                    + " updates, got " + totalSources);
+        if (totalSources < 1) {
+            throw new IllegalArgumentException("totalSources must be >= 1, got " + totalSources);
         }
         double[] sum = r.sum();
         for (int i = 0; i < serverControl.length; i++) {

@@ -207,4 +207,14 @@ public final class Strategies {
     public static AggregationStrategy fedBuff(double serverLearningRate, StalenessWeight stalenessWeight) {
         return new FedBuff(serverLearningRate, stalenessWeight);
     }
+
+    /**
+     * SCAFFOLD's server: FedAvg's model step with a server learning rate, and the server control
+     * variate as server state. See {@link Scaffold}.
+     *
+     * @throws IllegalArgumentException if {@code serverLearningRate} is not finite and positive
+     */
+    public static AggregationStrategy scaffold(double serverLearningRate) {
+        return new Scaffold(serverLearningRate);
+    }
 }

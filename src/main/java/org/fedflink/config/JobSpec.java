@@ -21,6 +21,7 @@ public record JobSpec(
         CheckpointSpec checkpoint,
         OutputSpec output,
         AttackSpec attack,
+        LocalDpSpec localDp,
         java.util.List<Task> tasks)
         implements Serializable {
 
@@ -53,7 +54,7 @@ public record JobSpec(
 
     JobSpec withTasks(java.util.List<Task> newTasks) {
         return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
-                checkpoint, output, attack, newTasks);
+                checkpoint, output, attack, localDp, newTasks);
     }
 
     /** How sources learn together. */
@@ -84,6 +85,7 @@ public record JobSpec(
      */
     public enum Strategy {
         FEDAVG, FEDAVGM, FEDADAGRAD, FEDADAM, FEDYOGI,
+        FEDPROX, FEDSGD, SCAFFOLD,
         MEDIAN, TRIMMEDMEAN, KRUM, MULTIKRUM, BULYAN, NORMBOUNDING,
         DPFIXED, DPADAPTIVE,
         FEDBUFF
@@ -271,7 +273,7 @@ public record JobSpec(
      * how old an update may be.
      */
     public record RoundsSpec(int localExamples, long eventTimeMillis, int updatesPerRound, long timeoutMillis,
-            Feedback feedback, long maxStaleness) implements Serializable {}
+            Feedback feedback, long maxStaleness, int minSources, double sampleFraction) implements Serializable {}
 
     /**
      * The server rule and its knobs, named as in docs/strategies.md (Flower's names in camelCase).
@@ -301,7 +303,8 @@ public record JobSpec(
             Double clippedCountStddev,
             double dpDelta,
             StalenessFunction stalenessWeight,
-            double stalenessExponent)
+            double stalenessExponent,
+            Double proximalMu)
             implements Serializable {}
 
     /**
@@ -313,6 +316,17 @@ public record JobSpec(
         /** Whether any source is attacking. */
         public boolean enabled() {
             return fraction > 0;
+        }
+    }
+
+    /**
+     * Local differential privacy: every update is clipped to {@code clippingNorm} and noised by its
+     * source before it leaves the trainer ({@code null} clipping norm: off).
+     */
+    public record LocalDpSpec(Double clippingNorm, double noiseMultiplier) implements Serializable {
+        /** Whether updates are privatized at their source. */
+        public boolean enabled() {
+            return clippingNorm != null;
         }
     }
 

@@ -134,6 +134,8 @@ final class JobSpecRules {
             entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
             entry("rounds.feedback", Field.optional(JobSpec.Feedback.CHANNEL)),
             entry("rounds.maxStaleness", Field.optional(0L, atLeast(0))),
+            entry("rounds.minSources", Field.optional(1, atLeast(1))),
+            entry("rounds.sampleFraction", Field.optional(1.0, SpecBinder.leftOpen(0, 1))),
 
             // Defaults are Flower's (docs/strategies.md); null: the strategy's own default, or unset.
             entry("aggregation.strategy", Field.optional(JobSpec.Strategy.FEDAVG)),
@@ -158,6 +160,7 @@ final class JobSpecRules {
             entry("aggregation.dpDelta", Field.optional(1.0e-5, SpecBinder.open(0, 1))),
             entry("aggregation.stalenessWeight", Field.optional(JobSpec.StalenessFunction.INVERSE_SQRT)),
             entry("aggregation.stalenessExponent", Field.optional(0.5, SpecBinder.atLeast(0.0))),
+            entry("aggregation.proximalMu", Field.optional(null, SpecBinder.atLeast(0.0))),
 
             entry("trainer.parallelism", Field.optional(2, between(1, 1024))),
             entry("trainer.cacheSize", Field.optional(10_000, atLeast(1))),
@@ -184,6 +187,9 @@ final class JobSpecRules {
             entry("attack.type", Field.optional(JobSpec.AttackType.SIGNFLIP)),
             entry("attack.scale", Field.optional(10.0)),
             entry("attack.noiseStddev", Field.optional(1.0, greaterThan(0))),
+
+            entry("localDp.clippingNorm", Field.optional(null, greaterThan(0))),
+            entry("localDp.noiseMultiplier", Field.optional(1.0, SpecBinder.atLeast(0.0))),
             // bound by JobSpecLoader, task by task (see Tasks)
             entry("tasks", Field.optional(List.of())));
 
@@ -219,7 +225,7 @@ final class JobSpecRules {
         checkAttack(spec.attack(), model);
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
                 aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output, spec.attack(),
-                spec.tasks());
+                spec.localDp(), spec.tasks());
     }
 
     /**
@@ -339,6 +345,50 @@ final class JobSpecRules {
                 default -> "it selects updates by distances between whole updates";
             };
             throw new JobSpecException(name + " needs aggregation.shards = 1 (" + why + "), got " + a.shards());
+        }
+        checkLocalRule(spec);
+        JobSpec.RoundsSpec rounds = spec.rounds();
+        if (spec.input().type() == JobSpec.InputType.GENERATOR
+                && rounds.minSources() > spec.input().generator().sources()) {
+            throw new JobSpecException("key 'rounds.minSources' must be <= input.generator.sources ("
+                    + spec.input().generator().sources() + "), got " + rounds.minSources()
+                    + ": no round could ever close");
+        }
+    }
+
+    /** What the strategies that change the local step need from the trainers. */
+    private static void checkLocalRule(JobSpec spec) throws JobSpecException {
+        AggregationSpec a = spec.aggregation();
+        JobSpec.OptimizerSpec o = spec.optimizer();
+        switch (a.strategy()) {
+            case FEDPROX -> {
+                // the pull lr * mu * (w - global) overshoots the global model at lr * mu >= 1
+                double pull = o.learningRate() * a.proximalMu();
+                if (pull >= 1) {
+                    throw new JobSpecException("key 'aggregation.proximalMu' times optimizer.learningRate must be < 1"
+                            + " (the proximal pull would overshoot the global model), got "
+                            + SpecBinder.plain(a.proximalMu()) + " * " + SpecBinder.plain(o.learningRate()));
+                }
+            }
+            case FEDSGD -> {
+                if (o.type() != JobSpec.OptimizerType.SGD) {
+                    throw new JobSpecException("fedsgd needs optimizer.type sgd (sources send plain gradient steps),"
+                            + " got " + Messages.yamlName(o.type()));
+                }
+            }
+            case SCAFFOLD -> {
+                if (spec.localDp().enabled()) {
+                    throw new JobSpecException("scaffold cannot run with localDp (its control variates would"
+                            + " leave the sources without noise); unset localDp.clippingNorm or pick another"
+                            + " strategy");
+                }
+                if (spec.rounds().feedback() != JobSpec.Feedback.CHANNEL) {
+                    throw new JobSpecException("scaffold needs rounds.feedback channel (the server control variate"
+                            + " travels with the in-job feedback, not in model messages), got "
+                            + Messages.yamlName(spec.rounds().feedback()));
+                }
+            }
+            default -> { }
         }
     }
 

@@ -86,12 +86,17 @@ final class SpecBinder {
         return new DoubleRange("in (" + plain(min) + ", " + plain(max) + ")", v -> v > min && v < max);
     }
 
+    /** {@code (min, max]}. */
+    static DoubleRange leftOpen(double min, double max) {
+        return new DoubleRange("in (" + plain(min) + ", " + plain(max) + "]", v -> v > min && v <= max);
+    }
+
     /** {@code [min, max)}. */
     static DoubleRange halfOpen(double min, double max) {
         return new DoubleRange("in [" + plain(min) + ", " + plain(max) + ")", v -> v >= min && v < max);
     }
 
-    private static String plain(double v) {
+    static String plain(double v) {
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 

@@ -94,6 +94,12 @@ public final class StrategyFactory {
                         a.clippedCountStddev() != null ? a.clippedCountStddev() : updatesPerRound / 20.0,
                         seed);
                 case FEDBUFF -> Strategies.fedBuff(a.serverLearningRate(), stalenessWeight(a));
+                case FEDPROX -> {
+                    required(a.proximalMu(), "proximalMu", name);
+                    yield Strategies.fedAvg(a.serverLearningRate());
+                }
+                case FEDSGD -> Strategies.fedAvg(a.serverLearningRate());
+                case SCAFFOLD -> Strategies.scaffold(a.serverLearningRate());
             };
         } catch (IllegalArgumentException e) {
             String message = keyed(e.getMessage(), name);

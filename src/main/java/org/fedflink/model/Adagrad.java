@@ -87,4 +87,9 @@ public record Adagrad(LearningRate rate, double epsilon) implements LocalOptimiz
             params[p] = (float) (params[p] - lr * grad / (Math.sqrt(sumSq) + epsilon));
         }
     }
+
+    @Override
+    public double learningRate(long step) {
+        return rate.at(step);
+    }
 }

@@ -58,4 +58,11 @@ public interface LocalOptimizer extends java.io.Serializable {
      * @throws IllegalArgumentException if {@code gradient} or {@code state} has the wrong length
      */
     void applyGradient(float[] params, float[] state, long step, float[] gradient);
+
+    /**
+     * The step size this optimizer uses at step {@code step} (its schedule's value; for Adagrad the
+     * base rate before the per-coordinate scaling). Corrections applied beside the optimizer's own
+     * step (FedProx's proximal pull, SCAFFOLD's control variates) move with it.
+     */
+    double learningRate(long step);
 }

@@ -84,4 +84,9 @@ public record Momentum(LearningRate rate, double mu) implements LocalOptimizer {
             params[p] = (float) (params[p] - lr * v);
         }
     }
+
+    @Override
+    public double learningRate(long step) {
+        return rate.at(step);
+    }
 }

@@ -22,6 +22,8 @@ public final class OnlineLearner {
     private final float[] gradient;
     /** The plain SGD optimizer that a gradient model applies itself, else null. */
     private final Sgd fusedSgd;
+    /** A gradient model's gradient for {@link #accumulateStep} when {@code gradient} is null; lazy. */
+    private float[] scratch;
 
     /**
      * @throws IllegalArgumentException if either argument is null, or the model is neither a
@@ -108,6 +110,78 @@ public final class OnlineLearner {
         }
         boolean correct = model.spec().isClassifier() && prediction == label;
         return new Outcome(loss, correct, prediction);
+    }
+
+    /**
+     * FedSGD's local work: predicts the example with {@code params} and adds the plain SGD step
+     * the example's gradient at {@code params} asks for, {@code -learningRate(step) * gradient}, to
+     * {@code target}, leaving {@code params} (the global model) unchanged. Only for an optimizer
+     * without state (plain SGD); the sum of these steps over a source's examples, divided by
+     * their number, is the source's share of one large-batch gradient step.
+     *
+     * @throws IllegalStateException if the optimizer keeps state (momentum, Adagrad)
+     */
+    public Outcome accumulateStep(float[] params, long step, int[] indices, float[] values, double label,
+            float[] target) {
+        if (!(optimizer instanceof Sgd)) {
+            throw new IllegalStateException("gradient accumulation needs plain SGD, got " + optimizer);
+        }
+        if (target.length != params.length) {
+            throw new IllegalArgumentException("target has length " + target.length + " but the model has "
+                    + params.length + " parameters");
+        }
+        double lr = optimizer.learningRate(step);
+        double prediction;
+        double loss;
+        if (linear != null) {
+            prediction = model.predict(params, indices, values);
+            loss = linear.lossAndOutputGradient(params, indices, values, label, outputGradient);
+            Sgd.addStep(params, target, lr, model.spec(), indices, values, outputGradient);
+        } else {
+            float[] g = gradient != null ? gradient : scratchGradient();
+            loss = nonLinear.lossAndGradient(params, indices, values, label, g);
+            prediction = nonLinear.lastPrediction();
+            for (int p = 0; p < target.length; p++) {
+                target[p] = (float) (target[p] - lr * g[p]);
+            }
+        }
+        boolean correct = model.spec().isClassifier() && prediction == label;
+        return new Outcome(loss, correct, prediction);
+    }
+
+    /**
+     * FedProx's proximal pull after a step: {@code params -= learningRate(step) * mu * (params -
+     * reference)} on every coordinate, the gradient step of {@code (mu / 2) ||params -
+     * reference||^2}. Decoupled from the optimizer (applied with its step size, not through its
+     * state), so it works alike for every optimizer and model.
+     */
+    public void proximalStep(float[] params, float[] reference, long step, double mu) {
+        // the job spec keeps learningRate * mu below 1: a larger pull would overshoot the reference
+        double factor = optimizer.learningRate(step) * mu;
+        for (int p = 0; p < params.length; p++) {
+            params[p] = (float) (params[p] - factor * (params[p] - reference[p]));
+        }
+    }
+
+    /**
+     * SCAFFOLD's correction after a step: {@code params -= learningRate(step) * (serverControl -
+     * sourceControl)}, so that the local steps follow {@code gradient - c_i + c} (Karimireddy et al.
+     * 2020, Algorithm 1, line 10). Returns the step size used, which the caller sums to form the
+     * source's new control variate.
+     */
+    public double controlStep(float[] params, float[] serverControl, float[] sourceControl, long step) {
+        double lr = optimizer.learningRate(step);
+        for (int p = 0; p < params.length; p++) {
+            params[p] = (float) (params[p] - lr * (serverControl[p] - sourceControl[p]));
+        }
+        return lr;
+    }
+
+    private float[] scratchGradient() {
+        if (scratch == null) {
+            scratch = new float[model.spec().numParams()];
+        }
+        return scratch;
     }
 
     /** Loss, correctness and value of the prediction made before a training step. */

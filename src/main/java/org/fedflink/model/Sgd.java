@@ -57,6 +57,34 @@ public record Sgd(LearningRate rate) implements LocalOptimizer {
         }
     }
 
+    /**
+     * The step {@link #step} would take from {@code params}, added to {@code target} instead of
+     * applied: {@code target[p] -= lr * grad_p}, with the gradient (and its lazy L2 term) taken at
+     * {@code params}, which stay unchanged. FedSGD's trainers sum these steps at the global model.
+     */
+    static void addStep(float[] params, float[] target, double lr, ModelSpec spec, int[] indices, float[] values,
+            double[] outputGradient) {
+        double l2 = spec.l2();
+        int features = spec.features();
+        int row = spec.rowLength();
+        for (int k = 0, outputs = spec.outputs(); k < outputs; k++) {
+            int offset = k * row;
+            double g = outputGradient[k];
+            if (indices == null) {
+                for (int j = 0; j < features; j++) {
+                    target[offset + j] = (float) (target[offset + j] - lr * (g * values[j] + l2 * params[offset + j]));
+                }
+            } else {
+                for (int i = 0; i < indices.length; i++) {
+                    int p = offset + indices[i];
+                    target[p] = (float) (target[p] - lr * (g * values[i] + l2 * params[p]));
+                }
+            }
+            int bias = offset + features;
+            target[bias] = (float) (target[bias] - lr * g);
+        }
+    }
+
     @Override
     public void applyGradient(float[] params, float[] state, long step, float[] gradient) {
         Checks.checkGradientStep(params, state, 0, gradient);
@@ -64,5 +92,10 @@ public record Sgd(LearningRate rate) implements LocalOptimizer {
         for (int p = 0; p < params.length; p++) {
             params[p] = (float) (params[p] - lr * gradient[p]);
         }
+    }
+
+    @Override
+    public double learningRate(long step) {
+        return rate.at(step);
     }
 }

@@ -22,6 +22,8 @@ import org.fedflink.aggregate.ShardLayout;
  *     rounds are accounted for (and whose updates are merged per source within a round); NaN for a
  *     strategy without a DP guarantee
  * @param dpDelta the {@code delta} of the reported {@code (epsilon, delta)}
+ * @param minSources a round closes only with updates from at least this many distinct sources
+ *     (the final round at the end of the input excepted)
  */
 public record AggregatorSettings(
         AggregationStrategy strategy,
@@ -35,7 +37,8 @@ public record AggregatorSettings(
         long initSeed,
         long maxStaleness,
         double dpNoiseMultiplier,
-        double dpDelta)
+        double dpDelta,
+        int minSources)
         implements Serializable {
 
     /** Settings that keep every update and account no privacy. */
@@ -50,7 +53,7 @@ public record AggregatorSettings(
             org.fedflink.model.ModelSpec model,
             long initSeed) {
         this(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId, windowExamples, model,
-                initSeed, 0, Double.NaN, 0);
+                initSeed, 0, Double.NaN, 0, 1);
     }
 
     /** Whether the strategy gives client-level DP, whose privacy spent is accounted. */

@@ -20,6 +20,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.fedflink.aggregate.AggregationStrategy;
+import org.fedflink.aggregate.LocalDp;
+import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.aggregate.Strategies;
 import org.fedflink.config.JobSpec;
@@ -242,8 +244,13 @@ public final class FedJob {
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
                 layout, spec.trainer().cacheSize(), !centralized, spec.seed(),
                 !centralized && spec.output().predictions(),
-                // the centralized baseline stays the clean reference
-                centralized ? null : SimulatedAttack.of(spec));
+                // the centralized baseline stays the clean reference: plain steps, no attack, no noise
+                centralized ? null : SimulatedAttack.of(spec),
+                centralized ? TrainerSettings.LocalStep.PLAIN : localStep(spec),
+                spec.aggregation().proximalMu() == null ? 0 : spec.aggregation().proximalMu(),
+                centralized ? Participation.everyone() : new Participation(spec.rounds().sampleFraction(), spec.seed()),
+                centralized || !spec.localDp().enabled() ? null
+                        : LocalDp.withNoiseMultiplier(spec.localDp().clippingNorm(), spec.localDp().noiseMultiplier()));
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())
@@ -275,7 +282,8 @@ public final class FedJob {
                 strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers, loopId,
                 spec.evaluation().windowExamples(), model, spec.seed(),
                 centralized ? 0 : spec.rounds().maxStaleness(),
-                StrategyFactory.noiseMultiplier(strategy), spec.aggregation().dpDelta());
+                StrategyFactory.noiseMultiplier(strategy), spec.aggregation().dpDelta(),
+                centralized ? 1 : spec.rounds().minSources());
         SingleOutputStreamOperator<GlobalModel> globals = updates
                 .partitionCustom(new ToShard(), new ShardOf())
                 .transform(prefix + "aggregator", TypeInformation.of(GlobalModel.class),
@@ -383,6 +391,16 @@ public final class FedJob {
         // read once now, so that a bad holdout file fails before the job starts
         HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
         return () -> HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
+    }
+
+    /** The local side of the job's strategy. */
+    static TrainerSettings.LocalStep localStep(JobSpec spec) {
+        return switch (spec.aggregation().strategy()) {
+            case FEDPROX -> TrainerSettings.LocalStep.PROXIMAL;
+            case FEDSGD -> TrainerSettings.LocalStep.GRADIENT;
+            case SCAFFOLD -> TrainerSettings.LocalStep.CONTROLLED;
+            default -> TrainerSettings.LocalStep.PLAIN;
+        };
     }
 
     /** The federated strategy the job spec describes (validated when the spec was loaded). */

@@ -19,6 +19,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.aggregate.RdpAccountant;
 import org.fedflink.aggregate.RoundAccumulator;
+import org.fedflink.aggregate.Scaffold;
+import org.fedflink.aggregate.ScaffoldControl;
 
 /**
  * The server side of one shard: collects the local updates of a round, folds a closed round into
@@ -179,11 +181,23 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             return;
         }
         pending.add(update);
-        if (pending.size() >= settings.updatesPerRound()) {
+        if (pending.size() >= settings.updatesPerRound() && enoughSources()) {
             closeRound(false);
         } else if (pending.size() == 1) {
             armTimeout();
         }
+    }
+
+    /** Whether the pending round has updates from at least {@code minSources} distinct sources. */
+    private boolean enoughSources() {
+        if (settings.minSources() <= 1) {
+            return true;
+        }
+        Set<String> distinct = new HashSet<>();
+        for (LocalUpdate u : pending) {
+            distinct.add(u.source());
+        }
+        return distinct.size() >= settings.minSources();
     }
 
     private void armTimeout() {
@@ -194,7 +208,12 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         long due = getProcessingTimeService().getCurrentProcessingTime() + settings.timeoutMillis();
         getProcessingTimeService().registerTimer(due, time -> {
             if (roundId == round && !pending.isEmpty()) {
-                closeRound(false);
+                if (enoughSources()) {
+                    closeRound(false);
+                } else {
+                    // the deadline never closes a round below minSources: wait another period
+                    armTimeout();
+                }
             }
         });
     }
@@ -214,11 +233,16 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         double staleness = 0;
         Set<String> roundSources = new HashSet<>();
         List<LocalUpdate> updates = settings.accountsPrivacy() ? mergedBySource(pending) : pending;
+        boolean scaffold = strategy instanceof Scaffold;
+        RoundAccumulator controlRound = scaffold ? ScaffoldControl.newRound(shard.params.length) : null;
         for (LocalUpdate u : updates) {
             int rejectedBefore = round.rejected();
             round.add(u.delta(), u.samples(), staleness(u));
             if (round.rejected() > rejectedBefore) {
                 continue;
+            }
+            if (scaffold && u.controlDelta() != null) {
+                controlRound.add(u.controlDelta(), 1);
             }
             roundSources.add(u.source());
             staleness += staleness(u);
@@ -238,12 +262,16 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             return;
         }
         strategy.apply(shard.params, shard.serverState, round);
+        sources.addAll(roundSources);
+        if (scaffold && controlRound.updates() > 0) {
+            // c += sum(deltaC_i) / N, N = every source the model has heard from so far
+            ScaffoldControl.update(shard.serverState, controlRound, sources.size());
+        }
         if (accountant != null) {
             // one Gaussian mechanism per applied round; q = 1, see the class comment
             accountant.compose(1.0, settings.dpNoiseMultiplier(), 1);
             epsilon = accountant.epsilon(settings.dpDelta()).epsilon();
         }
-        sources.addAll(roundSources);
         shard.version++;
         shard.rounds++;
         shard.parentJobId = shard.jobId;
@@ -312,7 +340,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 shard.updatesRejected,
                 shard.updatesTooStale,
                 epsilon,
-                accountant == null ? Double.NaN : settings.dpDelta());
+                accountant == null ? Double.NaN : settings.dpDelta(),
+                // the trainers' corrected steps need the server control variate
+                settings.strategy() instanceof Scaffold ? shard.serverState.clone() : null);
     }
 
     private void publish(GlobalModel model) {

@@ -33,6 +33,8 @@ package org.fedflink.pipeline;
  * @param epsilon the privacy spent so far by a DP strategy at {@code dpDelta} (infinite with no
  *     noise); NaN for other strategies
  * @param dpDelta the {@code delta} of {@code epsilon}; NaN for strategies without DP
+ * @param control SCAFFOLD: the server control variate {@code c} over this shard's range, which
+ *     the trainers' corrected steps need; null for every other strategy
  */
 public record GlobalModel(
         int shard,
@@ -56,7 +58,8 @@ public record GlobalModel(
         long updatesRejected,
         long updatesTooStale,
         double epsilon,
-        double dpDelta) {
+        double dpDelta,
+        float[] control) {
 
     /** A version without skipped rounds, dropped updates or privacy accounting. */
     public GlobalModel(
@@ -79,6 +82,6 @@ public record GlobalModel(
             boolean last) {
         this(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis, roundUpdates,
                 roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
-                windowPrequentialLoss, windowPrequentialAccuracy, last, 0, 0, 0, Double.NaN, Double.NaN);
+                windowPrequentialLoss, windowPrequentialAccuracy, last, 0, 0, 0, Double.NaN, Double.NaN, null);
     }
 }

@@ -1,6 +1,7 @@
 package org.fedflink.pipeline;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
+import org.fedflink.aggregate.Attacks;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.data.Example;
 import org.fedflink.model.Model;
@@ -64,6 +66,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private transient LinkedHashMap<String, SourceState> cache;
     private transient Set<String> dirty;
     private transient GlobalModel[] latest;
+    /** The newest global parameters, all shards side by side (FedProx's reference, FedSGD's model). */
+    private transient float[] global;
+    /** SCAFFOLD: the newest server control variate, all shards side by side; else null. */
+    private transient float[] serverControl;
     private transient boolean examplesEnded;
     private transient Counter updatesSent;
     private transient Counter globalsAdopted;
@@ -83,6 +89,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         state = getPartitionedState(StateDescriptors.sourceState());
         timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
         latest = new GlobalModel[layout.shards()];
+        global = initialParams.clone();
+        serverControl = settings.localStep() == TrainerSettings.LocalStep.CONTROLLED
+                ? new float[initialParams.length] : null;
         cache = new LinkedHashMap<>(16, 0.75f, true);
         dirty = new HashSet<>();
         updatesSent = getMetricGroup().counter("updatesSent");
@@ -109,8 +118,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         double label = settings.attack() == null
                 ? example.label()
                 : settings.attack().label(isByzantine(source), example.label());
-        OnlineLearner.Outcome outcome =
-                learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
+        OnlineLearner.Outcome outcome = learn(s, example, label);
         if (settings.emitPredictions()) {
             long base = Long.MAX_VALUE;
             for (long v : s.baseVersions) {
@@ -129,13 +137,43 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             s.correct++;
         }
         if (s.samples >= settings.localExamples()) {
-            report(source, s);
+            // every K examples an opportunity to report, taken with probability rounds.sampleFraction
+            if (s.samples % settings.localExamples() == 0 && settings.participation().takesPart(source, s.steps)) {
+                report(source, s);
+            }
         } else if (settings.eventTimeMillis() > 0 && record.hasTimestamp()) {
             long boundary = boundaryAfter(record.getTimestamp());
             if (s.timerAt != boundary) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, boundary);
                 s.timerAt = boundary;
             }
+        }
+    }
+
+    /** One example's local work, as the strategy shapes it. */
+    private OnlineLearner.Outcome learn(SourceState s, Example example, double label) {
+        switch (settings.localStep()) {
+            case GRADIENT:
+                // params - anchor accumulates the steps; the example is scored and differentiated
+                // at the global model, which no local step moves
+                return learner.accumulateStep(global, s.steps, example.indices(), example.values(), label, s.params);
+            case PROXIMAL: {
+                OnlineLearner.Outcome outcome = learner.learn(
+                        s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
+                learner.proximalStep(s.params, global, s.steps, settings.proximalMu());
+                return outcome;
+            }
+            case CONTROLLED: {
+                OnlineLearner.Outcome outcome = learner.learn(
+                        s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
+                if (s.control == null) {
+                    s.control = new float[s.params.length];
+                }
+                s.rateSum += learner.controlStep(s.params, serverControl, s.control, s.steps);
+                return outcome;
+            }
+            default:
+                return learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
         }
     }
 
@@ -152,7 +190,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         if (s.timerAt == timer.getTimestamp()) {
             s.timerAt = Long.MIN_VALUE;
         }
-        if (s.samples > 0) {
+        if (s.samples > 0 && settings.participation().takesPart(source, s.steps)) {
             dirty.add(source);
             rebase(s);
             report(source, s);
@@ -168,6 +206,11 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         GlobalModel current = latest[model.shard()];
         if (current == null || model.version() > current.version()) {
             latest[model.shard()] = model;
+            int from = layout.from(model.shard());
+            System.arraycopy(model.params(), 0, global, from, model.params().length);
+            if (serverControl != null && model.control() != null) {
+                System.arraycopy(model.control(), 0, serverControl, from, model.control().length);
+            }
             globalsAdopted.inc();
         }
     }
@@ -195,31 +238,66 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     }
 
     /**
-     * Sends the progress since the last report, one piece per shard, and moves the anchor. A
-     * Byzantine source of an update attack corrupts what it sends; its own model stays honest.
+     * Sends the progress since the last report, one piece per shard, and moves the anchor. FedSGD
+     * sends the mean of its summed steps; SCAFFOLD sends its control variate's change beside the
+     * model's; with local DP the whole update is clipped and noised first. A Byzantine source of
+     * an update attack corrupts what it sends; its own model stays honest.
      */
     private void report(String source, SourceState s) {
+        float[] delta = new float[s.params.length];
+        for (int j = 0; j < delta.length; j++) {
+            delta[j] = s.params[j] - s.anchor[j];
+        }
+        System.arraycopy(s.params, 0, s.anchor, 0, delta.length);
+        float[] controlDelta = null;
+        if (settings.localStep() == TrainerSettings.LocalStep.CONTROLLED) {
+            controlDelta = newControl(s, delta);
+        } else if (settings.localStep() == TrainerSettings.LocalStep.GRADIENT) {
+            float mean = 1f / s.samples;
+            for (int j = 0; j < delta.length; j++) {
+                delta[j] *= mean;
+            }
+        }
+        if (settings.localDp() != null) {
+            // s.steps only grows, so it numbers the source's updates, alike on every replay
+            settings.localDp().privatize(delta, Attacks.updateSeed(settings.initSeed(), source, s.steps));
+        }
         boolean corrupt = settings.attack() != null && isByzantine(source);
+        int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         for (int shard = 0; shard < layout.shards(); shard++) {
             int from = layout.from(shard);
             int to = layout.to(shard);
-            float[] delta = new float[to - from];
-            for (int j = from; j < to; j++) {
-                delta[j - from] = s.params[j] - s.anchor[j];
-            }
-            System.arraycopy(s.params, from, s.anchor, from, to - from);
+            float[] piece = Arrays.copyOfRange(delta, from, to);
             if (corrupt) {
-                // s.steps only grows, so it numbers the source's updates, alike on every replay
-                settings.attack().corrupt(true, source, s.steps, shard, layout.shards(), delta);
+                settings.attack().corrupt(true, source, s.steps, shard, layout.shards(), piece);
             }
             output.collect(new StreamRecord<>(new LocalUpdate(
-                    shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, delta, false,
-                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
+                    shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, piece, false, sender,
+                    controlDelta == null ? null : Arrays.copyOfRange(controlDelta, from, to))));
         }
         updatesSent.inc();
         s.samples = 0;
         s.lossSum = 0;
         s.correct = 0;
+    }
+
+    /**
+     * SCAFFOLD's new source control variate (Karimireddy et al. 2020, Algorithm 1, option II):
+     * {@code c_i+ = c_i - c + (x - y) / (sum of the step sizes)}, with {@code y - x = delta} the
+     * progress since the last report. Returns {@code c_i+ - c_i} and stores {@code c_i+}.
+     */
+    private float[] newControl(SourceState s, float[] delta) {
+        if (s.control == null) {
+            s.control = new float[delta.length];
+        }
+        float[] change = new float[delta.length];
+        double inverseRate = s.rateSum > 0 ? 1 / s.rateSum : 0;
+        for (int j = 0; j < delta.length; j++) {
+            change[j] = (float) (-serverControl[j] - delta[j] * inverseRate);
+            s.control[j] += change[j];
+        }
+        s.rateSum = 0;
+        return change;
     }
 
     /** The source's state from the cache, else from keyed state, else fresh; the key must be current. */

@@ -14,6 +14,8 @@ package org.fedflink.pipeline;
  * @param delta parameter change of this shard's range since the source's last report
  * @param endOfInput whether this is an end marker instead of an update
  * @param sender trainer subtask index
+ * @param controlDelta SCAFFOLD: the change of the source's control variate over this shard's range
+ *     since its last report; null for every other strategy
  */
 public record LocalUpdate(
         int shard,
@@ -24,7 +26,14 @@ public record LocalUpdate(
         long correct,
         float[] delta,
         boolean endOfInput,
-        int sender) {
+        int sender,
+        float[] controlDelta) {
+
+    /** An update without a control variate (every strategy but SCAFFOLD). */
+    public LocalUpdate(int shard, String source, long baseVersion, long samples, double lossSum, long correct,
+            float[] delta, boolean endOfInput, int sender) {
+        this(shard, source, baseVersion, samples, lossSum, correct, delta, endOfInput, sender, null);
+    }
 
     static LocalUpdate endMarker(int shard, int sender) {
         return new LocalUpdate(shard, "", 0, 0, 0, 0, new float[0], true, sender);

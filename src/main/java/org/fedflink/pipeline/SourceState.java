@@ -26,6 +26,10 @@ public class SourceState {
     public double lossSum;
     /** Prequential correct predictions since the last report. */
     public long correct;
+    /** SCAFFOLD: the source's control variate {@code c_i}; null for other strategies. */
+    public float[] control;
+    /** SCAFFOLD: the step sizes summed since the last report. */
+    public double rateSum;
     /** Event-time boundary a timer is registered for, or Long.MIN_VALUE. */
     public long timerAt = Long.MIN_VALUE;
 

@@ -1,6 +1,8 @@
 package org.fedflink.pipeline;
 
 import java.io.Serializable;
+import org.fedflink.aggregate.LocalDp;
+import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.ModelSpec;
@@ -21,6 +23,10 @@ import org.fedflink.model.ModelSpec;
  *     the aggregators start from the same parameters
  * @param emitPredictions whether every prequential prediction goes to {@link LocalTrainer#PREDICTIONS}
  * @param attack the simulated attack of the job spec's {@code attack} section, or null
+ * @param localStep how the strategy shapes the local steps
+ * @param proximalMu FedProx's {@code mu} ({@link LocalStep#PROXIMAL})
+ * @param participation which report opportunities a source takes ({@code rounds.sampleFraction})
+ * @param localDp clipping and noise applied to every update before it leaves its source, or null
  */
 public record TrainerSettings(
         ModelSpec model,
@@ -32,8 +38,27 @@ public record TrainerSettings(
         boolean adoptGlobal,
         long initSeed,
         boolean emitPredictions,
-        SimulatedAttack attack)
+        SimulatedAttack attack,
+        LocalStep localStep,
+        double proximalMu,
+        Participation participation,
+        LocalDp localDp)
         implements Serializable {
+
+    /** The local side of a strategy. */
+    public enum LocalStep {
+        /** The optimizer's step, nothing else (FedAvg and every server-side rule). */
+        PLAIN,
+        /** FedProx: the optimizer's step, then a pull towards the global model. */
+        PROXIMAL,
+        /**
+         * FedSGD: no local steps; the source sums the SGD steps its examples ask for at the global
+         * model and sends their mean.
+         */
+        GRADIENT,
+        /** SCAFFOLD: steps corrected by the server and source control variates. */
+        CONTROLLED
+    }
 
     /** Settings of honest sources. */
     public TrainerSettings(
@@ -47,6 +72,6 @@ public record TrainerSettings(
             long initSeed,
             boolean emitPredictions) {
         this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
-                emitPredictions, null);
+                emitPredictions, null, LocalStep.PLAIN, 0, Participation.everyone(), null);
     }
 }

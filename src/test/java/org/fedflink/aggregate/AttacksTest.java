@@ -132,7 +132,10 @@ class AttacksTest {
         // c += ([1,2] + [3,4]) / 10 = [0.4, 0.6]
         assertThat(control[0]).isCloseTo(1.4f, within(1e-6f));
         assertThat(control[1]).isCloseTo(1.6f, within(1e-6f));
-        assertThatThrownBy(() -> ScaffoldControl.update(control, round, 1))
-                .hasMessage("totalSources must be >= the round's 2 updates, got 1");
+        // two deltas of one source in a round add up to its control variate's change
+        ScaffoldControl.update(control, round, 1);
+        assertThat(control[0]).isCloseTo(5.4f, within(1e-5f));
+        assertThatThrownBy(() -> ScaffoldControl.update(control, round, 0))
+                .hasMessage("totalSources must be >= 1, got 0");
     }
 }

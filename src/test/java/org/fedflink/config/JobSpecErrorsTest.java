@@ -44,14 +44,14 @@ class JobSpecErrorsTest {
     void parse_misspelledKeyInSection_listsTheSectionsKeys() {
         assertThat(error(MINIMAL + "rounds:\n  localExampels: 5\n")).isEqualTo(
                 "unknown key 'rounds.localExampels' (allowed in rounds: localExamples, eventTimeMillis,"
-                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness)");
+                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness, minSources, sampleFraction)");
     }
 
     @Test
     void parse_unknownTopLevelKey_listsTopLevelKeys() {
         assertThat(error(MINIMAL + "epochs: 3\n")).isEqualTo(
                 "unknown key 'epochs' (allowed at top level: job, mode, seed, input, model, optimizer, rounds,"
-                        + " aggregation, trainer, evaluation, checkpoint, output, attack, tasks)");
+                        + " aggregation, trainer, evaluation, checkpoint, output, attack, localDp, tasks)");
     }
 
     @Test
@@ -438,7 +438,7 @@ class JobSpecErrorsTest {
     void set_unknownKey_listsTheSectionsKeys() {
         assertThat(error(MINIMAL, "rounds.localExampels=50")).isEqualTo(
                 "unknown key 'rounds.localExampels' (allowed in rounds: localExamples, eventTimeMillis,"
-                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness)");
+                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness, minSources, sampleFraction)");
     }
 
     @Test

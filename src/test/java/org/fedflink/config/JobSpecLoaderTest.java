@@ -84,15 +84,16 @@ class JobSpecLoaderTest {
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
-                new RoundsSpec(20, 0L, 10, 2000L, JobSpec.Feedback.CHANNEL, 0L),
+                new RoundsSpec(20, 0L, 10, 2000L, JobSpec.Feedback.CHANNEL, 0L, 1, 1.0),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
-                        0.5),
+                        0.5, null),
                 new TrainerSpec(2, 10_000),
                 new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of())),
                 new JobSpec.AttackSpec(0.0, JobSpec.AttackType.SIGNFLIP, 10.0, 1.0),
+                new JobSpec.LocalDpSpec(null, 1.0),
                 List.of());
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
@@ -205,6 +206,8 @@ class JobSpecLoaderTest {
                   updatesPerRound: 1
                   timeoutMillis: 0
                   maxStaleness: 3
+                  minSources: 2
+                  sampleFraction: 0.5
                 aggregation:
                   strategy: fedyogi
                   serverLearningRate: 0.5
@@ -228,6 +231,7 @@ class JobSpecLoaderTest {
                   dpDelta: 1e-6
                   stalenessWeight: polynomial
                   stalenessExponent: 0.25
+                  proximalMu: 0.01
                 trainer:
                   parallelism: 1024
                   cacheSize: 1
@@ -253,6 +257,9 @@ class JobSpecLoaderTest {
                   type: labelflip
                   scale: -4
                   noiseStddev: 0.5
+                localDp:
+                  clippingNorm: 2.5
+                  noiseMultiplier: 0.75
                 """);
 
         assertThat(spec).isEqualTo(new JobSpec(
@@ -285,9 +292,9 @@ class JobSpecLoaderTest {
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6),
-                new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL, 3L),
+                new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL, 3L, 2, 0.5),
                 new AggregationSpec(JobSpec.Strategy.FEDYOGI, 0.5, 6, 0.5, 0.02, 0.8, 0.95, 0.01, false, 0.1, 2, 4,
-                        3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25),
+                        3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25, 0.01),
                 new TrainerSpec(1024, 1),
                 new EvaluationSpec(
                         JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
@@ -295,6 +302,7 @@ class JobSpecLoaderTest {
                 new JobSpec.OutputSpec(true, new JobSpec.KafkaOutputSpec(
                         "out:9092", null, null, "tx-1", List.of("linger.ms=5"))),
                 new JobSpec.AttackSpec(0.25, JobSpec.AttackType.LABELFLIP, -4.0, 0.5),
+                new JobSpec.LocalDpSpec(2.5, 0.75),
                 List.of()));
     }
 

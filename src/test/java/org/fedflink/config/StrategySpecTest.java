@@ -110,13 +110,51 @@ class StrategySpecTest {
                 .isEqualTo(Strategies.fedBuff(2.0, StalenessWeight.polynomial(0.25)));
     }
 
+    @Test
+    void create_localStepStrategies_runFedAvgOrScaffoldOnTheServer() throws Exception {
+        assertThat(strategy("aggregation.strategy=fedprox", "aggregation.proximalMu=0.01",
+                "aggregation.serverLearningRate=2")).isEqualTo(Strategies.fedAvg(2.0));
+        assertThat(strategy("aggregation.strategy=fedsgd", "aggregation.serverLearningRate=3"))
+                .isEqualTo(Strategies.fedAvg(3.0));
+        assertThat(strategy("aggregation.strategy=scaffold")).isEqualTo(Strategies.scaffold(1.0));
+        assertThat(Strategies.scaffold(1.0).stateSize(7)).isEqualTo(7);
+    }
+
+    @Test
+    void load_localStepStrategies_refuseWhatTheirTrainersCannotDo() {
+        assertThat(error(MINIMAL, "aggregation.strategy=fedprox"))
+                .isEqualTo("key 'aggregation.proximalMu' is required when aggregation.strategy is fedprox");
+        assertThat(error(MINIMAL, "aggregation.strategy=fedprox", "aggregation.proximalMu=40"))
+                .isEqualTo("key 'aggregation.proximalMu' times optimizer.learningRate must be < 1 (the proximal"
+                        + " pull would overshoot the global model), got 40 * 0.05");
+        assertThat(error(MINIMAL, "aggregation.strategy=fedsgd", "optimizer.type=adagrad"))
+                .isEqualTo("fedsgd needs optimizer.type sgd (sources send plain gradient steps), got adagrad");
+        assertThat(error(MINIMAL, "aggregation.strategy=scaffold", "rounds.feedback=kafka",
+                "output.kafka.modelTopic=models", "checkpoint.intervalMillis=500"))
+                .isEqualTo("scaffold needs rounds.feedback channel (the server control variate travels with the"
+                        + " in-job feedback, not in model messages), got kafka");
+        assertThat(error(MINIMAL, "aggregation.strategy=scaffold", "localDp.clippingNorm=1"))
+                .isEqualTo("scaffold cannot run with localDp (its control variates would leave the sources without"
+                        + " noise); unset localDp.clippingNorm or pick another strategy");
+    }
+
+    @Test
+    void load_participationKeys_areCheckedAgainstTheGenerator() {
+        assertThat(error(MINIMAL, "rounds.minSources=21"))
+                .isEqualTo("key 'rounds.minSources' must be <= input.generator.sources (20), got 21:"
+                        + " no round could ever close");
+        assertThat(error(MINIMAL, "rounds.sampleFraction=0")).isEqualTo("key 'rounds.sampleFraction' must be in (0, 1], got 0");
+        assertThat(error(MINIMAL, "rounds.sampleFraction=1.5"))
+                .isEqualTo("key 'rounds.sampleFraction' must be in (0, 1], got 1.5");
+    }
+
     /** Every strategy is selectable from --set with the knobs it requires, and builds. */
     @ParameterizedTest
     @EnumSource(JobSpec.Strategy.class)
     void create_everyStrategy_isSelectableFromSet(JobSpec.Strategy strategy) throws Exception {
         List<String> overrides = new ArrayList<>(List.of("aggregation.strategy=" + Messages.yamlName(strategy),
                 "rounds.updatesPerRound=20", "aggregation.byzantineUpdates=2", "aggregation.maxUpdateNorm=1",
-                "aggregation.clippingNorm=1", "aggregation.noiseMultiplier=0.5"));
+                "aggregation.clippingNorm=1", "aggregation.noiseMultiplier=0.5", "aggregation.proximalMu=0.1"));
         JobSpec spec = JobSpecLoader.parse(MINIMAL, overrides);
         assertThat(spec.aggregation().strategy()).isEqualTo(strategy);
         assertThat(StrategyFactory.create(spec)).isNotNull();
@@ -135,7 +173,8 @@ class StrategySpecTest {
 
     private static JobSpec.AggregationSpec aggregation(JobSpec.Strategy strategy, double trimBeta, double exponent) {
         return new JobSpec.AggregationSpec(strategy, 1.0, 1, 0.0, null, null, 0.99, null, true, trimBeta, 0, null,
-                null, null, null, 0.1, 0.5, 0.2, null, 1e-5, JobSpec.StalenessFunction.POLYNOMIAL, exponent);
+                null, null, null, 0.1, 0.5, 0.2, null, 1e-5, JobSpec.StalenessFunction.POLYNOMIAL, exponent,
+                null);
     }
 
     // ---- rules checked at load

@@ -35,7 +35,7 @@ class GlobalAggregatorStrategiesTest {
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(
             AggregationStrategy strategy, int updatesPerRound, long maxStaleness, double dpNoise) throws Exception {
         AggregatorSettings settings = new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound, 0, 1,
-                loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5);
+                loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, 1);
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
     }
 
