@@ -59,6 +59,22 @@ class ServerOptimizersTest {
     }
 
     @Test
+    void scaffold_movesTheModelAsFedAvg_andLeavesItsControlVariateToScaffoldControl() {
+        AggregationStrategy s = Strategies.scaffold(2.0);
+        float[] global = {1, 1};
+        float[] control = new float[s.stateSize(2)];
+        control[0] = 0.25f;
+
+        s.apply(global, control, round(s, 2, new float[][] {{1, 2}, {3, 4}}, new long[] {10, 30}));
+
+        // [1,1] + 2 * (10*[1,2] + 30*[3,4]) / 40 = [6, 8], as FedAvg with server rate 2
+        assertThat(global).containsExactly(6f, 8f);
+        assertThat(control).containsExactly(0.25f, 0f);
+        assertThatThrownBy(() -> Strategies.scaffold(0))
+                .hasMessage("serverLearningRate must be finite and > 0, got 0.0");
+    }
+
+    @Test
     void fedAdagrad_oneStep_dividesByRootOfSquaredSum() {
         AggregationStrategy s = Strategies.fedAdagrad(0.1, 0.0, 0.5);
         float[] global = {0, 0};

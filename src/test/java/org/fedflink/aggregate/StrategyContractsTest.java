@@ -25,7 +25,8 @@ class StrategyContractsTest {
             Strategies.normBounding(2),
             Strategies.dpFixedClipping(1, 1, 5),
             Strategies.dpAdaptiveClipping(1, 100, 5),
-            Strategies.fedBuff(1, StalenessWeight.inverseSqrt()));
+            Strategies.fedBuff(1, StalenessWeight.inverseSqrt()),
+            Strategies.scaffold(1));
 
     @SuppressWarnings("unchecked")
     private static <T> T roundTrip(T value) throws Exception {

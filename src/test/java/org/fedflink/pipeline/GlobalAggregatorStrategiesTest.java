@@ -34,8 +34,14 @@ class GlobalAggregatorStrategiesTest {
 
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(
             AggregationStrategy strategy, int updatesPerRound, long maxStaleness, double dpNoise) throws Exception {
-        AggregatorSettings settings = new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound, 0, 1,
-                loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, 1);
+        return harness(strategy, updatesPerRound, maxStaleness, dpNoise, 1, 0);
+    }
+
+    private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(AggregationStrategy strategy,
+            int updatesPerRound, long maxStaleness, double dpNoise, int minSources, long timeoutMillis)
+            throws Exception {
+        AggregatorSettings settings = new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound,
+                timeoutMillis, 1, loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, minSources);
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
     }
 
@@ -60,6 +66,71 @@ class GlobalAggregatorStrategiesTest {
             double expected = 1 + 2 / Math.sqrt(2) + 3 / Math.sqrt(3);
             assertThat((double) v3.params()[0]).isCloseTo(expected, within(1e-5));
             assertThat(v3.roundStaleness()).isEqualTo(2.0);
+        }
+    }
+
+    @Test
+    void minSources_keepsTheRoundOpenPastItsSizeAndPastTheDeadline_untilEnoughSourcesSentUpdates()
+            throws Exception {
+        try (var h = harness(Strategies.fedAvg(1.0), 2, 0, Double.NaN, 3, 1000)) {
+            h.open();
+            h.setProcessingTime(0);
+            h.processElement(update("a", 0, 1, 1), 0);
+            h.processElement(update("a", 0, 1, 1), 0); // two updates, one source: still open
+            h.setProcessingTime(1500); // the deadline waits another period below minSources
+            h.processElement(update("b", 0, 1, 1), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement(update("c", 0, 4, 4), 0); // third source: closes with all four updates
+            GlobalModel v1 = last(h);
+            assertThat(v1.version()).isEqualTo(1);
+            assertThat(v1.roundUpdates()).isEqualTo(4);
+            assertThat(v1.roundSources()).isEqualTo(3);
+            assertThat(v1.params()).containsExactly(1.75f, 1.75f);
+            // with enough sources, the deadline closes a short round
+            h.processElement(update("a", 1, 1, 1), 0);
+            h.processElement(update("b", 1, 1, 1), 0); // size reached, two sources: open
+            h.processElement(update("c", 1, 1, 1), 0); // closes at once
+            assertThat(last(h).version()).isEqualTo(2);
+            h.processElement(update("a", 2, 1, 1), 0);
+            h.setProcessingTime(3000);
+            assertThat(last(h).version()).isEqualTo(2);
+            h.processElement(update("b", 2, 1, 1), 0);
+            h.processElement(update("c", 2, 1, 1), 0);
+            assertThat(last(h).version()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void scaffold_movesTheServerControlVariateBySummedControlDeltasOverAllSources_andSendsIt()
+            throws Exception {
+        try (var h = harness(Strategies.scaffold(1.0), 2, 0, Double.NaN)) {
+            h.open();
+            h.processElement(new LocalUpdate(0, "a", 0, 10, 0, 0, new float[] {1, 0}, false, 0,
+                    new float[] {0.2f, 0.4f}), 0);
+            h.processElement(new LocalUpdate(0, "b", 0, 10, 0, 0, new float[] {3, 0}, false, 0,
+                    new float[] {0.6f, 0f}), 0);
+            GlobalModel v1 = last(h);
+            assertThat(v1.params()).containsExactly(2f, 0f);
+            // c = 0 + ([0.2, 0.4] + [0.6, 0]) / 2 sources
+            assertThat(v1.control()[0]).isCloseTo(0.4f, within(1e-6f));
+            assertThat(v1.control()[1]).isCloseTo(0.2f, within(1e-6f));
+            // a third source: N = 3
+            h.processElement(new LocalUpdate(0, "c", 1, 10, 0, 0, new float[] {0, 0}, false, 0,
+                    new float[] {0.3f, 0f}), 0);
+            h.processElement(new LocalUpdate(0, "a", 1, 10, 0, 0, new float[] {0, 0}, false, 0,
+                    new float[] {0f, 0.3f}), 0);
+            GlobalModel v2 = last(h);
+            assertThat(v2.control()[0]).isCloseTo(0.5f, within(1e-6f));
+            assertThat(v2.control()[1]).isCloseTo(0.3f, within(1e-6f));
+        }
+    }
+
+    @Test
+    void otherStrategies_sendNoControlVariate() throws Exception {
+        try (var h = harness(Strategies.fedAvg(1.0), 1, 0, Double.NaN)) {
+            h.open();
+            h.processElement(update("a", 0, 1, 1), 0);
+            assertThat(last(h).control()).isNull();
         }
     }
 
