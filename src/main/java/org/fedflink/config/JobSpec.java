@@ -304,7 +304,9 @@ public record JobSpec(
             double dpDelta,
             StalenessFunction stalenessWeight,
             double stalenessExponent,
-            Double proximalMu)
+            Double proximalMu,
+            boolean reputation,
+            double reputationDecay)
             implements Serializable {}
 
     /**

@@ -161,6 +161,8 @@ final class JobSpecRules {
             entry("aggregation.stalenessWeight", Field.optional(JobSpec.StalenessFunction.INVERSE_SQRT)),
             entry("aggregation.stalenessExponent", Field.optional(0.5, SpecBinder.atLeast(0.0))),
             entry("aggregation.proximalMu", Field.optional(null, SpecBinder.atLeast(0.0))),
+            entry("aggregation.reputation", Field.optional(false)),
+            entry("aggregation.reputationDecay", Field.optional(0.9, halfOpen(0, 1))),
 
             entry("trainer.parallelism", Field.optional(2, between(1, 1024))),
             entry("trainer.cacheSize", Field.optional(10_000, atLeast(1))),
@@ -347,6 +349,10 @@ final class JobSpecRules {
             throw new JobSpecException(name + " needs aggregation.shards = 1 (" + why + "), got " + a.shards());
         }
         checkLocalRule(spec);
+        if (a.reputation() && updates < 3) {
+            throw new JobSpecException("key 'aggregation.reputation' needs rounds.updatesPerRound >= 3 (scores compare"
+                    + " each update with the round's median), got " + updates);
+        }
         JobSpec.RoundsSpec rounds = spec.rounds();
         if (spec.input().type() == JobSpec.InputType.GENERATOR
                 && rounds.minSources() > spec.input().generator().sources()) {

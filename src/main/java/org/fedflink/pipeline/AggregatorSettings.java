@@ -24,6 +24,7 @@ import org.fedflink.aggregate.ShardLayout;
  * @param dpDelta the {@code delta} of the reported {@code (epsilon, delta)}
  * @param minSources a round closes only with updates from at least this many distinct sources
  *     (the final round at the end of the input excepted)
+ * @param reputationDecay with per-source reputation, how much of a score one round keeps; NaN: off
  */
 public record AggregatorSettings(
         AggregationStrategy strategy,
@@ -38,7 +39,8 @@ public record AggregatorSettings(
         long maxStaleness,
         double dpNoiseMultiplier,
         double dpDelta,
-        int minSources)
+        int minSources,
+        double reputationDecay)
         implements Serializable {
 
     /** Settings that keep every update and account no privacy. */
@@ -53,7 +55,7 @@ public record AggregatorSettings(
             org.fedflink.model.ModelSpec model,
             long initSeed) {
         this(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId, windowExamples, model,
-                initSeed, 0, Double.NaN, 0, 1);
+                initSeed, 0, Double.NaN, 0, 1, Double.NaN);
     }
 
     /** Whether the strategy gives client-level DP, whose privacy spent is accounted. */

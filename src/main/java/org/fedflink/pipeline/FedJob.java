@@ -283,7 +283,8 @@ public final class FedJob {
                 spec.evaluation().windowExamples(), model, spec.seed(),
                 centralized ? 0 : spec.rounds().maxStaleness(),
                 StrategyFactory.noiseMultiplier(strategy), spec.aggregation().dpDelta(),
-                centralized ? 1 : spec.rounds().minSources());
+                centralized ? 1 : spec.rounds().minSources(),
+                centralized || !spec.aggregation().reputation() ? Double.NaN : spec.aggregation().reputationDecay());
         SingleOutputStreamOperator<GlobalModel> globals = updates
                 .partitionCustom(new ToShard(), new ShardOf())
                 .transform(prefix + "aggregator", TypeInformation.of(GlobalModel.class),

@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.aggregate.RdpAccountant;
+import org.fedflink.aggregate.Reputation;
 import org.fedflink.aggregate.RoundAccumulator;
 import org.fedflink.aggregate.Scaffold;
 import org.fedflink.aggregate.ScaffoldControl;
@@ -67,6 +68,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     /** The privacy spent so far, when the strategy is DP; else null. */
     private transient RdpAccountant accountant;
     private transient double epsilon;
+    /** Per-source reputation, when {@code aggregation.reputation} is on; else null. */
+    private transient Reputation reputation;
 
     public GlobalAggregator(AggregatorSettings settings) {
         this.settings = settings;
@@ -128,6 +131,12 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             epsilon = accountant.epsilon(settings.dpDelta()).epsilon();
         } else {
             epsilon = Double.NaN;
+        }
+        if (!Double.isNaN(settings.reputationDecay())) {
+            reputation = restored.reputationSources == null
+                    ? new Reputation(settings.reputationDecay())
+                    : Reputation.fromState(settings.reputationDecay(),
+                            new Reputation.State(restored.reputationSources, restored.reputationScores));
         }
         window = restored.window == null
                 ? new SlidingWindow(settings.windowExamples())
@@ -235,9 +244,15 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         List<LocalUpdate> updates = settings.accountsPrivacy() ? mergedBySource(pending) : pending;
         boolean scaffold = strategy instanceof Scaffold;
         RoundAccumulator controlRound = scaffold ? ScaffoldControl.newRound(shard.params.length) : null;
-        for (LocalUpdate u : updates) {
+        List<float[]> deltas = updates.stream().map(LocalUpdate::delta).toList();
+        if (reputation != null) {
+            reputation.observe(updates.stream().map(LocalUpdate::source).toList(), deltas);
+            deltas = reputation.weigh(updates.stream().map(LocalUpdate::source).toList(), deltas);
+        }
+        for (int k = 0; k < updates.size(); k++) {
+            LocalUpdate u = updates.get(k);
             int rejectedBefore = round.rejected();
-            round.add(u.delta(), u.samples(), staleness(u));
+            round.add(deltas.get(k), u.samples(), staleness(u));
             if (round.rejected() > rejectedBefore) {
                 continue;
             }
@@ -360,6 +375,11 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.endedSenders = endedSenders.stream().mapToInt(Integer::intValue).toArray();
         if (accountant != null) {
             shard.privacy = accountant.toState();
+        }
+        if (reputation != null) {
+            Reputation.State r = reputation.toState();
+            shard.reputationSources = r.sources();
+            shard.reputationScores = r.scores();
         }
         checkpointed.update(List.of(shard));
     }

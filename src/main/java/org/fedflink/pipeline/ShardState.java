@@ -51,5 +51,9 @@ public class ShardState {
      */
     public double[] privacy;
 
+    /** Per-source reputation ({@code aggregation.reputation}), as {@link org.fedflink.aggregate.Reputation#toState()}; else null. */
+    public String[] reputationSources;
+    public double[] reputationScores;
+
     public ShardState() {}
 }

@@ -40,8 +40,12 @@ class GlobalAggregatorStrategiesTest {
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(AggregationStrategy strategy,
             int updatesPerRound, long maxStaleness, double dpNoise, int minSources, long timeoutMillis)
             throws Exception {
-        AggregatorSettings settings = new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound,
-                timeoutMillis, 1, loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, minSources);
+        return harness(new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound,
+                timeoutMillis, 1, loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, minSources, Double.NaN));
+    }
+
+    private static OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(AggregatorSettings settings)
+            throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
     }
 
@@ -122,6 +126,39 @@ class GlobalAggregatorStrategiesTest {
             GlobalModel v2 = last(h);
             assertThat(v2.control()[0]).isCloseTo(0.5f, within(1e-6f));
             assertThat(v2.control()[1]).isCloseTo(0.3f, within(1e-6f));
+        }
+    }
+
+    /**
+     * Reputation with FedAvg. Round 1: the reversed update [-3, -3] is bounded to the median norm
+     * sqrt(2) and scored 0.5 (decay 0.5, cosine -1 floored at 0); the mean score is 3.5 / 4, so
+     * honest updates get 1 / 0.875 and the reversed one 0.5 / 0.875: the step is
+     * (3 / 0.875 - 0.5 / 0.875) / 4 = 0.714286. Round 2 (after a restore): scores 1 and 0.25, mean
+     * 3.25 / 4, step (3 / 0.8125 - 0.25 / 0.8125) / 4 = 0.846154.
+     */
+    @Test
+    void reputation_scalesEachUpdateByItsSourcesScore_andSurvivesARestore() throws Exception {
+        AggregatorSettings settings = new AggregatorSettings(Strategies.fedAvg(1.0), new ShardLayout(2, 1), 4, 0, 1,
+                loopId, 1000, SPEC, 0, 0, Double.NaN, 1e-5, 1, 0.5);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness(settings)) {
+            h.open();
+            for (String s : List.of("a", "b", "c")) {
+                h.processElement(update(s, 0, 1, 1), 0);
+            }
+            h.processElement(update("evil", 0, -3, -3), 0);
+            assertThat(last(h).params()[0]).isCloseTo(0.714286f, within(1e-5f));
+            snapshot = h.snapshot(1, 1);
+        }
+        FeedbackChannel.release(loopId, 0);
+        try (var h = harness(settings)) {
+            h.initializeState(snapshot);
+            h.open();
+            for (String s : List.of("a", "b", "c")) {
+                h.processElement(update(s, 1, 1, 1), 0);
+            }
+            h.processElement(update("evil", 1, -3, -3), 0);
+            assertThat(last(h).params()[0]).isCloseTo(0.714286f + 0.846154f, within(1e-5f));
         }
     }
 

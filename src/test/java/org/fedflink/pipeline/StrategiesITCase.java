@@ -71,7 +71,7 @@ class StrategiesITCase {
      * not asserted here.
      */
     @Test
-    void signFlipAttack_degradesFedAvgWhileMedianTrimmedMeanAndKrumStayWithinTwoPointsOfTheCleanRun()
+    void signFlipAttack_degradesFedAvgWhileMedianTrimmedMeanKrumAndReputationStayWithinTwoPointsOfTheCleanRun()
             throws Exception {
         List<String> setup = List.of("seed=2024", "evaluation.baseline=none", "evaluation.holdout=10000",
                 "input.generator.labelSkew=100", "input.generator.featureShift=0",
@@ -85,7 +85,8 @@ class StrategiesITCase {
         Map<String, List<String>> robust = Map.of(
                 "median", List.of("aggregation.strategy=median"),
                 "trimmedmean", List.of("aggregation.strategy=trimmedmean", "aggregation.trimBeta=0.4"),
-                "krum", List.of("aggregation.strategy=krum", "aggregation.byzantineUpdates=8"));
+                "krum", List.of("aggregation.strategy=krum", "aggregation.byzantineUpdates=8"),
+                "fedavg+reputation", List.of("aggregation.strategy=fedavg", "aggregation.reputation=true"));
 
         double clean = accuracy(run(tmp.resolve("clean"), setup));
         double fedAvg = accuracy(run(tmp.resolve("fedavg"), with(setup, attack.toArray(new String[0]))));
@@ -93,12 +94,12 @@ class StrategiesITCase {
         soft.assertThat(fedAvg).as("attacked fedavg vs clean fedavg %.4f", clean).isLessThan(clean - 0.10);
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                 "attack: clean fedavg %.4f, attacked fedavg %.4f", clean, fedAvg));
-        for (String rule : List.of("median", "trimmedmean", "krum")) {
+        for (String rule : List.of("median", "trimmedmean", "krum", "fedavg+reputation")) {
             List<String> rulesSetup = new ArrayList<>(setup);
             rulesSetup.addAll(robust.get(rule));
-            double own = accuracy(run(tmp.resolve(rule + "-clean"), rulesSetup));
+            double own = accuracy(run(tmp.resolve(rule.replace("+", "-") + "-clean"), rulesSetup));
             rulesSetup.addAll(attack);
-            double attacked = accuracy(run(tmp.resolve(rule), rulesSetup));
+            double attacked = accuracy(run(tmp.resolve(rule.replace("+", "-")), rulesSetup));
             line.append(String.format(Locale.ROOT, " | %s clean %.4f, attacked %.4f", rule, own, attacked));
             soft.assertThat(attacked).as("attacked %s vs clean fedavg %.4f", rule, clean)
                     .isGreaterThanOrEqualTo(clean - 0.02);
@@ -121,6 +122,70 @@ class StrategiesITCase {
         // the staleness weights had something to weigh: some rounds held updates of older versions
         List<Double> staleness = column(out, "roundStaleness");
         assertThat(staleness.stream().mapToDouble(Double::doubleValue).max().orElse(0)).isPositive();
+    }
+
+    /**
+     * The strategies that change the local step, on the quickstart's non-IID sources: each
+     * converges to within a point of FedAvg in the same test, and folds in every valid example.
+     */
+    @Test
+    void fedProxFedSgdAndScaffold_convergeWithinOnePointOfFedAvg() throws Exception {
+        List<String> setup = List.of("evaluation.baseline=none", "evaluation.holdout=10000");
+        double fedAvg = accuracy(run(tmp.resolve("fedavg"), setup));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "fedavg %.4f", fedAvg));
+        SoftAssertions soft = new SoftAssertions();
+        for (List<String> strategy : List.of(
+                List.of("aggregation.strategy=fedprox", "aggregation.proximalMu=0.1"),
+                List.of("aggregation.strategy=fedsgd"),
+                List.of("aggregation.strategy=scaffold"))) {
+            String name = strategy.get(0).substring(strategy.get(0).indexOf('=') + 1);
+            JsonNode summary = run(tmp.resolve(name), with(setup, strategy.toArray(new String[0])));
+            double accuracy = accuracy(summary);
+            line.append(String.format(Locale.ROOT, " | %s %.4f", name, accuracy));
+            soft.assertThat(accuracy).as(name).isCloseTo(fedAvg, within(0.01));
+            soft.assertThat(summary.path("samplesInModel").asLong()).as(name + " samples")
+                    .isEqualTo(summary.path("examples").asLong() - summary.path("invalid").asLong());
+        }
+        System.out.println(line);
+        soft.assertAll();
+    }
+
+    /**
+     * Client sampling (half the report opportunities taken) and a minimum of 10 sources per round:
+     * fewer, fuller rounds, nothing lost (a source passed over sends its progress later), and the
+     * model as good as FedAvg with everyone.
+     */
+    @Test
+    void sampleFractionAndMinSources_closeFewerRoundsWithoutLosingExamples() throws Exception {
+        List<String> setup = List.of("evaluation.baseline=none", "evaluation.holdout=10000");
+        JsonNode everyone = run(tmp.resolve("everyone"), setup);
+        Path out = tmp.resolve("sampled");
+        JsonNode sampled = run(out, with(setup, "rounds.sampleFraction=0.5", "rounds.minSources=10"));
+        System.out.printf(Locale.ROOT, "sampleFraction 0.5, minSources 10: %d rounds, accuracy %.4f;"
+                + " everyone: %d rounds, accuracy %.4f%n", sampled.path("rounds").asLong(), accuracy(sampled),
+                everyone.path("rounds").asLong(), accuracy(everyone));
+
+        long valid = sampled.path("examples").asLong() - sampled.path("invalid").asLong();
+        assertThat(sampled.path("samplesInModel").asLong()).isEqualTo(valid);
+        assertThat(sampled.path("rounds").asLong()).isLessThan(everyone.path("rounds").asLong() * 3 / 4);
+        // every round but the final one at the end of the input had 10 sources or more
+        List<Double> roundSources = column(out, "roundSources");
+        assertThat(roundSources.subList(0, roundSources.size() - 1)).allMatch(n -> n >= 10);
+        assertThat(accuracy(sampled)).isCloseTo(accuracy(everyone), within(0.01));
+    }
+
+    /**
+     * Local DP: every update clipped to 1 and noised (z = 0.1) in its trainer. The model still
+     * learns, below the noiseless run by what the noise costs.
+     */
+    @Test
+    void localDp_noisedUpdatesStillLearn() throws Exception {
+        List<String> setup = List.of("evaluation.baseline=none", "evaluation.holdout=10000");
+        double clean = accuracy(run(tmp.resolve("clean"), setup));
+        double noised = accuracy(run(tmp.resolve("ldp"), with(setup, "localDp.clippingNorm=1",
+                "localDp.noiseMultiplier=0.1")));
+        System.out.printf(Locale.ROOT, "localDp C=1 z=0.1: accuracy %.4f, without %.4f%n", noised, clean);
+        assertThat(noised).isGreaterThan(0.85).isLessThanOrEqualTo(clean + 0.005);
     }
 
     @Test
