@@ -30,24 +30,23 @@ public record Scaffold(double serverLearningRate) implements AggregationStrategy
 
     @Override
     public RoundAccumulator newRound(int length) {
-        return new SummingRound(length, true);
+        return modelStep().newRound(length);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Moves the model only; the control variate is the caller's to update (see the class
-     * comment).
+     * <p>Moves the model only, exactly as FedAvg; the control variate is the caller's to update
+     * (see the class comment).
      *
      * @throws IllegalStateException if the round has no updates
      */
     @Override
     public void apply(float[] global, float[] serverState, RoundAccumulator round) {
-        SummingRound r = SummingRound.checkApplicable(global, round, true, "Scaffold");
-        double[] sum = r.sum();
-        double scale = serverLearningRate / r.samples();
-        for (int i = 0; i < global.length; i++) {
-            global[i] = (float) (global[i] + scale * sum[i]);
-        }
+        modelStep().apply(global, null, round);
+    }
+
+    private FedAvg modelStep() {
+        return new FedAvg(serverLearningRate);
     }
 }
