@@ -82,6 +82,13 @@ public final class StopCommand implements Callable<Integer> {
                                     operation.path("failure-cause").toString())));
                     return 1;
                 }
+                // a bounded job may reach its end while the savepoint is pending: then none comes
+                String state = rest.jobState(jobId);
+                if (java.util.Set.of("FINISHED", "FAILED", "CANCELED").contains(state)) {
+                    System.err.println("error: job " + jobId + " ended (" + state + ") before its savepoint"
+                            + " completed; no savepoint was taken");
+                    return 1;
+                }
                 Thread.sleep(500);
             }
             System.err.println("error: the savepoint of job " + jobId + " did not complete within " + timeoutSeconds + " s");

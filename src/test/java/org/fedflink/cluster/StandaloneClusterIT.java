@@ -76,7 +76,10 @@ class StandaloneClusterIT {
     void stopWithSavepointThenResumeWithAnotherParallelism_versionsContinueAndEveryValidExampleCountsOnce()
             throws Exception {
         Path run = cluster.root.resolve("savepoint-run");
-        ClusterScript.Background first = cluster.background(submit("submit", run));
+        // long enough (30 s at 5,000/s) that the stop never races the end of the input, even when a
+        // loaded machine is slow to start the stop command
+        String[] longer = {"--set", "input.generator.examples=150000"};
+        ClusterScript.Background first = cluster.background(submit("submit", run, longer));
         String jobId = first.awaitJobId();
         awaitProgress(run, 20);
 
@@ -100,7 +103,7 @@ class StandaloneClusterIT {
 
         // Resume into the same run folder (found from the savepoint's path) with 3 trainers instead of 2.
         ClusterScript.Background resumed = cluster.background(
-                submit("resume", null, "--from", savepoint.toString(), "--parallelism", "3"));
+                submit("resume", null, "--from", savepoint.toString(), "--parallelism", "3", longer[0], longer[1]));
         String resumedId = resumed.awaitJobId();
         assertThat(resumed.awaitExit(JOB_TIMEOUT)).as(resumed.output()).isZero();
         JsonNode vertices = cluster.rest("/jobs/" + resumedId).path("vertices");
@@ -113,7 +116,7 @@ class StandaloneClusterIT {
         assertThat(trainers).isEqualTo(3);
 
         JsonNode summary = ClusterScript.readJson(run.resolve("summary.json"));
-        assertEveryValidExampleFoldedOnce(summary, 60000);
+        assertEveryValidExampleFoldedOnce(summary, 150000);
         assertThat(summary.path("globalVersion").asLong()).isGreaterThan(stoppedAt);
         assertThat(ClusterScript.readJson(run.resolve("models/latest.json")).path("samplesInModel").asLong())
                 .isEqualTo(summary.path("samplesInModel").asLong());
