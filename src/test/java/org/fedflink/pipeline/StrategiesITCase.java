@@ -127,14 +127,18 @@ class StrategiesITCase {
     /**
      * The strategies that change the local step, on the quickstart's non-IID sources: each
      * converges to within 1.5 points of FedAvg in the same test, and folds in every valid example.
-     * Measured (4 runs each, 2 shared cores): FedAvg 0.9157 to 0.9175, FedProx 0.9162 to 0.9173,
-     * FedSGD 0.9156 to 0.9160, SCAFFOLD 0.9089 to 0.9178. SCAFFOLD spreads most: its control
-     * variates are estimated from 20 examples per report and arrive as stale as the model, and
-     * the load on the machine changes how stale.
+     *
+     * <p>The input is paced (15,000 examples/s) so that staleness comes from the algorithm, not
+     * from the machine: SCAFFOLD's control variates are estimated from 20 examples per report and
+     * arrive as stale as the model, and an unpaced run on a loaded machine makes them staler.
+     * Unpaced, with a busy second core, SCAFFOLD measured 0.9074 to 0.9139 against FedAvg's 0.9160
+     * to 0.9174 (and 0.9015 once in CI); paced, under the same load, 0.9117 to 0.9186 against
+     * 0.9170 to 0.9175, with FedProx 0.9168 to 0.9177 and FedSGD 0.9157 to 0.9159.
      */
     @Test
     void fedProxFedSgdAndScaffold_convergeCloseToFedAvg() throws Exception {
-        List<String> setup = List.of("evaluation.baseline=none", "evaluation.holdout=10000");
+        List<String> setup = List.of("evaluation.baseline=none", "evaluation.holdout=10000",
+                "input.generator.ratePerSecond=15000");
         double fedAvg = accuracy(run(tmp.resolve("fedavg"), setup));
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "fedavg %.4f", fedAvg));
         SoftAssertions soft = new SoftAssertions();
@@ -204,7 +208,11 @@ class StrategiesITCase {
         // what was dropped is not in the model
         long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();
         assertThat(summary.path("samplesInModel").asLong()).isLessThan(valid);
-        assertThat(column(out, "updatesTooStale")).isSorted().last().isEqualTo((double) dropped);
+        // metrics.csv counts what was dropped up to each version (a running total); updates that
+        // arrive stale after the last round closed are in the final model's count only
+        List<Double> perVersion = column(out, "updatesTooStale");
+        assertThat(perVersion).isSorted().last().isNotEqualTo(0.0);
+        assertThat(perVersion.get(perVersion.size() - 1)).isLessThanOrEqualTo((double) dropped);
     }
 
     /**
