@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -19,6 +20,7 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.aggregate.LocalDp;
 import org.fedflink.aggregate.Participation;
@@ -144,7 +146,7 @@ public final class FedJob {
         int parallelism = spec.trainer().parallelism();
         DataStream<RawRecord> raw = rawRecords(env, spec, files, prefix);
         SingleOutputStreamOperator<Example> ingested = raw.transform(
-                        prefix + "ingest", TypeInformation.of(Example.class),
+                        prefix + "ingest", RecordTypeInfo.examples(),
                         new Ingest(model, dir.resolve(COUNTS).toString()))
                 .setParallelism(parallelism)
                 .uid(prefix + "ingest")
@@ -254,7 +256,7 @@ public final class FedJob {
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())
-                .transform(prefix + "trainer", TypeInformation.of(LocalUpdate.class), new LocalTrainer(trainerSettings))
+                .transform(prefix + "trainer", RecordTypeInfo.localUpdates(), new LocalTrainer(trainerSettings))
                 .setParallelism(trainers)
                 .setMaxParallelism(Math.max(128, trainers))
                 .setBufferTimeout(0)
@@ -271,7 +273,13 @@ public final class FedJob {
                     .name(prefix + "predictions");
         }
         if (!centralized) {
-            updates.transform(prefix + "source-stats", TypeInformation.of(Void.class),
+            // per-source metrics need the counts, not the deltas: strip them while still chained to
+            // the trainer, so that a model-sized array is not shipped twice per report
+            updates.flatMap(new ProgressOnly(), RecordTypeInfo.localUpdates())
+                    .setParallelism(trainers)
+                    .uid(prefix + "source-progress")
+                    .name(prefix + "per-source progress")
+                    .transform(prefix + "source-stats", TypeInformation.of(Void.class),
                             new SourceStats(out, model.isClassifier()))
                     .setParallelism(1)
                     .uid(prefix + "source-stats")
@@ -468,6 +476,19 @@ public final class FedJob {
             return generator.isCorrupt(index)
                     ? RawRecord.text("generator", index, generator.corruptLine(index))
                     : RawRecord.of("generator", index, generator.example(index));
+        }
+    }
+
+    /** A source's progress counts from its update's first shard piece, without the delta. */
+    private static final class ProgressOnly implements FlatMapFunction<LocalUpdate, LocalUpdate> {
+        private static final float[] NO_DELTA = new float[0];
+
+        @Override
+        public void flatMap(LocalUpdate update, Collector<LocalUpdate> out) {
+            if (!update.endOfInput() && update.shard() == 0 && update.samples() > 0) {
+                out.collect(new LocalUpdate(0, update.source(), update.baseVersion(), update.samples(),
+                        update.lossSum(), update.correct(), NO_DELTA, false, update.sender()));
+            }
         }
     }
 }

@@ -313,6 +313,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             s.anchor = initialParams.clone();
             s.optimizerState = learner.initialState();
             s.baseVersions = new long[layout.shards()];
+        } else if (s.anchor == null) {
+            s.anchor = s.params.clone();
         }
         cache.put(source, s);
         if (cache.size() > settings.cacheSize()) {
@@ -327,8 +329,25 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         it.remove();
         if (dirty.remove(eldest.getKey())) {
             setCurrentKey(eldest.getKey());
-            state.update(eldest.getValue());
+            store(eldest.getValue());
             setCurrentKey(currentKey);
+        }
+    }
+
+    /**
+     * Writes a source's state under the current key. A source with nothing unreported has
+     * {@code params == anchor} (a report copies one onto the other, a rebase keeps their difference
+     * at zero), so its anchor is not written: the state of an idle source is one model, not two.
+     */
+    private void store(SourceState s) throws Exception {
+        float[] anchor = s.anchor;
+        if (s.samples == 0) {
+            s.anchor = null;
+        }
+        try {
+            state.update(s);
+        } finally {
+            s.anchor = anchor;
         }
     }
 
@@ -340,7 +359,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         Object current = getCurrentKey();
         for (String source : dirty) {
             setCurrentKey(source);
-            state.update(cache.get(source));
+            store(cache.get(source));
         }
         dirty.clear();
         if (current != null) {
@@ -374,7 +393,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             if (s != null && s.samples > 0) {
                 rebase(s);
                 report(source, s);
-                state.update(s);
+                store(s);
             }
         }
         int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();

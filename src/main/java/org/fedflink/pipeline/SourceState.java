@@ -12,7 +12,7 @@ package org.fedflink.pipeline;
 public class SourceState {
     /** Current local parameters. */
     public float[] params;
-    /** Parameters at the last report or rebase. */
+    /** Parameters at the last report or rebase; null in keyed state while equal to {@code params}. */
     public float[] anchor;
     /** Local optimizer state. */
     public float[] optimizerState;

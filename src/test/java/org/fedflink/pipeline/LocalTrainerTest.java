@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.fedflink.aggregate.ShardLayout;
@@ -194,6 +197,44 @@ class LocalTrainerTest {
             LocalUpdate b = all.stream().filter(u -> u.source().equals("b")).findFirst().orElseThrow();
             assertThat(b.samples()).isEqualTo(1);
             assertThat(b.delta()).containsExactly(trainPlain(new float[3], f));
+        }
+    }
+
+    /**
+     * A source evicted right after reporting has nothing unreported: its stored state holds one
+     * model (no anchor), and once reloaded it goes on exactly as a source that stayed cached.
+     * (With the heap backend the state holds the cached object itself, anchor included.)
+     */
+    @Test
+    void evictedAfterAReport_storesOneModelAndContinuesExactly() throws Exception {
+        Example e = ex("a", 1, 0, 2);
+        Example f = ex("b", 0, 1, -1);
+        try (var h = harness(settings(2, 0, 1, 1))) { // cache of 1: "b" evicts "a"
+            // RocksDB, as in a job: it serializes on update, so the test reads what was written
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.open();
+            h.processElement1(e, 0);
+            h.processElement1(e, 0);
+            h.processElement1(f, 0);
+            LocalTrainer trainer = (LocalTrainer) h.getOperator();
+            trainer.setCurrentKey("a");
+            SourceState stored = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    StateDescriptors.sourceState()).value();
+            assertThat(stored.samples).isZero();
+            assertThat(stored.anchor).isNull();
+            assertThat(stored.params).containsExactly(trainPlain(new float[3], e, e));
+
+            h.processElement1(e, 0);
+            h.processElement1(e, 0);
+            List<LocalUpdate> fromA = updates(h).stream().filter(u -> u.source().equals("a")).toList();
+            assertThat(fromA).hasSize(2);
+            float[] afterTwo = trainPlain(new float[3], e, e);
+            float[] afterFour = trainPlain(new float[3], e, e, e, e);
+            float[] secondDelta = new float[3];
+            for (int j = 0; j < 3; j++) {
+                secondDelta[j] = afterFour[j] - afterTwo[j];
+            }
+            assertThat(fromA.get(1).delta()).containsExactly(secondDelta);
         }
     }
 

@@ -1,0 +1,115 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.fedflink.data.Example;
+import org.junit.jupiter.api.Test;
+
+class BulkSerializersTest {
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T record) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(record, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        T back = serializer.deserialize(in);
+        assertThat(in.available()).as("bytes left after the record").isZero();
+        return back;
+    }
+
+    private static float[] floats(Random random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    @Test
+    void examples_denseSparseAndLongSourceNames_roundTripExactly() throws IOException {
+        ExampleSerializer serializer = new ExampleSerializer();
+        Random random = new Random(7);
+        Example dense = new Example("source-ü-17", 1_700_000_000_123L, 3, null, floats(random, 784));
+        Example sparse = new Example("s".repeat(70_000), -5, 0.25, new int[] {0, 17, 1 << 19, (1 << 20) - 1},
+                new float[] {1f, -0f, Float.MIN_VALUE, Float.MAX_VALUE});
+        Example empty = new Example("", 0, 1, new int[0], new float[0]);
+        for (Example e : new Example[] {dense, sparse, empty, dense}) {
+            Example back = roundTrip(serializer, e);
+            assertThat(back.source()).isEqualTo(e.source());
+            assertThat(back.timestamp()).isEqualTo(e.timestamp());
+            assertThat(back.label()).isEqualTo(e.label());
+            assertThat(back.indices()).isEqualTo(e.indices());
+            assertThat(back.values()).isEqualTo(e.values());
+        }
+    }
+
+    @Test
+    void localUpdates_withAndWithoutControlDelta_roundTripExactly() throws IOException {
+        LocalUpdateSerializer serializer = new LocalUpdateSerializer();
+        Random random = new Random(11);
+        LocalUpdate plain = new LocalUpdate(2, "device-9", 41, 20, 7.5, 13, floats(random, 7850), false, 1);
+        LocalUpdate scaffold = new LocalUpdate(0, "device-9", 42, 20, 1.5, 19, floats(random, 100), false, 0,
+                floats(random, 100));
+        LocalUpdate marker = LocalUpdate.endMarker(1, 3);
+        for (LocalUpdate u : new LocalUpdate[] {plain, scaffold, marker}) {
+            LocalUpdate back = roundTrip(serializer, u);
+            assertThat(back).usingRecursiveComparison().isEqualTo(u);
+        }
+        assertThat(roundTrip(serializer, plain).controlDelta()).isNull();
+    }
+
+    @Test
+    void copyBetweenViews_equalsSerializingTheDeserializedRecord() throws IOException {
+        ExampleSerializer serializer = new ExampleSerializer();
+        Example e = new Example("a", 1, 2, new int[] {3, 9}, new float[] {0.5f, 1.5f});
+        DataOutputSerializer first = new DataOutputSerializer(16);
+        serializer.serialize(e, first);
+        DataOutputSerializer copied = new DataOutputSerializer(16);
+        serializer.copy(new DataInputDeserializer(first.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(first.getCopyOfBuffer());
+    }
+
+    @Test
+    void snapshot_restoresAnEqualSerializer() throws IOException {
+        for (TypeSerializer<?> serializer : new TypeSerializer<?>[] {new ExampleSerializer(), new LocalUpdateSerializer()}) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
+            TypeSerializerSnapshot<?> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                    new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+            assertThat(read.restoreSerializer()).isEqualTo(serializer).isNotSameAs(serializer);
+            assertThat(serializer.duplicate()).isEqualTo(serializer).isNotSameAs(serializer);
+        }
+    }
+
+    @Test
+    void typeInformation_createsTheBulkSerializers() {
+        assertThat(RecordTypeInfo.examples().createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(ExampleSerializer.class);
+        assertThat(RecordTypeInfo.localUpdates().createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(LocalUpdateSerializer.class);
+        assertThat(RecordTypeInfo.examples()).isEqualTo(RecordTypeInfo.examples())
+                .isNotEqualTo(RecordTypeInfo.localUpdates());
+    }
+
+    @Test
+    void corruptArrayLength_isAnIoErrorNotAHugeAllocation() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(32);
+        out.writeInt(0);
+        out.writeLong(1);
+        out.writeDouble(0);
+        out.writeInt(-7);
+        DataOutputSerializer withSource = new DataOutputSerializer(32);
+        org.apache.flink.types.StringValue.writeString("s", withSource);
+        withSource.write(out.getCopyOfBuffer(), 4, out.length() - 4);
+        assertThatThrownBy(() -> new ExampleSerializer().deserialize(
+                        new DataInputDeserializer(withSource.getCopyOfBuffer())))
+                .isInstanceOf(IOException.class).hasMessageContaining("array length -7");
+    }
+}
