@@ -22,6 +22,17 @@ public interface LinearModel extends Model {
             float[] params, int[] indices, float[] values, double label, double[] outputGradient);
 
     /**
+     * {@link #lossAndOutputGradient} and, in {@code prediction[0]}, what {@link #predict} returns
+     * for the same parameters: the prequential prediction made before a training step. The models
+     * compute both from one pass over the scores; this default computes the scores twice.
+     */
+    default double lossGradientAndPrediction(
+            float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction) {
+        prediction[0] = predict(params, indices, values);
+        return lossAndOutputGradient(params, indices, values, label, outputGradient);
+    }
+
+    /**
      * The linear model for a spec of type {@code LINEAR}, {@code LOGISTIC} or {@code SOFTMAX}.
      *
      * @throws IllegalArgumentException if the spec is null or of a type that is not linear

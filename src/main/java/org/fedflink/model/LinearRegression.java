@@ -31,6 +31,16 @@ public final class LinearRegression implements LinearModel {
     }
 
     @Override
+    public double lossGradientAndPrediction(
+            float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction) {
+        double z = score(params, indices, values);
+        double residual = z - label;
+        outputGradient[0] = residual;
+        prediction[0] = z;
+        return 0.5 * residual * residual;
+    }
+
+    @Override
     public double predict(float[] params, int[] indices, float[] values) {
         return score(params, indices, values);
     }

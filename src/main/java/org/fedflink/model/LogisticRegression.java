@@ -36,6 +36,16 @@ public final class LogisticRegression implements LinearModel {
     }
 
     @Override
+    public double lossGradientAndPrediction(
+            float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction) {
+        checkLabel(label);
+        double z = score(params, indices, values);
+        outputGradient[0] = sigmoid(z) - label;
+        prediction[0] = z >= 0 ? 1.0 : 0.0;
+        return softplus(z) - label * z;
+    }
+
+    @Override
     public double predict(float[] params, int[] indices, float[] values) {
         return score(params, indices, values) >= 0 ? 1.0 : 0.0;
     }

@@ -16,6 +16,8 @@ public final class OnlineLearner {
     /** Set for a linear model, else null. */
     private final LinearModel linear;
     private final double[] outputGradient;
+    /** The prediction a linear model made before its step (one slot, reused). */
+    private final double[] predicted = new double[1];
     /** Set for a gradient model, else null. */
     private final GradientModel nonLinear;
     /** Set when a gradient model is trained by another optimizer than plain SGD, else null. */
@@ -94,8 +96,8 @@ public final class OnlineLearner {
         double prediction;
         double loss;
         if (linear != null) {
-            prediction = model.predict(params, indices, values);
-            loss = linear.lossAndOutputGradient(params, indices, values, label, outputGradient);
+            loss = linear.lossGradientAndPrediction(params, indices, values, label, outputGradient, predicted);
+            prediction = predicted[0];
             optimizer.step(params, state, step, model.spec(), indices, values, outputGradient);
         } else if (fusedSgd != null) {
             if (state.length != 0) {
@@ -134,8 +136,8 @@ public final class OnlineLearner {
         double prediction;
         double loss;
         if (linear != null) {
-            prediction = model.predict(params, indices, values);
-            loss = linear.lossAndOutputGradient(params, indices, values, label, outputGradient);
+            loss = linear.lossGradientAndPrediction(params, indices, values, label, outputGradient, predicted);
+            prediction = predicted[0];
             Sgd.addStep(params, target, lr, model.spec(), indices, values, outputGradient);
         } else {
             float[] g = gradient != null ? gradient : scratchGradient();

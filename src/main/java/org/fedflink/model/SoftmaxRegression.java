@@ -31,6 +31,13 @@ public final class SoftmaxRegression implements LinearModel {
     @Override
     public double lossAndOutputGradient(
             float[] params, int[] indices, float[] values, double label, double[] outputGradient) {
+        return lossGradientAndPrediction(params, indices, values, label, outputGradient, null);
+    }
+
+    /** {@inheritDoc} The prediction is the argmax of the scores the gradient is computed from. */
+    @Override
+    public double lossGradientAndPrediction(
+            float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction) {
         int y = classOf(label);
         Checks.checkExample(spec, params, indices, values);
         int classes = spec.classes();
@@ -41,6 +48,7 @@ public final class SoftmaxRegression implements LinearModel {
         int features = spec.features();
         int row = spec.rowLength();
         double max = Double.NEGATIVE_INFINITY;
+        int best = 0;
         double labelScore = 0;
         for (int k = 0; k < classes; k++) {
             double z = Rows.score(params, k * row, features, indices, values);
@@ -48,7 +56,14 @@ public final class SoftmaxRegression implements LinearModel {
             if (k == y) {
                 labelScore = z;
             }
-            max = Math.max(max, z);
+            // strict '>' keeps the lowest index on ties, as predict does
+            if (z > max) {
+                max = z;
+                best = k;
+            }
+        }
+        if (prediction != null) {
+            prediction[0] = best;
         }
         double sum = 0;
         for (int k = 0; k < classes; k++) {
