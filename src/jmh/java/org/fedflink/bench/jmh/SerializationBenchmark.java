@@ -9,8 +9,10 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.fedflink.data.Example;
+import org.fedflink.pipeline.ExampleSerializer;
 import org.fedflink.pipeline.GlobalModel;
 import org.fedflink.pipeline.LocalUpdate;
+import org.fedflink.pipeline.LocalUpdateSerializer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,10 +26,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A serialize-deserialize round trip of the records that cross the job's network edges, with the
- * {@link TypeSerializer} Flink derives for them ({@code TypeInformation.of(type)
- * .createSerializer(...)}, generic types disabled as the job runs), through Flink's
- * {@link DataOutputSerializer} and {@link DataInputDeserializer}:
+ * A serialize-deserialize round trip of the records that cross the job's network edges, through
+ * Flink's {@link DataOutputSerializer} and {@link DataInputDeserializer}. Examples and updates are
+ * measured with the bulk serializers the job uses ({@code serializer=bulk}: {@link ExampleSerializer},
+ * {@link LocalUpdateSerializer}) and with the POJO serializer Flink would derive for them
+ * ({@code serializer=pojo}: {@code TypeInformation.of(type).createSerializer(...)}, generic types
+ * disabled as the job runs); global models go through the POJO serializer:
  *
  * <ul>
  *   <li>{@link #example}: an {@link Example} from ingest to the trainer, dense (784 floats) or
@@ -73,13 +77,17 @@ public class SerializationBenchmark {
         @Param({"dense", "sparse"})
         public String layout;
 
-        TypeSerializer<Example> serializer;
+        /** {@code bulk}: the job's {@link ExampleSerializer}; {@code pojo}: Flink's POJO serializer. */
+        @Param({"bulk", "pojo"})
+        public String serializer;
+
+        TypeSerializer<Example> examples;
         Example[] pool;
         int next;
 
         @Setup
         public void setUp() throws IOException {
-            serializer = serializer(Example.class);
+            examples = "bulk".equals(serializer) ? new ExampleSerializer() : serializer(Example.class);
             SplittableRandom random = new SplittableRandom(SEED);
             pool = new Example[Synthetic.POOL];
             for (int i = 0; i < pool.length; i++) {
@@ -93,7 +101,7 @@ public class SerializationBenchmark {
                     default -> throw new IllegalArgumentException("layout must be dense or sparse, got " + layout);
                 };
             }
-            Example copy = roundTrip(serializer, pool[0], new Buffers());
+            Example copy = roundTrip(examples, pool[0], new Buffers());
             if (!copy.source().equals(pool[0].source()) || !java.util.Arrays.equals(copy.indices(), pool[0].indices())
                     || !java.util.Arrays.equals(copy.values(), pool[0].values())) {
                 throw new IllegalStateException("the Example serializer does not round-trip: " + copy);
@@ -101,31 +109,49 @@ public class SerializationBenchmark {
         }
     }
 
-    /** One trainer's update and one global model version of {@link #length} parameters. */
+    /** One trainer's update of {@link #length} parameters. */
     @State(Scope.Thread)
     public static class Updates {
-        /** Parameters of the delta and of the model version (one shard holding softmax 784x10). */
+        /** Parameters of the delta (one shard of softmax 784x10). */
         @Param({"7850"})
         public int length;
 
+        /** {@code bulk}: the job's {@link LocalUpdateSerializer}; {@code pojo}: Flink's POJO serializer. */
+        @Param({"bulk", "pojo"})
+        public String serializer;
+
         TypeSerializer<LocalUpdate> updateSerializer;
-        TypeSerializer<GlobalModel> modelSerializer;
         LocalUpdate update;
-        GlobalModel model;
 
         @Setup
         public void setUp() throws IOException {
-            updateSerializer = serializer(LocalUpdate.class);
-            modelSerializer = serializer(GlobalModel.class);
+            updateSerializer = "bulk".equals(serializer) ? new LocalUpdateSerializer() : serializer(LocalUpdate.class);
             SplittableRandom random = new SplittableRandom(SEED);
             update = new LocalUpdate(0, "source-017", 41, 250, 112.5, 201,
                     Synthetic.gaussian(random, length, 0.01), false, 1);
-            model = new GlobalModel(0, 1, 42, Synthetic.gaussian(random, length, 0.1), 1_000_000, 100, 42,
-                    1_700_000_000_000L, 20, 20, 5_000, 0.5, 0.41, 0.86, 0.39, 0.87, false);
             LocalUpdate copy = roundTrip(updateSerializer, update, new Buffers());
             if (!java.util.Arrays.equals(copy.delta(), update.delta()) || copy.samples() != update.samples()) {
                 throw new IllegalStateException("the LocalUpdate serializer does not round-trip: " + copy);
             }
+        }
+    }
+
+    /** One global model version of {@link #length} parameters (Flink's POJO serializer). */
+    @State(Scope.Thread)
+    public static class Models {
+        /** Parameters of the model version (one shard holding softmax 784x10). */
+        @Param({"7850"})
+        public int length;
+
+        TypeSerializer<GlobalModel> modelSerializer;
+        GlobalModel model;
+
+        @Setup
+        public void setUp() throws IOException {
+            modelSerializer = serializer(GlobalModel.class);
+            SplittableRandom random = new SplittableRandom(SEED + 1);
+            model = new GlobalModel(0, 1, 42, Synthetic.gaussian(random, length, 0.1), 1_000_000, 100, 42,
+                    1_700_000_000_000L, 20, 20, 5_000, 0.5, 0.41, 0.86, 0.39, 0.87, false);
             GlobalModel modelCopy = roundTrip(modelSerializer, model, new Buffers());
             if (!java.util.Arrays.equals(modelCopy.params(), model.params()) || modelCopy.version() != model.version()) {
                 throw new IllegalStateException("the GlobalModel serializer does not round-trip: " + modelCopy);
@@ -144,7 +170,7 @@ public class SerializationBenchmark {
     public Example example(Examples s, Buffers b) throws IOException {
         int i = s.next;
         s.next = i + 1 == Synthetic.POOL ? 0 : i + 1;
-        return roundTrip(s.serializer, s.pool[i], b);
+        return roundTrip(s.examples, s.pool[i], b);
     }
 
     @Benchmark
@@ -153,7 +179,7 @@ public class SerializationBenchmark {
     }
 
     @Benchmark
-    public GlobalModel globalModel(Updates s, Buffers b) throws IOException {
+    public GlobalModel globalModel(Models s, Buffers b) throws IOException {
         return roundTrip(s.modelSerializer, s.model, b);
     }
 }
