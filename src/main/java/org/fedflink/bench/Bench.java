@@ -108,10 +108,17 @@ public final class Bench {
         UpdateLatency.Curve emitted = probe.emittedCurve();
         Percentiles.Sorted latency = Percentiles.sorted(UpdateLatency.latencies(emitted, versions.folded()));
         progress("  job: %s, %,.0f examples/s (%.1f s from the first example read to a global model holding all"
-                        + " %,d), update-to-model latency p50 %.1f ms, p99 %.1f ms, %d checkpoints",
+                        + " %,d), update-to-model latency p50 %.1f ms, p99 %.1f ms, %d checkpoints (mean %.0f ms: barrier delay %.0f, sync %.0f, async %.0f)",
                 s.path("status").asText(), examplesPerSecond, trainSeconds, examples, latency.at(50), latency.at(99),
-                checkpoints.completed());
+                checkpoints.completed(), checkpoints.meanMillis(), checkpoints.meanStartDelayMillis(),
+                checkpoints.meanSyncMillis(), checkpoints.meanAsyncMillis());
 
+        List<TaskTimes> tasks = probe.taskTimes(firstRead, allTrained);
+        for (TaskTimes t : tasks) {
+            progress("    %-60s %3.0f%% busy, %3.0f%% back-pressured, %3.0f%% idle",
+                    shorten(t.task()) + " (" + t.subtask() + ")", 100 * t.busy(), 100 * t.backPressured(),
+                    100 * t.idle());
+        }
         progress("  reference: plain Java loop over the same %,d examples ...", examples);
         Reference.Result reference = Reference.run(spec, caseDir.resolve("reference"), examples);
         double referenceRate = reference.examplesPerSecond();
@@ -143,6 +150,10 @@ public final class Bench {
                 checkpoints.maxMillis(),
                 checkpoints.maxStateBytes(),
                 checkpoints.meanCheckpointedBytes(),
+                checkpoints.meanStartDelayMillis(),
+                checkpoints.meanSyncMillis(),
+                checkpoints.meanAsyncMillis(),
+                checkpoints.slowestTask(),
                 probe.peakHeapBytes(),
                 peakHeapAfterGc == 0 ? -1 : peakHeapAfterGc,
                 peakRss,
@@ -154,6 +165,7 @@ public final class Bench {
                 reference.cpuSeconds(),
                 (firstRead - submitted) / 1000,
                 (ended - submitted) / 1000,
+                tasks,
                 caseDir.toAbsolutePath().toString(),
                 plan.command());
     }
@@ -177,6 +189,10 @@ public final class Bench {
                 }
             }
         }
+    }
+
+    private static String shorten(String task) {
+        return task.length() <= 56 ? task : task.substring(0, 53) + "...";
     }
 
     private void progress(String format, Object... args) {

@@ -45,6 +45,10 @@ public final class BenchReport {
             number(o, "checkpointMaxMillis", r.checkpointMaxMillis());
             size(o, "checkpointBytes", r.checkpointBytes());
             number(o, "checkpointIncrementalBytes", r.checkpointIncrementalBytes());
+            number(o, "checkpointStartDelayMillis", r.checkpointStartDelayMillis());
+            number(o, "checkpointSyncMillis", r.checkpointSyncMillis());
+            number(o, "checkpointAsyncMillis", r.checkpointAsyncMillis());
+            o.put("checkpointSlowestTask", r.checkpointSlowestTask());
             size(o, "peakHeapBytes", r.peakHeapBytes());
             size(o, "peakHeapAfterGcBytes", r.peakHeapAfterGcBytes());
             size(o, "peakRssBytes", r.peakRssBytes());
@@ -56,6 +60,15 @@ public final class BenchReport {
             number(o, "referenceCpuSeconds", r.referenceCpuSeconds());
             number(o, "startupSeconds", r.startupSeconds());
             number(o, "jobWallSeconds", r.jobWallSeconds());
+            ArrayNode tasks = o.putArray("tasks");
+            for (TaskTimes t : r.tasks()) {
+                ObjectNode task = tasks.addObject();
+                task.put("task", t.task());
+                task.put("subtask", t.subtask());
+                number(task, "busy", t.busy());
+                number(task, "backPressured", t.backPressured());
+                number(task, "idle", t.idle());
+            }
             o.put("runDir", r.runDir());
             o.put("command", r.command());
         }

@@ -25,6 +25,10 @@ package org.fedflink.bench;
  * @param checkpointMaxMillis longest checkpoint duration
  * @param checkpointBytes full size of the largest checkpoint
  * @param checkpointIncrementalBytes mean bytes a checkpoint wrote (incremental)
+ * @param checkpointStartDelayMillis mean time for the barrier to reach the last subtask
+ * @param checkpointSyncMillis mean longest synchronous phase
+ * @param checkpointAsyncMillis mean longest asynchronous phase
+ * @param checkpointSlowestTask the task whose barrier came last most often
  * @param peakHeapBytes largest heap in use, polled every 10 ms during the job (garbage included)
  * @param peakHeapAfterGcBytes largest heap in use right after a garbage collection during the job
  * @param peakRssBytes peak resident set size of the process during the job
@@ -36,6 +40,7 @@ package org.fedflink.bench;
  * @param referenceCpuSeconds CPU time of the reference loop's thread in its steps
  * @param startupSeconds from the start of the MiniCluster to the first example read
  * @param jobWallSeconds from the start of the MiniCluster to the end of the job
+ * @param tasks every task subtask's busy, back-pressured and idle time while the job trained, busiest first
  * @param runDir the case's run folder
  * @param command the {@code fedflink run} command of the case's job
  */
@@ -60,6 +65,10 @@ public record BenchResult(
         double checkpointMaxMillis,
         long checkpointBytes,
         double checkpointIncrementalBytes,
+        double checkpointStartDelayMillis,
+        double checkpointSyncMillis,
+        double checkpointAsyncMillis,
+        String checkpointSlowestTask,
         long peakHeapBytes,
         long peakHeapAfterGcBytes,
         long peakRssBytes,
@@ -71,6 +80,7 @@ public record BenchResult(
         double referenceCpuSeconds,
         double startupSeconds,
         double jobWallSeconds,
+        java.util.List<TaskTimes> tasks,
         String runDir,
         String command) {
 

@@ -23,6 +23,7 @@ final class JobProbe implements AutoCloseable {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int HEAP_EVERY = 10;
     private static final int RSS_EVERY = 100;
+    private static final int TASK_TIMES_EVERY = 100;
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
@@ -37,6 +38,10 @@ final class JobProbe implements AutoCloseable {
     private final List<double[]> emitted = new ArrayList<>();
     /** {time, CPU time of the whole process in ms} every 10 ms. */
     private final List<double[]> cpu = new ArrayList<>();
+    /** Samples of the task time gauges, every 100 ms. */
+    private final List<TaskSample> taskSamples = new ArrayList<>();
+
+    private record TaskSample(double time, String task, String subtask, String gauge, double value) {}
     private long peakHeap;
     private long peakRssPolled;
     private long polls;
@@ -94,6 +99,11 @@ final class JobProbe implements AutoCloseable {
             if (polls % RSS_EVERY == 0) {
                 peakRssPolled = Math.max(peakRssPolled, ProcessMemory.rssBytes());
             }
+            if (polls % TASK_TIMES_EVERY == 0) {
+                for (BenchReporter.TaskGauge g : BenchReporter.taskGauges()) {
+                    taskSamples.add(new TaskSample(t, g.task(), g.subtask(), g.name(), g.value()));
+                }
+            }
             previous = t;
         }
     }
@@ -141,6 +151,54 @@ final class JobProbe implements AutoCloseable {
             }
         }
         return Double.NaN;
+    }
+
+    /**
+     * Every task subtask's mean busy, back-pressured and idle time (fractions of wall-clock time,
+     * Flink's {@code busyTimeMsPerSecond} etc. / 1000) between two times, busiest first. Flink
+     * updates these gauges every 5 s with the mean of the 5 s before, so only samples from 5 s
+     * after {@code fromMillis} count, and none of a subtask before its first update (when the
+     * gauges still read 1000, 0, 0). Empty for a shorter window.
+     */
+    List<TaskTimes> taskTimes(double fromMillis, double toMillis) {
+        // {busy, back-pressured, idle} per sample time and subtask
+        java.util.Map<String, java.util.TreeMap<Double, double[]>> series = new java.util.LinkedHashMap<>();
+        for (TaskSample s : taskSamples) {
+            double[] v = series.computeIfAbsent(s.task() + "\u0000" + s.subtask(), k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(s.time(), k -> new double[] {Double.NaN, Double.NaN, Double.NaN});
+            int i = switch (s.gauge()) {
+                case "busyTimeMsPerSecond" -> 0;
+                case "backPressuredTimeMsPerSecond" -> 1;
+                default -> 2;
+            };
+            v[i] = s.value() / 1000;
+        }
+        List<TaskTimes> out = new ArrayList<>();
+        series.forEach((key, samples) -> {
+            double[] sum = new double[3];
+            int n = 0;
+            boolean updated = false;
+            for (var e : samples.entrySet()) {
+                double[] v = e.getValue();
+                if (!(Double.isFinite(v[0]) && Double.isFinite(v[1]) && Double.isFinite(v[2]))) {
+                    continue;
+                }
+                updated |= !(v[0] == 1 && v[1] == 0 && v[2] == 0);
+                if (!updated || e.getKey() < fromMillis + 5000 || e.getKey() > toMillis) {
+                    continue;
+                }
+                for (int i = 0; i < 3; i++) {
+                    sum[i] += v[i];
+                }
+                n++;
+            }
+            if (n > 0) {
+                String[] parts = key.split("\u0000", 2);
+                out.add(new TaskTimes(parts[0], parts[1], sum[0] / n, sum[1] / n, sum[2] / n));
+            }
+        });
+        out.sort(java.util.Comparator.comparingDouble(TaskTimes::busy).reversed());
+        return out;
     }
 
     long peakHeapBytes() {

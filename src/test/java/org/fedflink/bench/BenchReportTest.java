@@ -17,7 +17,8 @@ class BenchReportTest {
     static BenchResult result(String name, double rate, double checkpointMillis) {
         return new BenchResult(name, "dense softmax 784x10", "Fashion-MNIST x8", "FINISHED", 480_000, 2, 100,
                 rate, 190_000, rate / 2 / 190_000, 0.5, 3.5, 40.25, 24_000, 960, 3, checkpointMillis, 300, 25_000_000,
-                1.5e6, 400_000_000, 130_000_000, 800_000_000, 0.84, 0.83, 4.0, 8.0, 2.5, 2.4, 6.0, 20.0, "/runs/x",
+                1.5e6, 120, 15, 40, "local trainer", 400_000_000, 130_000_000, 800_000_000, 0.84, 0.83, 4.0, 8.0, 2.5, 2.4, 6.0, 20.0,
+                List.of(new TaskTimes("local trainer", "0", 0.9, 0.05, 0.05)), "/runs/x",
                 "bin/fedflink run jobs/bench/softmax-fashion-mnist.yaml");
     }
 
@@ -41,6 +42,8 @@ class BenchReportTest {
         assertThat(first.path("slots").asInt()).isEqualTo(2);
         assertThat(first.path("latencyP99Millis").asDouble()).isEqualTo(40.25);
         assertThat(first.path("checkpointBytes").asLong()).isEqualTo(25_000_000);
+        assertThat(first.path("tasks").get(0).path("task").asText()).isEqualTo("local trainer");
+        assertThat(first.path("tasks").get(0).path("busy").asDouble()).isEqualTo(0.9);
         // not measured: null, not NaN (which is not JSON)
         assertThat(json.get(1).get("checkpointMillis").isNull()).isTrue();
     }
