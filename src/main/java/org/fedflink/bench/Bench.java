@@ -35,9 +35,15 @@ public final class Bench {
      * @param fashionMnist where Fashion-MNIST is installed (the workloads fall back to the generator without it)
      * @param quick few examples per case
      * @param progress where progress lines go (stderr)
+     * @param fork run each case in a JVM of its own (started like this one), so that its memory,
+     *     CPU and JIT figures are its own; false runs every case in this JVM
+     * @param examples examples per case instead of each case's own number, null for theirs
      */
     public record Settings(Path outDir, Path specDir, Path flinkConfDir, Path fashionMnist, boolean quick,
-            PrintStream progress) {}
+            PrintStream progress, boolean fork, Long examples) {}
+
+    /** Name of a case's result in its run folder (what a forked JVM hands back). */
+    public static final String CASE_FILE = "case.json";
 
     private final Settings settings;
     private final BenchData data;
@@ -52,13 +58,70 @@ public final class Bench {
         List<BenchResult> results = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             BenchCase c = cases.get(i);
-            progress("[%d/%d] %s: preparing", i + 1, cases.size(), c.name());
-            CasePlan plan = CasePlan.of(c, data, settings.specDir(), settings.quick());
-            BenchResult result = runCase(plan);
+            progress("[%d/%d] %s%s", i + 1, cases.size(), c.name(),
+                    settings.fork() ? " (in a JVM of its own)" : " (in this JVM)");
+            BenchResult result = settings.fork() ? runForked(c) : runInProcess(c);
             results.add(result);
             BenchReport.write(settings.outDir(), results);
         }
         return results;
+    }
+
+    /** Runs one case in this JVM and writes its result to its run folder's {@value #CASE_FILE}. */
+    public BenchResult runInProcess(BenchCase c) throws Exception {
+        CasePlan plan = CasePlan.of(c, data, settings.specDir(), settings.quick());
+        BenchResult result = runCase(plan);
+        BenchReport.writeCase(settings.outDir().resolve(c.name()).resolve(CASE_FILE), result);
+        return result;
+    }
+
+    /**
+     * Runs one case in a new JVM: the same java, JVM options and class path as this one,
+     * {@code fedflink bench --child --case NAME}, and reads back the result it wrote.
+     */
+    BenchResult runForked(BenchCase c) throws Exception {
+        Path caseFile = settings.outDir().resolve(c.name()).resolve(CASE_FILE);
+        java.nio.file.Files.deleteIfExists(caseFile);
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            command.add(childJvmArg(arg, c.name()));
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("org.fedflink.cli.Main");
+        command.addAll(List.of("bench", "--child", "--case", c.name(), "--out", settings.outDir().toString(),
+                "--flink-conf", settings.flinkConfDir().toString()));
+        if (settings.quick()) {
+            command.add("--quick");
+        }
+        if (settings.examples() != null) {
+            command.addAll(List.of("--examples", settings.examples().toString()));
+        }
+        Process child = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        int exit = child.waitFor();
+        if (java.nio.file.Files.exists(caseFile)) {
+            return BenchReport.readCase(caseFile);
+        }
+        progress("  %s: its JVM exited with %d and no result (see above and logs/fedflink.log)", c.name(), exit);
+        return BenchResult.failed(c, "FAILED (exit " + exit + ")",
+                settings.outDir().resolve(c.name()).toAbsolutePath().toString());
+    }
+
+    /**
+     * A JVM option of this JVM for a case's JVM: the same, except that a flight recording goes to a
+     * file of its own, {@code x.jfr} becoming {@code x-CASE.jfr}.
+     */
+    static String childJvmArg(String arg, String caseName) {
+        if (!arg.startsWith("-XX:StartFlightRecording")) {
+            return arg;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("filename=([^,]+?)(\\.jfr)?(?=,|$)").matcher(arg);
+        return m.find() ? m.replaceFirst("filename=$1-" + caseName + ".jfr") : arg;
     }
 
     BenchResult runCase(CasePlan plan) throws Exception {

@@ -19,8 +19,8 @@ public final class BenchCases {
             new BenchCase("logistic-p1", Workload.LOGISTIC, 1, 0, 1_800_000, 60_000),
             new BenchCase("logistic-p2", Workload.LOGISTIC, 2, 0, 2_400_000, 60_000),
             new BenchCase("sparse-p1", Workload.SPARSE, 1, 0, 200_000, 20_000),
-            new BenchCase("sparse-p2", Workload.SPARSE, 2, 0, 240_000, 20_000),
-            new BenchCase("sources-100", Workload.SOURCES, 2, 100, 1_200_000, 100_000),
+            new BenchCase("sparse-p2", Workload.SPARSE, 2, 0, 200_000, 20_000),
+            new BenchCase("sources-100", Workload.SOURCES, 2, 100, 6_000_000, 100_000),
             new BenchCase("sources-100k", Workload.SOURCES, 2, 100_000, 1_200_000, 100_000));
 
     /** The names of all cases, comma-separated. */

@@ -1,5 +1,6 @@
 package org.fedflink.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,55 +25,105 @@ public final class BenchReport {
     public static ArrayNode toJson(List<BenchResult> results) {
         ArrayNode list = JSON.createArrayNode();
         for (BenchResult r : results) {
-            ObjectNode o = list.addObject();
-            o.put("case", r.name());
-            o.put("workload", r.workload());
-            o.put("data", r.data());
-            o.put("status", r.status());
-            o.put("examples", r.examples());
-            o.put("slots", r.slots());
-            o.put("sources", r.sources());
-            number(o, "examplesPerSecond", r.examplesPerSecond());
-            number(o, "referenceExamplesPerSecond", r.referenceExamplesPerSecond());
-            number(o, "ratioPerSlot", r.ratioPerSlot());
-            number(o, "cpuRatio", r.cpuRatio());
-            number(o, "latencyP50Millis", r.latencyP50Millis());
-            number(o, "latencyP99Millis", r.latencyP99Millis());
-            o.put("updates", r.updates());
-            o.put("versions", r.versions());
-            o.put("checkpoints", r.checkpoints());
-            number(o, "checkpointMillis", r.checkpointMillis());
-            number(o, "checkpointMaxMillis", r.checkpointMaxMillis());
-            size(o, "checkpointBytes", r.checkpointBytes());
-            number(o, "checkpointIncrementalBytes", r.checkpointIncrementalBytes());
-            number(o, "checkpointStartDelayMillis", r.checkpointStartDelayMillis());
-            number(o, "checkpointSyncMillis", r.checkpointSyncMillis());
-            number(o, "checkpointAsyncMillis", r.checkpointAsyncMillis());
-            o.put("checkpointSlowestTask", r.checkpointSlowestTask());
-            size(o, "peakHeapBytes", r.peakHeapBytes());
-            size(o, "peakHeapAfterGcBytes", r.peakHeapAfterGcBytes());
-            size(o, "peakRssBytes", r.peakRssBytes());
-            number(o, "holdoutAccuracy", r.holdoutAccuracy());
-            number(o, "referenceHoldoutAccuracy", r.referenceHoldoutAccuracy());
-            number(o, "trainSeconds", r.trainSeconds());
-            number(o, "cpuSeconds", r.cpuSeconds());
-            number(o, "referenceSeconds", r.referenceSeconds());
-            number(o, "referenceCpuSeconds", r.referenceCpuSeconds());
-            number(o, "startupSeconds", r.startupSeconds());
-            number(o, "jobWallSeconds", r.jobWallSeconds());
-            ArrayNode tasks = o.putArray("tasks");
-            for (TaskTimes t : r.tasks()) {
-                ObjectNode task = tasks.addObject();
-                task.put("task", t.task());
-                task.put("subtask", t.subtask());
-                number(task, "busy", t.busy());
-                number(task, "backPressured", t.backPressured());
-                number(task, "idle", t.idle());
-            }
-            o.put("runDir", r.runDir());
-            o.put("command", r.command());
+            list.add(toJson(r));
         }
         return list;
+    }
+
+    /** One case's figures as a JSON object (an element of {@code bench.json}). */
+    public static ObjectNode toJson(BenchResult r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("case", r.name());
+        o.put("workload", r.workload());
+        o.put("data", r.data());
+        o.put("status", r.status());
+        o.put("examples", r.examples());
+        o.put("slots", r.slots());
+        o.put("sources", r.sources());
+        number(o, "examplesPerSecond", r.examplesPerSecond());
+        number(o, "referenceExamplesPerSecond", r.referenceExamplesPerSecond());
+        number(o, "ratioPerSlot", r.ratioPerSlot());
+        number(o, "cpuRatio", r.cpuRatio());
+        number(o, "latencyP50Millis", r.latencyP50Millis());
+        number(o, "latencyP99Millis", r.latencyP99Millis());
+        o.put("updates", r.updates());
+        o.put("versions", r.versions());
+        o.put("checkpoints", r.checkpoints());
+        number(o, "checkpointMillis", r.checkpointMillis());
+        number(o, "checkpointMaxMillis", r.checkpointMaxMillis());
+        size(o, "checkpointBytes", r.checkpointBytes());
+        number(o, "checkpointIncrementalBytes", r.checkpointIncrementalBytes());
+        number(o, "checkpointStartDelayMillis", r.checkpointStartDelayMillis());
+        number(o, "checkpointSyncMillis", r.checkpointSyncMillis());
+        number(o, "checkpointAsyncMillis", r.checkpointAsyncMillis());
+        o.put("checkpointSlowestTask", r.checkpointSlowestTask());
+        size(o, "peakHeapBytes", r.peakHeapBytes());
+        size(o, "peakHeapAfterGcBytes", r.peakHeapAfterGcBytes());
+        size(o, "peakRssBytes", r.peakRssBytes());
+        number(o, "holdoutAccuracy", r.holdoutAccuracy());
+        number(o, "referenceHoldoutAccuracy", r.referenceHoldoutAccuracy());
+        number(o, "trainSeconds", r.trainSeconds());
+        number(o, "cpuSeconds", r.cpuSeconds());
+        number(o, "referenceSeconds", r.referenceSeconds());
+        number(o, "referenceCpuSeconds", r.referenceCpuSeconds());
+        number(o, "startupSeconds", r.startupSeconds());
+        number(o, "jobWallSeconds", r.jobWallSeconds());
+        ArrayNode tasks = o.putArray("tasks");
+        for (TaskTimes t : r.tasks()) {
+            ObjectNode task = tasks.addObject();
+            task.put("task", t.task());
+            task.put("subtask", t.subtask());
+            number(task, "busy", t.busy());
+            number(task, "backPressured", t.backPressured());
+            number(task, "idle", t.idle());
+        }
+        o.put("runDir", r.runDir());
+        o.put("command", r.command());
+        return o;
+    }
+
+    /** Writes one case's figures (a forked case's hand-back to the bench). */
+    static void writeCase(Path file, BenchResult result) throws IOException {
+        Files.createDirectories(file.getParent());
+        JSON.writeValue(file.toFile(), toJson(result));
+    }
+
+    /** Reads what {@link #writeCase} wrote. */
+    static BenchResult readCase(Path file) throws IOException {
+        return fromJson(JSON.readTree(file.toFile()));
+    }
+
+    /** The figures of one object of {@code bench.json}. */
+    static BenchResult fromJson(JsonNode o) {
+        List<TaskTimes> tasks = new java.util.ArrayList<>();
+        for (JsonNode t : o.path("tasks")) {
+            tasks.add(new TaskTimes(t.path("task").asText(), t.path("subtask").asText(), d(t, "busy"),
+                    d(t, "backPressured"), d(t, "idle")));
+        }
+        return new BenchResult(
+                o.path("case").asText(), o.path("workload").asText(), o.path("data").asText(),
+                o.path("status").asText(), o.path("examples").asLong(), o.path("slots").asInt(),
+                o.path("sources").asLong(), d(o, "examplesPerSecond"), d(o, "referenceExamplesPerSecond"),
+                d(o, "ratioPerSlot"), d(o, "cpuRatio"), d(o, "latencyP50Millis"), d(o, "latencyP99Millis"),
+                o.path("updates").asLong(), o.path("versions").asLong(), o.path("checkpoints").asLong(),
+                d(o, "checkpointMillis"), d(o, "checkpointMaxMillis"), l(o, "checkpointBytes"),
+                d(o, "checkpointIncrementalBytes"), d(o, "checkpointStartDelayMillis"), d(o, "checkpointSyncMillis"),
+                d(o, "checkpointAsyncMillis"),
+                o.path("checkpointSlowestTask").isNull() ? null : o.path("checkpointSlowestTask").asText(null),
+                l(o, "peakHeapBytes"), l(o, "peakHeapAfterGcBytes"), l(o, "peakRssBytes"), d(o, "holdoutAccuracy"),
+                d(o, "referenceHoldoutAccuracy"), d(o, "trainSeconds"), d(o, "cpuSeconds"), d(o, "referenceSeconds"),
+                d(o, "referenceCpuSeconds"), d(o, "startupSeconds"), d(o, "jobWallSeconds"), tasks,
+                o.path("runDir").asText(), o.path("command").asText());
+    }
+
+    private static double d(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+    }
+
+    private static long l(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        return v == null || !v.isNumber() ? -1 : v.asLong();
     }
 
     /** Writes {@code bench.json} into {@code dir} and returns its path. */

@@ -87,4 +87,12 @@ public record BenchResult(
     public boolean finished() {
         return "FINISHED".equals(status);
     }
+
+    /** A case that produced no figures. */
+    static BenchResult failed(BenchCase c, String status, String runDir) {
+        double nan = Double.NaN;
+        return new BenchResult(c.name(), c.workload().description(), "", status, 0, c.parallelism(), 0, nan, nan,
+                nan, nan, nan, nan, 0, 0, 0, nan, nan, -1, nan, nan, nan, nan, null, -1, -1, -1, nan, nan, nan, nan,
+                nan, nan, nan, nan, java.util.List.of(), runDir, "");
+    }
 }

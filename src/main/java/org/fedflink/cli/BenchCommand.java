@@ -43,6 +43,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Bench folder (default: runs/bench-<timestamp>).")
     Path out;
 
+    @Option(names = "--in-process",
+            description = "Run every case in this JVM instead of one JVM per case (faster to start; the memory and"
+                    + " JIT state of earlier cases then carry over into later ones).")
+    boolean inProcess;
+
+    /** Set by the bench for the JVM it starts for one case: run it here, hand back DIR/CASE/case.json only. */
+    @Option(names = "--child", hidden = true)
+    boolean child;
+
     @Option(names = "--flink-conf", paramLabel = "DIR",
             description = "Folder with the Flink config.yaml (default: $FEDFLINK_HOME/flink-conf/local).")
     Path flinkConf;
@@ -69,7 +78,14 @@ public final class BenchCommand implements Callable<Integer> {
         Path specDir = Path.of(home != null ? home : ".", "jobs", "bench");
         Bench bench = new Bench(new Bench.Settings(outDir, specDir,
                 flinkConf != null ? flinkConf : RunCommand.defaultFlinkConf(), BenchData.FASHION_MNIST, quick,
-                System.err));
+                System.err, !inProcess && !child, examples));
+        if (child) {
+            boolean finished = true;
+            for (BenchCase c : selected) {
+                finished &= bench.runInProcess(c).finished();
+            }
+            return finished ? 0 : 1;
+        }
         List<BenchResult> results = bench.run(selected);
         Path file = BenchReport.write(outDir, results);
         System.out.print(BenchReport.table(results));

@@ -31,6 +31,15 @@ class BenchCasesTest {
     }
 
     @Test
+    void aCaseJvm_recordsItsOwnFlightRecording() {
+        assertThat(Bench.childJvmArg("-Xmx4g", "softmax-p1")).isEqualTo("-Xmx4g");
+        assertThat(Bench.childJvmArg("-XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile", "softmax-p1"))
+                .isEqualTo("-XX:StartFlightRecording=filename=/tmp/x-softmax-p1.jfr,settings=profile");
+        assertThat(Bench.childJvmArg("-XX:StartFlightRecording=duration=60s,filename=/tmp/x", "sparse-p2"))
+                .isEqualTo("-XX:StartFlightRecording=duration=60s,filename=/tmp/x-sparse-p2.jfr");
+    }
+
+    @Test
     void cases_describeWhatTheyRun() {
         for (BenchCase c : BenchCases.ALL) {
             assertThat(c.examples(false)).isGreaterThan(c.examples(true));

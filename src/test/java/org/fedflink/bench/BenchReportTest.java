@@ -49,6 +49,21 @@ class BenchReportTest {
     }
 
     @Test
+    void aCaseResult_survivesTheTripThroughItsFile() throws Exception {
+        BenchResult r = result("sparse-p2", 6_000, 1500);
+        Path file = tmp.resolve("sparse-p2").resolve(Bench.CASE_FILE);
+        BenchReport.writeCase(file, r);
+        assertThat(BenchReport.readCase(file)).isEqualTo(r);
+        BenchResult failed = BenchResult.failed(BenchCases.ALL.get(0), "FAILED (exit 1)", "/runs/x");
+        BenchReport.writeCase(file, failed);
+        BenchResult back = BenchReport.readCase(file);
+        assertThat(back.status()).isEqualTo("FAILED (exit 1)");
+        assertThat(back.examplesPerSecond()).isNaN();
+        assertThat(back.checkpointBytes()).isEqualTo(-1);
+        assertThat(BenchReport.table(List.of(back))).contains("softmax-p1 (FAILED (exit 1))");
+    }
+
+    @Test
     void table_hasARowPerCase() {
         String table = BenchReport.table(List.of(result("softmax-p1", 90_000, 250)));
         String[] lines = table.split("\n");
