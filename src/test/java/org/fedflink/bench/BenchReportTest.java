@@ -69,6 +69,6 @@ class BenchReportTest {
         String[] lines = table.split("\n");
         assertThat(lines).hasSize(3);
         assertThat(lines[0]).contains("case", "ex/s", "ratio/slot", "cpu ratio", "lat p50 ms", "RSS MB");
-        assertThat(lines[2]).contains("softmax-p1", "90,000", "190,000", "0.24", "0.50", "3.5", "40.3", "25.0", "800");
+        assertThat(lines[2]).contains("softmax-p1", "90,000", "190,000", "0.237", "0.500", "3.5", "40.3", "25.0", "800");
     }
 }
