@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Federated and distributed online learning as an Apache Flink job.",
         subcommands = {RunCommand.class, ReportCommand.class, ModelsCommand.class, PredictCommand.class,
                 ClusterCommand.class, SubmitCommand.class, StopCommand.class, ResumeCommand.class,
-                KafkaCommand.class, ProduceCommand.class,
+                KafkaCommand.class, ProduceCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
