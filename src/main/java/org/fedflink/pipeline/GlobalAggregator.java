@@ -325,6 +325,12 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         if (!pending.isEmpty()) {
             closeRound(true);
         } else if (publishFinal) {
+            // The last round closed exactly on the last update: its version is out already, not
+            // marked final, and a published version is never published again (the model topic
+            // holds each version once). The final version is the next one, the same model.
+            if (shard.version > 0) {
+                shard.version++;
+            }
             publish(snapshot(true, 0, 0, 0, Double.NaN));
         }
         shard.finished = true;

@@ -308,17 +308,15 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
                     ModelMessages.value(meta, params, loopId))));
         }
 
-        if (!first.last() || first.roundUpdates() > 0) {
-            metrics.line(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
-                    + csv(score.accuracy()) + "," + csv(score.loss()) + ","
-                    + csv(first.prequentialAccuracy()) + "," + csv(first.prequentialLoss()) + ","
-                    + csv(first.roundStaleness()) + "," + csv(first.windowPrequentialAccuracy()) + ","
-                    + csv(first.windowPrequentialLoss()) + "," + csv(score.macroF1()) + "," + csv(score.auc()) + ","
-                    + csv(score.rmse()) + "," + csv(score.mae()) + "," + first.roundUpdates() + ","
-                    + first.roundSources() + "," + skipped + "," + rejected + "," + tooStale + ","
-                    + csv(first.epsilon()));
-            metrics.flushedLength();
-        }
+        metrics.line(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
+                + csv(score.accuracy()) + "," + csv(score.loss()) + ","
+                + csv(first.prequentialAccuracy()) + "," + csv(first.prequentialLoss()) + ","
+                + csv(first.roundStaleness()) + "," + csv(first.windowPrequentialAccuracy()) + ","
+                + csv(first.windowPrequentialLoss()) + "," + csv(score.macroF1()) + "," + csv(score.auc()) + ","
+                + csv(score.rmse()) + "," + csv(score.mae()) + "," + first.roundUpdates() + ","
+                + first.roundSources() + "," + skipped + "," + rejected + "," + tooStale + ","
+                + csv(first.epsilon()));
+        metrics.flushedLength();
     }
 
     /**

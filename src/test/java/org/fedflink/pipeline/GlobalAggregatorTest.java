@@ -70,6 +70,29 @@ class GlobalAggregatorTest {
         }
     }
 
+    /**
+     * The last round closed on the last update, so its version went out not final: the end
+     * publishes the next version, the same model, as the final one (each version is published
+     * once: the model topic must end with a final version).
+     */
+    @Test
+    void processElement_endWithNothingPending_publishesTheNextVersionAsFinal() throws Exception {
+        try (var h = harness(2, 1)) {
+            h.open();
+            h.processElement(update("a", 10, 1, 2), 0);
+            h.processElement(update("b", 30, 3, 4), 0);
+            h.processElement(LocalUpdate.endMarker(0, 0), 0);
+            List<GlobalModel> out = h.extractOutputValues();
+            assertThat(out).extracting(GlobalModel::version).containsExactly(1L, 2L);
+            assertThat(out).extracting(GlobalModel::last).containsExactly(false, true);
+            GlobalModel last = out.get(1);
+            assertThat(last.params()).containsExactly(out.get(0).params());
+            assertThat(last.roundUpdates()).isZero();
+            assertThat(last.rounds()).isEqualTo(1);
+            assertThat(last.samplesInModel()).isEqualTo(40);
+        }
+    }
+
     @Test
     void snapshot_restoreKeepsPendingRoundAndRepublishesVersion() throws Exception {
         OperatorSubtaskState snapshot;
