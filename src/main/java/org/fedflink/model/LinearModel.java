@@ -18,19 +18,18 @@ public interface LinearModel extends Model {
      *
      * @return the loss of the example (squared loss / 2, or log loss in nats)
      */
-    double lossAndOutputGradient(
-            float[] params, int[] indices, float[] values, double label, double[] outputGradient);
+    default double lossAndOutputGradient(
+            float[] params, int[] indices, float[] values, double label, double[] outputGradient) {
+        return lossGradientAndPrediction(params, indices, values, label, outputGradient, null);
+    }
 
     /**
-     * {@link #lossAndOutputGradient} and, in {@code prediction[0]}, what {@link #predict} returns
-     * for the same parameters: the prequential prediction made before a training step. The models
-     * compute both from one pass over the scores; this default computes the scores twice.
+     * {@link #lossAndOutputGradient} and, in {@code prediction[0]} unless {@code prediction} is
+     * null, what {@link #predict} returns for the same parameters: the prequential prediction made
+     * before a training step, from the same pass over the scores.
      */
-    default double lossGradientAndPrediction(
-            float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction) {
-        prediction[0] = predict(params, indices, values);
-        return lossAndOutputGradient(params, indices, values, label, outputGradient);
-    }
+    double lossGradientAndPrediction(
+            float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction);
 
     /**
      * The linear model for a spec of type {@code LINEAR}, {@code LOGISTIC} or {@code SOFTMAX}.

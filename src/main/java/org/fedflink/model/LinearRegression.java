@@ -23,20 +23,14 @@ public final class LinearRegression implements LinearModel {
     }
 
     @Override
-    public double lossAndOutputGradient(
-            float[] params, int[] indices, float[] values, double label, double[] outputGradient) {
-        double residual = score(params, indices, values) - label;
-        outputGradient[0] = residual;
-        return 0.5 * residual * residual;
-    }
-
-    @Override
     public double lossGradientAndPrediction(
             float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction) {
         double z = score(params, indices, values);
         double residual = z - label;
         outputGradient[0] = residual;
-        prediction[0] = z;
+        if (prediction != null) {
+            prediction[0] = z;
+        }
         return 0.5 * residual * residual;
     }
 

@@ -27,21 +27,14 @@ public final class LogisticRegression implements LinearModel {
     }
 
     @Override
-    public double lossAndOutputGradient(
-            float[] params, int[] indices, float[] values, double label, double[] outputGradient) {
-        checkLabel(label);
-        double z = score(params, indices, values);
-        outputGradient[0] = sigmoid(z) - label;
-        return softplus(z) - label * z;
-    }
-
-    @Override
     public double lossGradientAndPrediction(
             float[] params, int[] indices, float[] values, double label, double[] outputGradient, double[] prediction) {
         checkLabel(label);
         double z = score(params, indices, values);
         outputGradient[0] = sigmoid(z) - label;
-        prediction[0] = z >= 0 ? 1.0 : 0.0;
+        if (prediction != null) {
+            prediction[0] = z >= 0 ? 1.0 : 0.0;
+        }
         return softplus(z) - label * z;
     }
 

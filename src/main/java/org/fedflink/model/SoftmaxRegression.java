@@ -28,12 +28,6 @@ public final class SoftmaxRegression implements LinearModel {
         return spec;
     }
 
-    @Override
-    public double lossAndOutputGradient(
-            float[] params, int[] indices, float[] values, double label, double[] outputGradient) {
-        return lossGradientAndPrediction(params, indices, values, label, outputGradient, null);
-    }
-
     /** {@inheritDoc} The prediction is the argmax of the scores the gradient is computed from. */
     @Override
     public double lossGradientAndPrediction(

@@ -251,7 +251,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         meta.put("rounds", rounds);
         meta.put("shards", pieces.length);
         if (version != lastVersion) {
-            // a final re-publication of the same version keeps that version's parent
+            // each version is published once; should one come again, it keeps its own parent
             parentVersion = lastVersion;
             parentJobId = lastJobId;
             lastVersion = version;
