@@ -62,7 +62,9 @@ public final class Topics implements AutoCloseable {
     }
 
     /**
-     * Creates the topic unless it exists (the broker's default replication factor).
+     * Creates the topic unless it exists (the broker's default replication factor). A topic just
+     * created is known to the controller before the broker answering the next call has it in its
+     * metadata; this returns once the topic can be described, so callers may use it at once.
      *
      * @param configs topic configurations such as {@code max.message.bytes}
      * @return whether it was created
@@ -74,6 +76,7 @@ public final class Topics implements AutoCloseable {
         try {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs)))
                     .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            awaitVisible(topic);
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
@@ -82,6 +85,17 @@ public final class Topics implements AutoCloseable {
             throw failure("cannot create topic '" + topic + "'", e);
         } catch (TimeoutException | InterruptedException e) {
             throw failure("cannot create topic '" + topic + "'", e);
+        }
+    }
+
+    private void awaitVisible(String topic) throws BrokerException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (partitions(topic).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new BrokerException("topic '" + topic + "' was created on " + servers + " but is not visible after "
+                        + TIMEOUT_SECONDS + " s");
+            }
+            Thread.sleep(50);
         }
     }
 
