@@ -23,6 +23,20 @@ public interface RoundAccumulator {
         add(delta, samples);
     }
 
+    /**
+     * Adds one sparse local update: a delta of a shard of {@code length} parameters that is zero
+     * except at {@code indices}, where it is {@code values}; otherwise as
+     * {@link #add(float[], long, long)}. Accumulators that keep a running sum add it in time
+     * proportional to its entries; the others (robust rules, which compare whole updates) receive
+     * it dense.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length or an index lies outside
+     *     {@code [0, length)}, or as {@link #add(float[], long, long)}
+     */
+    default void addSparse(int length, int[] indices, float[] values, long samples, long staleness) {
+        add(Vectors.scatter(length, indices, values), samples, staleness);
+    }
+
     /** Number of updates added (and kept). */
     int updates();
 

@@ -26,4 +26,23 @@ public record ShardLayout(int numParams, int shards) implements java.io.Serializ
     public int length(int shard) {
         return to(shard) - from(shard);
     }
+
+    /**
+     * The shard that holds parameter {@code index}.
+     *
+     * @throws IllegalArgumentException if {@code index} is not in {@code [0, numParams)}
+     */
+    public int shardOf(int index) {
+        if (index < 0 || index >= numParams) {
+            throw new IllegalArgumentException("index must be in [0, " + numParams + "), got " + index);
+        }
+        int shard = (int) ((long) index * shards / numParams);
+        while (from(shard + 1) <= index) {
+            shard++;
+        }
+        while (from(shard) > index) {
+            shard--;
+        }
+        return shard;
+    }
 }

@@ -51,6 +51,44 @@ final class SummingRound implements RoundAccumulator, Serializable {
             throw new IllegalArgumentException("delta has length " + delta.length
                     + " but this round's shard has length " + sum.length);
         }
+        checkSamples(samples);
+        if (rejectNonFinite && !Vectors.allFinite(delta)) {
+            rejected++;
+            return;
+        }
+        double w = weighted ? samples : 1;
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += w * delta[i];
+        }
+        updates++;
+        this.samples += samples;
+    }
+
+    /** Adds the entries only: a sparse update costs what it holds, not the shard's length. */
+    @Override
+    public void addSparse(int length, int[] indices, float[] values, long samples, long staleness) {
+        if (length != sum.length) {
+            throw new IllegalArgumentException("delta has length " + length
+                    + " but this round's shard has length " + sum.length);
+        }
+        Vectors.checkSparse(length, indices, values);
+        if (staleness < 0) {
+            throw new IllegalArgumentException("staleness must be >= 0, got " + staleness);
+        }
+        checkSamples(samples);
+        if (rejectNonFinite && !Vectors.allFinite(values)) {
+            rejected++;
+            return;
+        }
+        double w = weighted ? samples : 1;
+        for (int i = 0; i < indices.length; i++) {
+            sum[indices[i]] += w * values[i];
+        }
+        updates++;
+        this.samples += samples;
+    }
+
+    private void checkSamples(long samples) {
         if (weighted && samples < 1) {
             // FedAvg weighs each delta by its sample count: a weight of 0 would count the update
             // without letting it contribute, and a round of only such updates would divide 0 by 0.
@@ -60,22 +98,6 @@ final class SummingRound implements RoundAccumulator, Serializable {
         if (samples < 0) {
             throw new IllegalArgumentException("samples must be >= 0, got " + samples);
         }
-        if (rejectNonFinite && !Vectors.allFinite(delta)) {
-            rejected++;
-            return;
-        }
-        if (weighted) {
-            double w = samples;
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += w * delta[i];
-            }
-        } else {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += delta[i];
-            }
-        }
-        updates++;
-        this.samples += samples;
     }
 
     @Override

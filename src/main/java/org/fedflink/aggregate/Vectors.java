@@ -1,8 +1,41 @@
 package org.fedflink.aggregate;
 
 /** Small vector helpers shared by the strategies (double accumulation over float vectors). */
-final class Vectors {
+public final class Vectors {
     private Vectors() {}
+
+    /**
+     * The dense vector of {@code length} that is {@code values[i]} at {@code indices[i]} and zero
+     * elsewhere.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length or an index lies outside
+     *     {@code [0, length)}
+     */
+    public static float[] scatter(int length, int[] indices, float[] values) {
+        checkSparse(length, indices, values);
+        float[] dense = new float[length];
+        for (int i = 0; i < indices.length; i++) {
+            dense[indices[i]] = values[i];
+        }
+        return dense;
+    }
+
+    /** Checks a sparse vector of {@code length}: as {@link #scatter}, without building it. */
+    static void checkSparse(int length, int[] indices, float[] values) {
+        if (indices == null || values == null) {
+            throw new IllegalArgumentException("a sparse delta needs indices and values");
+        }
+        if (indices.length != values.length) {
+            throw new IllegalArgumentException("a sparse delta has " + indices.length + " indices but "
+                    + values.length + " values");
+        }
+        for (int index : indices) {
+            if (index < 0 || index >= length) {
+                throw new IllegalArgumentException("sparse delta index " + index + " outside the shard's "
+                        + length + " parameters");
+            }
+        }
+    }
 
     /** Whether every entry is a finite number (no NaN, no infinity). */
     static boolean allFinite(float[] v) {

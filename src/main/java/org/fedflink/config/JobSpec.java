@@ -332,7 +332,14 @@ public record JobSpec(
         }
     }
 
-    public record TrainerSpec(int parallelism, int cacheSize) implements Serializable {}
+    public record TrainerSpec(int parallelism, int cacheSize, StateLayout state) implements Serializable {}
+
+    /**
+     * How the trainer holds a source's model; written {@code auto}, {@code dense}, {@code sparse}.
+     * {@code auto} is sparse for a linear model of at least 65,536 parameters trained without
+     * local corrections (not FedProx, FedSGD or SCAFFOLD), else dense.
+     */
+    public enum StateLayout { AUTO, DENSE, SPARSE }
 
     public record EvaluationSpec(
             Baseline baseline,

@@ -166,6 +166,7 @@ final class JobSpecRules {
 
             entry("trainer.parallelism", Field.optional(2, between(1, 1024))),
             entry("trainer.cacheSize", Field.optional(10_000, atLeast(1))),
+            entry("trainer.state", Field.optional(JobSpec.StateLayout.AUTO)),
 
             entry("evaluation.baseline", Field.optional(JobSpec.Baseline.NONE)),
             entry("evaluation.holdout", Field.optional(2000, atLeast(0))),
@@ -224,6 +225,7 @@ final class JobSpecRules {
                     + " parameters, got " + aggregation.shards());
         }
         checkStrategy(spec);
+        checkTrainerState(spec, model);
         checkAttack(spec.attack(), model);
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
                 aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output, spec.attack(),
@@ -323,6 +325,23 @@ final class JobSpecRules {
      * clip by the full update vector. A centralized job keeps its own rule, so only the knobs are
      * checked there.
      */
+    /** A sparse trainer state holds linear models trained with plain local steps only. */
+    private static void checkTrainerState(JobSpec spec, ModelSection model) throws JobSpecException {
+        if (spec.trainer().state() != JobSpec.StateLayout.SPARSE) {
+            return;
+        }
+        if (model.type() == org.fedflink.model.ModelType.MLP) {
+            throw new JobSpecException("key 'trainer.state' cannot be sparse for an mlp (every step moves every"
+                    + " weight); use auto or dense");
+        }
+        switch (spec.aggregation().strategy()) {
+            case FEDPROX, FEDSGD, SCAFFOLD -> throw new JobSpecException("key 'trainer.state' cannot be sparse with"
+                    + " aggregation.strategy " + Messages.yamlName(spec.aggregation().strategy())
+                    + " (its local steps move every coordinate); use auto or dense");
+            default -> { }
+        }
+    }
+
     private static void checkStrategy(JobSpec spec) throws JobSpecException {
         AggregationStrategy strategy = StrategyFactory.create(spec);
         if (spec.mode() != JobSpec.Mode.FEDAVG) {

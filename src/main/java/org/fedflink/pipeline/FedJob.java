@@ -252,7 +252,8 @@ public final class FedJob {
                 spec.aggregation().proximalMu() == null ? 0 : spec.aggregation().proximalMu(),
                 centralized ? Participation.everyone() : new Participation(spec.rounds().sampleFraction(), spec.seed()),
                 centralized || !spec.localDp().enabled() ? null
-                        : LocalDp.withNoiseMultiplier(spec.localDp().clippingNorm(), spec.localDp().noiseMultiplier()));
+                        : LocalDp.withNoiseMultiplier(spec.localDp().clippingNorm(), spec.localDp().noiseMultiplier()),
+                spec.trainer().state());
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())

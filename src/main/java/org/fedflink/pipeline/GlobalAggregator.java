@@ -241,18 +241,29 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         double lossSum = 0;
         double staleness = 0;
         Set<String> roundSources = new HashSet<>();
-        List<LocalUpdate> updates = settings.accountsPrivacy() ? mergedBySource(pending) : pending;
+        List<LocalUpdate> updates = settings.accountsPrivacy() ? mergedBySource(pending, shard.params.length) : pending;
         boolean scaffold = strategy instanceof Scaffold;
         RoundAccumulator controlRound = scaffold ? ScaffoldControl.newRound(shard.params.length) : null;
-        List<float[]> deltas = updates.stream().map(LocalUpdate::delta).toList();
+        int length = shard.params.length;
+        // reputation scores whole updates against each other, so it sees them dense; without it a
+        // sparse update goes to the round as it came (a running sum adds only its entries)
+        List<float[]> weighed = null;
         if (reputation != null) {
-            reputation.observe(updates.stream().map(LocalUpdate::source).toList(), deltas);
-            deltas = reputation.weigh(updates.stream().map(LocalUpdate::source).toList(), deltas);
+            List<float[]> deltas = updates.stream().map(u -> u.denseDelta(length)).toList();
+            List<String> names = updates.stream().map(LocalUpdate::source).toList();
+            reputation.observe(names, deltas);
+            weighed = reputation.weigh(names, deltas);
         }
         for (int k = 0; k < updates.size(); k++) {
             LocalUpdate u = updates.get(k);
             int rejectedBefore = round.rejected();
-            round.add(deltas.get(k), u.samples(), staleness(u));
+            if (weighed != null) {
+                round.add(weighed.get(k), u.samples(), staleness(u));
+            } else if (u.sparse()) {
+                round.addSparse(length, u.deltaIndices(), u.delta(), u.samples(), staleness(u));
+            } else {
+                round.add(u.denseDelta(length), u.samples(), staleness(u));
+            }
             if (round.rejected() > rejectedBefore) {
                 continue;
             }
@@ -305,13 +316,14 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
      * first update; the oldest base version, samples and prequential sums added up), so that a
      * DP strategy clips each source's whole contribution to the round.
      */
-    static List<LocalUpdate> mergedBySource(List<LocalUpdate> updates) {
+    static List<LocalUpdate> mergedBySource(List<LocalUpdate> updates, int length) {
         Map<String, LocalUpdate> bySource = new LinkedHashMap<>();
         for (LocalUpdate u : updates) {
             bySource.merge(u.source(), u, (a, b) -> {
-                float[] delta = a.delta().clone();
+                float[] delta = a.sparse() ? a.denseDelta(length) : a.delta().clone();
+                float[] more = b.denseDelta(length);
                 for (int i = 0; i < delta.length; i++) {
-                    delta[i] += b.delta()[i];
+                    delta[i] += more[i];
                 }
                 return new LocalUpdate(a.shard(), a.source(), Math.min(a.baseVersion(), b.baseVersion()),
                         a.samples() + b.samples(), a.lossSum() + b.lossSum(), a.correct() + b.correct(), delta,

@@ -8,11 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -27,6 +30,7 @@ import org.fedflink.aggregate.Attacks;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.data.Example;
 import org.fedflink.model.Model;
+import org.fedflink.model.OffsetLearner;
 import org.fedflink.model.OnlineLearner;
 
 /**
@@ -42,7 +46,12 @@ import org.fedflink.model.OnlineLearner;
  *
  * <p>Global models arrive without a key context; they are kept in operator memory and each source
  * adopts the newest one lazily, the next time it is touched (see {@link SourceState} for how its
- * unreported progress is carried over). After a restore, the aggregator re-publishes its model.
+ * unreported progress is carried over). The newest global model of each shard is also kept in
+ * operator state, so a restored trainer trains from it at once (the aggregator re-publishes its
+ * model after a restore too, but that takes the loop's round trip).
+ *
+ * <p>A source's model is a dense copy, or, for a large linear model, the global model plus a
+ * sparse offset ({@link SparseSourceModels}; {@code trainer.state}).
  *
  * <p>At the end of the examples it reports every source's remaining progress and sends an end
  * marker to every aggregator subtask, which is how a bounded job terminates.
@@ -59,6 +68,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private final TrainerSettings settings;
 
     private transient OnlineLearner learner;
+    /** The sparse state layout, or null when sources hold dense copies. */
+    private transient SparseSourceModels sparse;
     private transient float[] initialParams;
     private transient ShardLayout layout;
     private transient ValueState<SourceState> state;
@@ -71,6 +82,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     /** SCAFFOLD: the newest server control variate, all shards side by side; else null. */
     private transient float[] serverControl;
     private transient boolean examplesEnded;
+    /** The newest global model of each shard, in operator state (see {@link StateDescriptors#trainerGlobals}). */
+    private transient ListState<GlobalModel> globalsState;
+    /** Global models read from {@link #globalsState} on restore, adopted in {@link #open}. */
+    private transient List<GlobalModel> restoredGlobals;
     private transient Counter updatesSent;
     private transient Counter globalsAdopted;
     /** Which sources are Byzantine under the simulated attack (a pure function of the name, cached). */
@@ -81,11 +96,24 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        globalsState = context.getOperatorStateStore().getUnionListState(StateDescriptors.trainerGlobals());
+        restoredGlobals = new ArrayList<>();
+        for (GlobalModel model : globalsState.get()) {
+            restoredGlobals.add(model);
+        }
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         learner = new OnlineLearner(Model.of(settings.model()), settings.optimizer());
         initialParams = learner.initialParams(settings.initSeed());
         layout = settings.layout();
+        sparse = settings.sparseState()
+                ? new SparseSourceModels(new OffsetLearner(learner, initialParams), layout)
+                : null;
         state = getPartitionedState(StateDescriptors.sourceState());
         timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
         latest = new GlobalModel[layout.shards()];
@@ -100,6 +128,23 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         if (settings.attack() != null) {
             getMetricGroup().gauge("byzantineSources", () -> byzantine.values().stream().filter(b -> b).count());
         }
+        // every subtask's copies come back (union state): the newest version of each shard wins
+        for (GlobalModel model : restoredGlobals) {
+            adopt(model);
+        }
+        restoredGlobals = null;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<GlobalModel> held = new ArrayList<>();
+        for (GlobalModel model : latest) {
+            if (model != null) {
+                held.add(model);
+            }
+        }
+        globalsState.update(held);
     }
 
     private boolean isByzantine(String source) {
@@ -173,7 +218,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 return outcome;
             }
             default:
-                return learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
+                return sparse != null
+                        ? sparse.learn(s, s.steps, example.indices(), example.values(), label)
+                        : learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
         }
     }
 
@@ -202,17 +249,28 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
 
     @Override
     public void processElement2(StreamRecord<GlobalModel> record) {
-        GlobalModel model = record.getValue();
+        if (adopt(record.getValue())) {
+            globalsAdopted.inc();
+        }
+    }
+
+    /** Makes {@code model} the newest global version of its shard, unless one as new is held; whether it did. */
+    private boolean adopt(GlobalModel model) {
         GlobalModel current = latest[model.shard()];
         if (current == null || model.version() > current.version()) {
             latest[model.shard()] = model;
             int from = layout.from(model.shard());
             System.arraycopy(model.params(), 0, global, from, model.params().length);
+            if (sparse != null && settings.adoptGlobal()) {
+                // without adoption the sources' base stays the initial model
+                sparse.setGlobal(from, model.params());
+            }
             if (serverControl != null && model.control() != null) {
                 System.arraycopy(model.control(), 0, serverControl, from, model.control().length);
             }
-            globalsAdopted.inc();
+            return true;
         }
+        return false;
     }
 
     /** Adopts, shard by shard, any global version newer than the one the source is based on. */
@@ -222,7 +280,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
         for (int shard = 0; shard < latest.length; shard++) {
             GlobalModel global = latest[shard];
-            if (global != null && global.version() > s.baseVersions[shard]) {
+            if (global != null && global.version() > s.baseVersions[shard] && sparse != null) {
+                sparse.rebase(s, shard);
+                s.baseVersions[shard] = global.version();
+            } else if (global != null && global.version() > s.baseVersions[shard]) {
                 float[] g = global.params();
                 int from = layout.from(shard);
                 float[] params = s.params;
@@ -244,11 +305,22 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
      * an update attack corrupts what it sends; its own model stays honest.
      */
     private void report(String source, SourceState s) {
-        float[] delta = new float[s.params.length];
-        for (int j = 0; j < delta.length; j++) {
-            delta[j] = s.params[j] - s.anchor[j];
+        boolean corrupt = settings.attack() != null && isByzantine(source);
+        if (sparse != null && settings.localDp() == null && !corrupt) {
+            reportSparse(s);
+            return;
         }
-        System.arraycopy(s.params, 0, s.anchor, 0, delta.length);
+        float[] delta;
+        if (sparse != null) {
+            // noise and attacks change every coordinate: the update goes dense
+            delta = sparse.takeDenseProgress(s);
+        } else {
+            delta = new float[s.params.length];
+            for (int j = 0; j < delta.length; j++) {
+                delta[j] = s.params[j] - s.anchor[j];
+            }
+            System.arraycopy(s.params, 0, s.anchor, 0, delta.length);
+        }
         float[] controlDelta = null;
         if (settings.localStep() == TrainerSettings.LocalStep.CONTROLLED) {
             controlDelta = newControl(s, delta);
@@ -262,7 +334,6 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             // s.steps only grows, so it numbers the source's updates, alike on every replay
             settings.localDp().privatize(delta, Attacks.updateSeed(settings.initSeed(), source, s.steps));
         }
-        boolean corrupt = settings.attack() != null && isByzantine(source);
         int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         for (int shard = 0; shard < layout.shards(); shard++) {
             int from = layout.from(shard);
@@ -275,6 +346,22 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                     shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, piece, false, sender,
                     controlDelta == null ? null : Arrays.copyOfRange(controlDelta, from, to))));
         }
+        reported(s);
+    }
+
+    /** {@link #report} of a sparse source: one sparse piece per shard. */
+    private void reportSparse(SourceState s) {
+        SparseSourceModels.Piece[] pieces = sparse.takeProgress(s);
+        int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        for (int shard = 0; shard < pieces.length; shard++) {
+            output.collect(new StreamRecord<>(new LocalUpdate(
+                    shard, (String) getCurrentKey(), s.baseVersions[shard], s.samples, s.lossSum, s.correct,
+                    pieces[shard].values(), false, sender, null, pieces[shard].indices())));
+        }
+        reported(s);
+    }
+
+    private void reported(SourceState s) {
         updatesSent.inc();
         s.samples = 0;
         s.lossSum = 0;
@@ -308,19 +395,37 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
         s = state.value();
         if (s == null) {
-            s = new SourceState();
-            s.params = initialParams.clone();
-            s.anchor = initialParams.clone();
-            s.optimizerState = learner.initialState();
-            s.baseVersions = new long[layout.shards()];
-        } else if (s.anchor == null) {
-            s.anchor = s.params.clone();
+            s = fresh();
+        } else {
+            restored(s);
         }
         cache.put(source, s);
         if (cache.size() > settings.cacheSize()) {
             evictEldest(source);
         }
         return s;
+    }
+
+    private SourceState fresh() {
+        SourceState s = new SourceState();
+        if (sparse != null) {
+            sparse.initialize(s);
+        } else {
+            s.params = initialParams.clone();
+            s.anchor = initialParams.clone();
+            s.optimizerState = learner.initialState();
+        }
+        s.baseVersions = new long[layout.shards()];
+        return s;
+    }
+
+    /** Completes a state read from keyed state to its in-memory form. */
+    private void restored(SourceState s) {
+        if (sparse != null) {
+            sparse.restore(s);
+        } else if (s.anchor == null) {
+            s.anchor = s.params.clone();
+        }
     }
 
     private void evictEldest(String currentKey) throws Exception {
@@ -340,6 +445,15 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
      * at zero), so its anchor is not written: the state of an idle source is one model, not two.
      */
     private void store(SourceState s) throws Exception {
+        if (sparse != null) {
+            sparse.prepareStore(s);
+            try {
+                state.update(s);
+            } finally {
+                sparse.afterStore(s);
+            }
+            return;
+        }
         float[] anchor = s.anchor;
         if (s.samples == 0) {
             s.anchor = null;
@@ -391,6 +505,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             setCurrentKey(source);
             SourceState s = state.value();
             if (s != null && s.samples > 0) {
+                restored(s);
                 rebase(s);
                 report(source, s);
                 store(s);

@@ -1,5 +1,7 @@
 package org.fedflink.pipeline;
 
+import org.fedflink.aggregate.Vectors;
+
 /**
  * One shard's piece of a local update, sent by a trainer to the aggregator subtask of that shard;
  * or, when {@code endOfInput} is set, the marker telling that aggregator that trainer subtask
@@ -11,11 +13,15 @@ package org.fedflink.pipeline;
  * @param samples examples folded into this delta
  * @param lossSum prequential loss summed over those examples
  * @param correct prequential correct predictions among them
- * @param delta parameter change of this shard's range since the source's last report
+ * @param delta parameter change of this shard's range since the source's last report: every
+ *     coordinate of the range, or, when {@code deltaIndices} is set, the changes at those indices
  * @param endOfInput whether this is an end marker instead of an update
  * @param sender trainer subtask index
  * @param controlDelta SCAFFOLD: the change of the source's control variate over this shard's range
  *     since its last report; null for every other strategy
+ * @param deltaIndices null for a dense delta; else the distinct indices, relative to the shard's
+ *     first parameter, of the coordinates {@code delta} holds (all others did not change): the
+ *     update of a sparse model is as large as what its source touched, not as the model
  */
 public record LocalUpdate(
         int shard,
@@ -27,12 +33,49 @@ public record LocalUpdate(
         float[] delta,
         boolean endOfInput,
         int sender,
-        float[] controlDelta) {
+        float[] controlDelta,
+        int[] deltaIndices) {
 
-    /** An update without a control variate (every strategy but SCAFFOLD). */
+    public LocalUpdate {
+        if (deltaIndices != null && deltaIndices.length != delta.length) {
+            throw new IllegalArgumentException("a sparse delta has " + deltaIndices.length + " indices but "
+                    + delta.length + " values");
+        }
+    }
+
+    /** An update with a dense delta. */
+    public LocalUpdate(int shard, String source, long baseVersion, long samples, double lossSum, long correct,
+            float[] delta, boolean endOfInput, int sender, float[] controlDelta) {
+        this(shard, source, baseVersion, samples, lossSum, correct, delta, endOfInput, sender, controlDelta, null);
+    }
+
+    /** An update with a dense delta and without a control variate (every strategy but SCAFFOLD). */
     public LocalUpdate(int shard, String source, long baseVersion, long samples, double lossSum, long correct,
             float[] delta, boolean endOfInput, int sender) {
         this(shard, source, baseVersion, samples, lossSum, correct, delta, endOfInput, sender, null);
+    }
+
+    /** Whether the delta is sparse ({@code deltaIndices} set). */
+    public boolean sparse() {
+        return deltaIndices != null;
+    }
+
+    /**
+     * The delta over every coordinate of a shard of {@code length} parameters: {@code delta}
+     * itself when dense, else a new array with the sparse changes in place.
+     *
+     * @throws IllegalArgumentException if a dense delta does not have that length or a sparse
+     *     index lies outside it
+     */
+    public float[] denseDelta(int length) {
+        if (deltaIndices == null) {
+            if (delta.length != length) {
+                throw new IllegalArgumentException("delta has length " + delta.length + " but the shard has "
+                        + length + " parameters");
+            }
+            return delta;
+        }
+        return Vectors.scatter(length, deltaIndices, delta);
     }
 
     static LocalUpdate endMarker(int shard, int sender) {

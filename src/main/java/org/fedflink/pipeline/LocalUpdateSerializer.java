@@ -8,7 +8,8 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
-/** {@link LocalUpdate}s from the trainers to the aggregators, the delta (and control delta) in bulk. */
+/** {@link LocalUpdate}s from the trainers to the aggregators, the delta (and control delta, and a sparse delta's
+ * indices) in bulk. */
 public final class LocalUpdateSerializer extends BulkSerializer<LocalUpdate> {
     private static final long serialVersionUID = 1L;
 
@@ -29,12 +30,13 @@ public final class LocalUpdateSerializer extends BulkSerializer<LocalUpdate> {
         out.writeBoolean(record.endOfInput());
         out.writeInt(record.sender());
         writeFloats(record.controlDelta(), out);
+        writeInts(record.deltaIndices(), out);
     }
 
     @Override
     public LocalUpdate deserialize(DataInputView in) throws IOException {
         return new LocalUpdate(in.readInt(), StringValue.readString(in), in.readLong(), in.readLong(), in.readDouble(),
-                in.readLong(), readFloats(in), in.readBoolean(), in.readInt(), readFloats(in));
+                in.readLong(), readFloats(in), in.readBoolean(), in.readInt(), readFloats(in), readInts(in));
     }
 
     @Override

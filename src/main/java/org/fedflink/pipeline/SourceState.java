@@ -1,5 +1,7 @@
 package org.fedflink.pipeline;
 
+import org.fedflink.model.IntFloatMap;
+
 /**
  * The keyed state of one data source in a {@link LocalTrainer} (a Flink POJO, so it is
  * serialized without Kryo and readable by the savepoint tools).
@@ -8,6 +10,12 @@ package org.fedflink.pipeline;
  * difference and moves the anchor to {@code params}; adopting a newer global model {@code G} sets
  * {@code params = G + (params - anchor)} and {@code anchor = G}, so progress made between a report
  * and the arrival of the next global model is carried over, reported exactly once, and never lost.
+ *
+ * <p>A sparse model ({@link SparseSourceModels}) keeps no dense arrays: its parameters are the
+ * shared global model plus a sparse offset, {@code params = G + offset}, and its anchor is
+ * {@code G + anchorOffset}. In keyed state the offset is {@code offsetIndices}/{@code
+ * offsetValues} and the anchor's offset is {@code anchorValues} at the same indices (null while
+ * equal to the offset); in operator memory they are the transient maps.
  */
 public class SourceState {
     /** Current local parameters. */
@@ -30,8 +38,25 @@ public class SourceState {
     public float[] control;
     /** SCAFFOLD: the step sizes summed since the last report. */
     public double rateSum;
+    /** Sparse layout: the indices where the local parameters differ from the global model. */
+    public int[] offsetIndices;
+    /** Sparse layout: {@code params - G} at {@code offsetIndices}. */
+    public float[] offsetValues;
+    /** Sparse layout: {@code anchor - G} at {@code offsetIndices}; null while equal to {@code offsetValues}. */
+    public float[] anchorValues;
+    /** Sparse layout: the indices where the optimizer state is set (momentum, Adagrad). */
+    public int[] stateIndices;
+    /** Sparse layout: the optimizer state at {@code stateIndices}. */
+    public float[] stateValues;
     /** Event-time boundary a timer is registered for, or Long.MIN_VALUE. */
     public long timerAt = Long.MIN_VALUE;
+
+    /** Sparse layout in operator memory: {@code params - G}; not serialized. */
+    transient IntFloatMap offset;
+    /** Sparse layout in operator memory: {@code anchor - G}; not serialized. */
+    transient IntFloatMap anchorOffset;
+    /** Sparse layout in operator memory: the optimizer state; not serialized. */
+    transient IntFloatMap sparseState;
 
     public SourceState() {}
 }

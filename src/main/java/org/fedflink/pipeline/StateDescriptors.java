@@ -23,6 +23,15 @@ public final class StateDescriptors {
         return new ListStateDescriptor<>("shard-state", TypeInformation.of(ShardState.class));
     }
 
+    /**
+     * Trainer union state: the newest global model of each shard a trainer subtask holds, so that
+     * a restored trainer has the model its sources' sparse offsets are relative to before the
+     * aggregators re-publish theirs (each subtask takes the newest version of each shard).
+     */
+    public static ListStateDescriptor<GlobalModel> trainerGlobals() {
+        return new ListStateDescriptor<>("trainer-global-models", TypeInformation.of(GlobalModel.class));
+    }
+
     /** Counters of an ingest subtask: {records read, invalid}. */
     public static ListStateDescriptor<long[]> ingestCounts() {
         return new ListStateDescriptor<>("ingest-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);

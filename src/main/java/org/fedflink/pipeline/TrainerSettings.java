@@ -4,8 +4,10 @@ import java.io.Serializable;
 import org.fedflink.aggregate.LocalDp;
 import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.config.JobSpec;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.ModelSpec;
+import org.fedflink.model.ModelType;
 
 /**
  * What a {@link LocalTrainer} needs to know, resolved from the job spec.
@@ -27,6 +29,7 @@ import org.fedflink.model.ModelSpec;
  * @param proximalMu FedProx's {@code mu} ({@link LocalStep#PROXIMAL})
  * @param participation which report opportunities a source takes ({@code rounds.sampleFraction})
  * @param localDp clipping and noise applied to every update before it leaves its source, or null
+ * @param stateLayout how a source's model is held ({@code trainer.state})
  */
 public record TrainerSettings(
         ModelSpec model,
@@ -42,8 +45,49 @@ public record TrainerSettings(
         LocalStep localStep,
         double proximalMu,
         Participation participation,
-        LocalDp localDp)
+        LocalDp localDp,
+        JobSpec.StateLayout stateLayout)
         implements Serializable {
+
+    /**
+     * The smallest model that {@link JobSpec.StateLayout#AUTO} holds sparse: below it a dense copy per
+     * source is small, and cheaper to step than a map.
+     */
+    public static final int SPARSE_STATE_MIN_PARAMS = 1 << 16;
+
+    public TrainerSettings {
+        if (stateLayout == null) {
+            throw new IllegalArgumentException("stateLayout is required");
+        }
+        if (stateLayout == JobSpec.StateLayout.SPARSE && !sparseCapable(model, localStep)) {
+            throw new IllegalArgumentException("a sparse trainer state needs a linear model (not "
+                    + model.type() + ") and plain local steps (not " + localStep + ")");
+        }
+    }
+
+    /** Settings with the state layout chosen by {@link JobSpec.StateLayout#AUTO}. */
+    public TrainerSettings(ModelSpec model, LocalOptimizer optimizer, int localExamples, long eventTimeMillis,
+            ShardLayout layout, int cacheSize, boolean adoptGlobal, long initSeed, boolean emitPredictions,
+            SimulatedAttack attack, LocalStep localStep, double proximalMu, Participation participation,
+            LocalDp localDp) {
+        this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
+                emitPredictions, attack, localStep, proximalMu, participation, localDp, JobSpec.StateLayout.AUTO);
+    }
+
+    /** Whether sources hold their models sparse, as {@link #stateLayout} resolves for this model and strategy. */
+    public boolean sparseState() {
+        return switch (stateLayout) {
+            case DENSE -> false;
+            case SPARSE -> true;
+            case AUTO -> sparseCapable(model, localStep) && model.numParams() >= SPARSE_STATE_MIN_PARAMS;
+        };
+    }
+
+    /** Whether the sparse layout can hold this model under this strategy's local steps. */
+    public static boolean sparseCapable(ModelSpec model, LocalStep localStep) {
+        // a proximal pull or a control-variate correction moves every coordinate at every step
+        return model.type() != ModelType.MLP && localStep == LocalStep.PLAIN;
+    }
 
     /** The local side of a strategy. */
     public enum LocalStep {

@@ -64,6 +64,47 @@ class StrategyContractsTest {
     }
 
     @Test
+    void sparseUpdates_aggregateExactlyAsTheirDenseForm() {
+        List<AggregationStrategy> all = new java.util.ArrayList<>(ALL);
+        all.add(Strategies.fedAvg(1));
+        all.add(Strategies.sum());
+        int[][] indices = {{0, 3}, {}, {1, 2, 4}, {4}, {0, 1, 2, 3, 4}, {2}, {3, 4}};
+        for (AggregationStrategy s : all) {
+            RoundAccumulator sparse = s.newRound(5);
+            RoundAccumulator dense = s.newRound(5);
+            for (int u = 0; u < indices.length; u++) {
+                float[] values = new float[indices[u].length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = 0.01f * (u + 1) * (i % 2 == 0 ? 1 : -2);
+                }
+                sparse.addSparse(5, indices[u], values, u + 1, u % 2);
+                dense.add(Vectors.scatter(5, indices[u], values), u + 1, u % 2);
+            }
+            float[] viaSparse = {1, 2, 3, 4, 5};
+            float[] viaDense = viaSparse.clone();
+
+            s.apply(viaSparse, new float[s.stateSize(5)], sparse);
+            s.apply(viaDense, new float[s.stateSize(5)], dense);
+
+            assertThat(sparse.updates()).as("%s", s).isEqualTo(dense.updates());
+            assertThat(sparse.samples()).as("%s", s).isEqualTo(dense.samples());
+            assertThat(viaSparse).as("%s", s).containsExactly(viaDense);
+        }
+    }
+
+    @Test
+    void sparseUpdate_withAnIndexOutsideTheShard_isRefused() {
+        for (AggregationStrategy s : List.of(Strategies.fedAvg(1), Strategies.median())) {
+            RoundAccumulator round = s.newRound(3);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> round.addSparse(3, new int[] {3}, new float[] {1}, 1, 0))
+                    .as("%s", s)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("index 3");
+        }
+    }
+
+    @Test
     void pendingRound_survivesSerialization() throws Exception {
         for (AggregationStrategy s : ALL) {
             RoundAccumulator round = s.newRound(2);

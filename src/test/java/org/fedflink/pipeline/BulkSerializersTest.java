@@ -51,18 +51,22 @@ class BulkSerializersTest {
     }
 
     @Test
-    void localUpdates_withAndWithoutControlDelta_roundTripExactly() throws IOException {
+    void localUpdates_denseSparseAndWithControlDelta_roundTripExactly() throws IOException {
         LocalUpdateSerializer serializer = new LocalUpdateSerializer();
         Random random = new Random(11);
         LocalUpdate plain = new LocalUpdate(2, "device-9", 41, 20, 7.5, 13, floats(random, 7850), false, 1);
         LocalUpdate scaffold = new LocalUpdate(0, "device-9", 42, 20, 1.5, 19, floats(random, 100), false, 0,
                 floats(random, 100));
+        LocalUpdate sparse = new LocalUpdate(1, "device-9", 43, 20, 2.5, 17, new float[] {0.25f, -1.5f}, false, 0,
+                null, new int[] {3, 70_000});
         LocalUpdate marker = LocalUpdate.endMarker(1, 3);
-        for (LocalUpdate u : new LocalUpdate[] {plain, scaffold, marker}) {
+        for (LocalUpdate u : new LocalUpdate[] {plain, scaffold, sparse, marker}) {
             LocalUpdate back = roundTrip(serializer, u);
             assertThat(back).usingRecursiveComparison().isEqualTo(u);
         }
         assertThat(roundTrip(serializer, plain).controlDelta()).isNull();
+        assertThat(roundTrip(serializer, plain).deltaIndices()).isNull();
+        assertThat(roundTrip(serializer, sparse).deltaIndices()).containsExactly(3, 70_000);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package org.fedflink.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class IntFloatMapTest {
+
+    @Test
+    void randomPutsAndRemoves_agreeWithAHashMap() {
+        Random random = new Random(5);
+        IntFloatMap map = new IntFloatMap();
+        Map<Integer, Float> expected = new HashMap<>();
+        for (int op = 0; op < 200_000; op++) {
+            // a small key range makes long probe runs, collisions and removals inside them common
+            int key = random.nextInt(3_000);
+            if (random.nextInt(3) == 0) {
+                map.remove(key);
+                expected.remove(key);
+            } else {
+                float value = random.nextFloat();
+                map.put(key, value);
+                expected.put(key, value);
+            }
+            if (op % 10_000 == 0) {
+                assertThat(map.size()).isEqualTo(expected.size());
+                for (int k = 0; k < 3_000; k++) {
+                    assertThat(map.get(k)).isEqualTo(expected.getOrDefault(k, 0f));
+                    assertThat(map.containsKey(k)).isEqualTo(expected.containsKey(k));
+                }
+            }
+        }
+        int[] keys = map.sortedKeys();
+        assertThat(keys).hasSize(expected.size()).isSorted();
+        float[] values = map.valuesOf(keys);
+        for (int i = 0; i < keys.length; i++) {
+            assertThat(values[i]).isEqualTo(expected.get(keys[i]));
+        }
+    }
+
+    @Test
+    void of_copyFrom_andClear() {
+        IntFloatMap map = IntFloatMap.of(new int[] {7, 1_048_575, 0}, new float[] {1.5f, -2f, 0f});
+        assertThat(map.size()).isEqualTo(3);
+        assertThat(map.get(1_048_575)).isEqualTo(-2f);
+        assertThat(map.containsKey(0)).isTrue();
+        assertThat(map.get(8)).isZero();
+        assertThat(map.containsKey(8)).isFalse();
+
+        IntFloatMap copy = new IntFloatMap(100);
+        copy.put(3, 3f);
+        copy.copyFrom(map);
+        map.put(7, 9f);
+        assertThat(copy.sortedKeys()).containsExactly(0, 7, 1_048_575);
+        assertThat(copy.get(7)).isEqualTo(1.5f);
+        assertThat(copy.get(3)).isZero();
+
+        copy.clear();
+        assertThat(copy.isEmpty()).isTrue();
+        assertThat(copy.get(7)).isZero();
+        assertThat(copy).hasToString("{}");
+    }
+
+    @Test
+    void negativeKeysAndMismatchedArrays_areRefused() {
+        IntFloatMap map = new IntFloatMap();
+        assertThatThrownBy(() -> map.put(-1, 1f)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> IntFloatMap.of(new int[] {1}, new float[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
