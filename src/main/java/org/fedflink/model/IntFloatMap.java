@@ -59,7 +59,7 @@ public final class IntFloatMap {
         mask = capacity - 1;
     }
 
-    private int slotOf(int key) {
+    private int home(int key) {
         int h = key * 0x9E3779B9;
         return (h ^ (h >>> 16)) & mask;
     }
@@ -73,7 +73,7 @@ public final class IntFloatMap {
     }
 
     public boolean containsKey(int key) {
-        for (int slot = slotOf(key); ; slot = (slot + 1) & mask) {
+        for (int slot = home(key); ; slot = (slot + 1) & mask) {
             int k = keys[slot];
             if (k == key) {
                 return true;
@@ -86,7 +86,7 @@ public final class IntFloatMap {
 
     /** The value of {@code key}, or 0 if absent. */
     public float get(int key) {
-        for (int slot = slotOf(key); ; slot = (slot + 1) & mask) {
+        for (int slot = home(key); ; slot = (slot + 1) & mask) {
             int k = keys[slot];
             if (k == key) {
                 return values[slot];
@@ -102,7 +102,7 @@ public final class IntFloatMap {
         if (key < 0) {
             throw new IllegalArgumentException("keys must be >= 0, got " + key);
         }
-        int slot = slotOf(key);
+        int slot = home(key);
         while (true) {
             int k = keys[slot];
             if (k == key) {
@@ -121,9 +121,54 @@ public final class IntFloatMap {
         }
     }
 
+    /**
+     * Makes room for {@code more} new entries, so that adding them does not grow the map: slots
+     * returned by {@link #insertSlot} stay valid until then.
+     */
+    public void reserve(int more) {
+        while ((long) (size + more) * 2 > keys.length) {
+            grow();
+        }
+    }
+
+    /**
+     * The slot of {@code key}, inserted with value 0 if absent: one probe for a read followed by
+     * a write ({@link #valueAt}, {@link #setValueAt}). Never grows the map; {@link #reserve} room
+     * for the keys first.
+     *
+     * @throws IllegalArgumentException if {@code key < 0}
+     * @throws IllegalStateException if the key is new and no room was reserved for it
+     */
+    public int insertSlot(int key) {
+        if (key < 0) {
+            throw new IllegalArgumentException("keys must be >= 0, got " + key);
+        }
+        int slot = home(key);
+        while (true) {
+            int k = keys[slot];
+            if (k == key) {
+                return slot;
+            }
+            if (k == EMPTY) {
+                if ((size + 1) * 2 > keys.length) {
+                    throw new IllegalStateException("no room reserved for a new key");
+                }
+                keys[slot] = key;
+                size++;
+                return slot;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /** Sets the value of the entry in {@code slot} (a slot from {@link #insertSlot}). */
+    public void setValueAt(int slot, float value) {
+        values[slot] = value;
+    }
+
     /** Removes {@code key}, if present. */
     public void remove(int key) {
-        int slot = slotOf(key);
+        int slot = home(key);
         while (true) {
             int k = keys[slot];
             if (k == EMPTY) {
@@ -137,7 +182,7 @@ public final class IntFloatMap {
         // shift back every following entry of the probe run whose home slot the gap lies on
         int gap = slot;
         for (int next = (gap + 1) & mask; keys[next] != EMPTY; next = (next + 1) & mask) {
-            int home = slotOf(keys[next]);
+            int home = home(keys[next]);
             boolean movable = gap <= next ? (home <= gap || home > next) : (home <= gap && home > next);
             if (movable) {
                 keys[gap] = keys[next];

@@ -27,6 +27,8 @@ public final class OffsetLearner {
     /** All zeros between steps; length 0 for a stateless optimizer. */
     private final float[] scratchState;
     private int[] touched = new int[64];
+    private int[] slots = new int[64];
+    private int[] stateSlots = new int[64];
 
     /**
      * @param learner the learner whose kernels take the steps; its model must be linear
@@ -78,20 +80,30 @@ public final class OffsetLearner {
             return learnDense(offset, state, step, values, label);
         }
         int count = touch(indices);
+        boolean stateful = scratchState.length > 0;
+        // one probe per coordinate: the slots found for the read are the ones written back
+        offset.reserve(count);
+        if (stateful) {
+            state.reserve(count);
+        }
         for (int i = 0; i < count; i++) {
             int p = touched[i];
-            scratch[p] = base[p] + offset.get(p);
-            if (scratchState.length > 0) {
-                scratchState[p] = state.get(p);
+            int slot = offset.insertSlot(p);
+            slots[i] = slot;
+            scratch[p] = base[p] + offset.valueAt(slot);
+            if (stateful) {
+                int stateSlot = state.insertSlot(p);
+                stateSlots[i] = stateSlot;
+                scratchState[p] = state.valueAt(stateSlot);
             }
         }
         OnlineLearner.Outcome outcome = learner.learn(scratch, scratchState, step, indices, values, label);
         for (int i = 0; i < count; i++) {
             int p = touched[i];
-            offset.put(p, scratch[p] - base[p]);
+            offset.setValueAt(slots[i], scratch[p] - base[p]);
             scratch[p] = base[p];
-            if (scratchState.length > 0) {
-                state.put(p, scratchState[p]);
+            if (stateful) {
+                state.setValueAt(stateSlots[i], scratchState[p]);
                 scratchState[p] = 0f;
             }
         }
@@ -104,7 +116,10 @@ public final class OffsetLearner {
         int outputs = spec.outputs();
         int count = outputs * (indices.length + 1);
         if (touched.length < count) {
-            touched = new int[Math.max(count, touched.length * 2)];
+            int length = Math.max(count, touched.length * 2);
+            touched = new int[length];
+            slots = new int[length];
+            stateSlots = new int[length];
         }
         int n = 0;
         for (int k = 0; k < outputs; k++) {

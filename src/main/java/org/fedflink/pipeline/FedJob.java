@@ -220,7 +220,7 @@ public final class FedJob {
                                         System.currentTimeMillis()),
                                 WatermarkStrategy.noWatermarks(),
                                 prefix + "kafka-feedback",
-                                TypeInformation.of(GlobalModel.class))
+                                RecordTypeInfo.globalModels())
                         .setParallelism(shards)
                         .setBufferTimeout(0)
                         .uid(prefix + "kafka-feedback-source")
@@ -229,7 +229,7 @@ public final class FedJob {
                                 new FeedbackSource(loopId),
                                 WatermarkStrategy.noWatermarks(),
                                 prefix + "feedback",
-                                TypeInformation.of(GlobalModel.class))
+                                RecordTypeInfo.globalModels())
                         .setParallelism(shards)
                         .setBufferTimeout(0)
                         .uid(prefix + "feedback-source")
@@ -296,7 +296,7 @@ public final class FedJob {
                 centralized || !spec.aggregation().reputation() ? Double.NaN : spec.aggregation().reputationDecay());
         SingleOutputStreamOperator<GlobalModel> globals = updates
                 .partitionCustom(new ToShard(), new ShardOf())
-                .transform(prefix + "aggregator", TypeInformation.of(GlobalModel.class),
+                .transform(prefix + "aggregator", RecordTypeInfo.globalModels(),
                         new GlobalAggregator(aggregatorSettings))
                 .setParallelism(shards)
                 .uid(prefix + StateDescriptors.UID_AGGREGATOR)

@@ -109,7 +109,7 @@ final class KafkaFeedback {
 
         @Override
         public TypeInformation<GlobalModel> getProducedType() {
-            return TypeInformation.of(GlobalModel.class);
+            return RecordTypeInfo.globalModels();
         }
     }
 

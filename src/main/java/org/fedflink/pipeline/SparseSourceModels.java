@@ -93,7 +93,8 @@ final class SparseSourceModels {
         IntFloatMap offset = s.offset;
         IntFloatMap anchor = s.anchorOffset;
         // rebuilt in one pass over the slots: no sorting, and no removals inside probe runs
-        IntFloatMap unreported = new IntFloatMap(offset.size());
+        // as large as the offset was, so the source's next steps do not grow it again
+        IntFloatMap unreported = new IntFloatMap(offset.slots() / 2);
         for (int slot = 0; slot < offset.slots(); slot++) {
             int k = offset.keyAt(slot);
             if (k < 0) {
@@ -115,7 +116,7 @@ final class SparseSourceModels {
             anchor.clear();
             return;
         }
-        IntFloatMap otherShards = new IntFloatMap(anchor.size());
+        IntFloatMap otherShards = new IntFloatMap(anchor.slots() / 2);
         for (int slot = 0; slot < anchor.slots(); slot++) {
             int k = anchor.keyAt(slot);
             if (k >= 0 && (k < from || k >= to)) {

@@ -29,7 +29,7 @@ public final class StateDescriptors {
      * aggregators re-publish theirs (each subtask takes the newest version of each shard).
      */
     public static ListStateDescriptor<GlobalModel> trainerGlobals() {
-        return new ListStateDescriptor<>("trainer-global-models", TypeInformation.of(GlobalModel.class));
+        return new ListStateDescriptor<>("trainer-global-models", RecordTypeInfo.globalModels());
     }
 
     /** Counters of an ingest subtask: {records read, invalid}. */

@@ -66,6 +66,32 @@ class IntFloatMapTest {
     }
 
     @Test
+    void insertSlot_readsAndWritesInOneProbe_withinReservedRoom() {
+        IntFloatMap map = new IntFloatMap();
+        map.put(4, 1f);
+        map.reserve(100);
+        int[] slots = new int[100];
+        for (int k = 0; k < 100; k++) {
+            slots[k] = map.insertSlot(k * 7);
+        }
+        assertThat(map.size()).isEqualTo(101); // keys 0, 7, .., 693 and the earlier 4
+        assertThat(map.valueAt(map.insertSlot(4))).isEqualTo(1f);
+        for (int k = 0; k < 100; k++) {
+            assertThat(map.keyAt(slots[k])).isEqualTo(k * 7);
+            assertThat(map.valueAt(slots[k])).isZero();
+            map.setValueAt(slots[k], k);
+        }
+        for (int k = 0; k < 100; k++) {
+            assertThat(map.get(k * 7)).isEqualTo((float) k);
+        }
+        IntFloatMap full = new IntFloatMap(0);
+        for (int k = 0; k < 4; k++) {
+            full.put(k, 1f);
+        }
+        assertThatThrownBy(() -> full.insertSlot(99)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void negativeKeysAndMismatchedArrays_areRefused() {
         IntFloatMap map = new IntFloatMap();
         assertThatThrownBy(() -> map.put(-1, 1f)).isInstanceOf(IllegalArgumentException.class);

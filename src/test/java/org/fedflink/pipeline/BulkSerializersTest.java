@@ -70,6 +70,23 @@ class BulkSerializersTest {
     }
 
     @Test
+    void globalModels_withAndWithoutControl_roundTripExactly() throws IOException {
+        GlobalModelSerializer serializer = new GlobalModelSerializer();
+        Random random = new Random(12);
+        GlobalModel plain = new GlobalModel(1, 2, 17, floats(random, 1 << 16), 9_000, 40, 17, 1_700_000_000_000L, 10,
+                9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, Double.POSITIVE_INFINITY, 1e-5, null);
+        GlobalModel scaffold = new GlobalModel(0, 1, 3, floats(random, 10), 50, 5, 3, 1L, 5, 5, 50, 0, Double.NaN,
+                Double.NaN, 0.7, 0.6, true, 0, 0, 0, Double.NaN, Double.NaN, floats(random, 10));
+        for (GlobalModel m : new GlobalModel[] {plain, scaffold}) {
+            // NaN fields are equal when they are both NaN
+            assertThat(roundTrip(serializer, m)).usingRecursiveComparison()
+                    .withEqualsForType((a, b) -> Double.compare(a, b) == 0, Double.class).isEqualTo(m);
+        }
+        assertThat(RecordTypeInfo.globalModels().createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(GlobalModelSerializer.class);
+    }
+
+    @Test
     void copyBetweenViews_equalsSerializingTheDeserializedRecord() throws IOException {
         ExampleSerializer serializer = new ExampleSerializer();
         Example e = new Example("a", 1, 2, new int[] {3, 9}, new float[] {0.5f, 1.5f});
@@ -82,7 +99,8 @@ class BulkSerializersTest {
 
     @Test
     void snapshot_restoresAnEqualSerializer() throws IOException {
-        for (TypeSerializer<?> serializer : new TypeSerializer<?>[] {new ExampleSerializer(), new LocalUpdateSerializer()}) {
+        for (TypeSerializer<?> serializer : new TypeSerializer<?>[] {
+                new ExampleSerializer(), new LocalUpdateSerializer(), new GlobalModelSerializer()}) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
             TypeSerializerSnapshot<?> read = TypeSerializerSnapshot.readVersionedSnapshot(

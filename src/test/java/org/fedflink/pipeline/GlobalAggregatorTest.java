@@ -53,6 +53,29 @@ class GlobalAggregatorTest {
     }
 
     @Test
+    void processElement_sparseUpdatesGiveTheModelOfTheirDenseForm_alsoAfterARestore() throws Exception {
+        LocalUpdate sparse = new LocalUpdate(0, "a", 0, 10, 5, 5, new float[] {2}, false, 0, null, new int[] {1});
+        OperatorSubtaskState snapshot;
+        try (var h = harness(2, 1)) {
+            h.open();
+            h.processElement(sparse, 0);
+            // the pending sparse update goes through a checkpoint as it is
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(2, 1)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(update("b", 30, 3, 4), 0);
+            GlobalModel v1 = h.extractOutputValues().get(0);
+            // (10 * (0, 2) + 30 * (3, 4)) / 40
+            assertThat(v1.params()).containsExactly(2.25f, 3.5f);
+            assertThat(v1.samplesInModel()).isEqualTo(40);
+        }
+        List<LocalUpdate> merged = GlobalAggregator.mergedBySource(List.of(sparse, update("a", 30, 3, 4)), 2);
+        assertThat(merged).singleElement().satisfies(u -> assertThat(u.delta()).containsExactly(3f, 6f));
+    }
+
+    @Test
     void processElement_endMarkersFromAllTrainersCloseTheLastRoundAndEndTheChannel() throws Exception {
         try (var h = harness(10, 2)) {
             h.open();
