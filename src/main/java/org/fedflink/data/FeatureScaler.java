@@ -15,6 +15,15 @@ public interface FeatureScaler extends Serializable {
     /** The scaled copy of {@code example} (source, timestamp and label unchanged). */
     Example apply(Example example);
 
+    /**
+     * {@link #apply} for an example whose arrays nobody else holds (one just parsed): a scaler
+     * may then write the scaled values over the input's instead of into a copy. The default
+     * copies, as {@link #apply}.
+     */
+    default Example applyToOwned(Example example) {
+        return apply(example);
+    }
+
     /** No scaling: returns its argument itself. */
     static FeatureScaler none() {
         return None.INSTANCE;
@@ -53,10 +62,21 @@ public interface FeatureScaler extends Serializable {
         public Example apply(Example example) {
             float[] in = example.values();
             float[] out = new float[in.length];
+            divide(in, out);
+            return new Example(example.source(), example.timestamp(), example.label(), example.indices(), out);
+        }
+
+        /** Scales the values in place: no copy of an image's 784 floats per example. */
+        @Override
+        public Example applyToOwned(Example example) {
+            divide(example.values(), example.values());
+            return example;
+        }
+
+        private void divide(float[] in, float[] out) {
             for (int i = 0; i < in.length; i++) {
                 out[i] = (float) (in[i] / divisor);
             }
-            return new Example(example.source(), example.timestamp(), example.label(), example.indices(), out);
         }
     }
 }

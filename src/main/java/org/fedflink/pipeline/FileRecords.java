@@ -75,7 +75,8 @@ final class FileRecords implements GeneratorFunction<Long, RawRecord> {
                 ? startTimeMillis + i * eventIntervalMillis
                 : example.timestamp();
         Example placed = new Example(source, time, example.label(), example.indices(), example.values());
-        return RawRecord.of(parsed.origin(), parsed.line(), input.scaler().apply(placed));
+        // the parsed example's arrays are this record's alone
+        return RawRecord.of(parsed.origin(), parsed.line(), input.scaler().applyToOwned(placed));
     }
 
     @Override

@@ -192,7 +192,7 @@ final class KafkaInput {
             }
             long time = e.timestamp() != JsonLineParser.NO_TIMESTAMP ? e.timestamp()
                     : timestamp >= 0 ? timestamp : System.currentTimeMillis();
-            return RawRecord.of(origin, offset, scaler.apply(new Example(source, time, e.label(), e.indices(), e.values())));
+            return RawRecord.of(origin, offset, scaler.applyToOwned(new Example(source, time, e.label(), e.indices(), e.values())));
         }
 
         /** Sleeps while this reader is ahead of its rate (a replay paced like a live stream). */

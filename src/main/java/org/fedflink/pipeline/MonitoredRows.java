@@ -159,7 +159,7 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
                 source = sourceNames[s];
             }
             long time = e.timestamp() == JsonLineParser.NO_TIMESTAMP ? System.currentTimeMillis() : e.timestamp();
-            return RawRecord.of(origin, line, scaler.apply(new Example(source, time, e.label(), e.indices(), e.values())));
+            return RawRecord.of(origin, line, scaler.applyToOwned(new Example(source, time, e.label(), e.indices(), e.values())));
         }
 
         @Override

@@ -65,7 +65,19 @@ class JobSpecErrorsTest {
     @Test
     void parse_keyInWrongCase_isUnknown() {
         assertThat(error(MINIMAL + "trainer:\n  Parallelism: 2\n"))
-                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize)");
+                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize, state)");
+    }
+
+    @Test
+    void validate_sparseTrainerStateForAnMlpOrACorrectingStrategy_isRefused() {
+        assertThat(error(MINIMAL, "trainer.state=sparse", "model.type=mlp", "model.hidden=8"))
+                .isEqualTo("key 'trainer.state' cannot be sparse for an mlp (every step moves every weight); use auto"
+                        + " or dense");
+        assertThat(error(MINIMAL, "trainer.state=sparse", "aggregation.strategy=scaffold"))
+                .isEqualTo("key 'trainer.state' cannot be sparse with aggregation.strategy scaffold (its local steps"
+                        + " move every coordinate); use auto or dense");
+        assertThat(error(MINIMAL, "trainer.state=spars"))
+                .isEqualTo("key 'trainer.state' must be one of: auto, dense, sparse, got 'spars'");
     }
 
     // ---- wrong types

@@ -62,6 +62,24 @@ class FeatureScalerTest {
     }
 
     @Test
+    void divideBy_applyToOwned_scalesInPlaceToTheSameValuesAsApply() {
+        FeatureScaler scaler = FeatureScaler.divideBy(255);
+        Example copyScaled = scaler.apply(dense(255, 17));
+        Example owned = dense(255, 17);
+        float[] ownArray = owned.values();
+
+        Example scaled = scaler.applyToOwned(owned);
+
+        assertThat(scaled.values()).isSameAs(ownArray).containsExactly(copyScaled.values());
+        assertThat(scaled.values()[0]).isEqualTo(1f);
+        // a scaler without an in-place form copies, as apply does
+        Standardizer s = Standardizer.of(new double[] {1, 1}, new double[] {1, 1});
+        Example mine = dense(3, 4);
+        assertThat(s.applyToOwned(mine).values()).containsExactly(2f, 3f);
+        assertThat(mine.values()).containsExactly(3f, 4f);
+    }
+
+    @Test
     void divideBy_rejectsNonPositiveOrNonFinite() {
         for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
             assertThatThrownBy(() -> FeatureScaler.divideBy(bad)).isInstanceOf(IllegalArgumentException.class)
