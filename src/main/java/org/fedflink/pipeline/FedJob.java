@@ -335,7 +335,7 @@ public final class FedJob {
                 RateLimiterStrategy limit = rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
                 return env.fromSource(
                                 new DataGeneratorSource<>(new GeneratedRecords(generator), count, limit,
-                                        TypeInformation.of(RawRecord.class)),
+                                        RecordTypeInfo.rawRecords()),
                                 WatermarkStrategy.noWatermarks(),
                                 "generator")
                         .setParallelism(parallelism)
@@ -367,7 +367,7 @@ public final class FedJob {
                         input.startTimeMillis(), input.eventIntervalMillis());
                 return env.fromSource(
                                 new DataGeneratorSource<>(records, records.count(), RateLimiterStrategy.noOp(),
-                                        TypeInformation.of(RawRecord.class)),
+                                        RecordTypeInfo.rawRecords()),
                                 WatermarkStrategy.noWatermarks(),
                                 "files")
                         .setParallelism(parallelism)

@@ -215,7 +215,7 @@ final class KafkaInput {
 
         @Override
         public TypeInformation<RawRecord> getProducedType() {
-            return TypeInformation.of(RawRecord.class);
+            return RecordTypeInfo.rawRecords();
         }
     }
 }

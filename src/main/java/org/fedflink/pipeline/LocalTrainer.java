@@ -2,12 +2,10 @@ package org.fedflink.pipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -75,7 +73,6 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private transient ValueState<SourceState> state;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient LinkedHashMap<String, SourceState> cache;
-    private transient Set<String> dirty;
     private transient GlobalModel[] latest;
     /** The newest global parameters, all shards side by side (FedProx's reference, FedSGD's model). */
     private transient float[] global;
@@ -121,7 +118,6 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         serverControl = settings.localStep() == TrainerSettings.LocalStep.CONTROLLED
                 ? new float[initialParams.length] : null;
         cache = new LinkedHashMap<>(16, 0.75f, true);
-        dirty = new HashSet<>();
         updatesSent = getMetricGroup().counter("updatesSent");
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
         byzantine = new java.util.concurrent.ConcurrentHashMap<>();
@@ -157,7 +153,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         Example example = record.getValue();
         String source = (String) getCurrentKey();
         SourceState s = load(source);
-        dirty.add(source);
+        s.dirty = true;
         rebase(s);
         // a label-flipping Byzantine source learns (and is scored) on the flipped label
         double label = settings.attack() == null
@@ -238,7 +234,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             s.timerAt = Long.MIN_VALUE;
         }
         if (s.samples > 0 && settings.participation().takesPart(source, s.steps)) {
-            dirty.add(source);
+            s.dirty = true;
             rebase(s);
             report(source, s);
         }
@@ -432,7 +428,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         Iterator<Map.Entry<String, SourceState>> it = cache.entrySet().iterator();
         Map.Entry<String, SourceState> eldest = it.next();
         it.remove();
-        if (dirty.remove(eldest.getKey())) {
+        if (eldest.getValue().dirty) {
             setCurrentKey(eldest.getKey());
             store(eldest.getValue());
             setCurrentKey(currentKey);
@@ -452,6 +448,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             } finally {
                 sparse.afterStore(s);
             }
+            s.dirty = false;
             return;
         }
         float[] anchor = s.anchor;
@@ -463,19 +460,18 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         } finally {
             s.anchor = anchor;
         }
+        s.dirty = false;
     }
 
     /** Writes every changed cached model to keyed state; called before a barrier and at the end. */
     private void writeBackCache() throws Exception {
-        if (dirty.isEmpty()) {
-            return;
-        }
         Object current = getCurrentKey();
-        for (String source : dirty) {
-            setCurrentKey(source);
-            store(cache.get(source));
+        for (Map.Entry<String, SourceState> cached : cache.entrySet()) {
+            if (cached.getValue().dirty) {
+                setCurrentKey(cached.getKey());
+                store(cached.getValue());
+            }
         }
-        dirty.clear();
         if (current != null) {
             setCurrentKey(current);
         }

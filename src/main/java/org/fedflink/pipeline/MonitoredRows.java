@@ -74,7 +74,7 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
 
     @Override
     public TypeInformation<RawRecord> getProducedType() {
-        return TypeInformation.of(RawRecord.class);
+        return RecordTypeInfo.rawRecords();
     }
 
     /** The finaliser of MurmurHash3 / SplitMix64: a bijective, well-mixed 64-bit hash. */

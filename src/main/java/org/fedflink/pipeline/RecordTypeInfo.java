@@ -31,6 +31,11 @@ final class RecordTypeInfo<T> extends TypeInformation<T> {
         return new RecordTypeInfo<>(LocalUpdate.class, LocalUpdateSerializer::new);
     }
 
+    /** {@link RawRecord}s, handed between chained operators without a copy. */
+    static TypeInformation<RawRecord> rawRecords() {
+        return new RecordTypeInfo<>(RawRecord.class, RawRecordSerializer::new);
+    }
+
     /** {@link GlobalModel}s with bulk-copied parameters. */
     static TypeInformation<GlobalModel> globalModels() {
         return new RecordTypeInfo<>(GlobalModel.class, GlobalModelSerializer::new);

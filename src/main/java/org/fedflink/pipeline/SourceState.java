@@ -57,6 +57,8 @@ public class SourceState {
     transient IntFloatMap anchorOffset;
     /** Sparse layout in operator memory: the optimizer state; not serialized. */
     transient IntFloatMap sparseState;
+    /** Changed since it was last written to keyed state (a cached source); not serialized. */
+    transient boolean dirty;
 
     public SourceState() {}
 }

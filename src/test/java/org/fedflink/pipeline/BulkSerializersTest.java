@@ -70,6 +70,21 @@ class BulkSerializersTest {
     }
 
     @Test
+    void rawRecords_ofEveryKind_roundTripExactly_andAreHandedOnUncopied() throws IOException {
+        RawRecordSerializer serializer = new RawRecordSerializer();
+        RawRecord text = RawRecord.text("train.jsonl", 17, "{\"label\": 1}");
+        RawRecord example = RawRecord.of("generator", 3, new Example("s", 5, 1, new int[] {2}, new float[] {0.5f}));
+        RawRecord invalid = RawRecord.invalid("t.csv", 9, "a,b", "bad number 'b'");
+        RawRecord empty = new RawRecord(null, 0, null, null, null);
+        for (RawRecord r : new RawRecord[] {text, example, invalid, empty}) {
+            assertThat(roundTrip(serializer, r)).usingRecursiveComparison().isEqualTo(r);
+        }
+        assertThat(serializer.copy(example)).isSameAs(example);
+        assertThat(RecordTypeInfo.rawRecords().createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(RawRecordSerializer.class);
+    }
+
+    @Test
     void globalModels_withAndWithoutControl_roundTripExactly() throws IOException {
         GlobalModelSerializer serializer = new GlobalModelSerializer();
         Random random = new Random(12);
@@ -100,7 +115,8 @@ class BulkSerializersTest {
     @Test
     void snapshot_restoresAnEqualSerializer() throws IOException {
         for (TypeSerializer<?> serializer : new TypeSerializer<?>[] {
-                new ExampleSerializer(), new LocalUpdateSerializer(), new GlobalModelSerializer()}) {
+                new ExampleSerializer(), new LocalUpdateSerializer(), new GlobalModelSerializer(),
+                new RawRecordSerializer()}) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
             TypeSerializerSnapshot<?> read = TypeSerializerSnapshot.readVersionedSnapshot(
