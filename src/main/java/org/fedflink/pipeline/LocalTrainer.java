@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -71,6 +73,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private transient float[] initialParams;
     private transient ShardLayout layout;
     private transient ValueState<SourceState> state;
+    /** Source state under its pre-{@link SourceStateSerializer} name, while any is left; else null. */
+    private transient ValueState<SourceState> legacyState;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient LinkedHashMap<String, SourceState> cache;
     private transient GlobalModel[] latest;
@@ -112,6 +116,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 ? new SparseSourceModels(new OffsetLearner(learner, initialParams), layout)
                 : null;
         state = getPartitionedState(StateDescriptors.sourceState());
+        ValueState<SourceState> legacy = getPartitionedState(StateDescriptors.legacySourceState());
+        // state written before the bulk serializer is read (and moved) only if there is any
+        legacyState = storedSources(StateDescriptors.legacySourceState().getName()).isEmpty() ? null : legacy;
         timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
         latest = new GlobalModel[layout.shards()];
         global = initialParams.clone();
@@ -389,7 +396,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         if (s != null) {
             return s;
         }
-        s = state.value();
+        s = readStored();
         if (s == null) {
             s = fresh();
         } else {
@@ -415,6 +422,22 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         return s;
     }
 
+    /**
+     * The source's state in keyed state, or null. State an earlier version wrote under the
+     * legacy name is moved: read, cleared there and marked changed, so it is written anew.
+     */
+    private SourceState readStored() throws Exception {
+        SourceState s = state.value();
+        if (s == null && legacyState != null) {
+            s = legacyState.value();
+            if (s != null) {
+                legacyState.clear();
+                s.dirty = true;
+            }
+        }
+        return s;
+    }
+
     /** Completes a state read from keyed state to its in-memory form. */
     private void restored(SourceState s) {
         if (sparse != null) {
@@ -435,31 +458,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
     }
 
-    /**
-     * Writes a source's state under the current key. A source with nothing unreported has
-     * {@code params == anchor} (a report copies one onto the other, a rebase keeps their difference
-     * at zero), so its anchor is not written: the state of an idle source is one model, not two.
-     */
+    /** Writes a source's state under the current key ({@link SourceStateSerializer} says what is written). */
     private void store(SourceState s) throws Exception {
-        if (sparse != null) {
-            sparse.prepareStore(s);
-            try {
-                state.update(s);
-            } finally {
-                sparse.afterStore(s);
-            }
-            s.dirty = false;
-            return;
-        }
-        float[] anchor = s.anchor;
-        if (s.samples == 0) {
-            s.anchor = null;
-        }
-        try {
-            state.update(s);
-        } finally {
-            s.anchor = anchor;
-        }
+        state.update(s);
         s.dirty = false;
     }
 
@@ -477,6 +478,15 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
     }
 
+    /** The keys this subtask holds state of under {@code stateName}. */
+    private Set<String> storedSources(String stateName) throws Exception {
+        Set<String> sources = new LinkedHashSet<>();
+        try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(stateName, VoidNamespace.INSTANCE)) {
+            keys.forEach(k -> sources.add((String) k));
+        }
+        return sources;
+    }
+
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
@@ -492,18 +502,23 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         writeBackCache();
         cache.clear();
         // Every source this subtask ever saw, including evicted ones, may hold unreported progress.
-        List<String> sources = new ArrayList<>();
-        try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(
-                StateDescriptors.sourceState().getName(), VoidNamespace.INSTANCE)) {
-            keys.forEach(k -> sources.add((String) k));
+        Set<String> sources = storedSources(StateDescriptors.sourceState().getName());
+        if (legacyState != null) {
+            sources.addAll(storedSources(StateDescriptors.legacySourceState().getName()));
         }
         for (String source : sources) {
             setCurrentKey(source);
-            SourceState s = state.value();
-            if (s != null && s.samples > 0) {
+            SourceState s = readStored();
+            if (s == null) {
+                continue;
+            }
+            if (s.samples > 0) {
                 restored(s);
                 rebase(s);
                 report(source, s);
+                s.dirty = true;
+            }
+            if (s.dirty) {
                 store(s);
             }
         }

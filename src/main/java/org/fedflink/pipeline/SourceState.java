@@ -3,8 +3,9 @@ package org.fedflink.pipeline;
 import org.fedflink.model.IntFloatMap;
 
 /**
- * The keyed state of one data source in a {@link LocalTrainer} (a Flink POJO, so it is
- * serialized without Kryo and readable by the savepoint tools).
+ * The keyed state of one data source in a {@link LocalTrainer}, written by {@link
+ * SourceStateSerializer} (state written by earlier versions with Flink's POJO serializer is still
+ * read, see {@link StateDescriptors#legacySourceState}).
  *
  * <p>{@code params - anchor} is the progress not yet reported to the server. Reporting sends that
  * difference and moves the anchor to {@code params}; adopting a newer global model {@code G} sets

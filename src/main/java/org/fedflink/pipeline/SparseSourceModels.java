@@ -36,38 +36,21 @@ final class SparseSourceModels {
         s.sparseState = new IntFloatMap();
     }
 
-    /** Builds the maps of a source read from keyed state. */
+    /**
+     * Builds the maps of a source read from keyed state (its serialized arrays, see
+     * {@link SourceStateSerializer}); a source whose maps are live (a heap backend hands back the
+     * stored object itself) is left as it is.
+     */
     void restore(SourceState s) {
+        if (s.offset != null) {
+            return;
+        }
         int[] indices = s.offsetIndices == null ? new int[0] : s.offsetIndices;
         s.offset = IntFloatMap.of(indices, s.offsetValues == null ? new float[0] : s.offsetValues);
         s.anchorOffset = s.anchorValues == null
                 ? IntFloatMap.of(indices, s.offset.valuesOf(indices))
                 : IntFloatMap.of(indices, s.anchorValues);
         s.sparseState = s.stateIndices == null ? new IntFloatMap() : IntFloatMap.of(s.stateIndices, s.stateValues);
-        s.offsetIndices = null;
-        s.offsetValues = null;
-        s.anchorValues = null;
-        s.stateIndices = null;
-        s.stateValues = null;
-    }
-
-    /**
-     * Fills the serialized fields from the maps, for a write to keyed state. With nothing
-     * unreported the anchor equals the parameters and is not written.
-     */
-    void prepareStore(SourceState s) {
-        int[] indices = s.offset.sortedKeys();
-        s.offsetIndices = indices;
-        s.offsetValues = s.offset.valuesOf(indices);
-        s.anchorValues = s.samples == 0 ? null : s.anchorOffset.valuesOf(indices);
-        if (learner.hasState()) {
-            s.stateIndices = s.sparseState.sortedKeys();
-            s.stateValues = s.sparseState.valuesOf(s.stateIndices);
-        }
-    }
-
-    /** Drops the serialized fields again once written (the maps stay the live copy). */
-    void afterStore(SourceState s) {
         s.offsetIndices = null;
         s.offsetValues = null;
         s.anchorValues = null;

@@ -13,8 +13,18 @@ import org.apache.flink.api.common.typeinfo.Types;
 public final class StateDescriptors {
     private StateDescriptors() {}
 
-    /** Trainer keyed state: one {@link SourceState} per data source. */
+    /** Trainer keyed state: one {@link SourceState} per data source, in bulk ({@link SourceStateSerializer}). */
     public static ValueStateDescriptor<SourceState> sourceState() {
+        return new ValueStateDescriptor<>("source-state-bulk",
+                new RecordTypeInfo<>(SourceState.class, SourceStateSerializer::new));
+    }
+
+    /**
+     * The trainer's keyed state as earlier versions wrote it (Flink's POJO serializer, under the
+     * old name): read from savepoints taken by those versions and moved to {@link #sourceState()}
+     * source by source as the trainer touches them.
+     */
+    public static ValueStateDescriptor<SourceState> legacySourceState() {
         return new ValueStateDescriptor<>("source-state", TypeInformation.of(SourceState.class));
     }
 

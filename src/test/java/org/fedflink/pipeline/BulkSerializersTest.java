@@ -85,6 +85,39 @@ class BulkSerializersTest {
     }
 
     @Test
+    void sourceStates_denseAndSparse_roundTrip_withoutTheAnchorOfAnIdleSource() throws IOException {
+        SourceStateSerializer serializer = new SourceStateSerializer();
+        SourceState dense = new SourceState();
+        dense.params = new float[] {1, 2, 3};
+        dense.anchor = new float[] {1, 2, 2.5f};
+        dense.optimizerState = new float[3];
+        dense.baseVersions = new long[] {7, 9};
+        dense.steps = 12;
+        dense.samples = 2;
+        dense.lossSum = 1.25;
+        dense.correct = 1;
+        dense.timerAt = 99;
+        SourceState back = roundTrip(serializer, dense);
+        assertThat(back).usingRecursiveComparison().isEqualTo(dense);
+
+        dense.samples = 0;
+        assertThat(roundTrip(serializer, dense).anchor).isNull();
+
+        SourceState sparse = new SourceState();
+        sparse.baseVersions = new long[] {3};
+        sparse.samples = 1;
+        sparse.offset = org.fedflink.model.IntFloatMap.of(new int[] {900_000, 5}, new float[] {0.5f, -1f});
+        sparse.anchorOffset = org.fedflink.model.IntFloatMap.of(new int[] {5}, new float[] {-0.75f});
+        sparse.sparseState = new org.fedflink.model.IntFloatMap();
+        SourceState read = roundTrip(serializer, sparse);
+        assertThat(read.offsetIndices).containsExactly(5, 900_000);
+        assertThat(read.offsetValues).containsExactly(-1f, 0.5f);
+        assertThat(read.anchorValues).containsExactly(-0.75f, 0f);
+        assertThat(read.stateIndices).isNull();
+        assertThat(serializer.copy(dense)).isNotSameAs(dense).usingRecursiveComparison().isEqualTo(roundTrip(serializer, dense));
+    }
+
+    @Test
     void globalModels_withAndWithoutControl_roundTripExactly() throws IOException {
         GlobalModelSerializer serializer = new GlobalModelSerializer();
         Random random = new Random(12);
@@ -116,7 +149,7 @@ class BulkSerializersTest {
     void snapshot_restoresAnEqualSerializer() throws IOException {
         for (TypeSerializer<?> serializer : new TypeSerializer<?>[] {
                 new ExampleSerializer(), new LocalUpdateSerializer(), new GlobalModelSerializer(),
-                new RawRecordSerializer()}) {
+                new RawRecordSerializer(), new SourceStateSerializer()}) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
             TypeSerializerSnapshot<?> read = TypeSerializerSnapshot.readVersionedSnapshot(

@@ -181,6 +181,7 @@ class LocalTrainerTest {
             h.processElement1(e, 0);
             h.processElement1(f, 0);
             h.processElement1(e, 0);
+            h.prepareSnapshotPreBarrier(1); // as the task does before the barrier
             snapshot = h.snapshot(1, 1);
         }
         try (var restored = harness(settings(3, 0, 1, 1))) {
@@ -235,6 +236,53 @@ class LocalTrainerTest {
                 secondDelta[j] = afterFour[j] - afterTwo[j];
             }
             assertThat(fromA.get(1).delta()).containsExactly(secondDelta);
+        }
+    }
+
+    /**
+     * State written by earlier versions (Flink's POJO serializer, the old state name) is read
+     * from a savepoint and moved: the source continues from it, and its state is then written
+     * under the new name only.
+     */
+    @Test
+    void legacySourceState_isReadAndMovedToTheBulkState() throws Exception {
+        Example e = ex("a", 1, 0, 2);
+        OperatorSubtaskState snapshot;
+        float[] legacyParams = {0.5f, -0.25f, 0.125f};
+        try (var h = harness(settings(2, 0, 1, 10))) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.open();
+            LocalTrainer trainer = (LocalTrainer) h.getOperator();
+            trainer.setCurrentKey("a");
+            SourceState old = new SourceState();
+            old.params = legacyParams.clone();
+            old.optimizerState = new float[0];
+            old.baseVersions = new long[1];
+            old.steps = 4;
+            trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    StateDescriptors.legacySourceState()).update(old);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(settings(2, 0, 1, 10))) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(e, 0);
+            h.processElement1(e, 0);
+            LocalUpdate u = updates(h).get(0);
+            float[] expected = trainPlain(legacyParams, e, e);
+            for (int j = 0; j < 3; j++) {
+                assertThat(u.delta()[j]).isCloseTo(expected[j] - legacyParams[j], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            h.endInput1();
+            LocalTrainer trainer = (LocalTrainer) h.getOperator();
+            trainer.setCurrentKey("a");
+            assertThat(trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    StateDescriptors.legacySourceState()).value()).isNull();
+            SourceState moved = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    StateDescriptors.sourceState()).value();
+            assertThat(moved.steps).isEqualTo(6);
+            assertThat(moved.params).containsExactly(expected);
         }
     }
 
