@@ -332,7 +332,14 @@ public record JobSpec(
         }
     }
 
-    public record TrainerSpec(int parallelism, int cacheSize, StateLayout state) implements Serializable {}
+    /**
+     * @param cacheSize sources a trainer subtask keeps in memory, or null to size the cache from
+     *     {@code cacheMegabytes}
+     * @param cacheMegabytes the memory a trainer subtask's cache of source models may take when
+     *     {@code cacheSize} is not given
+     */
+    public record TrainerSpec(int parallelism, Integer cacheSize, int cacheMegabytes, StateLayout state)
+            implements Serializable {}
 
     /**
      * How the trainer holds a source's model; written {@code auto}, {@code dense}, {@code sparse}.

@@ -165,7 +165,8 @@ final class JobSpecRules {
             entry("aggregation.reputationDecay", Field.optional(0.9, halfOpen(0, 1))),
 
             entry("trainer.parallelism", Field.optional(2, between(1, 1024))),
-            entry("trainer.cacheSize", Field.optional(10_000, atLeast(1))),
+            entry("trainer.cacheSize", Field.optional(null, atLeast(1))),
+            entry("trainer.cacheMegabytes", Field.optional(64, between(1, 1 << 20))),
             entry("trainer.state", Field.optional(JobSpec.StateLayout.AUTO)),
 
             entry("evaluation.baseline", Field.optional(JobSpec.Baseline.NONE)),

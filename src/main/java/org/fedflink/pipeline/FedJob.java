@@ -242,13 +242,19 @@ public final class FedJob {
         int localExamples = centralized
                 ? (int) Math.min(Integer.MAX_VALUE, (long) spec.rounds().localExamples() * spec.rounds().updatesPerRound())
                 : spec.rounds().localExamples();
+        TrainerSettings.LocalStep localStep = centralized ? TrainerSettings.LocalStep.PLAIN : localStep(spec);
+        int cacheSize = spec.trainer().cacheSize() != null
+                ? spec.trainer().cacheSize()
+                : TrainerSettings.cacheEntries(model, optimizer(spec), localStep,
+                        TrainerSettings.sparseState(spec.trainer().state(), model, localStep),
+                        spec.trainer().cacheMegabytes() * (1L << 20));
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
-                layout, spec.trainer().cacheSize(), !centralized, spec.seed(),
+                layout, cacheSize, !centralized, spec.seed(),
                 !centralized && spec.output().predictions(),
                 // the centralized baseline stays the clean reference: plain steps, no attack, no noise
                 centralized ? null : SimulatedAttack.of(spec),
-                centralized ? TrainerSettings.LocalStep.PLAIN : localStep(spec),
+                localStep,
                 spec.aggregation().proximalMu() == null ? 0 : spec.aggregation().proximalMu(),
                 centralized ? Participation.everyone() : new Participation(spec.rounds().sampleFraction(), spec.seed()),
                 centralized || !spec.localDp().enabled() ? null

@@ -74,9 +74,41 @@ public record TrainerSettings(
                 emitPredictions, attack, localStep, proximalMu, participation, localDp, JobSpec.StateLayout.AUTO);
     }
 
+    /** Bytes a cached sparse source is assumed to take: a few hundred touched coordinates in maps. */
+    static final long SPARSE_SOURCE_BYTES = 16 << 10;
+    /** Bytes of a cached source besides its arrays: the state object, its cache entry and name. */
+    static final long SOURCE_OVERHEAD_BYTES = 400;
+
+    /**
+     * How many sources fit a cache of {@code budgetBytes}: the bytes of one cached source are
+     * estimated from the model (a dense copy and its anchor, the optimizer's state, SCAFFOLD's
+     * control variate; a fixed estimate for a sparse source), and the count is kept between 100
+     * and 1,000,000. Small models get many cached sources, so that many sources do not mean a
+     * RocksDB read and write per example; large ones few, so that the cache stays within its
+     * budget.
+     */
+    public static int cacheEntries(ModelSpec model, LocalOptimizer optimizer, LocalStep localStep, boolean sparse,
+            long budgetBytes) {
+        long perSource;
+        if (sparse) {
+            perSource = SPARSE_SOURCE_BYTES;
+        } else {
+            long params = model.numParams();
+            long floats = 2 * params + optimizer.stateSize(model.numParams())
+                    + (localStep == LocalStep.CONTROLLED ? params : 0);
+            perSource = floats * Float.BYTES + SOURCE_OVERHEAD_BYTES;
+        }
+        return (int) Math.max(100, Math.min(1_000_000, budgetBytes / perSource));
+    }
+
     /** Whether sources hold their models sparse, as {@link #stateLayout} resolves for this model and strategy. */
     public boolean sparseState() {
-        return switch (stateLayout) {
+        return sparseState(stateLayout, model, localStep);
+    }
+
+    /** Whether {@code layout} holds sources sparse for this model and strategy. */
+    public static boolean sparseState(JobSpec.StateLayout layout, ModelSpec model, LocalStep localStep) {
+        return switch (layout) {
             case DENSE -> false;
             case SPARSE -> true;
             case AUTO -> sparseCapable(model, localStep) && model.numParams() >= SPARSE_STATE_MIN_PARAMS;

@@ -65,7 +65,7 @@ class JobSpecErrorsTest {
     @Test
     void parse_keyInWrongCase_isUnknown() {
         assertThat(error(MINIMAL + "trainer:\n  Parallelism: 2\n"))
-                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize, state)");
+                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize, cacheMegabytes, state)");
     }
 
     @Test

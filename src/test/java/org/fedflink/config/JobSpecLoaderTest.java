@@ -88,7 +88,7 @@ class JobSpecLoaderTest {
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
                         0.5, null, false, 0.9),
-                new TrainerSpec(2, 10_000, JobSpec.StateLayout.AUTO),
+                new TrainerSpec(2, null, 64, JobSpec.StateLayout.AUTO),
                 new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of())),
@@ -237,6 +237,7 @@ class JobSpecLoaderTest {
                 trainer:
                   parallelism: 1024
                   cacheSize: 1
+                  cacheMegabytes: 512
                   state: dense
                 evaluation:
                   baseline: centralized
@@ -298,7 +299,7 @@ class JobSpecLoaderTest {
                 new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL, 3L, 2, 0.5),
                 new AggregationSpec(JobSpec.Strategy.FEDYOGI, 0.5, 6, 0.5, 0.02, 0.8, 0.95, 0.01, false, 0.1, 2, 4,
                         3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25, 0.01, true, 0.75),
-                new TrainerSpec(1024, 1, JobSpec.StateLayout.DENSE),
+                new TrainerSpec(1024, 1, 512, JobSpec.StateLayout.DENSE),
                 new EvaluationSpec(
                         JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
                 new CheckpointSpec(0L, "/tmp/ckpt"),
