@@ -3,11 +3,13 @@ package org.fedflink.bench.jmh;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.fedflink.model.IntFloatMap;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.Model;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
+import org.fedflink.model.OffsetLearner;
 import org.fedflink.model.OnlineLearner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -154,6 +156,95 @@ public class LocalStepBenchmark {
         public void checkFinite() {
             Synthetic.requireFinite(params, "LocalStepBenchmark sparse");
         }
+    }
+
+    /**
+     * Softmax 784x10 steps spread over {@code sources} models, the next one drawn at random each
+     * call, as a trainer with that many active sources takes them: what switching models costs
+     * the step (each model and its examples leave the caches between its turns).
+     */
+    @State(Scope.Thread)
+    public static class ManySources {
+        @Param({"1", "100", "1000"})
+        public int sources;
+
+        OnlineLearner learner;
+        float[][] params;
+        float[] state;
+        long step;
+        float[][] x;
+        double[] y;
+        /** Which model each call trains, longer than the example pool so every model takes turns. */
+        int[] order = new int[1 << 16];
+        int next;
+        int turn;
+
+        @Setup
+        public void setUp() {
+            SplittableRandom random = new SplittableRandom(SEED);
+            ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, Synthetic.PIXELS, CLASSES, L2);
+            learner = new OnlineLearner(Model.of(spec), LocalOptimizers.sgd(LearningRate.constant(0.1)));
+            params = new float[sources][];
+            for (int k = 0; k < sources; k++) {
+                params[k] = learner.initialParams(SEED);
+            }
+            state = learner.initialState();
+            x = new float[Synthetic.POOL][];
+            y = new double[Synthetic.POOL];
+            for (int i = 0; i < Synthetic.POOL; i++) {
+                x[i] = Synthetic.pixels(random, Synthetic.PIXELS);
+                y[i] = random.nextInt(CLASSES);
+            }
+            for (int t = 0; t < order.length; t++) {
+                order[t] = random.nextInt(sources);
+            }
+        }
+    }
+
+    /**
+     * The sparse logistic step of {@link Sparse} through the trainer's sparse state layout
+     * ({@link OffsetLearner}: a shared base plus a per-source offset map), with the offset
+     * cleared every 200 steps as a report and a newer global version would leave it.
+     */
+    @State(Scope.Thread)
+    public static class SparseOffset {
+        OffsetLearner learner;
+        IntFloatMap offset = new IntFloatMap();
+        IntFloatMap optimizerState = new IntFloatMap();
+        long step;
+        int[][] indices;
+        float[][] values;
+        double[] y;
+        int next;
+
+        @Setup
+        public void setUp() {
+            Sparse plain = new Sparse();
+            plain.setUp();
+            learner = new OffsetLearner(plain.learner, plain.params);
+            indices = plain.indices;
+            values = plain.values;
+            y = plain.y;
+        }
+    }
+
+    @Benchmark
+    public OnlineLearner.Outcome softmaxManySources(ManySources s) {
+        int i = s.next;
+        s.next = i + 1 == Synthetic.POOL ? 0 : i + 1;
+        int source = s.order[s.turn];
+        s.turn = (s.turn + 1) & (s.order.length - 1);
+        return s.learner.learn(s.params[source], s.state, s.step++, null, s.x[i], s.y[i]);
+    }
+
+    @Benchmark
+    public OnlineLearner.Outcome sparseLogisticOffset(SparseOffset s) {
+        int i = s.next;
+        s.next = i + 1 == Synthetic.POOL ? 0 : i + 1;
+        if (s.step % 200 == 199) {
+            s.offset.clear();
+        }
+        return s.learner.learn(s.offset, s.optimizerState, s.step++, s.indices[i], s.values[i], s.y[i]);
     }
 
     @Benchmark
