@@ -99,26 +99,8 @@ public final class IntFloatMap {
 
     /** @throws IllegalArgumentException if {@code key < 0} */
     public void put(int key, float value) {
-        if (key < 0) {
-            throw new IllegalArgumentException("keys must be >= 0, got " + key);
-        }
-        int slot = home(key);
-        while (true) {
-            int k = keys[slot];
-            if (k == key) {
-                values[slot] = value;
-                return;
-            }
-            if (k == EMPTY) {
-                keys[slot] = key;
-                values[slot] = value;
-                if (++size * 2 > keys.length) {
-                    grow();
-                }
-                return;
-            }
-            slot = (slot + 1) & mask;
-        }
+        reserve(1);
+        values[insertSlot(key)] = value;
     }
 
     /**

@@ -211,20 +211,15 @@ public class LocalStepBenchmark {
         OffsetLearner learner;
         IntFloatMap offset = new IntFloatMap();
         IntFloatMap optimizerState = new IntFloatMap();
+        /** The examples (and the base model) of {@link Sparse}. */
+        Sparse plain = new Sparse();
         long step;
-        int[][] indices;
-        float[][] values;
-        double[] y;
         int next;
 
         @Setup
         public void setUp() {
-            Sparse plain = new Sparse();
             plain.setUp();
             learner = new OffsetLearner(plain.learner, plain.params);
-            indices = plain.indices;
-            values = plain.values;
-            y = plain.y;
         }
     }
 
@@ -244,7 +239,7 @@ public class LocalStepBenchmark {
         if (s.step % 200 == 199) {
             s.offset.clear();
         }
-        return s.learner.learn(s.offset, s.optimizerState, s.step++, s.indices[i], s.values[i], s.y[i]);
+        return s.learner.learn(s.offset, s.optimizerState, s.step++, s.plain.indices[i], s.plain.values[i], s.plain.y[i]);
     }
 
     @Benchmark
