@@ -56,11 +56,6 @@ public final class OffsetLearner {
         return scratchState.length > 0;
     }
 
-    /** Base parameter {@code p}. */
-    public float base(int p) {
-        return base[p];
-    }
-
     /** Replaces the base parameters from {@code from} on with {@code values}. */
     public void setBase(int from, float[] values) {
         System.arraycopy(values, 0, base, from, values.length);

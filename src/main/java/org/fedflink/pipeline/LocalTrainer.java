@@ -118,7 +118,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         state = getPartitionedState(StateDescriptors.sourceState());
         ValueState<SourceState> legacy = getPartitionedState(StateDescriptors.legacySourceState());
         // state written before the bulk serializer is read (and moved) only if there is any
-        legacyState = storedSources(StateDescriptors.legacySourceState().getName()).isEmpty() ? null : legacy;
+        try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(
+                StateDescriptors.legacySourceState().getName(), VoidNamespace.INSTANCE)) {
+            legacyState = keys.findAny().isPresent() ? legacy : null;
+        }
         timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
         latest = new GlobalModel[layout.shards()];
         global = initialParams.clone();
@@ -283,10 +286,12 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
         for (int shard = 0; shard < latest.length; shard++) {
             GlobalModel global = latest[shard];
-            if (global != null && global.version() > s.baseVersions[shard] && sparse != null) {
+            if (global == null || global.version() <= s.baseVersions[shard]) {
+                continue;
+            }
+            if (sparse != null) {
                 sparse.rebase(s, shard);
-                s.baseVersions[shard] = global.version();
-            } else if (global != null && global.version() > s.baseVersions[shard]) {
+            } else {
                 float[] g = global.params();
                 int from = layout.from(shard);
                 float[] params = s.params;
@@ -296,8 +301,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                     params[j] = g[i] + (params[j] - anchor[j]);
                     anchor[j] = g[i];
                 }
-                s.baseVersions[shard] = global.version();
             }
+            s.baseVersions[shard] = global.version();
         }
     }
 
