@@ -241,10 +241,10 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         double lossSum = 0;
         double staleness = 0;
         Set<String> roundSources = new HashSet<>();
-        List<LocalUpdate> updates = settings.accountsPrivacy() ? mergedBySource(pending, shard.params.length) : pending;
-        boolean scaffold = strategy instanceof Scaffold;
-        RoundAccumulator controlRound = scaffold ? ScaffoldControl.newRound(shard.params.length) : null;
         int length = shard.params.length;
+        List<LocalUpdate> updates = settings.accountsPrivacy() ? mergedBySource(pending, length) : pending;
+        boolean scaffold = strategy instanceof Scaffold;
+        RoundAccumulator controlRound = scaffold ? ScaffoldControl.newRound(length) : null;
         // reputation scores whole updates against each other, so it sees them dense; without it a
         // sparse update goes to the round as it came (a running sum adds only its entries)
         List<float[]> weighed = null;
