@@ -4,7 +4,9 @@ import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -36,10 +38,9 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     @Override
     public SourceState copy(SourceState from) {
         try {
-            org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+            DataOutputSerializer out = new DataOutputSerializer(256);
             serialize(from, out);
-            return deserialize(new org.apache.flink.core.memory.DataInputDeserializer(out.getSharedBuffer(), 0,
-                    out.length()));
+            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot copy a source state", e);
         }
