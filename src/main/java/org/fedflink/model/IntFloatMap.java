@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * A map from non-negative int keys to float values, absent keys reading as 0: open addressing with
  * linear probing over two primitive arrays, so a sparse model offset costs 8 bytes a slot and no
- * boxing. Deletion shifts the following entries back (no tombstones), so a map that shrinks stays
- * as fast to probe as a fresh one. Not thread-safe.
+ * boxing. There is no removal: a map that should shrink is rebuilt (see the trainer's rebase).
+ * Not thread-safe.
  */
 public final class IntFloatMap {
     private static final int EMPTY = -1;
@@ -146,35 +146,6 @@ public final class IntFloatMap {
     /** Sets the value of the entry in {@code slot} (a slot from {@link #insertSlot}). */
     public void setValueAt(int slot, float value) {
         values[slot] = value;
-    }
-
-    /** Removes {@code key}, if present. */
-    public void remove(int key) {
-        int slot = home(key);
-        while (true) {
-            int k = keys[slot];
-            if (k == EMPTY) {
-                return;
-            }
-            if (k == key) {
-                break;
-            }
-            slot = (slot + 1) & mask;
-        }
-        // shift back every following entry of the probe run whose home slot the gap lies on
-        int gap = slot;
-        for (int next = (gap + 1) & mask; keys[next] != EMPTY; next = (next + 1) & mask) {
-            int home = home(keys[next]);
-            boolean movable = gap <= next ? (home <= gap || home > next) : (home <= gap && home > next);
-            if (movable) {
-                keys[gap] = keys[next];
-                values[gap] = values[next];
-                gap = next;
-            }
-        }
-        keys[gap] = EMPTY;
-        values[gap] = 0f;
-        size--;
     }
 
     public void clear() {

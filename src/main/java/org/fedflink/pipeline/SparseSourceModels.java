@@ -116,18 +116,12 @@ final class SparseSourceModels {
     Piece[] takeProgress(SourceState s) {
         int shards = layout.shards();
         IntFloatMap offset = s.offset;
+        // one pass over the maps finds every change and its shard; a second fills the pieces
+        int[] keys = new int[offset.size()];
+        float[] changes = new float[offset.size()];
+        int[] shardOf = new int[offset.size()];
         int[] counts = new int[shards];
-        for (int slot = 0; slot < offset.slots(); slot++) {
-            int k = offset.keyAt(slot);
-            if (k >= 0 && offset.valueAt(slot) - s.anchorOffset.get(k) != 0f) {
-                counts[shards == 1 ? 0 : layout.shardOf(k)]++;
-            }
-        }
-        Piece[] pieces = new Piece[shards];
-        for (int shard = 0; shard < shards; shard++) {
-            pieces[shard] = new Piece(new int[counts[shard]], new float[counts[shard]]);
-        }
-        int[] filled = new int[shards];
+        int n = 0;
         for (int slot = 0; slot < offset.slots(); slot++) {
             int k = offset.keyAt(slot);
             if (k < 0) {
@@ -135,11 +129,23 @@ final class SparseSourceModels {
             }
             float change = offset.valueAt(slot) - s.anchorOffset.get(k);
             if (change != 0f) {
-                int shard = shards == 1 ? 0 : layout.shardOf(k);
-                int n = filled[shard]++;
-                pieces[shard].indices[n] = k - layout.from(shard);
-                pieces[shard].values[n] = change;
+                keys[n] = k;
+                changes[n] = change;
+                shardOf[n] = shards == 1 ? 0 : layout.shardOf(k);
+                counts[shardOf[n]]++;
+                n++;
             }
+        }
+        Piece[] pieces = new Piece[shards];
+        for (int shard = 0; shard < shards; shard++) {
+            pieces[shard] = new Piece(new int[counts[shard]], new float[counts[shard]]);
+        }
+        int[] filled = new int[shards];
+        for (int i = 0; i < n; i++) {
+            int shard = shardOf[i];
+            int m = filled[shard]++;
+            pieces[shard].indices[m] = keys[i] - layout.from(shard);
+            pieces[shard].values[m] = changes[i];
         }
         s.anchorOffset.copyFrom(offset);
         return pieces;

@@ -11,27 +11,32 @@ import org.junit.jupiter.api.Test;
 class IntFloatMapTest {
 
     @Test
-    void randomPutsAndRemoves_agreeWithAHashMap() {
+    void randomPutsAndClears_agreeWithAHashMap() {
         Random random = new Random(5);
         IntFloatMap map = new IntFloatMap();
         Map<Integer, Float> expected = new HashMap<>();
         for (int op = 0; op < 200_000; op++) {
-            // a small key range makes long probe runs, collisions and removals inside them common
-            int key = random.nextInt(3_000);
-            if (random.nextInt(3) == 0) {
-                map.remove(key);
-                expected.remove(key);
-            } else {
-                float value = random.nextFloat();
-                map.put(key, value);
-                expected.put(key, value);
-            }
+            // keys that collide in the hash's low bits as well as random ones: long probe runs,
+            // overwrites inside them, and growth while they are long
+            int key = random.nextBoolean() ? random.nextInt(3_000) : random.nextInt(1 << 20) << 8;
+            float value = random.nextFloat();
+            map.put(key, value);
+            expected.put(key, value);
             if (op % 10_000 == 0) {
                 assertThat(map.size()).isEqualTo(expected.size());
+                for (Map.Entry<Integer, Float> e : expected.entrySet()) {
+                    assertThat(map.get(e.getKey())).isEqualTo(e.getValue());
+                }
                 for (int k = 0; k < 3_000; k++) {
                     assertThat(map.get(k)).isEqualTo(expected.getOrDefault(k, 0f));
                     assertThat(map.containsKey(k)).isEqualTo(expected.containsKey(k));
                 }
+            }
+            if (op == 150_000) {
+                // a cleared map keeps its capacity and takes new entries as a fresh one
+                map.clear();
+                expected.clear();
+                assertThat(map.isEmpty()).isTrue();
             }
         }
         int[] keys = map.sortedKeys();
