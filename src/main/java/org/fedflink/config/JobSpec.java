@@ -97,12 +97,21 @@ public record JobSpec(
     /** What a simulated Byzantine source does. */
     public enum AttackType { SIGNFLIP, SCALE, NOISE, LABELFLIP }
 
-    public enum Baseline { NONE, CENTRALIZED }
+    /**
+     * A learner trained beside the federated one on the same stream, for comparison: {@code centralized}
+     * (one learner over the union of all sources) or {@code local} (every source alone, never
+     * federated). {@code none} is accepted in a spec and means no baseline.
+     */
+    public enum Baseline { NONE, CENTRALIZED, LOCAL }
+
+    /** What an input does with a record field it does not know. */
+    public enum UnknownFields { IGNORE, REJECT }
 
     /** Where examples come from. {@code path} is used by file inputs, {@code generator} by the generator. */
     public record InputSpec(
             InputType type,
             String path,
+            int parallelism,
             String labelsPath,
             java.util.List<String> labelNames,
             long watermarkDelayMillis,
@@ -120,7 +129,8 @@ public record JobSpec(
             ScalingSpec scaling,
             PartitionSpec partition,
             GeneratorSpec generator,
-            KafkaInputSpec kafka)
+            KafkaInputSpec kafka,
+            UnknownFields unknownFields)
             implements Serializable {
 
         public InputSpec {
@@ -138,9 +148,15 @@ public record JobSpec(
         }
 
         InputSpec withPath(String newPath) {
-            return new InputSpec(type, newPath, labelsPath, labelNames, watermarkDelayMillis, passes, shuffle, monitor,
-                    monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields, csv, libsvm,
-                    hashing, scaling, partition, generator, kafka);
+            return new InputSpec(type, newPath, parallelism, labelsPath, labelNames, watermarkDelayMillis, passes,
+                    shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
+                    csv, libsvm, hashing, scaling, partition, generator, kafka, unknownFields);
+        }
+
+        InputSpec withKafka(KafkaInputSpec newKafka) {
+            return new InputSpec(type, path, parallelism, labelsPath, labelNames, watermarkDelayMillis, passes,
+                    shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
+                    csv, libsvm, hashing, scaling, partition, generator, newKafka, unknownFields);
         }
     }
 
@@ -348,15 +364,40 @@ public record JobSpec(
      */
     public enum StateLayout { AUTO, DENSE, SPARSE }
 
+    /**
+     * @param baseline the baselines trained beside the job's model ({@code none} removed, each once, in
+     *     the order written)
+     * @param holdouts named holdout files, each scored like {@code holdoutPath}, in the order written
+     */
     public record EvaluationSpec(
-            Baseline baseline,
+            java.util.List<Baseline> baseline,
             int holdout,
             String holdoutPath,
             String holdoutLabelsPath,
+            java.util.Map<String, HoldoutSpec> holdouts,
             long intervalMillis,
             long windowExamples,
             boolean report)
-            implements Serializable {}
+            implements Serializable {
+
+        public EvaluationSpec {
+            baseline = baseline == null ? java.util.List.of()
+                    : baseline.stream().filter(b -> b != Baseline.NONE).distinct().toList();
+            holdouts = holdouts == null ? java.util.Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(holdouts));
+        }
+
+        /** Whether {@code kind} is among the baselines. */
+        public boolean has(Baseline kind) {
+            return baseline.contains(kind);
+        }
+    }
+
+    /**
+     * One named holdout of {@code evaluation.holdouts}: written as its path, or as a section with
+     * {@code path} and (for IDX images) {@code labelsPath}.
+     */
+    public record HoldoutSpec(String path, String labelsPath) implements Serializable {}
 
     public record CheckpointSpec(long intervalMillis, String dir) implements Serializable {}
 

@@ -177,10 +177,15 @@ public final class JobSpecLoader {
                 list.forEach(element -> {
                     if (element instanceof Integer i) {
                         array.add(i);
+                    } else if (element instanceof Enum<?> constant) {
+                        array.add(Messages.yamlName(constant));
                     } else {
                         array.add(element.toString());
                     }
                 });
+            } else if (value instanceof java.util.Map<?, ?> map) {
+                ObjectNode entries = node.putObject(name);
+                map.forEach((key, entry) -> entries.set(key.toString(), toTree((Record) entry)));
             } else {
                 node.put(name, value.toString());
             }

@@ -38,6 +38,10 @@ final class JobSpecRules {
     private static final Text LABEL_NAME = new Text(Pattern.compile("[^\\p{Cntrl}]+"),
             "a non-empty label without control characters");
 
+    /** A holdout's name becomes part of metrics.csv columns and chart titles. */
+    private static final Text HOLDOUT_NAME = new Text(Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}"),
+            "1 to 64 letters, digits, '_' or '-' starting with a letter or digit");
+
     /** The broker {@code bin/fedflink kafka start} runs. */
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
@@ -61,6 +65,8 @@ final class JobSpecRules {
 
             entry("input.type", Field.optional(JobSpec.InputType.GENERATOR)),
             entry("input.path", Field.optional(null, PATH)),
+            entry("input.parallelism", Field.optional(1, between(1, 1024))),
+            entry("input.unknownFields", Field.optional(JobSpec.UnknownFields.IGNORE)),
             entry("input.labelsPath", Field.optional(null, PATH)),
             entry("input.labelNames", Field.optional(List.of(), LABEL_NAME)),
             entry("input.watermarkDelayMillis", Field.optional(0L, atLeast(0))),
@@ -169,10 +175,13 @@ final class JobSpecRules {
             entry("trainer.cacheMegabytes", Field.optional(64, between(1, 1 << 20))),
             entry("trainer.state", Field.optional(JobSpec.StateLayout.AUTO)),
 
-            entry("evaluation.baseline", Field.optional(JobSpec.Baseline.NONE)),
+            entry("evaluation.baseline", Field.optional(List.of())),
             entry("evaluation.holdout", Field.optional(2000, atLeast(0))),
             entry("evaluation.holdoutPath", Field.optional(null, PATH)),
             entry("evaluation.holdoutLabelsPath", Field.optional(null, PATH)),
+            entry("evaluation.holdouts", Field.optional(Map.of(), HOLDOUT_NAME)),
+            entry("evaluation.holdouts.*.path", Field.required(PATH)),
+            entry("evaluation.holdouts.*.labelsPath", Field.optional(null, PATH)),
             entry("evaluation.intervalMillis", Field.optional(1000L, atLeast(0))),
             entry("evaluation.windowExamples", Field.optional(10_000L, atLeast(1))),
             entry("evaluation.report", Field.optional(true)),
@@ -274,11 +283,7 @@ final class JobSpecRules {
         JobSpec.KafkaInputSpec resolved = new JobSpec.KafkaInputSpec(k.bootstrapServers(), k.topic(), group,
                 k.startingOffsets(), k.startingTimestampMillis(), k.bounded(), k.idleTimeoutMillis(), k.ratePerSecond(),
                 k.format(), k.properties());
-        return new InputSpec(input.type(), input.path(), input.labelsPath(), input.labelNames(),
-                input.watermarkDelayMillis(), input.passes(), input.shuffle(), input.monitor(),
-                input.monitorIntervalMillis(), input.maxLineBytes(), input.eventIntervalMillis(),
-                input.startTimeMillis(), input.fields(), input.csv(), input.libsvm(), input.hashing(), input.scaling(),
-                input.partition(), input.generator(), resolved);
+        return input.withKafka(resolved);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -164,9 +165,16 @@ final class SpecBinder {
             return bindEnum((Class<? extends Enum>) type, node, path);
         }
         if (type == List.class) {
-            return isListOf(component, String.class)
+            Class<?> element = elementType(component, 0);
+            if (element.isEnum()) {
+                return bindEnumList((Class<? extends Enum>) element, node, path);
+            }
+            return element == String.class
                     ? bindStringList(node, path, field.constraint())
                     : bindIntegerList(node, path, field.constraint());
+        }
+        if (type == Map.class) {
+            return bindRecordMap((Class<? extends Record>) elementType(component, 1), node, path, field.constraint());
         }
         throw new IllegalStateException("unsupported type " + type + " of job spec key " + path);
     }
@@ -201,9 +209,105 @@ final class SpecBinder {
         return List.copyOf(values);
     }
 
-    private static boolean isListOf(RecordComponent component, Class<?> element) {
-        return component.getGenericType() instanceof ParameterizedType list
-                && list.getActualTypeArguments()[0] == element;
+    /** The {@code index}-th type argument of a {@code List<E>} or {@code Map<String, V>} component. */
+    private static Class<?> elementType(RecordComponent component, int index) {
+        if (component.getGenericType() instanceof ParameterizedType generic
+                && generic.getActualTypeArguments()[index] instanceof Class<?> element) {
+            return element;
+        }
+        throw new IllegalStateException("unsupported type " + component.getGenericType() + " of " + component);
+    }
+
+    /**
+     * A list of enum constants: a YAML list ({@code [centralized, local]}), one constant
+     * ({@code centralized}), or one string of comma-separated constants ({@code "centralized,local"},
+     * what {@code --set key=centralized,local} gives).
+     */
+    private static <E extends Enum<E>> List<E> bindEnumList(Class<E> type, SpecNode node, String path)
+            throws JobSpecException {
+        List<SpecNode> elements;
+        if (node instanceof SpecNode.Sequence sequence) {
+            elements = sequence.elements();
+        } else if (node instanceof SpecNode.Scalar scalar) {
+            elements = new ArrayList<>();
+            for (String part : scalar.text().split(",", -1)) {
+                elements.add(SpecNode.Scalar.string(part.strip()));
+            }
+        } else {
+            throw Messages.mustBe(path, "a list of " + Messages.oneOf(type).replace("one of: ", ""),
+                    Messages.describe(node));
+        }
+        List<E> values = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            values.add(bindEnum(type, elements.get(i), path + "[" + i + "]"));
+        }
+        return List.copyOf(values);
+    }
+
+    /**
+     * Named sections, {@code name: value} in the order written: each value is a section of
+     * {@code type}'s keys, or a scalar that is its first key (a holdout written as its path). The
+     * rules of the entries' keys are those of {@code path.*.key}; the names must satisfy the map's
+     * constraint.
+     */
+    private <R extends Record> Map<String, R> bindRecordMap(
+            Class<R> type, SpecNode node, String path, Constraint nameConstraint) throws JobSpecException {
+        if (!(node instanceof SpecNode.Section section)) {
+            throw Messages.mustBe(path, "a section of named entries (name: value)", Messages.describe(node));
+        }
+        Map<String, R> values = new LinkedHashMap<>();
+        for (Map.Entry<String, SpecNode> entry : section.entries().entrySet()) {
+            String name = entry.getKey();
+            String entryPath = Messages.child(path, name);
+            if (nameConstraint instanceof Text text && !text.pattern().matcher(name).matches()) {
+                throw new JobSpecException("key " + Messages.key(entryPath) + " has an invalid name: it must be "
+                        + text.requirement());
+            }
+            SpecNode value = entry.getValue();
+            if (value instanceof SpecNode.Scalar scalar && scalar.kind() != SpecNode.Kind.NULL) {
+                SpecNode.Section single = new SpecNode.Section();
+                single.entries().put(type.getRecordComponents()[0].getName(), scalar);
+                value = single;
+            }
+            if (!(value instanceof SpecNode.Section)) {
+                throw Messages.mustBe(entryPath, "a " + type.getRecordComponents()[0].getName()
+                        + " or a section", Messages.describe(value));
+            }
+            values.put(name, bindEntry(type, value, entryPath, Messages.child(path, "*")));
+        }
+        return values;
+    }
+
+    /** {@link #bind} of a map entry, whose keys' rules are those of the map's {@code *} entry. */
+    private <R extends Record> R bindEntry(Class<R> type, SpecNode node, String path, String rulePath)
+            throws JobSpecException {
+        Map<String, SpecNode> entries = ((SpecNode.Section) node).entries();
+        RecordComponent[] components = type.getRecordComponents();
+        Set<String> names = Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.toSet());
+        for (String key : entries.keySet()) {
+            if (!names.contains(key)) {
+                throw Messages.unknownKey(path, key, type);
+            }
+        }
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            String name = components[i].getName();
+            Field field = fields.get(Messages.child(rulePath, name));
+            if (field == null) {
+                throw new IllegalStateException("no rule for job spec key " + Messages.child(rulePath, name));
+            }
+            SpecNode value = entries.get(name);
+            String keyPath = Messages.child(path, name);
+            if (SpecNode.isAbsent(value)) {
+                if (field.mandatory()) {
+                    throw Messages.missing(keyPath);
+                }
+                args[i] = defaultValue(components[i].getType(), field, keyPath);
+            } else {
+                args[i] = bindString(value, keyPath, field.constraint());
+            }
+        }
+        return construct(type, components, args);
     }
 
     /**

@@ -112,7 +112,7 @@ public final class FedJob {
                 String modelKey = task.name() == null ? spec.job() : spec.job() + "/" + task.name();
                 loop(examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(), holdout, centralized,
                         modelKey);
-                if (!centralized && taskSpec.evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
+                if (!centralized && taskSpec.evaluation().has(JobSpec.Baseline.CENTRALIZED)) {
                     loop(examples, taskSpec, model, prefix + BASELINE + "-",
                             taskOut.resolve(BASELINE).toAbsolutePath().toString(), holdout, true, null);
                 }

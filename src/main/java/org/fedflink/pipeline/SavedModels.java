@@ -89,7 +89,7 @@ public final class SavedModels {
             ModelSpec model = task.spec().model().toSpec();
             loops.put(name, model);
             if (task.spec().mode() != JobSpec.Mode.CENTRALIZED
-                    && task.spec().evaluation().baseline() == JobSpec.Baseline.CENTRALIZED) {
+                    && task.spec().evaluation().has(JobSpec.Baseline.CENTRALIZED)) {
                 loops.put(name.isEmpty() ? BASELINE : name + "/" + BASELINE, model);
             }
         }

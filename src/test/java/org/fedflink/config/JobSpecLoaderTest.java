@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.fedflink.config.JobSpec.AggregationSpec;
 import org.fedflink.config.JobSpec.CheckpointSpec;
 import org.fedflink.config.JobSpec.CsvSpec;
@@ -48,7 +49,7 @@ class JobSpecLoaderTest {
         assertThat(spec.input().generator().corruptFraction()).isEqualTo(0.001);
         assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.SOFTMAX, 20, 4, 0.0, List.of()));
         assertThat(spec.model().toSpec().numParams()).isEqualTo(84);
-        assertThat(spec.evaluation().baseline()).isEqualTo(JobSpec.Baseline.CENTRALIZED);
+        assertThat(spec.evaluation().baseline()).containsExactly(JobSpec.Baseline.CENTRALIZED);
         assertThat(spec.trainer().parallelism()).isEqualTo(2);
         assertThat(spec.aggregation().shards()).isEqualTo(1);
     }
@@ -62,6 +63,7 @@ class JobSpecLoaderTest {
                 new InputSpec(
                         JobSpec.InputType.GENERATOR,
                         null,
+                        1,
                         null,
                         List.of(),
                         0L,
@@ -80,7 +82,8 @@ class JobSpecLoaderTest {
                         new PartitionSpec(JobSpec.PartitionScheme.NONE, 100, 0.5, 2),
                         new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0),
                         new JobSpec.KafkaInputSpec("127.0.0.1:9092", null, null, JobSpec.StartingOffsets.EARLIEST, 0L,
-                                false, 10_000L, 0.0, JobSpec.KafkaFormat.JSONL, List.of())),
+                                false, 10_000L, 0.0, JobSpec.KafkaFormat.JSONL, List.of()),
+                        JobSpec.UnknownFields.IGNORE),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
@@ -89,7 +92,7 @@ class JobSpecLoaderTest {
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
                         0.5, null, false, 0.9),
                 new TrainerSpec(2, null, 64, JobSpec.StateLayout.AUTO),
-                new EvaluationSpec(JobSpec.Baseline.NONE, 2000, null, null, 1000L, 10_000L, true),
+                new EvaluationSpec(List.of(), 2000, null, null, Map.of(), 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of())),
                 new JobSpec.AttackSpec(0.0, JobSpec.AttackType.SIGNFLIP, 10.0, 1.0),
@@ -128,6 +131,8 @@ class JobSpecLoaderTest {
                 input:
                   type: jsonl
                   path: /data/train
+                  parallelism: 3
+                  unknownFields: reject
                   labelsPath: /data/labels
                   labelNames: [neg, pos]
                   watermarkDelayMillis: 500
@@ -240,10 +245,13 @@ class JobSpecLoaderTest {
                   cacheMegabytes: 512
                   state: dense
                 evaluation:
-                  baseline: centralized
+                  baseline: [centralized, local]
                   holdout: 0
                   holdoutPath: /data/holdout.jsonl
                   holdoutLabelsPath: /data/holdout-labels
+                  holdouts:
+                    before: /data/before.jsonl
+                    after: {path: /data/after.jsonl, labelsPath: /data/after-labels}
                   intervalMillis: 0
                   windowExamples: 77
                   report: false
@@ -273,6 +281,7 @@ class JobSpecLoaderTest {
                 new InputSpec(
                         JobSpec.InputType.JSONL,
                         "/data/train",
+                        3,
                         "/data/labels",
                         List.of("neg", "pos"),
                         500L,
@@ -292,7 +301,8 @@ class JobSpecLoaderTest {
                         new GeneratorSpec(1000L, 3, 0.1, 0.0, 2.0, 0.5, 0.25, 0L, 0L, 250.5),
                         new JobSpec.KafkaInputSpec("broker-1:9093,broker-2:9093", "examples.v1", "trainers",
                                 JobSpec.StartingOffsets.TIMESTAMP, 1_700_000_000_000L, true, 0L, 2.5, JobSpec.KafkaFormat.CSV,
-                                List.of("security.protocol=SASL_SSL", "sasl.mechanism=PLAIN"))),
+                                List.of("security.protocol=SASL_SSL", "sasl.mechanism=PLAIN")),
+                        JobSpec.UnknownFields.REJECT),
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6),
@@ -301,7 +311,11 @@ class JobSpecLoaderTest {
                         3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25, 0.01, true, 0.75),
                 new TrainerSpec(1024, 1, 512, JobSpec.StateLayout.DENSE),
                 new EvaluationSpec(
-                        JobSpec.Baseline.CENTRALIZED, 0, "/data/holdout.jsonl", "/data/holdout-labels", 0L, 77L, false),
+                        List.of(JobSpec.Baseline.CENTRALIZED, JobSpec.Baseline.LOCAL), 0, "/data/holdout.jsonl",
+                        "/data/holdout-labels",
+                        Map.of("before", new JobSpec.HoldoutSpec("/data/before.jsonl", null),
+                                "after", new JobSpec.HoldoutSpec("/data/after.jsonl", "/data/after-labels")),
+                        0L, 77L, false),
                 new CheckpointSpec(0L, "/tmp/ckpt"),
                 new JobSpec.OutputSpec(true, new JobSpec.KafkaOutputSpec(
                         "out:9092", null, null, "tx-1", List.of("linger.ms=5"))),
@@ -386,6 +400,39 @@ class JobSpecLoaderTest {
     }
 
     @Test
+    void parse_baseline_isOneWordOrAList() throws Exception {
+        assertThat(parse(MINIMAL + "evaluation: {baseline: centralized}\n").evaluation().baseline())
+                .containsExactly(JobSpec.Baseline.CENTRALIZED);
+        assertThat(parse(MINIMAL + "evaluation: {baseline: [local, centralized, local]}\n").evaluation().baseline())
+                .containsExactly(JobSpec.Baseline.LOCAL, JobSpec.Baseline.CENTRALIZED);
+        assertThat(parse(MINIMAL + "evaluation: {baseline: none}\n").evaluation().baseline()).isEmpty();
+        assertThat(parse(MINIMAL, "evaluation.baseline=centralized,local").evaluation().baseline())
+                .containsExactly(JobSpec.Baseline.CENTRALIZED, JobSpec.Baseline.LOCAL);
+        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {baseline: [centralized, federated]}\n"))
+                .hasMessage("key 'evaluation.baseline[1]' must be one of: none, centralized, local, got 'federated'");
+    }
+
+    @Test
+    void parse_holdouts_takePathsOrSections() throws Exception {
+        JobSpec spec = parse(MINIMAL + "evaluation:\n  holdouts:\n    late: b.jsonl\n    early: {path: a.jsonl}\n");
+        assertThat(spec.evaluation().holdouts()).containsExactly(
+                Map.entry("late", new JobSpec.HoldoutSpec("b.jsonl", null)),
+                Map.entry("early", new JobSpec.HoldoutSpec("a.jsonl", null)));
+        assertThat(parse(MINIMAL, "evaluation.holdouts.phase-2=c.jsonl").evaluation().holdouts())
+                .containsExactly(Map.entry("phase-2", new JobSpec.HoldoutSpec("c.jsonl", null)));
+        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: {'a b': x.jsonl}}\n"))
+                .hasMessage("key 'evaluation.holdouts.a b' has an invalid name: it must be 1 to 64 letters, digits,"
+                        + " '_' or '-' starting with a letter or digit");
+        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: {a: {labelsPath: l.idx}}}\n"))
+                .hasMessage("missing required key 'evaluation.holdouts.a.path'");
+        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: {a: {file: x}}}\n"))
+                .hasMessage("unknown key 'evaluation.holdouts.a.file' (allowed in evaluation.holdouts.a: path,"
+                        + " labelsPath)");
+        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: [x.jsonl]}\n"))
+                .hasMessage("key 'evaluation.holdouts' must be a section of named entries (name: value), got a list");
+    }
+
+    @Test
     void set_nestedKeys_overrideTheFile() throws Exception {
         JobSpec spec = parse(MINIMAL + "rounds:\n  localExamples: 5\n",
                 "rounds.localExamples=50",
@@ -410,7 +457,7 @@ class JobSpecLoaderTest {
         assertThat(spec.mode()).isEqualTo(JobSpec.Mode.CENTRALIZED);
         assertThat(spec.optimizer().type()).isEqualTo(JobSpec.OptimizerType.ADAGRAD);
         assertThat(spec.model().type()).isEqualTo(ModelType.LOGISTIC);
-        assertThat(spec.evaluation().baseline()).isEqualTo(JobSpec.Baseline.CENTRALIZED);
+        assertThat(spec.evaluation().baseline()).containsExactly(JobSpec.Baseline.CENTRALIZED);
     }
 
     @Test
