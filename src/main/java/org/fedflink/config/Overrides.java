@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * against the {@link JobSpec} records as they are walked.
  */
 final class Overrides {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_]+(?:\\.[A-Za-z0-9_]+)*");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*");
 
     private Overrides() {}
 
@@ -48,21 +48,51 @@ final class Overrides {
                 section.entries().put(name, YamlReader.readScalar(override.substring(eq + 1)));
                 return;
             }
+            if (component.getType() == java.util.Map.class) {
+                // named entries: the next segment is an entry's name, then maybe one of its keys
+                SpecNode.Section entries = childSection(section, name, path);
+                String entry = segments[i + 1];
+                SpecNode value = YamlReader.readScalar(override.substring(eq + 1));
+                if (i + 1 == segments.length - 1) {
+                    entries.entries().put(entry, value);
+                    return;
+                }
+                Class<?> entryType = (Class<?>) ((java.lang.reflect.ParameterizedType) component.getGenericType())
+                        .getActualTypeArguments()[1];
+                SpecNode existing = entries.entries().get(entry);
+                if (existing instanceof SpecNode.Scalar scalar && scalar.kind() != SpecNode.Kind.NULL) {
+                    // an entry written as its first key alone (a holdout as its path)
+                    SpecNode.Section expanded = new SpecNode.Section();
+                    expanded.entries().put(entryType.getRecordComponents()[0].getName(), scalar);
+                    entries.entries().put(entry, expanded);
+                }
+                section = childSection(entries, entry, Messages.child(path, entry));
+                type = entryType;
+                prefix = Messages.child(path, entry);
+                i++;
+                continue;
+            }
             if (!component.getType().isRecord()) {
                 throw new JobSpecException("--set '" + Messages.clean(override) + "': key " + Messages.key(path)
                         + " is a single value, not a section, so it has no key '" + segments[i + 1] + "'");
             }
-            SpecNode child = section.entries().get(name);
-            if (SpecNode.isAbsent(child)) {
-                child = new SpecNode.Section();
-                section.entries().put(name, child);
-            } else if (!(child instanceof SpecNode.Section)) {
-                throw Messages.mustBe(path, "a section (key: value pairs)", Messages.describe(child));
-            }
-            section = (SpecNode.Section) child;
+            section = childSection(section, name, path);
             type = component.getType();
             prefix = path;
         }
+    }
+
+    /** The section under {@code name}, made when absent. */
+    private static SpecNode.Section childSection(SpecNode.Section section, String name, String path)
+            throws JobSpecException {
+        SpecNode child = section.entries().get(name);
+        if (SpecNode.isAbsent(child)) {
+            child = new SpecNode.Section();
+            section.entries().put(name, child);
+        } else if (!(child instanceof SpecNode.Section)) {
+            throw Messages.mustBe(path, "a section (key: value pairs)", Messages.describe(child));
+        }
+        return (SpecNode.Section) child;
     }
 
     private static RecordComponent component(Class<? extends Record> type, String name) {

@@ -1,6 +1,7 @@
 package org.fedflink.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -420,6 +421,9 @@ class JobSpecLoaderTest {
                 Map.entry("early", new JobSpec.HoldoutSpec("a.jsonl", null)));
         assertThat(parse(MINIMAL, "evaluation.holdouts.phase-2=c.jsonl").evaluation().holdouts())
                 .containsExactly(Map.entry("phase-2", new JobSpec.HoldoutSpec("c.jsonl", null)));
+        assertThat(parse(MINIMAL, "evaluation.holdouts.test=t.idx", "evaluation.holdouts.test.labelsPath=l.idx")
+                .evaluation().holdouts())
+                .containsExactly(Map.entry("test", new JobSpec.HoldoutSpec("t.idx", "l.idx")));
         assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: {'a b': x.jsonl}}\n"))
                 .hasMessage("key 'evaluation.holdouts.a b' has an invalid name: it must be 1 to 64 letters, digits,"
                         + " '_' or '-' starting with a letter or digit");
