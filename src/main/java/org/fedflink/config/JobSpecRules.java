@@ -466,6 +466,10 @@ final class JobSpecRules {
                         + " (a " + Messages.yamlName(scheme) + " split needs every label up front), got "
                         + Messages.yamlName(scheme));
             }
+            if (input.parallelism() != 1) {
+                throw new JobSpecException("key 'input.parallelism' must be 1 with input.monitor true (one reader"
+                        + " reads the new files in name order), got " + input.parallelism());
+            }
         }
         if (input.type() == JobSpec.InputType.CSV && !input.csv().header() && !input.csv().ignore().isEmpty()) {
             throw new JobSpecException("key 'input.csv.ignore' names header columns, so it needs input.csv.header true");

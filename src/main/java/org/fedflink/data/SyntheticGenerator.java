@@ -290,6 +290,14 @@ public final class SyntheticGenerator implements Serializable {
         return pi;
     }
 
+    /** The index of the source of the i-th example of the stream (its first draw; cheap). */
+    public int sourceIndex(long index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("index must be >= 0, got " + index);
+        }
+        return new SplitMix64(SplitMix64.streamSeed(streamKey, streamSalt, index)).nextInt(sources);
+    }
+
     /** The i-th example of the stream (source, timestamp, label, dense features). */
     public Example example(long index) {
         if (index < 0) {

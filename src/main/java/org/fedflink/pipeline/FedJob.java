@@ -12,10 +12,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -30,6 +28,9 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.StrategyFactory;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.NameOrderSplitAssigner;
+import org.fedflink.io.OrderedSource;
+import org.fedflink.io.RecordSequence;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.LocalOptimizers;
@@ -70,7 +71,9 @@ public final class FedJob {
     public static int requiredSlots(JobSpec spec) {
         int slots = 1;
         for (JobSpec.Task task : spec.runTasks()) {
-            slots = Math.max(slots, Math.max(task.spec().trainer().parallelism(), task.spec().aggregation().shards()));
+            JobSpec t = task.spec();
+            slots = Math.max(slots, Math.max(Math.max(t.trainer().parallelism(), t.aggregation().shards()),
+                    t.input().parallelism()));
         }
         return slots;
     }
@@ -96,7 +99,17 @@ public final class FedJob {
             // now; a Kafka input is described by its message format (and its topic is checked below).
             FileInput files = first.input().isFile() ? FileInput.prepare(first, inputDir)
                     : first.input().isKafka() ? KafkaInput.describe(first) : null;
-            DataStream<Example> examples = examples(env, first, files, inputPrefix, inputDir);
+            boolean anyFederated = group.stream().anyMatch(t -> t.spec().mode() != JobSpec.Mode.CENTRALIZED);
+            boolean anyCentralized = group.stream().anyMatch(t -> t.spec().mode() == JobSpec.Mode.CENTRALIZED
+                    || t.spec().evaluation().has(JobSpec.Baseline.CENTRALIZED));
+            int readers = anyFederated ? first.input().parallelism() : 1;
+            DataStream<Example> examples = examples(env, first, files, inputPrefix, inputDir, readers, true);
+            // The centralized learner sees the input's exact order, so it is the same model run after
+            // run: when parallel readers split the input by source, it reads the input again with one.
+            // (Kafka partitions have no order between them to keep.)
+            DataStream<Example> inOrder = readers == 1 || !anyCentralized || first.input().isKafka()
+                    ? examples
+                    : examples(env, first, files, inputPrefix + "in-order-", inputDir, 1, false);
             for (JobSpec.Task task : group) {
                 JobSpec taskSpec = task.spec();
                 ModelSpec model = taskSpec.model().toSpec();
@@ -110,10 +123,10 @@ public final class FedJob {
                 boolean centralized = taskSpec.mode() == JobSpec.Mode.CENTRALIZED;
                 // the model topic gets the job's (or task's) model; a baseline is for comparison only
                 String modelKey = task.name() == null ? spec.job() : spec.job() + "/" + task.name();
-                loop(examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(), holdout, centralized,
-                        modelKey);
+                loop(centralized ? inOrder : examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(),
+                        holdout, centralized, modelKey);
                 if (!centralized && taskSpec.evaluation().has(JobSpec.Baseline.CENTRALIZED)) {
-                    loop(examples, taskSpec, model, prefix + BASELINE + "-",
+                    loop(inOrder, taskSpec, model, prefix + BASELINE + "-",
                             taskOut.resolve(BASELINE).toAbsolutePath().toString(), holdout, true, null);
                 }
             }
@@ -139,18 +152,26 @@ public final class FedJob {
         return List.copyOf(groups.values());
     }
 
-    /** Reads, parses and validates the input; dead letters and counts go to {@code dir}. */
-    private static DataStream<Example> examples(
-            StreamExecutionEnvironment env, JobSpec spec, FileInput files, String prefix, Path dir) {
+    /**
+     * Reads, parses and validates the input with {@code readers} readers. Every record leaves its
+     * reader with its event time and the readers' watermarks; examples keep both through the ingest.
+     * The {@code primary} reading writes the dead letters and the counts into {@code dir}; another
+     * reading of the same input (for the centralized learner) only feeds its loops.
+     */
+    private static DataStream<Example> examples(StreamExecutionEnvironment env, JobSpec spec, FileInput files,
+            String prefix, Path dir, int readers, boolean primary) {
         ModelSpec model = spec.model().toSpec();
-        int parallelism = spec.trainer().parallelism();
-        DataStream<RawRecord> raw = rawRecords(env, spec, files, prefix);
+        DataStream<RawRecord> raw = rawRecords(env, spec, files, prefix, readers);
         SingleOutputStreamOperator<Example> ingested = raw.transform(
                         prefix + "ingest", RecordTypeInfo.examples(),
-                        new Ingest(model, dir.resolve(COUNTS).toString()))
-                .setParallelism(parallelism)
+                        new Ingest(model, primary ? dir.resolve(COUNTS).toString() : null))
+                .setParallelism(readers)
                 .uid(prefix + "ingest")
-                .name(prefix + "ingest: parse + validate");
+                // progress lines sum the operators named "ingest": a second reading is not one
+                .name(primary ? prefix + "ingest: parse + validate" : prefix + "parse + validate");
+        if (!primary) {
+            return ingested;
+        }
         DataStream<DeadLetter> deadLetters = ingested.getSideOutput(Ingest.DEAD_LETTERS);
         deadLetters
                 .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
@@ -167,20 +188,35 @@ public final class FedJob {
                     .uid(prefix + "dead-letter-topic")
                     .name(prefix + "dead letters: " + spec.output().kafka().deadLetterTopic());
         }
-        if (spec.input().isKafka()) {
-            // event time and per-partition watermarks come from the Kafka source itself
-            return ingested;
-        }
-
-        WatermarkStrategy<Example> watermarks = WatermarkStrategy.<Example>forBoundedOutOfOrderness(
-                        Duration.ofMillis(spec.input().watermarkDelayMillis()))
-                .withTimestampAssigner((example, previous) -> example.timestamp());
-        return ingested
-                .assignTimestampsAndWatermarks(watermarks)
-                .setParallelism(parallelism)
-                .uid(prefix + "event-time")
-                .name(prefix + "event time");
+        return ingested;
     }
+
+    /**
+     * Event time from each example (else the time its reader gave the record, such as a Kafka
+     * message's), watermarks {@code input.watermarkDelayMillis} behind the newest; several readers
+     * are kept within {@link #ALIGNMENT_SLACK_MILLIS} of that delay of each other (Flink's watermark
+     * alignment), so that splitting the input by source does not let one reader run ahead in time.
+     */
+    static WatermarkStrategy<RawRecord> watermarks(JobSpec spec, String prefix, int readers) {
+        long delay = spec.input().watermarkDelayMillis();
+        WatermarkStrategy<RawRecord> strategy = WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
+                        Duration.ofMillis(delay))
+                .withTimestampAssigner((record, readerTimestamp) ->
+                        record.example() != null ? record.example().timestamp() : readerTimestamp);
+        if (spec.input().isKafka() && spec.input().kafka().idleTimeoutMillis() > 0) {
+            strategy = strategy.withIdleness(Duration.ofMillis(spec.input().kafka().idleTimeoutMillis()));
+        }
+        if (readers > 1) {
+            strategy = strategy.withWatermarkAlignment(spec.job() + "/" + prefix + "input",
+                    Duration.ofMillis(delay + ALIGNMENT_SLACK_MILLIS), Duration.ofMillis(ALIGNMENT_UPDATE_MILLIS));
+        }
+        return strategy;
+    }
+
+    /** How far in event time, beyond {@code input.watermarkDelayMillis}, parallel readers may drift apart. */
+    static final long ALIGNMENT_SLACK_MILLIS = 1000;
+    /** How often parallel readers compare their watermarks. */
+    private static final long ALIGNMENT_UPDATE_MILLIS = 200;
 
     /**
      * One closed learning loop: trainers, aggregators, feedback and model writer. Operator uids are
@@ -331,27 +367,23 @@ public final class FedJob {
     }
 
     private static DataStream<RawRecord> rawRecords(
-            StreamExecutionEnvironment env, JobSpec spec, FileInput files, String prefix) {
-        int parallelism = spec.trainer().parallelism();
+            StreamExecutionEnvironment env, JobSpec spec, FileInput files, String prefix, int readers) {
+        WatermarkStrategy<RawRecord> watermarks = watermarks(spec, prefix, readers);
         switch (spec.input().type()) {
             case GENERATOR: {
-                SyntheticGenerator generator = new SyntheticGenerator(generatorConfig(spec));
-                long count = spec.input().generator().examples();
-                double rate = spec.input().generator().ratePerSecond();
-                RateLimiterStrategy limit = rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
+                GeneratedRecords records = new GeneratedRecords(
+                        new SyntheticGenerator(generatorConfig(spec)), spec.input().generator().examples());
                 return env.fromSource(
-                                new DataGeneratorSource<>(new GeneratedRecords(generator), count, limit,
+                                new OrderedSource<>(records, readers, spec.input().generator().ratePerSecond(),
                                         RecordTypeInfo.rawRecords()),
-                                WatermarkStrategy.noWatermarks(),
-                                "generator")
-                        .setParallelism(parallelism)
+                                watermarks, "generator")
+                        .setParallelism(readers)
                         .uid(prefix + "examples-source")
                         .name(prefix + "examples: generator");
             }
             case KAFKA: {
-                return env.fromSource(KafkaInput.source(spec, files, System.getenv()), KafkaInput.watermarks(spec),
-                                "kafka")
-                        .setParallelism(parallelism)
+                return env.fromSource(KafkaInput.source(spec, files, System.getenv()), watermarks, "kafka")
+                        .setParallelism(readers)
                         .uid(prefix + "examples-source")
                         .name(prefix + "examples: kafka " + spec.input().kafka().topic());
             }
@@ -363,20 +395,18 @@ public final class FedJob {
                                             files.sources(), spec.seed()),
                                     new org.apache.flink.core.fs.Path(Path.of(input.path()).toAbsolutePath().toUri()))
                             .monitorContinuously(Duration.ofMillis(input.monitorIntervalMillis()))
+                            .setSplitAssigner(NameOrderSplitAssigner::new)
                             .build();
-                    return env.fromSource(monitored, WatermarkStrategy.noWatermarks(), "files")
-                            .setParallelism(parallelism)
+                    return env.fromSource(monitored, watermarks, "files")
+                            .setParallelism(readers)
                             .uid(prefix + "examples-source")
                             .name(prefix + "examples: " + input.path() + " (monitored)");
                 }
                 FileRecords records = new FileRecords(files, input.passes(), input.shuffle(), spec.seed(),
                         input.startTimeMillis(), input.eventIntervalMillis());
-                return env.fromSource(
-                                new DataGeneratorSource<>(records, records.count(), RateLimiterStrategy.noOp(),
-                                        RecordTypeInfo.rawRecords()),
-                                WatermarkStrategy.noWatermarks(),
-                                "files")
-                        .setParallelism(parallelism)
+                return env.fromSource(new OrderedSource<>(records, readers, 0, RecordTypeInfo.rawRecords()),
+                                watermarks, "files")
+                        .setParallelism(readers)
                         .uid(prefix + "examples-source")
                         .name(prefix + "examples: " + input.path());
             }
@@ -471,19 +501,45 @@ public final class FedJob {
         }
     }
 
-    private static final class GeneratedRecords implements GeneratorFunction<Long, RawRecord> {
-        private final SyntheticGenerator generator;
+    /** The generator's stream as a sequence: position {@code i} is example {@code i}, grouped by its source. */
+    private static final class GeneratedRecords implements RecordSequence<RawRecord> {
+        private static final long serialVersionUID = 1L;
 
-        GeneratedRecords(SyntheticGenerator generator) {
+        private final SyntheticGenerator generator;
+        private final long count;
+
+        GeneratedRecords(SyntheticGenerator generator, long count) {
             this.generator = generator;
+            this.count = count;
         }
 
         @Override
-        public RawRecord map(Long index) {
-            return generator.isCorrupt(index)
-                    ? RawRecord.text("generator", index, generator.corruptLine(index))
-                    : RawRecord.of("generator", index, generator.example(index));
+        public long size() {
+            return count;
         }
+
+        @Override
+        public void open(SourceReaderContext context) {}
+
+        @Override
+        public int groupOf(long position, int groups) {
+            return generator.sourceIndex(position) % groups;
+        }
+
+        @Override
+        public RawRecord read(long position) {
+            return generator.isCorrupt(position)
+                    ? RawRecord.text("generator", position, generator.corruptLine(position))
+                    : RawRecord.of("generator", position, generator.example(position));
+        }
+
+        @Override
+        public long timestamp(RawRecord record) {
+            return generator.timestamp(record.position());
+        }
+
+        @Override
+        public void close() {}
     }
 
     /** A source's progress counts from its update's first shard piece, without the delta. */

@@ -31,7 +31,12 @@ import org.fedflink.data.Standardizer;
  * once, so that a file that is not the declared format fails before the job starts, and so that
  * the partition and the scaling are fixed for the whole run (and for every restart of it).
  *
- * <p>The source assignment is shipped with the job: 4 bytes per record.
+ * <p>The source assignment is shipped with the job: 4 bytes per record. So is, when several readers
+ * read an input whose rows name their sources, each row's reader group (2 bytes per record): the
+ * rows are split by source, never by position, so that each source is read by one reader in order.
+ *
+ * @param readerGroups how many readers split the input by source ({@code input.parallelism})
+ * @param groupOfRow each row's reader group, for an unpartitioned input read by several readers; else null
  */
 public record FileInput(
         InputFormat format,
@@ -42,7 +47,9 @@ public record FileInput(
         long rows,
         int[] sourceOfRow,
         int sources,
-        FeatureScaler scaler)
+        FeatureScaler scaler,
+        int readerGroups,
+        short[] groupOfRow)
         implements Serializable {
 
     /** How many leading rows of each file the format probe looks at. */
@@ -73,7 +80,7 @@ public record FileInput(
             }
         }
         FileInput unpartitioned = new FileInput(format, paths.stream().map(Path::toString).toList(),
-                input.labelsPath(), options, input.maxLineBytes(), 0, null, 0, FeatureScaler.none());
+                input.labelsPath(), options, input.maxLineBytes(), 0, null, 0, FeatureScaler.none(), 1, null);
         try (FileDataset dataset = unpartitioned.open()) {
             long rows = dataset.rows();
             if (rows == 0) {
@@ -91,8 +98,10 @@ public record FileInput(
                 sourceOfRow = partition(dataset, (int) rows, spec, outDir);
             }
             FeatureScaler scaler = scaler(spec, dataset);
+            int groups = input.parallelism();
+            short[] groupOfRow = sourceOfRow == null && groups > 1 ? groupsOfRows(dataset, (int) rows, groups) : null;
             return new FileInput(format, unpartitioned.files(), input.labelsPath(), options, input.maxLineBytes(),
-                    rows, sourceOfRow, sources, scaler);
+                    rows, sourceOfRow, sources, scaler, groups, groupOfRow);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read input " + input.path() + ": " + e.getMessage(), e);
         }
@@ -129,7 +138,7 @@ public record FileInput(
             }
             FileInput existing = new FileInput(InputFormat.valueOf(input.type().name()),
                     present.stream().map(Path::toString).toList(), null, options, input.maxLineBytes(), 0, null, 0,
-                    FeatureScaler.none());
+                    FeatureScaler.none(), 1, null);
             try (FileDataset dataset = present.isEmpty() ? null : existing.open()) {
                 scaler = scaler(spec, dataset);
             } catch (IOException e) {
@@ -138,7 +147,41 @@ public record FileInput(
         }
         int sources = input.partition().scheme() == JobSpec.PartitionScheme.IID ? input.partition().sources() : 0;
         return new FileInput(InputFormat.valueOf(input.type().name()), List.of(dir.toString()), null, options,
-                input.maxLineBytes(), 0, null, sources, scaler);
+                input.maxLineBytes(), 0, null, sources, scaler, 1, null);
+    }
+
+    /**
+     * The reader group of row {@code row} when {@code groups} readers split the input by source:
+     * a simulated source's index modulo {@code groups}, or the group of the source the row names
+     * ({@link #groupOfSource}).
+     */
+    int groupOfRow(long row, int groups) {
+        if (sourceOfRow != null) {
+            return sourceOfRow[(int) row] % groups;
+        }
+        if (groupOfRow == null || groups != readerGroups) {
+            throw new IllegalStateException("the input was prepared for " + readerGroups + " readers, not " + groups);
+        }
+        return groupOfRow[(int) row];
+    }
+
+    /** The reader group of a source name among {@code groups}: its (specified, stable) string hash. */
+    static int groupOfSource(String source, int groups) {
+        return Math.floorMod(source.hashCode(), groups);
+    }
+
+    /**
+     * Each row's reader group, from the source it names (one pass that parses every row). A row
+     * that does not parse has no source; it goes to the dead letter from whichever reader reads it.
+     */
+    private static short[] groupsOfRows(FileDataset dataset, int rows, int groups) {
+        short[] group = new short[rows];
+        for (int row = 0; row < rows; row++) {
+            FileDataset.Parsed parsed = dataset.read(row);
+            String source = parsed.valid() ? parsed.example().source() : null;
+            group[row] = (short) (source != null ? groupOfSource(source, groups) : row % groups);
+        }
+        return group;
     }
 
     /** Opens the dataset for reading (each reader opens its own). */

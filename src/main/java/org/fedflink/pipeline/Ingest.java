@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -54,6 +55,11 @@ public final class Ingest extends AbstractStreamOperator<Example>
     private transient Counter readCounter;
     private transient Counter invalidCounter;
 
+    /**
+     * @param countsDir where the counts go at the end of the input; null for a second reading of an
+     *     input (the centralized learner's, in order), which neither writes counts nor reports the
+     *     {@code recordsRead} and {@code recordsInvalid} metrics, so nothing is counted twice
+     */
     public Ingest(ModelSpec spec, String countsDir) {
         this.spec = spec;
         this.countsDir = countsDir;
@@ -79,8 +85,8 @@ public final class Ingest extends AbstractStreamOperator<Example>
         super.open();
         parser = new JsonLineParser();
         validator = new ExampleValidator(spec);
-        readCounter = getMetricGroup().counter("recordsRead");
-        invalidCounter = getMetricGroup().counter("recordsInvalid");
+        readCounter = countsDir != null ? getMetricGroup().counter("recordsRead") : new SimpleCounter();
+        invalidCounter = countsDir != null ? getMetricGroup().counter("recordsInvalid") : new SimpleCounter();
     }
 
     @Override

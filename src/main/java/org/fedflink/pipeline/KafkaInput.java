@@ -56,7 +56,8 @@ final class KafkaInput {
         FeatureScaler scaler = scaling.type() == JobSpec.Scaling.DIVIDE
                 ? FeatureScaler.divideBy(scaling.divisor())
                 : FeatureScaler.none();
-        return new FileInput(options.format(), List.of(), null, options, spec.input().maxLineBytes(), 0, null, 0, scaler);
+        return new FileInput(options.format(), List.of(), null, options, spec.input().maxLineBytes(), 0, null, 0, scaler,
+                1, null);
     }
 
     /** The client properties of the input: servers, {@code input.kafka.properties}, then the environment. */
@@ -100,23 +101,13 @@ final class KafkaInput {
                 .setClientIdPrefix("fedflink-" + spec.job())
                 .setStartingOffsets(start)
                 .setDeserializer(new Rows(input.options(), input.scaler(), input.maxLineBytes(),
-                        k.ratePerSecond() / spec.trainer().parallelism()));
+                        k.ratePerSecond() / spec.input().parallelism()));
         if (k.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         // last, so that a property (group.id, say) or the environment wins over the keys above
         builder.setProperties(client);
         return builder.build();
-    }
-
-    /** Event time from the example (or the Kafka timestamp), per-partition watermarks, idleness. */
-    static WatermarkStrategy<RawRecord> watermarks(JobSpec spec) {
-        WatermarkStrategy<RawRecord> strategy = WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
-                        Duration.ofMillis(spec.input().watermarkDelayMillis()))
-                .withTimestampAssigner((record, kafkaTimestamp) ->
-                        record.example() != null ? record.example().timestamp() : kafkaTimestamp);
-        long idle = spec.input().kafka().idleTimeoutMillis();
-        return idle > 0 ? strategy.withIdleness(Duration.ofMillis(idle)) : strategy;
     }
 
     /**

@@ -161,6 +161,39 @@ class KafkaITCase {
     }
 
     @Test
+    void severalPartitions_eachSourceIsTrainedInPartitionOrder_withOneReaderOrOnePerPartition() throws Exception {
+        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(FederatedLoopITCase.quickstart()));
+        // strictly increasing times, so the predictions name the row each one is about
+        long start = 1_700_000_000_000L;
+        StringBuilder text = new StringBuilder();
+        Map<String, List<Long>> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < 3000; i++) {
+            Example e = generator.example(i);
+            Example timed = new Example(e.source(), start + i, e.label(), e.indices(), e.values());
+            text.append(new String(ExampleMessages.value(timed, List.of()), StandardCharsets.UTF_8)).append('\n');
+            expected.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(start + i);
+        }
+        Path data = Files.writeString(tmp.resolve("ordered.jsonl"), text);
+        // keyed by source, so each source's messages are in one partition, in file order
+        FileProducer.produce(FederatedLoopITCase.quickstart("input.type=jsonl", "input.path=" + data), "ordered",
+                kafka.client(), new FileProducer.Options(3, 0, 0, null, false));
+
+        for (int readers : new int[] {1, 3}) {
+            Path out = tmp.resolve("ordered-" + readers);
+            JsonNode summary = LocalRunner.run(kafkaJob("ordered", "output.predictions=true", "trainer.parallelism=2",
+                    "input.parallelism=" + readers, "evaluation.report=false"), LocalRunner.Options.defaults(out)).json();
+            assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
+            Map<String, List<Long>> trained = OrderITCase.trained(out);
+            assertThat(trained.keySet()).isEqualTo(expected.keySet());
+            for (Map.Entry<String, List<Long>> source : expected.entrySet()) {
+                assertThat(trained.get(source.getKey()))
+                        .as(readers + " readers: source " + source.getKey() + " is trained in partition order")
+                        .containsExactlyElementsOf(source.getValue());
+            }
+        }
+    }
+
+    @Test
     void malformedMessages_reachTheDeadLetterTopicWithReasonPartitionAndOffset() throws Exception {
         kafka.createTopic("mixed", 1);
         SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(FederatedLoopITCase.quickstart()));
