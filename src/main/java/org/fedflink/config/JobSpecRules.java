@@ -183,7 +183,7 @@ final class JobSpecRules {
             entry("evaluation.holdouts.*.path", Field.required(PATH)),
             entry("evaluation.holdouts.*.labelsPath", Field.optional(null, PATH)),
             entry("evaluation.intervalMillis", Field.optional(1000L, atLeast(0))),
-            entry("evaluation.windowExamples", Field.optional(10_000L, atLeast(1))),
+            entry("evaluation.windowExamples", Field.optional(10_000L, between(1, 1_000_000))),
             entry("evaluation.report", Field.optional(true)),
 
             entry("checkpoint.intervalMillis", Field.optional(2000L, atLeast(0))),

@@ -3,256 +3,219 @@ package org.fedflink.eval;
 import java.io.Serializable;
 
 /**
- * Prequential (test-then-train) accuracy and mean loss over roughly the most recent
- * {@code windowExamples} examples, fed in aggregated chunks: the pipeline sees one
- * {@code (samples, correct, lossSum)} triple per model update, not single examples.
+ * Prequential (test-then-train) accuracy and mean loss over exactly the most recent
+ * {@code windowExamples} examples (all of them while fewer have been seen), fed the outcome of
+ * every example: its loss and whether it was predicted correctly, in the order the examples were
+ * folded into the model.
  *
- * <h2>Approximation</h2>
- *
- * A chunk is never split (nothing says how its examples were spread inside it). After each
- * {@link #add}, whole oldest chunks are dropped <b>while the remaining chunks still hold at least
- * {@code windowExamples} examples</b>. So once that many examples have been seen,
- * {@code windowExamples <= examples() < windowExamples + (size of the oldest chunk kept)}; before
- * that, the window holds everything seen so far.
- *
- * <h2>Bounded memory</h2>
- *
- * At most {@code maxChunks} chunks are kept (default {@value #DEFAULT_MAX_CHUNKS}). When an add
- * would exceed that, the two adjacent chunks with the smallest combined size are merged first, so
- * chunks stay of similar size (about {@code 2 * windowExamples / maxChunks} when updates are small)
- * and the overshoot above stays small; a merged chunk is evicted as one. Merging the smallest pair,
- * not simply the oldest pair, keeps the oldest chunk from growing without bound.
+ * <p>A ring of {@code windowExamples} losses (4 bytes each) and correct bits; the sums over the
+ * window are kept as the ring turns, the loss sum recomputed from the ring once per turn so that
+ * adding and subtracting does not drift.
  *
  * <h2>State</h2>
  *
- * Serializable, and {@link #toState()} / {@link #fromState(long[])} turn it into a single
- * {@code long[]} (doubles stored as their raw bits) so it can live in Flink operator state as a
- * primitive array, with no custom serializer.
+ * {@link #toState()} / {@link #fromState(long[])} turn it into a single {@code long[]} (two losses
+ * per entry, then the correct bits), so it can live in Flink operator state as a primitive array.
+ * The state of the earlier, approximate window (chunks of whole updates, format 1) holds no
+ * per-example outcomes: it restores as an empty window.
  *
  * <p>Not thread-safe.
  */
 public final class SlidingWindow implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    /** The number of chunks kept unless a constructor says otherwise. */
-    public static final int DEFAULT_MAX_CHUNKS = 64;
+    /** The largest window: its ring lives in checkpointed state. */
+    public static final int MAX_EXAMPLES = 1_000_000;
 
-    /** Version tag at the start of {@link #toState()}, so a changed layout is detected on restore. */
-    private static final long STATE_VERSION = 1;
-    /** version, windowExamples, maxChunks, chunk count. */
+    private static final long LEGACY_STATE_VERSION = 1;
+    private static final long STATE_VERSION = 2;
+    /** version, windowExamples, size, next. */
     private static final int STATE_HEADER = 4;
 
-    private final long windowExamples;
-    private final int maxChunks;
-    /** Chunks from oldest (index 0) to newest (index size - 1). */
-    private final long[] samples;
-    private final long[] correct;
-    private final double[] lossSums;
+    private final int capacity;
+    private final float[] losses;
+    private final long[] correctBits;
+    /** Where the next outcome goes; the oldest held is at {@code next - size} (mod capacity). */
+    private int next;
     private int size;
+    private long correctCount;
+    private double lossSum;
+    private int addsSinceRecompute;
 
-    private long totalSamples;
-    private long totalCorrect;
-    private double totalLoss;
-
-    /** A window of about {@code windowExamples} examples with at most {@value #DEFAULT_MAX_CHUNKS} chunks. */
+    /**
+     * @throws IllegalArgumentException unless {@code 1 <= windowExamples <= }{@value #MAX_EXAMPLES}
+     */
     public SlidingWindow(long windowExamples) {
-        this(windowExamples, DEFAULT_MAX_CHUNKS);
+        if (windowExamples < 1 || windowExamples > MAX_EXAMPLES) {
+            throw new IllegalArgumentException("windowExamples must be between 1 and " + MAX_EXAMPLES + ", got "
+                    + windowExamples);
+        }
+        this.capacity = (int) windowExamples;
+        this.losses = new float[capacity];
+        this.correctBits = new long[(capacity + 63) / 64];
     }
 
     /**
-     * @throws IllegalArgumentException if {@code windowExamples < 1} or {@code maxChunks < 2} (one
-     *     chunk could not both keep the window and take a new update)
-     */
-    public SlidingWindow(long windowExamples, int maxChunks) {
-        if (windowExamples < 1) {
-            throw new IllegalArgumentException("windowExamples must be >= 1, got " + windowExamples);
-        }
-        if (maxChunks < 2) {
-            throw new IllegalArgumentException("maxChunks must be >= 2, got " + maxChunks);
-        }
-        this.windowExamples = windowExamples;
-        this.maxChunks = maxChunks;
-        this.samples = new long[maxChunks];
-        this.correct = new long[maxChunks];
-        this.lossSums = new double[maxChunks];
-    }
-
-    /**
-     * Adds the outcome of one update: {@code samples} examples, {@code correct} of them predicted
-     * correctly (pass 0 for regression and ignore {@link #accuracy()}), with summed loss
-     * {@code lossSum}. An empty chunk ({@code samples == 0}) is ignored.
+     * Adds one example's outcome. A NaN or infinite loss is kept and shows in {@link #meanLoss()}
+     * until the example leaves the window (a diverged model should be visible, not crash the job).
      *
-     * @param lossSum the sum of the examples' losses; NaN or +infinity is accepted and shows in
-     *     {@link #meanLoss()} until the chunk leaves the window (a diverged model should be visible,
-     *     not crash the job)
-     * @throws IllegalArgumentException if {@code samples < 0}, {@code correct} is outside
-     *     {@code [0, samples]}, or {@code lossSum < 0}
+     * @throws IllegalArgumentException if {@code loss} is negative
      */
-    public void add(long samples, long correct, double lossSum) {
-        if (samples < 0) {
-            throw new IllegalArgumentException("samples must be >= 0, got " + samples);
+    public void add(float loss, boolean correct) {
+        if (loss < 0) {
+            throw new IllegalArgumentException("loss must be >= 0, got " + loss);
         }
-        if (correct < 0 || correct > samples) {
-            throw new IllegalArgumentException("correct must be in [0, samples=" + samples + "], got " + correct);
+        boolean evictedNonFinite = false;
+        if (size == capacity) {
+            float evicted = losses[next];
+            evictedNonFinite = !Float.isFinite(evicted);
+            lossSum -= evicted;
+            if (bit(next)) {
+                correctCount--;
+            }
+        } else {
+            size++;
         }
-        if (lossSum < 0) {
-            throw new IllegalArgumentException("lossSum must be >= 0, got " + lossSum);
+        losses[next] = loss;
+        setBit(next, correct);
+        lossSum += loss;
+        if (correct) {
+            correctCount++;
         }
-        if (samples == 0) {
-            return;
+        next = next + 1 == capacity ? 0 : next + 1;
+        // a NaN or infinity cannot be subtracted out again
+        if (evictedNonFinite || ++addsSinceRecompute >= capacity) {
+            recomputeLossSum();
         }
-        if (size == maxChunks) {
-            mergeSmallestAdjacentPair();
+    }
+
+    /**
+     * Adds the outcomes of {@code count} examples in order: {@code losses[i]} and bit {@code i} of
+     * {@code correctBits} (bit {@code i % 64} of word {@code i / 64}; null: none correct).
+     */
+    public void addAll(float[] losses, long[] correctBits, int count) {
+        for (int i = 0; i < count; i++) {
+            add(losses[i], correctBits != null && (correctBits[i >>> 6] & (1L << i)) != 0);
         }
-        this.samples[size] = samples;
-        this.correct[size] = correct;
-        this.lossSums[size] = lossSum;
-        size++;
-        evict();
     }
 
     /** The window size asked for. */
     public long windowExamples() {
-        return windowExamples;
+        return capacity;
     }
 
-    /** The number of examples currently in the window (see the class comment for the bounds). */
+    /** The number of examples in the window: {@code min(seen, windowExamples)}. */
     public long examples() {
-        return totalSamples;
+        return size;
     }
 
     /** Correct predictions over examples in the window; NaN when empty. */
     public double accuracy() {
-        return totalSamples == 0 ? Double.NaN : (double) totalCorrect / totalSamples;
+        return size == 0 ? Double.NaN : (double) correctCount / size;
     }
 
     /** Mean loss per example in the window; NaN when empty. */
     public double meanLoss() {
-        return totalSamples == 0 ? Double.NaN : totalLoss / totalSamples;
-    }
-
-    /** The number of chunks held (at most {@code maxChunks}). */
-    public int chunks() {
-        return size;
+        return size == 0 ? Double.NaN : lossSum / size;
     }
 
     /** Empties the window. */
     public void clear() {
         size = 0;
-        recomputeTotals();
+        next = 0;
+        correctCount = 0;
+        lossSum = 0;
+        java.util.Arrays.fill(correctBits, 0);
     }
 
     /**
-     * The window as one array: {@code [version, windowExamples, maxChunks, n, samples_0..n-1,
-     * correct_0..n-1, doubleToRawLongBits(lossSum_0)..]}, oldest chunk first.
+     * The window as one array: {@code [version, windowExamples, size, next, losses (two per
+     * entry, as float bits), correct bits]}.
      */
     public long[] toState() {
-        long[] state = new long[STATE_HEADER + 3 * size];
+        int lossWords = (capacity + 1) / 2;
+        long[] state = new long[STATE_HEADER + lossWords + correctBits.length];
         state[0] = STATE_VERSION;
-        state[1] = windowExamples;
-        state[2] = maxChunks;
-        state[3] = size;
-        for (int i = 0; i < size; i++) {
-            state[STATE_HEADER + i] = samples[i];
-            state[STATE_HEADER + size + i] = correct[i];
-            state[STATE_HEADER + 2 * size + i] = Double.doubleToRawLongBits(lossSums[i]);
+        state[1] = capacity;
+        state[2] = size;
+        state[3] = next;
+        for (int i = 0; i < capacity; i += 2) {
+            long low = Float.floatToRawIntBits(losses[i]) & 0xFFFFFFFFL;
+            long high = i + 1 < capacity ? (long) Float.floatToRawIntBits(losses[i + 1]) << 32 : 0;
+            state[STATE_HEADER + i / 2] = high | low;
         }
+        System.arraycopy(correctBits, 0, state, STATE_HEADER + lossWords, correctBits.length);
         return state;
     }
 
     /**
-     * Restores a window from {@link #toState()}, with its window size and chunk cap.
+     * Restores a window from {@link #toState()}; a state of the earlier approximate window gives
+     * an empty window of its size.
      *
-     * @throws IllegalArgumentException if the array is not a valid state of this version
+     * @throws IllegalArgumentException if the array is not a valid state
      */
     public static SlidingWindow fromState(long[] state) {
-        if (state == null || state.length < STATE_HEADER) {
+        if (state == null || state.length < 2) {
             throw new IllegalArgumentException("sliding window state is too short: "
                     + (state == null ? "null" : state.length + " entries"));
+        }
+        if (state[0] == LEGACY_STATE_VERSION) {
+            return new SlidingWindow(Math.min(Math.max(1, state[1]), MAX_EXAMPLES));
         }
         if (state[0] != STATE_VERSION) {
             throw new IllegalArgumentException("sliding window state has unknown version " + state[0]);
         }
-        if (state[2] < 2 || state[2] > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("sliding window state has an invalid maxChunks " + state[2]);
+        if (state.length < STATE_HEADER || state[1] < 1 || state[1] > MAX_EXAMPLES) {
+            throw new IllegalArgumentException("sliding window state has an invalid size");
         }
-        SlidingWindow w = new SlidingWindow(state[1], (int) state[2]);
-        long n = state[3];
-        if (n < 0 || n > w.maxChunks || state.length != STATE_HEADER + 3 * n) {
-            throw new IllegalArgumentException("sliding window state has " + state.length
-                    + " entries, which does not fit its chunk count " + n + " (max " + w.maxChunks + ")");
+        SlidingWindow w = new SlidingWindow(state[1]);
+        int lossWords = (w.capacity + 1) / 2;
+        if (state.length != STATE_HEADER + lossWords + w.correctBits.length
+                || state[2] < 0 || state[2] > w.capacity || state[3] < 0 || state[3] >= w.capacity) {
+            throw new IllegalArgumentException("sliding window state of " + state.length
+                    + " entries does not fit its window of " + w.capacity);
         }
-        int size = (int) n;
-        for (int i = 0; i < size; i++) {
-            long s = state[STATE_HEADER + i];
-            long c = state[STATE_HEADER + size + i];
-            double loss = Double.longBitsToDouble(state[STATE_HEADER + 2 * size + i]);
-            if (s < 1 || c < 0 || c > s || loss < 0) {
-                throw new IllegalArgumentException("sliding window state has an invalid chunk " + i
-                        + ": samples=" + s + ", correct=" + c + ", lossSum=" + loss);
+        w.size = (int) state[2];
+        w.next = (int) state[3];
+        for (int i = 0; i < w.capacity; i++) {
+            long word = state[STATE_HEADER + i / 2];
+            w.losses[i] = Float.intBitsToFloat((int) (i % 2 == 0 ? word : word >>> 32));
+        }
+        System.arraycopy(state, STATE_HEADER + lossWords, w.correctBits, 0, w.correctBits.length);
+        for (int k = 0; k < w.size; k++) {
+            if (w.bit(w.held(k))) {
+                w.correctCount++;
             }
-            w.samples[i] = s;
-            w.correct[i] = c;
-            w.lossSums[i] = loss;
         }
-        w.size = size;
-        w.recomputeTotals();
+        w.recomputeLossSum();
         return w;
     }
 
-    private void mergeSmallestAdjacentPair() {
-        int best = 0;
-        long bestSize = Long.MAX_VALUE;
-        for (int i = 0; i + 1 < size; i++) {
-            long combined = samples[i] + samples[i + 1];
-            if (combined < bestSize) {
-                bestSize = combined;
-                best = i;
-            }
-        }
-        samples[best] += samples[best + 1];
-        correct[best] += correct[best + 1];
-        lossSums[best] += lossSums[best + 1];
-        int tail = size - best - 2;
-        System.arraycopy(samples, best + 2, samples, best + 1, tail);
-        System.arraycopy(correct, best + 2, correct, best + 1, tail);
-        System.arraycopy(lossSums, best + 2, lossSums, best + 1, tail);
-        size--;
+    /** The ring index of the {@code k}-th oldest example held. */
+    private int held(int k) {
+        int i = next - size + k;
+        return i < 0 ? i + capacity : i;
     }
 
-    private void evict() {
-        long remaining = 0;
-        for (int i = 0; i < size; i++) {
-            remaining += samples[i];
-        }
-        int drop = 0;
-        while (drop < size - 1 && remaining - samples[drop] >= windowExamples) {
-            remaining -= samples[drop];
-            drop++;
-        }
-        if (drop > 0) {
-            int kept = size - drop;
-            System.arraycopy(samples, drop, samples, 0, kept);
-            System.arraycopy(correct, drop, correct, 0, kept);
-            System.arraycopy(lossSums, drop, lossSums, 0, kept);
-            size = kept;
-        }
-        recomputeTotals();
+    private boolean bit(int i) {
+        return (correctBits[i >>> 6] & (1L << i)) != 0;
     }
 
-    /** Sums the chunks afresh (O(maxChunks)) so the loss total does not drift with add/subtract. */
-    private void recomputeTotals() {
-        long s = 0;
-        long c = 0;
-        double loss = 0;
-        for (int i = 0; i < size; i++) {
-            s += samples[i];
-            c += correct[i];
-            loss += lossSums[i];
+    private void setBit(int i, boolean value) {
+        if (value) {
+            correctBits[i >>> 6] |= 1L << i;
+        } else {
+            correctBits[i >>> 6] &= ~(1L << i);
         }
-        totalSamples = s;
-        totalCorrect = c;
-        totalLoss = loss;
+    }
+
+    private void recomputeLossSum() {
+        double sum = 0;
+        for (int k = 0; k < size; k++) {
+            sum += losses[held(k)];
+        }
+        lossSum = sum;
+        addsSinceRecompute = 0;
     }
 }

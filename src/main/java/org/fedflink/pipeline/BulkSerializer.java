@@ -112,6 +112,30 @@ abstract class BulkSerializer<T> extends TypeSerializer<T> {
         return values;
     }
 
+    /** A few longs (bit sets), one by one. */
+    protected final void writeLongs(long[] values, DataOutputView out) throws IOException {
+        if (values == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    protected final long[] readLongs(DataInputView in) throws IOException {
+        int length = length(in);
+        if (length < 0) {
+            return null;
+        }
+        long[] values = new long[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = in.readLong();
+        }
+        return values;
+    }
+
     private static int length(DataInputView in) throws IOException {
         int length = in.readInt();
         if (length < -1) {

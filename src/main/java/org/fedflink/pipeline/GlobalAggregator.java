@@ -254,6 +254,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             reputation.observe(names, deltas);
             weighed = reputation.weigh(names, deltas);
         }
+        List<LocalUpdate> folded = new ArrayList<>(updates.size());
         for (int k = 0; k < updates.size(); k++) {
             LocalUpdate u = updates.get(k);
             int rejectedBefore = round.rejected();
@@ -270,6 +271,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             if (scaffold && u.controlDelta() != null) {
                 controlRound.add(u.controlDelta(), 1);
             }
+            folded.add(u);
             roundSources.add(u.source());
             staleness += staleness(u);
             samples += u.samples();
@@ -306,9 +308,28 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.samplesInModel += samples;
         shard.prequentialLossSum += lossSum;
         shard.prequentialCorrect += correct;
-        window.add(samples, correct, lossSum);
+        for (LocalUpdate u : folded) {
+            addToWindow(u);
+        }
         roundsClosed.inc();
         publish(snapshot(last, accepted, roundSources.size(), samples, staleness / accepted));
+    }
+
+    /**
+     * Adds an update's examples to the window, each with its own outcome. Only shard 0's pieces
+     * carry outcomes (the other shards' windows stay empty: the model writer reads shard 0's). An
+     * update of shard 0 without them was checkpointed before updates carried them: its examples
+     * count with their mean loss, the correct ones first.
+     */
+    private void addToWindow(LocalUpdate u) {
+        if (u.exampleLosses() != null) {
+            window.addAll(u.exampleLosses(), u.exampleCorrect(), (int) u.samples());
+        } else if (shard.shard == 0 && u.samples() > 0) {
+            float meanLoss = (float) (u.lossSum() / u.samples());
+            for (long i = 0; i < u.samples(); i++) {
+                window.add(meanLoss, i < u.correct());
+            }
+        }
     }
 
     /**
@@ -325,9 +346,15 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 for (int i = 0; i < delta.length; i++) {
                     delta[i] += more[i];
                 }
-                return new LocalUpdate(a.shard(), a.source(), Math.min(a.baseVersion(), b.baseVersion()),
+                LocalUpdate merged = new LocalUpdate(a.shard(), a.source(), Math.min(a.baseVersion(), b.baseVersion()),
                         a.samples() + b.samples(), a.lossSum() + b.lossSum(), a.correct() + b.correct(), delta,
                         false, a.sender());
+                if (a.exampleLosses() == null || b.exampleLosses() == null) {
+                    return merged;
+                }
+                org.fedflink.eval.OutcomeLog outcomes = a.outcomes();
+                outcomes.addAll(b.outcomes());
+                return merged.withOutcomes(outcomes);
             });
         }
         return new ArrayList<>(bySource.values());

@@ -29,6 +29,7 @@ import org.apache.flink.util.OutputTag;
 import org.fedflink.aggregate.Attacks;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.data.Example;
+import org.fedflink.eval.OutcomeLog;
 import org.fedflink.model.Model;
 import org.fedflink.model.OffsetLearner;
 import org.fedflink.model.OnlineLearner;
@@ -183,6 +184,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
         s.steps++;
         s.samples++;
+        if (s.outcomes == null) {
+            s.outcomes = new OutcomeLog();
+        }
+        s.outcomes.add((float) outcome.loss(), outcome.correct());
         s.lossSum += outcome.loss();
         if (outcome.correct()) {
             s.correct++;
@@ -350,9 +355,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             if (corrupt) {
                 settings.attack().corrupt(true, source, s.steps, shard, layout.shards(), piece);
             }
-            output.collect(new StreamRecord<>(new LocalUpdate(
+            output.collect(new StreamRecord<>(withOutcomes(shard, s, new LocalUpdate(
                     shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, piece, false, sender,
-                    controlDelta == null ? null : Arrays.copyOfRange(controlDelta, from, to))));
+                    controlDelta == null ? null : Arrays.copyOfRange(controlDelta, from, to)))));
         }
         reported(s);
     }
@@ -362,11 +367,21 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         SparseSourceModels.Piece[] pieces = sparse.takeProgress(s);
         int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         for (int shard = 0; shard < pieces.length; shard++) {
-            output.collect(new StreamRecord<>(new LocalUpdate(
+            output.collect(new StreamRecord<>(withOutcomes(shard, s, new LocalUpdate(
                     shard, (String) getCurrentKey(), s.baseVersions[shard], s.samples, s.lossSum, s.correct,
-                    pieces[shard].values(), false, sender, null, pieces[shard].indices())));
+                    pieces[shard].values(), false, sender, null, pieces[shard].indices()))));
         }
         reported(s);
+    }
+
+    /**
+     * Shard 0's piece carries the outcome of every example it reports, for the server's exact
+     * window. A source restored from state written before outcomes were kept may hold fewer than
+     * its samples: its piece then goes without (the server counts those examples at their mean).
+     */
+    private static LocalUpdate withOutcomes(int shard, SourceState s, LocalUpdate piece) {
+        return shard == 0 && s.outcomes != null && s.outcomes.size() == s.samples ? piece.withOutcomes(s.outcomes)
+                : piece;
     }
 
     private void reported(SourceState s) {
@@ -374,6 +389,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         s.samples = 0;
         s.lossSum = 0;
         s.correct = 0;
+        if (s.outcomes != null) {
+            s.outcomes.clear();
+        }
     }
 
     /**

@@ -22,6 +22,11 @@ import org.fedflink.aggregate.Vectors;
  * @param deltaIndices null for a dense delta; else the distinct indices, relative to the shard's
  *     first parameter, of the coordinates {@code delta} holds (all others did not change): the
  *     update of a sparse model is as large as what its source touched, not as the model
+ * @param exampleLosses shard 0's piece: the prequential loss of each of the {@code samples}
+ *     examples, in the order the source trained them (for the server's exact sliding window); null
+ *     on the other shards' pieces
+ * @param exampleCorrect shard 0's piece: whether each example was predicted correctly, bit
+ *     {@code i % 64} of word {@code i / 64}; null on the other pieces
  */
 public record LocalUpdate(
         int shard,
@@ -34,13 +39,36 @@ public record LocalUpdate(
         boolean endOfInput,
         int sender,
         float[] controlDelta,
-        int[] deltaIndices) {
+        int[] deltaIndices,
+        float[] exampleLosses,
+        long[] exampleCorrect) {
 
     public LocalUpdate {
         if (deltaIndices != null && deltaIndices.length != delta.length) {
             throw new IllegalArgumentException("a sparse delta has " + deltaIndices.length + " indices but "
                     + delta.length + " values");
         }
+        if (exampleLosses != null && exampleLosses.length != samples) {
+            throw new IllegalArgumentException(samples + " samples but " + exampleLosses.length + " example losses");
+        }
+    }
+
+    /** An update without per-example outcomes. */
+    public LocalUpdate(int shard, String source, long baseVersion, long samples, double lossSum, long correct,
+            float[] delta, boolean endOfInput, int sender, float[] controlDelta, int[] deltaIndices) {
+        this(shard, source, baseVersion, samples, lossSum, correct, delta, endOfInput, sender, controlDelta,
+                deltaIndices, null, null);
+    }
+
+    /** This update carrying the per-example outcomes of {@code log} (shard 0's piece). */
+    public LocalUpdate withOutcomes(org.fedflink.eval.OutcomeLog log) {
+        return new LocalUpdate(shard, source, baseVersion, samples, lossSum, correct, delta, endOfInput, sender,
+                controlDelta, deltaIndices, log.losses(), log.correctBits());
+    }
+
+    /** The per-example outcomes this update carries, or null. */
+    public org.fedflink.eval.OutcomeLog outcomes() {
+        return exampleLosses == null ? null : org.fedflink.eval.OutcomeLog.of(exampleLosses, exampleCorrect);
     }
 
     /** An update with a dense delta. */

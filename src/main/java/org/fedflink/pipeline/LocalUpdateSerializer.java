@@ -31,12 +31,15 @@ public final class LocalUpdateSerializer extends BulkSerializer<LocalUpdate> {
         out.writeInt(record.sender());
         writeFloats(record.controlDelta(), out);
         writeInts(record.deltaIndices(), out);
+        writeFloats(record.exampleLosses(), out);
+        writeLongs(record.exampleCorrect(), out);
     }
 
     @Override
     public LocalUpdate deserialize(DataInputView in) throws IOException {
         return new LocalUpdate(in.readInt(), StringValue.readString(in), in.readLong(), in.readLong(), in.readDouble(),
-                in.readLong(), readFloats(in), in.readBoolean(), in.readInt(), readFloats(in), readInts(in));
+                in.readLong(), readFloats(in), in.readBoolean(), in.readInt(), readFloats(in), readInts(in),
+                readFloats(in), readLongs(in));
     }
 
     @Override

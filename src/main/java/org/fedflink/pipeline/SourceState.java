@@ -52,6 +52,12 @@ public class SourceState {
     /** Event-time boundary a timer is registered for, or Long.MIN_VALUE. */
     public long timerAt = Long.MIN_VALUE;
 
+    /**
+     * The prequential outcome of each example since the last report (shipped with the report for
+     * the server's exact window); null until the first. Written by {@link SourceStateSerializer}
+     * (transient only so that the POJO serializer of the legacy state leaves it alone).
+     */
+    transient org.fedflink.eval.OutcomeLog outcomes;
     /** Sparse layout in operator memory: {@code params - G}; not serialized. */
     transient IntFloatMap offset;
     /** Sparse layout in operator memory: {@code anchor - G}; not serialized. */

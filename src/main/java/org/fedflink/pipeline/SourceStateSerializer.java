@@ -16,7 +16,9 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     private static final long serialVersionUID = 1L;
-    private static final int FORMAT = 1;
+    /** 2: with the outcomes since the last report; 1 (read too): without. */
+    private static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_OUTCOMES = 1;
 
     @Override
     public TypeSerializer<SourceState> duplicate() {
@@ -93,13 +95,17 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
             writeInts(s.stateIndices, out);
             writeFloats(s.stateValues, out);
         }
+        boolean outcomes = s.outcomes != null && s.outcomes.size() > 0;
+        writeFloats(outcomes ? s.outcomes.losses() : null, out);
+        writeLongs(outcomes ? s.outcomes.correctBits() : null, out);
     }
 
     @Override
     public SourceState deserialize(DataInputView in) throws IOException {
         int format = in.readByte();
-        if (format != FORMAT) {
-            throw new IOException("unknown source state format " + format + " (this version reads " + FORMAT + ")");
+        if (format != FORMAT && format != FORMAT_WITHOUT_OUTCOMES) {
+            throw new IOException("unknown source state format " + format + " (this version reads "
+                    + FORMAT_WITHOUT_OUTCOMES + " and " + FORMAT + ")");
         }
         SourceState s = new SourceState();
         s.params = readFloats(in);
@@ -127,6 +133,11 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
         s.anchorValues = readFloats(in);
         s.stateIndices = readInts(in);
         s.stateValues = readFloats(in);
+        if (format >= FORMAT) {
+            float[] losses = readFloats(in);
+            long[] correct = readLongs(in);
+            s.outcomes = losses == null ? null : org.fedflink.eval.OutcomeLog.of(losses, correct);
+        }
         return s;
     }
 

@@ -60,13 +60,20 @@ class BulkSerializersTest {
         LocalUpdate sparse = new LocalUpdate(1, "device-9", 43, 20, 2.5, 17, new float[] {0.25f, -1.5f}, false, 0,
                 null, new int[] {3, 70_000});
         LocalUpdate marker = LocalUpdate.endMarker(1, 3);
-        for (LocalUpdate u : new LocalUpdate[] {plain, scaffold, sparse, marker}) {
+        org.fedflink.eval.OutcomeLog log = new org.fedflink.eval.OutcomeLog();
+        for (int i = 0; i < 20; i++) {
+            log.add(i * 0.25f, i % 3 != 0);
+        }
+        LocalUpdate withOutcomes = plain.withOutcomes(log);
+        for (LocalUpdate u : new LocalUpdate[] {plain, scaffold, sparse, marker, withOutcomes}) {
             LocalUpdate back = roundTrip(serializer, u);
             assertThat(back).usingRecursiveComparison().isEqualTo(u);
         }
         assertThat(roundTrip(serializer, plain).controlDelta()).isNull();
         assertThat(roundTrip(serializer, plain).deltaIndices()).isNull();
         assertThat(roundTrip(serializer, sparse).deltaIndices()).containsExactly(3, 70_000);
+        assertThat(roundTrip(serializer, withOutcomes).exampleLosses()).containsExactly(log.losses());
+        assertThat(roundTrip(serializer, withOutcomes).exampleCorrect()).containsExactly(log.correctBits());
     }
 
     @Test
@@ -99,6 +106,15 @@ class BulkSerializersTest {
         dense.timerAt = 99;
         SourceState back = roundTrip(serializer, dense);
         assertThat(back).usingRecursiveComparison().isEqualTo(dense);
+
+        dense.outcomes = new org.fedflink.eval.OutcomeLog();
+        dense.outcomes.add(0.5f, true);
+        dense.outcomes.add(0.75f, false);
+        SourceState withOutcomes = roundTrip(serializer, dense);
+        assertThat(withOutcomes.outcomes.losses()).containsExactly(0.5f, 0.75f);
+        assertThat(withOutcomes.outcomes.correct(0)).isTrue();
+        assertThat(withOutcomes.outcomes.correct(1)).isFalse();
+        dense.outcomes = null;
 
         dense.samples = 0;
         assertThat(roundTrip(serializer, dense).anchor).isNull();

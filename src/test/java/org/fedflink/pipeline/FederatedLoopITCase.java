@@ -73,7 +73,8 @@ class FederatedLoopITCase {
                 "input.generator.corruptFraction=0.01",
                 "evaluation.baseline=none",
                 "trainer.parallelism=" + trainers,
-                "aggregation.shards=" + shards);
+                "aggregation.shards=" + shards,
+                "evaluation.windowExamples=500");
         Path out = tmp.resolve("p" + trainers + "s" + shards);
         JsonNode summary = run(spec, out);
 
@@ -84,6 +85,32 @@ class FederatedLoopITCase {
         List<Long> versions = metricVersions(out);
         assertThat(versions).isNotEmpty().isSorted().doesNotHaveDuplicates();
         assertThat(summary.path("globalVersion").asLong()).isEqualTo(versions.get(versions.size() - 1));
+        assertWindowOfExactly(out, 500);
+    }
+
+    /**
+     * Every version's windowed prequential accuracy is a count of correct predictions over exactly
+     * the last {@code window} examples folded in (all of them before that many were): k / n with n
+     * = min(samples, window), which whole rounds of updates would not give.
+     */
+    static void assertWindowOfExactly(Path out, long window) throws Exception {
+        List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        int samples = header.indexOf("samplesInModel");
+        int accuracy = header.indexOf("windowPrequentialAccuracy");
+        int checked = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (cells[accuracy].isEmpty()) {
+                continue;
+            }
+            long n = Math.min(Long.parseLong(cells[samples]), window);
+            double correct = Double.parseDouble(cells[accuracy]) * n;
+            assertThat(correct).as("version %s: window accuracy x %d examples", cells[0], n)
+                    .isCloseTo(Math.rint(correct), org.assertj.core.data.Offset.offset(1e-3));
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(1);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.fedflink.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.UUID;
@@ -73,6 +74,34 @@ class GlobalAggregatorTest {
         }
         List<LocalUpdate> merged = GlobalAggregator.mergedBySource(List.of(sparse, update("a", 30, 3, 4)), 2);
         assertThat(merged).singleElement().satisfies(u -> assertThat(u.delta()).containsExactly(3f, 6f));
+    }
+
+    @Test
+    void processElement_windowCoversExactlyTheLastExamples_notWholeUpdates() throws Exception {
+        // window 1000 (the harness's), rounds of one update of 300 examples: after 4 rounds the window
+        // holds the last 1000 of 1200, so the first 200 (all wrong, loss 2) are out of it
+        try (var h = harness(1, 1)) {
+            h.open();
+            for (int u = 0; u < 4; u++) {
+                org.fedflink.eval.OutcomeLog log = new org.fedflink.eval.OutcomeLog();
+                double lossSum = 0;
+                long correct = 0;
+                for (int i = 0; i < 300; i++) {
+                    boolean early = u * 300 + i < 200;
+                    log.add(early ? 2f : 0.5f, !early);
+                    lossSum += early ? 2 : 0.5;
+                    correct += early ? 0 : 1;
+                }
+                h.processElement(new LocalUpdate(0, "a", u, 300, lossSum, correct, new float[] {0, 0}, false, 0)
+                        .withOutcomes(log), 0);
+            }
+            List<GlobalModel> out = h.extractOutputValues();
+            assertThat(out.get(0).windowPrequentialAccuracy()).isCloseTo(100.0 / 300, within(1e-12));
+            assertThat(out.get(3).windowPrequentialAccuracy()).isEqualTo(1.0);
+            assertThat(out.get(3).windowPrequentialLoss()).isCloseTo(0.5, within(1e-6));
+            // the cumulative figures still cover all 1200
+            assertThat(out.get(3).prequentialAccuracy()).isCloseTo(1000.0 / 1200, within(1e-12));
+        }
     }
 
     @Test
