@@ -28,6 +28,7 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.StrategyFactory;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.eval.LocalBaseline;
 import org.fedflink.io.NameOrderSplitAssigner;
 import org.fedflink.io.OrderedSource;
 import org.fedflink.io.RecordSequence;
@@ -59,6 +60,8 @@ public final class FedJob {
     /** Names of the run folder's parts; other tools read them. */
     public static final String MODELS = "models";
     public static final String BASELINE = "baseline";
+    /** The local-only baseline's folder in the run folder. */
+    public static final String LOCAL_BASELINE = "baseline-local";
     public static final String COUNTS = "counts";
     /** Folder of the tasks' parts in the run folder of a job with {@code tasks:}. */
     public static final String TASKS = "tasks";
@@ -128,6 +131,11 @@ public final class FedJob {
                 if (!centralized && taskSpec.evaluation().has(JobSpec.Baseline.CENTRALIZED)) {
                     loop(inOrder, taskSpec, model, prefix + BASELINE + "-",
                             taskOut.resolve(BASELINE).toAbsolutePath().toString(), holdout, true, null);
+                }
+                if (taskSpec.evaluation().has(JobSpec.Baseline.LOCAL)) {
+                    // not "baseline-local-": the centralized baseline's trainer uid is "baseline-" + "local-trainer"
+                    localOnly(examples, taskSpec, model, prefix + "local-only-",
+                            taskOut.resolve(LOCAL_BASELINE).toAbsolutePath().toString(), holdout);
                 }
             }
         }
@@ -279,11 +287,7 @@ public final class FedJob {
                 ? (int) Math.min(Integer.MAX_VALUE, (long) spec.rounds().localExamples() * spec.rounds().updatesPerRound())
                 : spec.rounds().localExamples();
         TrainerSettings.LocalStep localStep = centralized ? TrainerSettings.LocalStep.PLAIN : localStep(spec);
-        int cacheSize = spec.trainer().cacheSize() != null
-                ? spec.trainer().cacheSize()
-                : TrainerSettings.cacheEntries(model, optimizer(spec), localStep,
-                        TrainerSettings.sparseState(spec.trainer().state(), model, localStep),
-                        spec.trainer().cacheMegabytes() * (1L << 20));
+        int cacheSize = cacheSize(spec, model, localStep);
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
                 layout, cacheSize, !centralized, spec.seed(),
@@ -364,6 +368,46 @@ public final class FedJob {
                     .uid(prefix + "model-topic")
                     .name(prefix + "models: " + modelTopic);
         }
+    }
+
+    /**
+     * The local-only baseline: every source trains alone (the job's model and optimizer, plain
+     * steps, no global model), and at the end of the input each source's model is scored on the
+     * holdout; the writer sums the scores up into {@code out}.
+     */
+    private static void localOnly(DataStream<Example> examples, JobSpec spec, ModelSpec model, String prefix,
+            String out, HoldoutSupplier holdout) {
+        int trainers = spec.trainer().parallelism();
+        TrainerSettings.LocalStep step = TrainerSettings.LocalStep.PLAIN;
+        ShardLayout layout = new ShardLayout(model.numParams(), 1);
+        TrainerSettings settings = new TrainerSettings(model, optimizer(spec), Integer.MAX_VALUE, 0, layout,
+                cacheSize(spec, model, step), false, spec.seed(), false, null, step, 0, Participation.everyone(), null,
+                spec.trainer().state());
+        examples.keyBy(new SourceKey())
+                .transform(prefix + "trainer", TypeInformation.of(LocalBaseline.SourceResult.class),
+                        new LocalOnlyTrainer(settings, List.of(holdout)))
+                .setParallelism(trainers)
+                .setMaxParallelism(Math.max(128, trainers))
+                .uid(prefix + "trainer")
+                .name(prefix + "local-only trainers")
+                .transform(prefix + "writer", TypeInformation.of(Void.class),
+                        new LocalBaselineWriter(out, List.of(HOLDOUT), model.isClassifier()))
+                .setParallelism(1)
+                .uid(prefix + "writer")
+                .name(prefix + "local-only results");
+    }
+
+    /** The name of the job's one holdout set (evaluation.holdout or evaluation.holdoutPath). */
+    static final String HOLDOUT = "holdout";
+
+    /** Sources a trainer subtask caches: trainer.cacheSize, else what fits trainer.cacheMegabytes. */
+    private static int cacheSize(JobSpec spec, ModelSpec model, TrainerSettings.LocalStep step) {
+        if (spec.trainer().cacheSize() != null) {
+            return spec.trainer().cacheSize();
+        }
+        return TrainerSettings.cacheEntries(model, optimizer(spec), step,
+                TrainerSettings.sparseState(spec.trainer().state(), model, step),
+                spec.trainer().cacheMegabytes() * (1L << 20));
     }
 
     private static DataStream<RawRecord> rawRecords(

@@ -2,9 +2,6 @@ package org.fedflink.pipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +74,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     /** Source state under its pre-{@link SourceStateSerializer} name, while any is left; else null. */
     private transient ValueState<SourceState> legacyState;
     private transient InternalTimerService<VoidNamespace> timers;
-    private transient LinkedHashMap<String, SourceState> cache;
+    private transient SourceStates states;
+    private transient SourceCache cache;
     private transient GlobalModel[] latest;
     /** The newest global parameters, all shards side by side (FedProx's reference, FedSGD's model). */
     private transient float[] global;
@@ -116,6 +114,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         sparse = settings.sparseState()
                 ? new SparseSourceModels(new OffsetLearner(learner, initialParams), layout)
                 : null;
+        states = new SourceStates(learner, initialParams, sparse, layout.shards());
         state = getPartitionedState(StateDescriptors.sourceState());
         ValueState<SourceState> legacy = getPartitionedState(StateDescriptors.legacySourceState());
         // state written before the bulk serializer is read (and moved) only if there is any
@@ -128,7 +127,27 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         global = initialParams.clone();
         serverControl = settings.localStep() == TrainerSettings.LocalStep.CONTROLLED
                 ? new float[initialParams.length] : null;
-        cache = new LinkedHashMap<>(16, 0.75f, true);
+        cache = new SourceCache(settings.cacheSize(), this, new SourceCache.Store() {
+            @Override
+            public SourceState read() throws Exception {
+                return readStored();
+            }
+
+            @Override
+            public void write(SourceState s) throws Exception {
+                state.update(s);
+            }
+
+            @Override
+            public SourceState fresh() {
+                return states.fresh();
+            }
+
+            @Override
+            public void restored(SourceState s) {
+                states.restored(s);
+            }
+        });
         updatesSent = getMetricGroup().counter("updatesSent");
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
         byzantine = new java.util.concurrent.ConcurrentHashMap<>();
@@ -163,7 +182,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     public void processElement1(StreamRecord<Example> record) throws Exception {
         Example example = record.getValue();
         String source = (String) getCurrentKey();
-        SourceState s = load(source);
+        SourceState s = cache.load(source);
         s.dirty = true;
         rebase(s);
         // a label-flipping Byzantine source learns (and is scored) on the flipped label
@@ -244,7 +263,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String source = timer.getKey();
-        SourceState s = load(source);
+        SourceState s = cache.load(source);
         if (s.timerAt == timer.getTimestamp()) {
             s.timerAt = Long.MIN_VALUE;
         }
@@ -413,38 +432,6 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         return change;
     }
 
-    /** The source's state from the cache, else from keyed state, else fresh; the key must be current. */
-    private SourceState load(String source) throws Exception {
-        SourceState s = cache.get(source);
-        if (s != null) {
-            return s;
-        }
-        s = readStored();
-        if (s == null) {
-            s = fresh();
-        } else {
-            restored(s);
-        }
-        cache.put(source, s);
-        if (cache.size() > settings.cacheSize()) {
-            evictEldest(source);
-        }
-        return s;
-    }
-
-    private SourceState fresh() {
-        SourceState s = new SourceState();
-        if (sparse != null) {
-            sparse.initialize(s);
-        } else {
-            s.params = initialParams.clone();
-            s.anchor = initialParams.clone();
-            s.optimizerState = learner.initialState();
-        }
-        s.baseVersions = new long[layout.shards()];
-        return s;
-    }
-
     /**
      * The source's state in keyed state, or null. State an earlier version wrote under the
      * legacy name is moved: read, cleared there and marked changed, so it is written anew.
@@ -461,59 +448,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         return s;
     }
 
-    /** Completes a state read from keyed state to its in-memory form. */
-    private void restored(SourceState s) {
-        if (sparse != null) {
-            sparse.restore(s);
-        } else if (s.anchor == null) {
-            s.anchor = s.params.clone();
-        }
-    }
-
-    private void evictEldest(String currentKey) throws Exception {
-        Iterator<Map.Entry<String, SourceState>> it = cache.entrySet().iterator();
-        Map.Entry<String, SourceState> eldest = it.next();
-        it.remove();
-        if (eldest.getValue().dirty) {
-            setCurrentKey(eldest.getKey());
-            store(eldest.getValue());
-            setCurrentKey(currentKey);
-        }
-    }
-
-    /** Writes a source's state under the current key ({@link SourceStateSerializer} says what is written). */
-    private void store(SourceState s) throws Exception {
-        state.update(s);
-        s.dirty = false;
-    }
-
-    /** Writes every changed cached model to keyed state; called before a barrier and at the end. */
-    private void writeBackCache() throws Exception {
-        Object current = getCurrentKey();
-        for (Map.Entry<String, SourceState> cached : cache.entrySet()) {
-            if (cached.getValue().dirty) {
-                setCurrentKey(cached.getKey());
-                store(cached.getValue());
-            }
-        }
-        if (current != null) {
-            setCurrentKey(current);
-        }
-    }
-
-    /** The keys this subtask holds state of under {@code stateName}. */
-    private Set<String> storedSources(String stateName) throws Exception {
-        Set<String> sources = new LinkedHashSet<>();
-        try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(stateName, VoidNamespace.INSTANCE)) {
-            keys.forEach(k -> sources.add((String) k));
-        }
-        return sources;
-    }
-
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        writeBackCache();
+        cache.writeBack();
     }
 
     @Override
@@ -522,12 +460,12 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             return;
         }
         examplesEnded = true;
-        writeBackCache();
+        cache.writeBack();
         cache.clear();
         // Every source this subtask ever saw, including evicted ones, may hold unreported progress.
-        Set<String> sources = storedSources(StateDescriptors.sourceState().getName());
+        Set<String> sources = SourceCache.storedSources(getKeyedStateBackend(), StateDescriptors.sourceState());
         if (legacyState != null) {
-            sources.addAll(storedSources(StateDescriptors.legacySourceState().getName()));
+            sources.addAll(SourceCache.storedSources(getKeyedStateBackend(), StateDescriptors.legacySourceState()));
         }
         for (String source : sources) {
             setCurrentKey(source);
@@ -536,13 +474,13 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 continue;
             }
             if (s.samples > 0) {
-                restored(s);
+                states.restored(s);
                 rebase(s);
                 report(source, s);
                 s.dirty = true;
             }
             if (s.dirty) {
-                store(s);
+                cache.write(s);
             }
         }
         int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();

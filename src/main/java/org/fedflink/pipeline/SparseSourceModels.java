@@ -58,6 +58,18 @@ final class SparseSourceModels {
         s.stateValues = null;
     }
 
+    /** The source's whole model, {@code base + offset}, written into {@code into} (as long as the model). */
+    static void materialize(SourceState s, float[] base, float[] into) {
+        System.arraycopy(base, 0, into, 0, base.length);
+        IntFloatMap offset = s.offset;
+        for (int slot = 0; slot < offset.slots(); slot++) {
+            int k = offset.keyAt(slot);
+            if (k >= 0) {
+                into[k] += offset.valueAt(slot);
+            }
+        }
+    }
+
     OnlineLearner.Outcome learn(SourceState s, long step, int[] indices, float[] values, double label) {
         return learner.learn(s.offset, s.sparseState, step, indices, values, label);
     }

@@ -1,0 +1,131 @@
+package org.fedflink.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.fedflink.data.Example;
+import org.fedflink.eval.Evaluator;
+import org.fedflink.eval.LocalBaseline;
+import org.fedflink.model.Model;
+import org.fedflink.model.OffsetLearner;
+import org.fedflink.model.OnlineLearner;
+
+/**
+ * The local-only baseline: every source trains its own model alone on its own examples, in order
+ * (predict, then one optimizer step each), with the model and optimizer of the federated trainers
+ * and never a global model. At the end of the input each source's model is scored on the holdout
+ * sets and its {@link LocalBaseline.SourceResult} sent on, so a run tells what federation buys over training alone.
+ *
+ * <p>Sources are held as in the {@link LocalTrainer}: recently used ones in operator memory, all
+ * in keyed state, dense or (large linear models) as a sparse offset from the initial model.
+ */
+public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline.SourceResult>
+        implements OneInputStreamOperator<Example, LocalBaseline.SourceResult>, BoundedOneInput {
+
+    private final TrainerSettings settings;
+    private final List<HoldoutSupplier> holdouts;
+
+    private transient OnlineLearner learner;
+    private transient SparseSourceModels sparse;
+    private transient SourceStates states;
+    private transient ValueState<SourceState> state;
+    private transient SourceCache cache;
+
+    /** @param holdouts the holdout sets each source's final model is scored on, in the job's order */
+    public LocalOnlyTrainer(TrainerSettings settings, List<HoldoutSupplier> holdouts) {
+        this.settings = settings;
+        this.holdouts = List.copyOf(holdouts);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        learner = new OnlineLearner(Model.of(settings.model()), settings.optimizer());
+        float[] initialParams = learner.initialParams(settings.initSeed());
+        sparse = settings.sparseState()
+                ? new SparseSourceModels(new OffsetLearner(learner, initialParams), settings.layout())
+                : null;
+        states = new SourceStates(learner, initialParams, sparse, settings.layout().shards());
+        state = getPartitionedState(StateDescriptors.sourceState());
+        cache = new SourceCache(settings.cacheSize(), this, new SourceCache.Store() {
+            @Override
+            public SourceState read() throws Exception {
+                return state.value();
+            }
+
+            @Override
+            public void write(SourceState s) throws Exception {
+                state.update(s);
+            }
+
+            @Override
+            public SourceState fresh() {
+                return states.fresh();
+            }
+
+            @Override
+            public void restored(SourceState s) {
+                states.restored(s);
+            }
+        });
+    }
+
+    @Override
+    public void processElement(StreamRecord<Example> record) throws Exception {
+        Example example = record.getValue();
+        SourceState s = cache.load((String) getCurrentKey());
+        s.dirty = true;
+        OnlineLearner.Outcome outcome = sparse != null
+                ? sparse.learn(s, s.steps, example.indices(), example.values(), example.label())
+                : learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(),
+                        example.label());
+        s.steps++;
+        // never reported: the counts cover the source's whole stream
+        s.samples++;
+        s.lossSum += outcome.loss();
+        if (outcome.correct()) {
+            s.correct++;
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        cache.writeBack();
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        cache.writeBack();
+        cache.clear();
+        List<List<Example>> sets = new ArrayList<>(holdouts.size());
+        for (HoldoutSupplier holdout : holdouts) {
+            sets.add(holdout.get());
+        }
+        Model model = learner.model();
+        float[] scratch = new float[settings.model().numParams()];
+        for (String source : SourceCache.storedSources(getKeyedStateBackend(), StateDescriptors.sourceState())) {
+            setCurrentKey(source);
+            SourceState s = state.value();
+            if (s == null) {
+                continue;
+            }
+            states.restored(s);
+            float[] params = states.model(s, scratch);
+            Evaluator.Score[] scores = new Evaluator.Score[sets.size()];
+            for (int h = 0; h < sets.size(); h++) {
+                scores[h] = sets.get(h).isEmpty() ? Evaluator.Score.NONE : Evaluator.score(model, params, sets.get(h));
+            }
+            output.collect(new StreamRecord<>(new LocalBaseline.SourceResult(source, s.samples, s.correct, s.lossSum, scores)));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalOnlyTrainer" + settings;
+    }
+}

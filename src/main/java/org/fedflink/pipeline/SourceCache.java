@@ -1,0 +1,110 @@
+package org.fedflink.pipeline;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+/**
+ * The states of a trainer subtask's most recently used sources, in operator memory (LRU): a source
+ * is read from keyed state (RocksDB) when it is first touched and written back only when it is
+ * evicted or before a checkpoint barrier ({@link #writeBack}), never once per example.
+ */
+final class SourceCache {
+
+    /** Where the states live in keyed state, under the operator's current key. */
+    interface Store {
+        /** The current key's stored state, or null. */
+        SourceState read() throws Exception;
+
+        /** Writes {@code s} under the current key. */
+        void write(SourceState s) throws Exception;
+
+        /** The state of a source never seen. */
+        SourceState fresh();
+
+        /** Completes a state read from keyed state to its in-memory form. */
+        void restored(SourceState s);
+    }
+
+    private final LinkedHashMap<String, SourceState> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private final int capacity;
+    private final KeyContext keys;
+    private final Store store;
+
+    SourceCache(int capacity, KeyContext keys, Store store) {
+        this.capacity = capacity;
+        this.keys = keys;
+        this.store = store;
+    }
+
+    /** The state of {@code source}, which must be the current key: cached, else stored, else fresh. */
+    SourceState load(String source) throws Exception {
+        SourceState s = cache.get(source);
+        if (s != null) {
+            return s;
+        }
+        s = store.read();
+        if (s == null) {
+            s = store.fresh();
+        } else {
+            store.restored(s);
+        }
+        cache.put(source, s);
+        if (cache.size() > capacity) {
+            evictEldest(source);
+        }
+        return s;
+    }
+
+    private void evictEldest(String currentKey) throws Exception {
+        Iterator<Map.Entry<String, SourceState>> it = cache.entrySet().iterator();
+        Map.Entry<String, SourceState> eldest = it.next();
+        it.remove();
+        if (eldest.getValue().dirty) {
+            keys.setCurrentKey(eldest.getKey());
+            write(eldest.getValue());
+            keys.setCurrentKey(currentKey);
+        }
+    }
+
+    /** Writes {@code s} under the current key and marks it clean. */
+    void write(SourceState s) throws Exception {
+        store.write(s);
+        s.dirty = false;
+    }
+
+    /** Writes every changed cached state to keyed state; before a barrier and at the end of input. */
+    void writeBack() throws Exception {
+        Object current = keys.getCurrentKey();
+        for (Map.Entry<String, SourceState> cached : cache.entrySet()) {
+            if (cached.getValue().dirty) {
+                keys.setCurrentKey(cached.getKey());
+                write(cached.getValue());
+            }
+        }
+        if (current != null) {
+            keys.setCurrentKey(current);
+        }
+    }
+
+    /** The keys {@code backend} holds state of under {@code descriptor}'s name, in no particular order. */
+    static Set<String> storedSources(KeyedStateBackend<?> backend, StateDescriptor<?, ?> descriptor)
+            throws Exception {
+        Set<String> sources = new LinkedHashSet<>();
+        try (var keys = backend.<VoidNamespace>getKeys(descriptor.getName(), VoidNamespace.INSTANCE)) {
+            keys.forEach(k -> sources.add((String) k));
+        }
+        return sources;
+    }
+
+    /** Forgets every cached state (write them back first). */
+    void clear() {
+        cache.clear();
+    }
+}
