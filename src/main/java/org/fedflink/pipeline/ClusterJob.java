@@ -181,8 +181,9 @@ public final class ClusterJob {
             taskDirs.put(task.name() == null ? "" : task.name(), FedJob.taskDir(out, task));
         }
         JobID id = JobID.fromHexString(jobId);
-        ProgressProbe probe = null;
-        URI probed = null;
+        // one probe over the whole run, asking for the REST address each time: after a JobManager
+        // failover it keeps the examples read so far, and the rate stays that of its own figure
+        ProgressProbe probe = new ProgressProbe(rest::current, id, out, taskDirs, startMillis);
         long lastAnswer = System.currentTimeMillis();
         String state;
         IOException lastError = null;
@@ -201,10 +202,6 @@ public final class ClusterJob {
                 }
             }
             Thread.sleep(interval.toMillis());
-            if (!rest.current().equals(probed)) {
-                probed = rest.current();
-                probe = new ProgressProbe(probed, id, out, taskDirs, startMillis);
-            }
             String line = probe.sample();
             if (console != null && lastError == null) {
                 console.println(line);
@@ -218,8 +215,7 @@ public final class ClusterJob {
         String status = "FINISHED".equals(state) ? endState(spec, out) : state;
         long wallMillis = System.currentTimeMillis() - startMillis;
         RunSummary summary = summarize(spec, out, status, wallMillis, failure);
-        new ProgressProbe(rest.current(), id, out, taskDirs, startMillis)
-                .record(wallMillis, summary.json().path("examples").asLong());
+        probe.record(wallMillis, summary.json().path("examples").asLong());
         return summary;
     }
 

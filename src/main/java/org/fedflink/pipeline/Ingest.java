@@ -33,7 +33,10 @@ import org.fedflink.model.ModelSpec;
  *
  * <p>Counters (records read, invalid, distinct sources) are checkpointed, so they are exact after a
  * failure; at the end of a bounded input each subtask writes them to
- * {@code counts/ingest-N.json} in the run folder, where the run summary reads them.
+ * {@code counts/ingest-N.json} in the run folder, where the run summary reads them. Besides Flink's
+ * counters {@code recordsRead} and {@code recordsInvalid}, which start again at 0 with every attempt
+ * of the job, the gauges {@code recordsReadTotal} and {@code recordsInvalidTotal} carry these
+ * checkpointed counts: the records since the job began, what a restored attempt had read included.
  */
 public final class Ingest extends AbstractStreamOperator<Example>
         implements OneInputStreamOperator<RawRecord, Example>, BoundedOneInput {
@@ -81,6 +84,8 @@ public final class Ingest extends AbstractStreamOperator<Example>
         validator = new ExampleValidator(spec);
         readCounter = getMetricGroup().counter("recordsRead");
         invalidCounter = getMetricGroup().counter("recordsInvalid");
+        getMetricGroup().gauge("recordsReadTotal", () -> read);
+        getMetricGroup().gauge("recordsInvalidTotal", () -> invalid);
     }
 
     @Override

@@ -195,7 +195,7 @@ public final class LocalRunner implements AutoCloseable {
         for (JobSpec.Task task : spec.runTasks()) {
             taskDirs.put(task.name() == null ? "" : task.name(), FedJob.taskDir(options.outDir(), task));
         }
-        ProgressProbe probe = new ProgressProbe(webUi, jobId, options.outDir(), taskDirs, startMillis);
+        ProgressProbe probe = new ProgressProbe(() -> webUi, jobId, options.outDir(), taskDirs, startMillis);
         var result = cluster.requestJobResult(jobId);
         while (!result.isDone()) {
             try {
