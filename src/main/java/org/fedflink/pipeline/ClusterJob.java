@@ -151,7 +151,7 @@ public final class ClusterJob {
         try {
             result = env.execute(graph);
         } catch (Exception e) {
-            RunSummary failed = summarize(spec, outDir, "FAILED", System.currentTimeMillis() - start, rootMessage(e));
+            RunSummary failed = summarize(spec, outDir, "FAILED", start, System.currentTimeMillis() - start, rootMessage(e));
             console.println(failed.describe());
             throw e;
         }
@@ -160,7 +160,7 @@ public final class ClusterJob {
                     + " attached run or bin/fedflink submit)");
             return null;
         }
-        RunSummary summary = summarize(spec, outDir, endState(spec, outDir), result.getNetRuntime(), null);
+        RunSummary summary = summarize(spec, outDir, endState(spec, outDir), start, result.getNetRuntime(), null);
         console.println(summary.describe());
         return summary;
     }
@@ -214,15 +214,15 @@ public final class ClusterJob {
         }
         String status = "FINISHED".equals(state) ? endState(spec, out) : state;
         long wallMillis = System.currentTimeMillis() - startMillis;
-        RunSummary summary = summarize(spec, out, status, wallMillis, failure);
+        RunSummary summary = summarize(spec, out, status, startMillis, wallMillis, failure);
         probe.record(wallMillis, summary.json().path("examples").asLong());
         return summary;
     }
 
     /** Writes {@code summary.json} and, when the spec asks for it, {@code report.html}. */
-    private static RunSummary summarize(JobSpec spec, Path out, String status, long wallMillis, String failure)
-            throws IOException {
-        RunSummary summary = RunSummary.collect(spec, out, status, wallMillis, failure);
+    private static RunSummary summarize(JobSpec spec, Path out, String status, long startMillis, long wallMillis,
+            String failure) throws IOException {
+        RunSummary summary = RunSummary.collect(spec, out, status, startMillis, wallMillis, failure);
         summary.write(out);
         if (spec.evaluation().report()) {
             try {

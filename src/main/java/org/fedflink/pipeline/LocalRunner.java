@@ -214,7 +214,7 @@ public final class LocalRunner implements AutoCloseable {
                 .map(t -> t.getFullStringifiedStackTrace())
                 .orElse(null);
         String state = stoppedWithSavepoint && status == JobStatus.FINISHED ? "STOPPED" : status.name();
-        RunSummary summary = RunSummary.collect(spec, options.outDir(), state, wallMillis, failure);
+        RunSummary summary = RunSummary.collect(spec, options.outDir(), state, startMillis, wallMillis, failure);
         summary.write(options.outDir());
         probe.record(wallMillis, summary.json().path("examples").asLong());
         if (spec.evaluation().report()) {
