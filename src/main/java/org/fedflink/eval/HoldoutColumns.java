@@ -44,6 +44,15 @@ public final class HoldoutColumns {
         return "holdout" + Character.toUpperCase(figure.charAt(0)) + figure.substring(1);
     }
 
+    /** The figure of an unprefixed column (or summary field): {@code holdoutLogLoss} -> {@code logLoss}. */
+    public static String figureOf(String primaryColumn) {
+        if (!primaryColumn.startsWith("holdout") || primaryColumn.length() == "holdout".length()) {
+            throw new IllegalArgumentException("'" + primaryColumn + "' is not a holdout column");
+        }
+        String figure = primaryColumn.substring("holdout".length());
+        return Character.toLowerCase(figure.charAt(0)) + figure.substring(1);
+    }
+
     /** The columns of the named holdouts, in order: every figure of the first name, then of the second, ... */
     public static List<String> columns(List<String> names) {
         List<String> columns = new ArrayList<>(names.size() * FIGURES.size());

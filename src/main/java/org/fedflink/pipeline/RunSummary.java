@@ -333,18 +333,12 @@ public final class RunSummary {
     private static String figures(JsonNode node, boolean named) {
         List<String> shown = new ArrayList<>();
         for (Map.Entry<String, String> figure : FIGURES) {
-            JsonNode value = node.get(named ? shortName(figure.getKey()) : figure.getKey());
+            JsonNode value = node.get(named ? HoldoutColumns.figureOf(figure.getKey()) : figure.getKey());
             if (isNumber(value)) {
                 shown.add((named ? figure.getValue().replace("holdout ", "") : figure.getValue()) + " " + fmt(value));
             }
         }
         return shown.isEmpty() ? "holdout not scored" : String.join(", ", shown);
-    }
-
-    /** A named holdout's field of a figure: {@code holdoutLogLoss} -> {@code logLoss}. */
-    private static String shortName(String field) {
-        String figure = field.substring("holdout".length());
-        return Character.toLowerCase(figure.charAt(0)) + figure.substring(1);
     }
 
     private static void namedHoldouts(JsonNode holdouts, String indent, StringBuilder s) {

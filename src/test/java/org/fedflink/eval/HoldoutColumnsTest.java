@@ -25,6 +25,15 @@ class HoldoutColumnsTest {
     }
 
     @Test
+    void figureOf_isTheInverseOfPrimaryColumn() {
+        assertThat(HoldoutColumns.FIGURES).allSatisfy(
+                f -> assertThat(HoldoutColumns.figureOf(HoldoutColumns.primaryColumn(f))).isEqualTo(f));
+        assertThat(HoldoutColumns.figureOf("holdoutLogLoss")).isEqualTo("logLoss");
+        assertThatThrownBy(() -> HoldoutColumns.figureOf("prequentialAccuracy"))
+                .hasMessage("'prequentialAccuracy' is not a holdout column");
+    }
+
+    @Test
     void cells_followTheFigures_blankWhereAFigureDoesNotApply() {
         Evaluator.Score softmax = new Evaluator.Score(100, 0.875, 0.3125, 0.5, Double.NaN, Double.NaN, Double.NaN);
 
