@@ -48,9 +48,7 @@ class RunReaderTest {
 
     @Test
     void headline_statesFederatedVsBaseline_andRunCounts() throws Exception {
-        ReportData data = RunReader.read(RunFixture.fullRun(tmp, "quickstart"));
-
-        Map<String, String> stats = data.headline().stream().collect(Collectors.toMap(Stat::label, Stat::value));
+        Map<String, String> stats = headline(RunReader.read(RunFixture.fullRun(tmp, "quickstart")));
         assertThat(stats).containsEntry("holdout accuracy", "0.9185 (baseline 0.9195)")
                 .containsEntry("holdout loss", "0.2329 (baseline 0.2310)")
                 .containsEntry("prequential accuracy", "0.9405 (baseline 0.9146)")
@@ -64,9 +62,7 @@ class RunReaderTest {
 
     @Test
     void headline_statesEachNamedHoldoutAndTheTimeToAccuracy() throws Exception {
-        ReportData data = RunReader.read(RunFixture.fullRun(tmp, "quickstart"));
-
-        Map<String, String> stats = data.headline().stream().collect(Collectors.toMap(Stat::label, Stat::value));
+        Map<String, String> stats = headline(RunReader.read(RunFixture.fullRun(tmp, "quickstart")));
         assertThat(stats).containsEntry("holdout 'early' accuracy", "0.9101")
                 .containsEntry("holdout 'late' accuracy", "0.7123")
                 .containsEntry("time to 95% of final accuracy", "12,000 examples, 3.3 s")
@@ -91,9 +87,7 @@ class RunReaderTest {
                  }}
                 """);
 
-        ReportData data = RunReader.read(run);
-
-        Map<String, String> stats = data.headline().stream().collect(Collectors.toMap(Stat::label, Stat::value));
+        Map<String, String> stats = headline(RunReader.read(run));
         assertThat(stats).containsEntry("holdout accuracy", "0.9185 (centralized 0.9195, local 0.8712)")
                 .containsEntry("holdout loss", "0.2329 (centralized 0.2310)")
                 .containsEntry("holdout 'late' accuracy", "0.7123 (centralized 0.7001)")
@@ -437,6 +431,11 @@ class RunReaderTest {
         assertThat(RunReader.duration(2.494)).isEqualTo("2.5 s");
         assertThat(RunReader.duration(187)).isEqualTo("3 min 07 s");
         assertThat(RunReader.duration(3720)).isEqualTo("1 h 02 min");
+    }
+
+    /** The headline's key numbers by label. */
+    private static Map<String, String> headline(ReportData data) {
+        return data.headline().stream().collect(Collectors.toMap(Stat::label, Stat::value));
     }
 
     private static Map<String, Chart> charts(ReportData data) {
