@@ -31,9 +31,10 @@ import org.fedflink.model.ModelSpec;
 
 /**
  * Publishes every global model version to the run folder: it reassembles the shards of a version,
- * scores it on the holdout sets ({@link HoldoutSets}: the primary one and each named one), writes {@code models/vNNNNNNNN.f32} (parameters, float32
- * little-endian, layout of {@link ModelSpec}) and {@code models/vNNNNNNNN.json} (metadata, metrics,
- * CRC32 checksum of the parameter file), points {@code models/latest.json} at it, and appends a row
+ * scores it on the holdout sets ({@link HoldoutSets}: the primary one and each named one), writes
+ * {@code models/vNNNNNNNN.f32} (parameters, float32 little-endian, layout of {@link ModelSpec}) and
+ * {@code models/vNNNNNNNN.json} (metadata, metrics with {@code metrics.holdouts.<name>}, CRC32
+ * checksum of the parameter file), points {@code models/latest.json} at it, and appends a row
  * to {@code metrics.csv} (holdout scores at most every {@code evaluation.intervalMillis}; the columns
  * of the named holdouts after the others, see {@link HoldoutColumns}). Runs with parallelism 1;
  * {@code metrics.csv} holds each version once across failures, and a version re-published after a

@@ -323,7 +323,7 @@ final class RunReader {
                 notes.add(what + "no version in " + METRICS + " has a " + m.column() + " value");
                 continue;
             }
-            holdoutChart(id + "-" + m.column(), m, m.column(), fy.get(), base, x, fedX, baseX, notes)
+            holdoutChart(id + "-" + m.column(), m, fy.get(), base, x, fedX, baseX, notes)
                     .ifPresent(charts::add);
         }
         if (!unrecorded.isEmpty()) {
@@ -343,7 +343,7 @@ final class RunReader {
                     continue;
                 }
                 Metric named = new Metric(column, "Holdout '" + name + "' " + m.yLabel(), m.yLabel(), m.core());
-                holdoutChart(id + "-holdouts-" + i + "-" + figure, named, column, fy, base, x, fedX, baseX, notes)
+                holdoutChart(id + "-holdouts-" + i + "-" + figure, named, fy, base, x, fedX, baseX, notes)
                         .ifPresent(charts::add);
             }
             if (!empty.isEmpty()) {
@@ -402,9 +402,13 @@ final class RunReader {
         return new Section(id, title, stats, charts, notes, table);
     }
 
-    /** A holdout figure per global version: the federated series and, when there is one, the baseline's. */
-    private static Optional<Chart> holdoutChart(String chartId, Metric m, String column, List<Double> fedY,
-            Optional<CsvTable> base, List<Double> x, List<Double> fedX, List<Double> baseX, List<String> notes) {
+    /**
+     * The chart of the holdout figure in column {@code m.column()} per global version: the federated
+     * series and, when there is one, the baseline's.
+     */
+    private static Optional<Chart> holdoutChart(String chartId, Metric m, List<Double> fedY, Optional<CsvTable> base,
+            List<Double> x, List<Double> fedX, List<Double> baseX, List<String> notes) {
+        String column = m.column();
         List<Series> series = new ArrayList<>();
         series.add(new Series("federated", align(x, fedX, fedY), Series.FEDERATED, false));
         base.ifPresent(b -> {
