@@ -151,7 +151,7 @@ public final class ClusterJob {
         try {
             result = env.execute(graph);
         } catch (Exception e) {
-            RunSummary failed = summarize(spec, outDir, "FAILED", System.currentTimeMillis() - start, rootMessage(e));
+            RunSummary failed = summarize(spec, outDir, "FAILED", start, System.currentTimeMillis() - start, rootMessage(e));
             console.println(failed.describe());
             throw e;
         }
@@ -160,7 +160,7 @@ public final class ClusterJob {
                     + " attached run or bin/fedflink submit)");
             return null;
         }
-        RunSummary summary = summarize(spec, outDir, endState(spec, outDir), result.getNetRuntime(), null);
+        RunSummary summary = summarize(spec, outDir, endState(spec, outDir), start, result.getNetRuntime(), null);
         console.println(summary.describe());
         return summary;
     }
@@ -181,8 +181,9 @@ public final class ClusterJob {
             taskDirs.put(task.name() == null ? "" : task.name(), FedJob.taskDir(out, task));
         }
         JobID id = JobID.fromHexString(jobId);
-        ProgressProbe probe = null;
-        URI probed = null;
+        // one probe over the whole run, asking for the REST address each time: after a JobManager
+        // failover it keeps the examples read so far, and the rate stays that of its own figure
+        ProgressProbe probe = new ProgressProbe(rest::current, id, out, taskDirs, startMillis);
         long lastAnswer = System.currentTimeMillis();
         String state;
         IOException lastError = null;
@@ -201,10 +202,6 @@ public final class ClusterJob {
                 }
             }
             Thread.sleep(interval.toMillis());
-            if (!rest.current().equals(probed)) {
-                probed = rest.current();
-                probe = new ProgressProbe(probed, id, out, taskDirs, startMillis);
-            }
             String line = probe.sample();
             if (console != null && lastError == null) {
                 console.println(line);
@@ -217,16 +214,15 @@ public final class ClusterJob {
         }
         String status = "FINISHED".equals(state) ? endState(spec, out) : state;
         long wallMillis = System.currentTimeMillis() - startMillis;
-        RunSummary summary = summarize(spec, out, status, wallMillis, failure);
-        new ProgressProbe(rest.current(), id, out, taskDirs, startMillis)
-                .record(wallMillis, summary.json().path("examples").asLong());
+        RunSummary summary = summarize(spec, out, status, startMillis, wallMillis, failure);
+        probe.record(wallMillis, summary.json().path("examples").asLong());
         return summary;
     }
 
     /** Writes {@code summary.json} and, when the spec asks for it, {@code report.html}. */
-    private static RunSummary summarize(JobSpec spec, Path out, String status, long wallMillis, String failure)
-            throws IOException {
-        RunSummary summary = RunSummary.collect(spec, out, status, wallMillis, failure);
+    private static RunSummary summarize(JobSpec spec, Path out, String status, long startMillis, long wallMillis,
+            String failure) throws IOException {
+        RunSummary summary = RunSummary.collect(spec, out, status, startMillis, wallMillis, failure);
         summary.write(out);
         if (spec.evaluation().report()) {
             try {

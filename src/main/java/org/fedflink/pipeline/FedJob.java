@@ -385,19 +385,21 @@ public final class FedJob {
                 spec.trainer().state());
         examples.keyBy(new SourceKey())
                 .transform(prefix + "trainer", TypeInformation.of(LocalBaseline.SourceResult.class),
-                        new LocalOnlyTrainer(settings, List.of(holdout)))
+                        new LocalOnlyTrainer(settings, holdout))
                 .setParallelism(trainers)
                 .setMaxParallelism(Math.max(128, trainers))
                 .uid(prefix + "trainer")
                 .name(prefix + "local-only trainers")
                 .transform(prefix + "writer", TypeInformation.of(Void.class),
-                        new LocalBaselineWriter(out, List.of(HOLDOUT), model.isClassifier()))
+                        new LocalBaselineWriter(out,
+                                LocalOnlyTrainer.holdoutNames(spec.evaluation().holdouts().keySet()),
+                                model.isClassifier()))
                 .setParallelism(1)
                 .uid(prefix + "writer")
                 .name(prefix + "local-only results");
     }
 
-    /** The name of the job's one holdout set (evaluation.holdout or evaluation.holdoutPath). */
+    /** The name of the primary holdout set (evaluation.holdout or holdoutPath, else the first named one). */
     static final String HOLDOUT = "holdout";
 
     /** Sources a trainer subtask caches: trainer.cacheSize, else what fits trainer.cacheMegabytes. */
@@ -466,21 +468,50 @@ public final class FedJob {
                 g.eventIntervalMillis(), g.startTimeMillis(), spec.seed());
     }
 
+    /**
+     * The holdout sets of a task: the generator's holdout, or {@code evaluation.holdoutPath} and the
+     * named files of {@code evaluation.holdouts}, read in the input's format with its scaling. Files
+     * are read once here, so that a bad holdout fails before the job starts.
+     *
+     * @throws FormatException if a holdout file is not a clean file of the input's format, or the
+     *     named holdouts cannot be read for this input
+     */
     private static HoldoutSupplier holdout(JobSpec spec, FileInput files) {
-        int n = spec.evaluation().holdout();
+        Map<String, JobSpec.HoldoutSpec> named = spec.evaluation().holdouts();
         if (files == null) {
+            if (!named.isEmpty()) {
+                throw new org.fedflink.data.FormatException("evaluation.holdouts needs a file or Kafka input, in whose"
+                        + " format its files are read; input.type is " + spec.input().type().name().toLowerCase(
+                        java.util.Locale.ROOT) + " (whose holdout is evaluation.holdout generated examples)");
+            }
+            int n = spec.evaluation().holdout();
             SyntheticGenerator.Config config = generatorConfig(spec);
-            return () -> new SyntheticGenerator(config).holdout(n);
+            return () -> org.fedflink.eval.HoldoutSets.of(new SyntheticGenerator(config).holdout(n));
         }
+        boolean idx = files.format() == org.fedflink.data.InputFormat.IDX;
+        named.forEach((name, h) -> {
+            if (idx && h.labelsPath() == null) {
+                throw new org.fedflink.data.FormatException("key 'evaluation.holdouts." + name + ".labelsPath' is"
+                        + " required when input.type is idx (the IDX labels file of the holdout images)");
+            }
+        });
         String path = spec.evaluation().holdoutPath();
-        if (path == null) {
-            return List::of;
-        }
         String labels = spec.evaluation().holdoutLabelsPath();
         ModelSpec model = spec.model().toSpec();
-        // read once now, so that a bad holdout file fails before the job starts
-        HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
-        return () -> HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
+        HoldoutSupplier supplier = () -> {
+            Map<String, List<Example>> sets = new LinkedHashMap<>();
+            named.forEach((name, h) -> sets.put(name, HoldoutFile.read(files, Path.of(h.path()),
+                    h.labelsPath() == null ? null : Path.of(h.labelsPath()), model)));
+            List<Example> own = path == null ? null
+                    : HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
+            return org.fedflink.eval.HoldoutSets.of(own, sets);
+        };
+        try {
+            supplier.get();
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+        }
+        return supplier;
     }
 
     /** The local side of the job's strategy. */

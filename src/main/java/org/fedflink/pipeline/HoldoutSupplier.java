@@ -1,11 +1,13 @@
 package org.fedflink.pipeline;
 
 import java.io.Serializable;
-import java.util.List;
-import org.fedflink.data.Example;
+import org.fedflink.eval.HoldoutSets;
 
-/** Produces the held-out examples every model version is scored on (called once per writer). */
+/**
+ * Produces the held-out sets every model version is scored on: the primary one and the named ones
+ * of {@code evaluation.holdouts} (called once per model writer, on the TaskManager).
+ */
 @FunctionalInterface
 public interface HoldoutSupplier extends Serializable {
-    List<Example> get() throws Exception;
+    HoldoutSets get() throws Exception;
 }

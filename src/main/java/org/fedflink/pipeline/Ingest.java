@@ -34,7 +34,10 @@ import org.fedflink.model.ModelSpec;
  *
  * <p>Counters (records read, invalid, distinct sources) are checkpointed, so they are exact after a
  * failure; at the end of a bounded input each subtask writes them to
- * {@code counts/ingest-N.json} in the run folder, where the run summary reads them.
+ * {@code counts/ingest-N.json} in the run folder, where the run summary reads them. Besides Flink's
+ * counters {@code recordsRead} and {@code recordsInvalid}, which start again at 0 with every attempt
+ * of the job, the gauges {@code recordsReadTotal} and {@code recordsInvalidTotal} carry these
+ * checkpointed counts: the records since the job began, what a restored attempt had read included.
  */
 public final class Ingest extends AbstractStreamOperator<Example>
         implements OneInputStreamOperator<RawRecord, Example>, BoundedOneInput {
@@ -85,8 +88,14 @@ public final class Ingest extends AbstractStreamOperator<Example>
         super.open();
         parser = new JsonLineParser();
         validator = new ExampleValidator(spec);
-        readCounter = countsDir != null ? getMetricGroup().counter("recordsRead") : new SimpleCounter();
-        invalidCounter = countsDir != null ? getMetricGroup().counter("recordsInvalid") : new SimpleCounter();
+        // a second reading of the input (countsDir null) reports no counts, so nothing is counted twice
+        boolean primary = countsDir != null;
+        readCounter = primary ? getMetricGroup().counter("recordsRead") : new SimpleCounter();
+        invalidCounter = primary ? getMetricGroup().counter("recordsInvalid") : new SimpleCounter();
+        if (primary) {
+            getMetricGroup().gauge("recordsReadTotal", () -> read);
+            getMetricGroup().gauge("recordsInvalidTotal", () -> invalid);
+        }
     }
 
     @Override

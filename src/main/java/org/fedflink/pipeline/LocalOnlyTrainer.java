@@ -9,6 +9,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.data.Example;
 import org.fedflink.eval.Evaluator;
+import org.fedflink.eval.HoldoutSets;
 import org.fedflink.eval.LocalBaseline;
 import org.fedflink.model.Model;
 import org.fedflink.model.OffsetLearner;
@@ -27,7 +28,7 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
         implements OneInputStreamOperator<Example, LocalBaseline.SourceResult>, BoundedOneInput {
 
     private final TrainerSettings settings;
-    private final List<HoldoutSupplier> holdouts;
+    private final HoldoutSupplier holdouts;
 
     private transient OnlineLearner learner;
     private transient SparseSourceModels sparse;
@@ -35,10 +36,21 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     private transient ValueState<SourceState> state;
     private transient SourceCache cache;
 
-    /** @param holdouts the holdout sets each source's final model is scored on, in the job's order */
-    public LocalOnlyTrainer(TrainerSettings settings, List<HoldoutSupplier> holdouts) {
+    /**
+     * @param holdouts the holdout sets each source's final model is scored on: its scores are the
+     *     primary set's, then the named sets' in order ({@link #holdoutNames})
+     */
+    public LocalOnlyTrainer(TrainerSettings settings, HoldoutSupplier holdouts) {
         this.settings = settings;
-        this.holdouts = List.copyOf(holdouts);
+        this.holdouts = holdouts;
+    }
+
+    /** The names of a {@link LocalBaseline.SourceResult}'s scores: {@code holdout} (the primary set), then the named sets. */
+    public static List<String> holdoutNames(java.util.Collection<String> named) {
+        List<String> names = new ArrayList<>();
+        names.add(FedJob.HOLDOUT);
+        names.addAll(named);
+        return names;
     }
 
     @Override
@@ -102,10 +114,7 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     public void endInput() throws Exception {
         cache.writeBack();
         cache.clear();
-        List<List<Example>> sets = new ArrayList<>(holdouts.size());
-        for (HoldoutSupplier holdout : holdouts) {
-            sets.add(holdout.get());
-        }
+        HoldoutSets sets = holdouts.get();
         Model model = learner.model();
         float[] scratch = new float[settings.model().numParams()];
         for (String source : SourceCache.storedSources(getKeyedStateBackend(), StateDescriptors.sourceState())) {
@@ -116,10 +125,11 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
             }
             states.restored(s);
             float[] params = states.model(s, scratch);
-            Evaluator.Score[] scores = new Evaluator.Score[sets.size()];
-            for (int h = 0; h < sets.size(); h++) {
-                scores[h] = sets.get(h).isEmpty() ? Evaluator.Score.NONE : Evaluator.score(model, params, sets.get(h));
-            }
+            HoldoutSets.Scores scored = sets.score(model, params);
+            List<Evaluator.Score> all = new ArrayList<>();
+            all.add(scored.primary());
+            all.addAll(scored.named().values());
+            Evaluator.Score[] scores = all.toArray(new Evaluator.Score[0]);
             output.collect(new StreamRecord<>(new LocalBaseline.SourceResult(source, s.samples, s.correct, s.lossSum, scores)));
         }
     }

@@ -195,7 +195,7 @@ public final class LocalRunner implements AutoCloseable {
         for (JobSpec.Task task : spec.runTasks()) {
             taskDirs.put(task.name() == null ? "" : task.name(), FedJob.taskDir(options.outDir(), task));
         }
-        ProgressProbe probe = new ProgressProbe(webUi, jobId, options.outDir(), taskDirs, startMillis);
+        ProgressProbe probe = new ProgressProbe(() -> webUi, jobId, options.outDir(), taskDirs, startMillis);
         var result = cluster.requestJobResult(jobId);
         while (!result.isDone()) {
             try {
@@ -214,7 +214,7 @@ public final class LocalRunner implements AutoCloseable {
                 .map(t -> t.getFullStringifiedStackTrace())
                 .orElse(null);
         String state = stoppedWithSavepoint && status == JobStatus.FINISHED ? "STOPPED" : status.name();
-        RunSummary summary = RunSummary.collect(spec, options.outDir(), state, wallMillis, failure);
+        RunSummary summary = RunSummary.collect(spec, options.outDir(), state, startMillis, wallMillis, failure);
         summary.write(options.outDir());
         probe.record(wallMillis, summary.json().path("examples").asLong());
         if (spec.evaluation().report()) {

@@ -21,8 +21,9 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.fedflink.data.Example;
 import org.fedflink.eval.Evaluator;
+import org.fedflink.eval.HoldoutColumns;
+import org.fedflink.eval.HoldoutSets;
 import org.fedflink.io.CheckpointedAppender;
 import org.fedflink.kafka.ModelMessages;
 import org.fedflink.model.Model;
@@ -30,11 +31,19 @@ import org.fedflink.model.ModelSpec;
 
 /**
  * Publishes every global model version to the run folder: it reassembles the shards of a version,
- * scores it on the holdout set, writes {@code models/vNNNNNNNN.f32} (parameters, float32
- * little-endian, layout of {@link ModelSpec}) and {@code models/vNNNNNNNN.json} (metadata, metrics,
- * CRC32 checksum of the parameter file), points {@code models/latest.json} at it, and appends a row
- * to {@code metrics.csv} (holdout scores at most every {@code evaluation.intervalMillis}). Runs with parallelism 1; {@code metrics.csv} holds each version once
- * across failures, and a version re-published after a restore overwrites its own files.
+ * scores it on the holdout sets ({@link HoldoutSets}: the primary one and each named one), writes
+ * {@code models/vNNNNNNNN.f32} (parameters, float32 little-endian, layout of {@link ModelSpec}) and
+ * {@code models/vNNNNNNNN.json} (metadata, metrics with {@code metrics.holdouts.<name>}, CRC32
+ * checksum of the parameter file), points {@code models/latest.json} at it, and appends a row
+ * to {@code metrics.csv} (holdout scores at most every {@code evaluation.intervalMillis}; the columns
+ * of the named holdouts after the others, see {@link HoldoutColumns}). Runs with parallelism 1;
+ * {@code metrics.csv} holds each version once across failures, and a version re-published after a
+ * restore overwrites its own files.
+ *
+ * <p>Gauges: {@code holdoutAccuracy}, {@code holdoutLoss}, {@code holdoutMacroF1}, {@code holdoutAuc},
+ * {@code holdoutRmse}, {@code holdoutMae} carry the primary holdout's newest scored figures, and the
+ * group {@code holdout.<name>} each named holdout's ({@code accuracy}, {@code loss}, ...); the figures
+ * of the last scored version stay until the next one is scored.
  *
  * <p>With a message key, every version is also emitted downstream as a {@link PublishedModel} (the
  * metadata and parameters in the {@link ModelMessages} format) for the model topic: each version
@@ -50,6 +59,7 @@ import org.fedflink.model.ModelSpec;
 public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         implements OneInputStreamOperator<GlobalModel, PublishedModel> {
 
+    /** The columns of {@code metrics.csv} before those of the named holdouts ({@link #metricsHeader}). */
     public static final String METRICS_HEADER =
             "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,"
             + "prequentialAccuracy,prequentialLoss,roundStaleness,windowPrequentialAccuracy,windowPrequentialLoss,"
@@ -80,12 +90,12 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private transient TreeMap<Long, GlobalModel[]> partial;
     private transient GlobalModel[] finals;
     private transient CheckpointedAppender metrics;
-    private transient List<Example> holdoutExamples;
+    private transient HoldoutSets holdouts;
     private transient Model model;
     private transient ObjectMapper json;
     private transient long lastEvaluationMillis;
-    /** The newest scored holdout metrics and the newest prequential figures, for the Flink gauges. */
-    private transient volatile Evaluator.Score lastScore;
+    /** The newest scored holdout figures and the newest prequential figures, for the Flink gauges. */
+    private transient volatile HoldoutSets.Scores lastScores;
     private transient volatile GlobalModel lastPiece;
 
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis) {
@@ -141,21 +151,25 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         super.open();
         json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         model = Model.of(spec);
-        holdoutExamples = holdout.get();
+        holdouts = holdout.get();
         Files.createDirectories(Path.of(outDir, "models"));
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
         if (lastJobId != null && !lastJobId.equals(jobId)) {
             supersede(Path.of(outDir, "models"), lastVersion);
         }
-        metrics = CheckpointedAppender.open(Path.of(outDir, "metrics.csv"), restoredLength, METRICS_HEADER);
-        lastScore = Evaluator.Score.NONE;
+        metrics = CheckpointedAppender.open(Path.of(outDir, "metrics.csv"), restoredLength,
+                metricsHeader(holdouts.names()));
+        lastScores = HoldoutSets.Scores.none(holdouts.names());
         var group = getMetricGroup();
-        group.gauge("holdoutAccuracy", () -> lastScore.accuracy());
-        group.gauge("holdoutLoss", () -> lastScore.loss());
-        group.gauge("holdoutMacroF1", () -> lastScore.macroF1());
-        group.gauge("holdoutAuc", () -> lastScore.auc());
-        group.gauge("holdoutRmse", () -> lastScore.rmse());
-        group.gauge("holdoutMae", () -> lastScore.mae());
+        for (String figure : HoldoutColumns.FIGURES) {
+            group.gauge(HoldoutColumns.primaryColumn(figure), () -> HoldoutColumns.figure(lastScores.primary(), figure));
+        }
+        for (String name : holdouts.names()) {
+            var named = group.addGroup("holdout", name);
+            for (String figure : HoldoutColumns.FIGURES) {
+                named.gauge(figure, () -> HoldoutColumns.figure(lastScores.named().get(name), figure));
+            }
+        }
         group.gauge("prequentialAccuracy", () -> lastPiece == null ? Double.NaN : lastPiece.prequentialAccuracy());
         group.gauge("windowPrequentialAccuracy",
                 () -> lastPiece == null ? Double.NaN : lastPiece.windowPrequentialAccuracy());
@@ -224,14 +238,15 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         // Scoring every version would put the holdout pass on the loop's critical path (through
         // back-pressure), so versions in between are published unscored.
         long now = System.currentTimeMillis();
-        Evaluator.Score score;
+        HoldoutSets.Scores scores;
         if (first.last() || now - lastEvaluationMillis >= evaluationIntervalMillis) {
-            score = Evaluator.score(model, params, holdoutExamples);
+            scores = holdouts.score(model, params);
             lastEvaluationMillis = now;
-            lastScore = score;
+            lastScores = scores;
         } else {
-            score = Evaluator.Score.NONE;
+            scores = HoldoutSets.Scores.none(holdouts.names());
         }
+        Evaluator.Score score = scores.primary();
 
         byte[] bytes = toBytes(params);
         CRC32 crc = new CRC32();
@@ -275,13 +290,15 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         meta.put("model", modelMeta);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("holdoutExamples", score.examples());
-        m.put("holdoutAccuracy", finite(score.accuracy()));
-        m.put("holdoutLoss", finite(score.loss()));
+        for (String figure : HoldoutColumns.FIGURES) {
+            m.put(HoldoutColumns.primaryColumn(figure), finite(HoldoutColumns.figure(score, figure)));
+        }
         m.put("holdoutLogLoss", spec.isClassifier() ? finite(score.loss()) : null);
-        m.put("holdoutMacroF1", finite(score.macroF1()));
-        m.put("holdoutAuc", finite(score.auc()));
-        m.put("holdoutRmse", finite(score.rmse()));
-        m.put("holdoutMae", finite(score.mae()));
+        if (!scores.named().isEmpty()) {
+            Map<String, Object> named = new LinkedHashMap<>();
+            scores.named().forEach((holdout, s) -> named.put(holdout, figures(s)));
+            m.put("holdouts", named);
+        }
         m.put("prequentialAccuracy", finite(first.prequentialAccuracy()));
         m.put("prequentialLoss", finite(first.prequentialLoss()));
         m.put("windowPrequentialAccuracy", finite(first.windowPrequentialAccuracy()));
@@ -308,7 +325,8 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
                     ModelMessages.value(meta, params, loopId))));
         }
 
-        metrics.line(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
+        StringBuilder row = new StringBuilder()
+                .append(version + "," + created + "," + samples + "," + sources + "," + rounds + ","
                 + csv(score.accuracy()) + "," + csv(score.loss()) + ","
                 + csv(first.prequentialAccuracy()) + "," + csv(first.prequentialLoss()) + ","
                 + csv(first.roundStaleness()) + "," + csv(first.windowPrequentialAccuracy()) + ","
@@ -316,6 +334,10 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
                 + csv(score.rmse()) + "," + csv(score.mae()) + "," + first.roundUpdates() + ","
                 + first.roundSources() + "," + skipped + "," + rejected + "," + tooStale + ","
                 + csv(first.epsilon()));
+        for (Evaluator.Score s : scores.named().values()) {
+            row.append(',').append(String.join(",", HoldoutColumns.cells(s)));
+        }
+        metrics.line(row.toString());
         metrics.flushedLength();
     }
 
@@ -346,12 +368,29 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         }
     }
 
+    /** The header of {@code metrics.csv}: {@link #METRICS_HEADER}, then the named holdouts' columns. */
+    static String metricsHeader(List<String> holdoutNames) {
+        return holdoutNames.isEmpty() ? METRICS_HEADER
+                : METRICS_HEADER + "," + String.join(",", HoldoutColumns.columns(holdoutNames));
+    }
+
+    /** A named holdout's figures in a version's metadata ({@code metrics.holdouts.<name>}). */
+    private Map<String, Object> figures(Evaluator.Score score) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("examples", score.examples());
+        for (String figure : HoldoutColumns.FIGURES) {
+            f.put(figure, finite(HoldoutColumns.figure(score, figure)));
+        }
+        f.put("logLoss", spec.isClassifier() ? finite(score.loss()) : null);
+        return f;
+    }
+
     private static Double finite(double value) {
         return Double.isFinite(value) ? value : null;
     }
 
     private static String csv(double value) {
-        return Double.isFinite(value) ? String.format(java.util.Locale.ROOT, "%.6f", value) : "";
+        return HoldoutColumns.cell(value);
     }
 
     static byte[] toBytes(float[] params) {

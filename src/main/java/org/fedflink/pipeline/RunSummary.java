@@ -12,19 +12,51 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.fedflink.config.JobSpec;
 import org.fedflink.eval.Fairness;
+import org.fedflink.eval.HoldoutColumns;
+import org.fedflink.eval.TimeToAccuracy;
+import org.fedflink.report.CsvTable;
 
 /**
  * The outcome of a run, as written to {@code summary.json}: counts from the ingest subtasks, the
- * final model version's metadata, the baseline's when one ran, and timing. The field names are a
- * contract that other tools read.
+ * final model version's metadata (with each named holdout's figures), the time to 95 % and 99 % of
+ * the final holdout accuracy, the baselines' figures when they ran, and timing. The field names are
+ * a contract that other tools read (the README's {@code summary.json} paragraph).
+ *
+ * <p>Baselines are listed under {@code baselines}, one entry per kind ({@code centralized}, ...), each
+ * with its figures; {@code baseline} keeps the centralized one's figures in the form of the one-baseline
+ * summary. The console lines and the report show every entry of {@code baselines}.
  */
 public final class RunSummary {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static final String METRICS_FILE = "metrics.csv";
+
+    /** The key of the centralized baseline under {@code baselines}. */
+    static final String BASELINE_CENTRALIZED = "centralized";
+    /** The key of the local-only baseline under {@code baselines}. */
+    static final String BASELINE_LOCAL = "local";
+
+    /**
+     * The figures a model's or a baseline's line shows (a summary field and its label), each when the
+     * summary has a number for it. A baseline kind with figures of its own adds them here.
+     */
+    private static final List<Map.Entry<String, String>> FIGURES = List.of(
+            Map.entry("holdoutAccuracy", "holdout accuracy"),
+            Map.entry("holdoutLogLoss", "log loss"),
+            Map.entry("holdoutAuc", "AUC"),
+            Map.entry("holdoutRmse", "holdout RMSE"),
+            Map.entry("holdoutMae", "MAE"),
+            // the local-only baseline's spread over its sources' models
+            Map.entry("minHoldoutAccuracy", "worst source"),
+            Map.entry("worstDecileHoldoutAccuracy", "worst 10% of sources"),
+            Map.entry("maxHoldoutRmse", "worst source RMSE"));
 
     private final ObjectNode root;
 
@@ -32,7 +64,12 @@ public final class RunSummary {
         this.root = root;
     }
 
-    static RunSummary collect(JobSpec spec, Path out, String status, long wallMillis, String failure)
+    /**
+     * @param startMillis when the job was submitted (epoch milliseconds): the zero of the
+     *     time-to-accuracy seconds
+     * @param wallMillis from the submission to the end
+     */
+    static RunSummary collect(JobSpec spec, Path out, String status, long startMillis, long wallMillis, String failure)
             throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("job", spec.job());
@@ -48,14 +85,14 @@ public final class RunSummary {
         root.put("wallSeconds", wallSeconds);
         root.put("examplesPerSecond", wallSeconds > 0 ? read / wallSeconds : 0);
         if (!spec.isMultiTask()) {
-            modelPart(out, root);
+            modelPart(out, root, startMillis);
         } else {
             ObjectNode tasks = root.putObject("tasks");
             for (JobSpec.Task task : spec.tasks()) {
                 ObjectNode t = tasks.putObject(task.name());
                 t.put("model", task.spec().model().type().name().toLowerCase(Locale.ROOT));
                 t.put("outDir", FedJob.taskDir(out, task).toAbsolutePath().toString());
-                modelPart(FedJob.taskDir(out, task), t);
+                modelPart(FedJob.taskDir(out, task), t, startMillis);
             }
             // tasks with another label field or classes read the input again: input-1/, input-2/, ...
             ArrayNode inputs = null;
@@ -89,8 +126,8 @@ public final class RunSummary {
         return sources.size();
     }
 
-    /** The final model of the loop writing to {@code dir}, its metrics and its baseline's. */
-    private static void modelPart(Path dir, ObjectNode to) throws IOException {
+    /** The final model of the loop writing to {@code dir}, its metrics and its baselines'. */
+    private static void modelPart(Path dir, ObjectNode to, long startMillis) throws IOException {
         JsonNode model = latest(dir);
         to.put("globalVersion", model.path("version").asLong());
         to.put("rounds", model.path("rounds").asLong());
@@ -114,7 +151,11 @@ public final class RunSummary {
             copy(m, metrics, field);
         }
         metrics.put("holdoutExamples", m.path("holdoutExamples").asInt());
+        if (m.path("holdouts").isObject()) {
+            metrics.set("holdouts", m.path("holdouts").deepCopy());
+        }
         sourceFairness(dir.resolve(SourceStats.FILE), metrics);
+        to.set("timeToAccuracy", timeToAccuracy(dir.resolve(METRICS_FILE), startMillis));
         Path baselineDir = dir.resolve(FedJob.BASELINE);
         if (Files.exists(baselineDir.resolve(FedJob.MODELS).resolve("latest.json"))) {
             JsonNode b = latest(baselineDir);
@@ -128,10 +169,104 @@ public final class RunSummary {
             baseline.put("samplesInModel", b.path("samplesInModel").asLong());
             baseline.put("modelPath",
                     baselineDir.resolve(FedJob.MODELS).resolve(b.path("params").asText()).toAbsolutePath().toString());
+            // the list of baselines: the same figures, with the named holdouts' and the time to accuracy
+            ObjectNode centralized = baseline.deepCopy();
+            if (b.path("metrics").path("holdouts").isObject()) {
+                centralized.set("holdouts", b.path("metrics").path("holdouts").deepCopy());
+            }
+            centralized.set("timeToAccuracy", timeToAccuracy(baselineDir.resolve(METRICS_FILE), startMillis));
+            baselines(to).set(BASELINE_CENTRALIZED, centralized);
+        }
+        Path local = dir.resolve(FedJob.LOCAL_BASELINE).resolve(LocalBaselineWriter.SUMMARY_FILE);
+        if (Files.exists(local)) {
+            baselines(to).set(BASELINE_LOCAL, localBaseline(JSON.readTree(local.toFile())));
         }
         to.put("modelPath", model.has("params")
                 ? dir.resolve(FedJob.MODELS).resolve(model.path("params").asText()).toAbsolutePath().toString()
                 : null);
+    }
+
+    private static ObjectNode baselines(ObjectNode part) {
+        return part.has("baselines") ? (ObjectNode) part.get("baselines") : part.putObject("baselines");
+    }
+
+    /**
+     * The local-only baseline's entry: the mean over sources of each primary-holdout figure under the
+     * names every model uses ({@code holdoutAccuracy}, ...), the worst source's and the worst
+     * decile's accuracy (and worst RMSE), the named holdouts' means, and the whole spread of every
+     * figure over the sources ({@code perSource}, as {@code baseline-local/summary.json} has it).
+     */
+    static ObjectNode localBaseline(JsonNode local) {
+        ObjectNode entry = JSON.createObjectNode();
+        entry.put("mode", "local");
+        entry.put("sources", local.path("sources").asLong());
+        entry.put("examples", local.path("examples").asLong());
+        JsonNode primary = local.path("holdouts").path(FedJob.HOLDOUT);
+        for (String figure : List.of("accuracy", "loss", "macroF1", "auc", "rmse", "mae")) {
+            String field = "holdout" + Character.toUpperCase(figure.charAt(0)) + figure.substring(1);
+            copy(primary.path(figure), entry, "mean", field);
+        }
+        if (primary.has("accuracy")) {
+            copy(primary.path("loss"), entry, "mean", "holdoutLogLoss");
+        }
+        copy(primary.path("accuracy"), entry, "min", "minHoldoutAccuracy");
+        copy(primary.path("accuracy"), entry, "worstDecile", "worstDecileHoldoutAccuracy");
+        copy(primary.path("rmse"), entry, "max", "maxHoldoutRmse");
+        copy(local, entry, "prequentialAccuracy", "prequentialAccuracy");
+        ObjectNode named = JSON.createObjectNode();
+        local.path("holdouts").fields().forEachRemaining(h -> {
+            if (!h.getKey().equals(FedJob.HOLDOUT)) {
+                ObjectNode means = named.putObject(h.getKey());
+                h.getValue().fields().forEachRemaining(f -> copy(f.getValue(), means, "mean", f.getKey()));
+            }
+        });
+        if (named.size() > 0) {
+            entry.set("holdouts", named);
+        }
+        entry.set("perSource", local.path("holdouts").deepCopy());
+        return entry;
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String field, String as) {
+        if (from.path(field).isNumber()) {
+            to.put(as, from.path(field).asDouble());
+        }
+    }
+
+    /**
+     * {@code {"95": {"examples": N, "seconds": S}, "99": {...}}} of a loop's {@code metrics.csv}: when
+     * its primary holdout accuracy first reached that share of its final value ({@link TimeToAccuracy});
+     * a share never reached (no accuracy: regression, no holdout, no file) is null.
+     */
+    static ObjectNode timeToAccuracy(Path metricsCsv, long startMillis) throws IOException {
+        List<TimeToAccuracy.Point> curve = new ArrayList<>();
+        Optional<CsvTable> table = CsvTable.readIfExists(metricsCsv);
+        if (table.isPresent()) {
+            List<Double> samples = table.get().numbers("samplesInModel").orElse(List.of());
+            List<Double> created = table.get().numbers("createdMillis").orElse(List.of());
+            List<Double> accuracy = table.get().numbers(HoldoutColumns.primaryColumn("accuracy")).orElse(List.of());
+            for (int i = 0; i < Math.min(samples.size(), Math.min(created.size(), accuracy.size())); i++) {
+                if (samples.get(i) != null && created.get(i) != null) {
+                    curve.add(new TimeToAccuracy.Point(samples.get(i).longValue(), created.get(i).longValue(),
+                            accuracy.get(i) == null ? Double.NaN : accuracy.get(i)));
+                }
+            }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        TimeToAccuracy.compute(curve, startMillis).forEach((percent, reached) -> {
+            if (reached == null) {
+                out.putNull(percent.toString());
+            } else {
+                ObjectNode r = out.putObject(percent.toString());
+                r.put("examples", reached.examples());
+                if (reached.seconds() == null) {
+                    r.putNull("seconds");
+                } else {
+                    r.put("seconds", reached.seconds());
+                }
+            }
+        });
+        return out;
     }
 
     /**
@@ -228,17 +363,75 @@ public final class RunSummary {
                     part.path("dpDelta").asText()));
         }
         JsonNode m = part.path("metrics");
-        s.append(String.format(Locale.ROOT, "%sholdout accuracy %s, log loss %s; prequential accuracy %s%n", indent,
-                fmt(m.get("holdoutAccuracy")), fmt(m.get("holdoutLogLoss")), fmt(m.get("prequentialAccuracy"))));
+        boolean regression = isNumber(m.get("holdoutRmse")) || isNumber(m.get("prequentialLoss"))
+                && !isNumber(m.get("prequentialAccuracy"));
+        s.append(indent).append(figures(m, false)).append("; ")
+                .append(regression ? "prequential loss " + fmt(m.get("prequentialLoss"))
+                        : "prequential accuracy " + fmt(m.get("prequentialAccuracy")))
+                .append('\n');
+        namedHoldouts(m.path("holdouts"), indent, s);
+        timeToAccuracy(part.path("timeToAccuracy"), indent, s);
         if (m.has("worstDecilePrequentialAccuracy")) {
             s.append(String.format(Locale.ROOT, "%sper source: mean prequential accuracy %s, worst 10%% of sources %s%n",
                     indent, fmt(m.get("sourceMeanPrequentialAccuracy")), fmt(m.get("worstDecilePrequentialAccuracy"))));
         }
-        if (part.has("baseline")) {
-            JsonNode b = part.path("baseline");
-            s.append(String.format(Locale.ROOT, "%scentralized baseline: holdout accuracy %s, log loss %s%n", indent,
-                    fmt(b.get("holdoutAccuracy")), fmt(b.get("holdoutLogLoss"))));
+        part.path("baselines").fields().forEachRemaining(b -> {
+            // the local baseline's figures are means over the sources' own models
+            String over = b.getValue().has("sources")
+                    ? " (mean of " + b.getValue().path("sources").asLong() + " sources' own models)" : "";
+            s.append(indent).append(b.getKey()).append(" baseline").append(over).append(": ")
+                    .append(figures(b.getValue(), false)).append('\n');
+            namedHoldouts(b.getValue().path("holdouts"), indent + "  ", s);
+            timeToAccuracy(b.getValue().path("timeToAccuracy"), indent + "  ", s);
+        });
+    }
+
+    /**
+     * "holdout accuracy 0.9185, log loss 0.2329, AUC 0.9712": the {@link #FIGURES} {@code node} has
+     * numbers for. A named holdout's node ({@code named}) has them under short names ({@code accuracy}
+     * for {@code holdoutAccuracy}), and its line names the holdout already.
+     */
+    private static String figures(JsonNode node, boolean named) {
+        List<String> shown = new ArrayList<>();
+        for (Map.Entry<String, String> figure : FIGURES) {
+            JsonNode value = node.get(named ? HoldoutColumns.figureOf(figure.getKey()) : figure.getKey());
+            if (isNumber(value)) {
+                shown.add((named ? figure.getValue().replace("holdout ", "") : figure.getValue()) + " " + fmt(value));
+            }
         }
+        return shown.isEmpty() ? "holdout not scored" : String.join(", ", shown);
+    }
+
+    private static void namedHoldouts(JsonNode holdouts, String indent, StringBuilder s) {
+        holdouts.fields().forEachRemaining(h -> s.append(indent).append("holdout '").append(h.getKey()).append("': ")
+                .append(figures(h.getValue(), true)).append('\n'));
+    }
+
+    /**
+     * "95 % of the final holdout accuracy after 12,000 examples (3.1 s), 99 % after 40,000 examples
+     * (7.9 s)"; nothing when no share was reached (no accuracy: regression, or no holdout).
+     */
+    private static void timeToAccuracy(JsonNode tta, String indent, StringBuilder s) {
+        List<String> shares = new ArrayList<>();
+        boolean any = false;
+        for (var it = tta.fields(); it.hasNext(); ) {
+            var share = it.next();
+            JsonNode r = share.getValue();
+            any |= !r.isNull();
+            shares.add(share.getKey() + " %" + (r.isNull() ? " never reached"
+                    : String.format(Locale.ROOT, " after %,d examples", r.path("examples").asLong())
+                    + (isNumber(r.get("seconds")) ? String.format(Locale.ROOT, " (%.1f s)", r.get("seconds").asDouble())
+                            : "")));
+        }
+        if (any) {
+            s.append(indent).append(shares.get(0).replaceFirst(" %", " % of the final holdout accuracy"));
+            shares.subList(1, shares.size()).forEach(x -> s.append(", ").append(x));
+            s.append('\n');
+        }
+    }
+
+    private static boolean isNumber(JsonNode n) {
+        return n != null && n.isNumber();
     }
 
     private static String fmt(JsonNode n) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.fedflink.eval.HoldoutColumns;
 import org.fedflink.report.ReportData.Chart;
 import org.fedflink.report.ReportData.Section;
 import org.fedflink.report.ReportData.Series;
@@ -31,11 +32,14 @@ import org.fedflink.report.ReportData.Table;
  * <p>Files read, all optional but the first two:
  *
  * <ul>
- *   <li>{@code summary.json} — job, status, mode, counts, final metrics, baseline;
+ *   <li>{@code summary.json} — job, status, mode, counts, final metrics (with {@code metrics.holdouts}
+ *       per named holdout), {@code timeToAccuracy}, and the baselines: every entry of
+ *       {@code baselines} ({@code centralized}, ...), or the one {@code baseline} of older runs;
  *   <li>{@code metrics.csv} — one row per global version: {@code version}, {@code holdoutAccuracy},
  *       {@code holdoutLoss}, {@code holdoutMacroF1}, {@code holdoutAuc}, {@code holdoutRmse},
  *       {@code holdoutMae} (blank on versions not scored), {@code prequentialAccuracy},
- *       {@code windowPrequentialAccuracy}, {@code roundUpdates}, {@code roundSources};
+ *       {@code windowPrequentialAccuracy}, {@code roundUpdates}, {@code roundSources}, and the
+ *       named holdouts' {@code holdout.<name>.<figure>} columns ({@link HoldoutColumns});
  *   <li>{@code baseline/metrics.csv} — the same for the centralized baseline;
  *   <li>{@code throughput.csv} — {@code elapsedMillis,examplesRead} samples;
  *   <li>{@code sources.csv} — {@code source,prequentialAccuracy,...} per data source;
@@ -185,23 +189,98 @@ final class RunReader {
         return stats;
     }
 
-    /** Final quality metrics, each "federated (baseline b)" when the baseline has the metric too. */
+    /**
+     * Final quality metrics, each "federated (centralized c, local l)" with the figure of every baseline
+     * that has it; then each named holdout's accuracy (RMSE for regression) and the time to 95 % and
+     * 99 % of the final holdout accuracy, with the baselines' beside them alike.
+     */
     private static List<Stat> qualityStats(JsonNode s) {
         JsonNode metrics = s.path("metrics");
-        JsonNode baseline = s.path("baseline");
+        List<Map.Entry<String, JsonNode>> baselines = baselines(s);
         List<Stat> stats = new ArrayList<>();
         List<Metric> metricList = new ArrayList<>(HOLDOUT);
         metricList.add(new Metric("prequentialAccuracy", "Prequential accuracy", "accuracy", false));
         for (Metric m : metricList) {
             JsonNode fed = metrics.get(m.column());
-            if (!isNumber(fed)) {
-                continue;
+            if (isNumber(fed)) {
+                stats.add(new Stat(lowerFirst(m.title()),
+                        decimal(fed.asDouble()) + besides(baselines, b -> decimalOrNull(b.get(m.column())))));
             }
-            JsonNode base = baseline.get(m.column());
-            String value = decimal(fed.asDouble()) + (isNumber(base) ? " (baseline " + decimal(base.asDouble()) + ")" : "");
-            stats.add(new Stat(lowerFirst(m.title()), value));
         }
+        metrics.path("holdouts").fields().forEachRemaining(h -> {
+            for (String figure : List.of("accuracy", "rmse")) {
+                JsonNode fed = h.getValue().get(figure);
+                if (isNumber(fed)) {
+                    stats.add(new Stat("holdout '" + h.getKey() + "' " + (figure.equals("rmse") ? "RMSE" : figure),
+                            decimal(fed.asDouble()) + besides(baselines,
+                                    b -> decimalOrNull(b.path("holdouts").path(h.getKey()).get(figure)))));
+                    break;
+                }
+            }
+        });
+        // regression and runs without a holdout reach no share: no lines then
+        boolean timed = reachedAny(s.path("timeToAccuracy"))
+                || baselines.stream().anyMatch(b -> reachedAny(b.getValue().path("timeToAccuracy")));
+        s.path("timeToAccuracy").fields().forEachRemaining(share -> {
+            if (timed) {
+                stats.add(new Stat("time to " + share.getKey() + "% of final accuracy",
+                        reached(share.getValue()) + besides(baselines,
+                                b -> reached(b.path("timeToAccuracy").path(share.getKey())))));
+            }
+        });
         return stats;
+    }
+
+    private static boolean reachedAny(JsonNode timeToAccuracy) {
+        for (JsonNode share : timeToAccuracy) {
+            if (share.isObject()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The baselines of a summary (or a task's part of it), in order: every entry of {@code baselines}
+     * by its kind, or, in the summary of an older run, its one {@code baseline}.
+     */
+    private static List<Map.Entry<String, JsonNode>> baselines(JsonNode s) {
+        List<Map.Entry<String, JsonNode>> list = new ArrayList<>();
+        if (s.path("baselines").isObject()) {
+            s.path("baselines").fields().forEachRemaining(list::add);
+        } else if (s.path("baseline").isObject()) {
+            list.add(Map.entry("baseline", s.path("baseline")));
+        }
+        return list;
+    }
+
+    /** " (centralized 0.9195, local 0.8712)": each baseline's value where it has one; empty when none has. */
+    private static String besides(List<Map.Entry<String, JsonNode>> baselines,
+            java.util.function.Function<JsonNode, String> value) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> b : baselines) {
+            String v = value.apply(b.getValue());
+            if (v != null) {
+                parts.add(b.getKey() + " " + v);
+            }
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+
+    private static String decimalOrNull(JsonNode n) {
+        return isNumber(n) ? decimal(n.asDouble()) : null;
+    }
+
+    /** "12,000 examples, 3.1 s" of a time-to-accuracy entry; "not reached" for null; null when absent. */
+    private static String reached(JsonNode r) {
+        if (r == null || r.isMissingNode()) {
+            return null;
+        }
+        if (!r.isObject()) {
+            return "not reached";
+        }
+        return count(r.path("examples").asLong()) + " examples"
+                + (isNumber(r.get("seconds")) ? ", " + duration(r.get("seconds").asDouble()) : "");
     }
 
     // ---- one model (the run's, or a task's) ----
@@ -244,22 +323,33 @@ final class RunReader {
                 notes.add(what + "no version in " + METRICS + " has a " + m.column() + " value");
                 continue;
             }
-            List<Series> series = new ArrayList<>();
-            series.add(new Series("federated", align(x, fedX, fy.get()), Series.FEDERATED, false));
-            base.ifPresent(b -> {
-                Optional<List<Double>> by = b.numbers(m.column());
-                if (by.isPresent()) {
-                    series.add(new Series("baseline", align(x, baseX, by.get()), Series.BASELINE, false));
-                } else {
-                    notes.add(lowerFirst(m.title()) + ": baseline series omitted: "
-                            + BASELINE_METRICS + " has no " + m.column() + " column");
-                }
-            });
-            lineChart(id + "-" + m.column(), m.title() + " per global version", "global version", m.yLabel(),
-                    x, series, notes).ifPresent(charts::add);
+            holdoutChart(id + "-" + m.column(), m, fy.get(), base, x, fedX, baseX, notes)
+                    .ifPresent(charts::add);
         }
         if (!unrecorded.isEmpty()) {
             notes.add("not in " + METRICS + ", charts omitted: " + String.join(", ", unrecorded));
+        }
+        // each named holdout: the charts of the figures it has values for, with the baseline's beside them
+        List<String> names = HoldoutColumns.names(fed.header());
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            List<String> empty = new ArrayList<>();
+            for (Metric m : HOLDOUT) {
+                String figure = HoldoutColumns.figureOf(m.column());
+                String column = HoldoutColumns.column(name, figure);
+                List<Double> fy = fed.numbers(column).orElse(List.of());
+                if (fy.stream().allMatch(v -> v == null)) {
+                    empty.add(figure);
+                    continue;
+                }
+                Metric named = new Metric(column, "Holdout '" + name + "' " + m.yLabel(), m.yLabel(), m.core());
+                holdoutChart(id + "-holdouts-" + i + "-" + figure, named, fy, base, x, fedX, baseX, notes)
+                        .ifPresent(charts::add);
+            }
+            if (!empty.isEmpty()) {
+                notes.add("holdout '" + name + "': no values in " + METRICS + ", charts omitted: "
+                        + String.join(", ", empty));
+            }
         }
 
         // prequential accuracy: windowed (recent examples) and cumulative (since the start); the
@@ -310,6 +400,27 @@ final class RunReader {
             stats.addAll(sources.stats());
         }
         return new Section(id, title, stats, charts, notes, table);
+    }
+
+    /**
+     * The chart of the holdout figure in column {@code m.column()} per global version: the federated
+     * series and, when there is one, the baseline's.
+     */
+    private static Optional<Chart> holdoutChart(String chartId, Metric m, List<Double> fedY, Optional<CsvTable> base,
+            List<Double> x, List<Double> fedX, List<Double> baseX, List<String> notes) {
+        String column = m.column();
+        List<Series> series = new ArrayList<>();
+        series.add(new Series("federated", align(x, fedX, fedY), Series.FEDERATED, false));
+        base.ifPresent(b -> {
+            Optional<List<Double>> by = b.numbers(column);
+            if (by.isPresent()) {
+                series.add(new Series("baseline", align(x, baseX, by.get()), Series.BASELINE, false));
+            } else {
+                notes.add(lowerFirst(m.title()) + ": baseline series omitted: "
+                        + BASELINE_METRICS + " has no " + column + " column");
+            }
+        });
+        return lineChart(chartId, m.title() + " per global version", "global version", m.yLabel(), x, series, notes);
     }
 
     /**

@@ -134,6 +134,74 @@ class FileInputITCase {
     }
 
     @Test
+    void twoNamedHoldoutsOfTwoConcepts_eachScoredUnderItsName_forTheModelAndTheBaseline() throws Exception {
+        SyntheticGenerator generator = generator();
+        StringBuilder csv = new StringBuilder(header()).append('\n');
+        for (int i = 0; i < ROWS; i++) {
+            csv.append(csvRow(generator.example(i))).append('\n');
+        }
+        Path data = Files.writeString(tmp.resolve("train.csv"), csv);
+        // the training concept, and another one: the same points with every class renamed to the next
+        StringBuilder same = new StringBuilder(header()).append('\n');
+        StringBuilder other = new StringBuilder(header()).append('\n');
+        for (Example e : generator.holdout(1000)) {
+            same.append(csvRow(e.withSource("h"))).append('\n');
+            other.append(csvRow(new Example("h", e.timestamp(), (e.label() + 1) % 4, e.indices(), e.values())))
+                    .append('\n');
+        }
+        Path sameFile = Files.writeString(tmp.resolve("same.csv"), same);
+        Path otherFile = Files.writeString(tmp.resolve("other.csv"), other);
+
+        // the quickstart's evaluation section with named holdouts (--set cannot add a named entry)
+        String yaml = Files.readString(Path.of("jobs/quickstart.yaml")).replace("\nevaluation:\n", """
+
+                evaluation:
+                  holdouts:
+                    same: %s
+                    other: {path: %s}
+                """.formatted(sameFile, otherFile));
+        JobSpec spec = JobSpecLoader.parse(yaml, List.of(
+                "input.type=csv", "input.path=" + data, "evaluation.baseline=centralized"));
+        assertThat(spec.evaluation().holdouts()).containsOnlyKeys("same", "other");
+        Path out = tmp.resolve("holdouts-run");
+        JsonNode summary = run(spec, out);
+
+        assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
+        double planted = generator.plantedScore(generator.holdout(1000));
+        JsonNode named = summary.path("metrics").path("holdouts");
+        System.out.printf("named holdouts: same %.4f, other %.4f (planted %.4f)%n",
+                named.path("same").path("accuracy").asDouble(), named.path("other").path("accuracy").asDouble(), planted);
+        assertThat(named.fieldNames()).toIterable().containsExactly("same", "other");
+        assertThat(named.path("same").path("examples").asInt()).isEqualTo(1000);
+        assertThat(named.path("same").path("accuracy").asDouble()).isGreaterThan(planted - 0.05);
+        // what the model learned is wrong on the other concept
+        assertThat(named.path("other").path("accuracy").asDouble())
+                .isLessThan(named.path("same").path("accuracy").asDouble() - 0.5);
+        // without evaluation.holdoutPath the first named holdout is the run's holdout
+        assertThat(summary.path("metrics").path("holdoutAccuracy").asDouble())
+                .isEqualTo(named.path("same").path("accuracy").asDouble());
+        JsonNode baseline = summary.path("baselines").path("centralized").path("holdouts");
+        assertThat(baseline.path("same").path("accuracy").asDouble()).isGreaterThan(planted - 0.05);
+        assertThat(baseline.path("other").path("accuracy").asDouble())
+                .isLessThan(baseline.path("same").path("accuracy").asDouble() - 0.5);
+
+        // every scored row of both loops has both holdouts' figures, apart by the same margin
+        for (Path metrics : List.of(out.resolve("metrics.csv"), out.resolve("baseline/metrics.csv"))) {
+            org.fedflink.report.CsvTable table = org.fedflink.report.CsvTable.read(metrics);
+            List<Double> sameAcc = table.numbers("holdout.same.accuracy").orElseThrow();
+            List<Double> otherAcc = table.numbers("holdout.other.accuracy").orElseThrow();
+            assertThat(table.numbers("holdoutAccuracy").orElseThrow()).isEqualTo(sameAcc);
+            assertThat(sameAcc.get(sameAcc.size() - 1)).isNotNull();
+            assertThat(otherAcc.get(otherAcc.size() - 1)).isLessThan(sameAcc.get(sameAcc.size() - 1) - 0.5);
+        }
+        // and the time to accuracy is read off the same curve
+        JsonNode reached = summary.path("timeToAccuracy").path("95");
+        assertThat(reached.path("examples").asLong()).isPositive()
+                .isLessThanOrEqualTo(summary.path("samplesInModel").asLong());
+        assertThat(summary.path("baselines").path("centralized").path("timeToAccuracy").path("99").isObject()).isTrue();
+    }
+
+    @Test
     void libsvmWithoutSources_isDealtToSourcesByDirichletSplit_andWritesTheHistogram() throws Exception {
         SyntheticGenerator generator = generator();
         StringBuilder svm = new StringBuilder();

@@ -44,7 +44,7 @@ class LocalOnlyTrainerTest {
 
     private static List<LocalBaseline.SourceResult> run(int cacheSize) throws Exception {
         List<Example> holdout = List.of(ex("h", 3, 6), ex("h", 0, 0));
-        LocalOnlyTrainer trainer = new LocalOnlyTrainer(settings(cacheSize), List.of(() -> holdout));
+        LocalOnlyTrainer trainer = new LocalOnlyTrainer(settings(cacheSize), () -> org.fedflink.eval.HoldoutSets.of(holdout));
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(trainer, Example::source, Types.STRING)) {
             h.open();
             h.processElement(ex("a", 1, 2), 0);

@@ -60,6 +60,102 @@ class RecoveryITCase {
         assertThat(Files.readString(tmp.resolve("failover").resolve("summary.json"))).contains("FINISHED");
     }
 
+    /**
+     * The progress line through a restart: the ingest's gauge of records read since the job began
+     * carries the restored count into the new attempt (where Flink's counter starts again at 0), and
+     * the line never shows fewer examples than before, nor more than the input holds.
+     */
+    @Test
+    void taskManagerKilledAfterACheckpoint_progressCountsOnFromTheRestoredCount() throws Exception {
+        JobSpec spec = slowJob();
+        Path out = tmp.resolve("progress");
+        java.util.Map<String, String> flink = java.util.Map.of("restart-strategy.type", "fixed-delay",
+                "restart-strategy.fixed-delay.attempts", "3", "restart-strategy.fixed-delay.delay", "500 ms",
+                "metrics.fetcher.update-interval", "200");
+        try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out).withOverrides(flink))) {
+            ProgressProbe probe = new ProgressProbe(runner::webUi, runner.jobId(), out, java.util.Map.of("", out),
+                    System.currentTimeMillis());
+            // a count read from the job, then a checkpoint surely taken after it: the restore keeps at least that.
+            // Checkpoints do not overlap, so the one two past the newest completed one starts after this line.
+            long before = awaitRead(probe, 4_000);
+            awaitCheckpoint(out, latestCheckpoint(out) + 2);
+            probe.sample();
+            long shownBefore = probe.examplesShown();
+
+            runner.cluster().terminateTaskManager(0).get(30, TimeUnit.SECONDS);
+            runner.cluster().startTaskManager();
+            List<long[]> restarted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Long> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread sampler = new Thread(() -> {
+                while (!done.get()) {
+                    java.util.Map<String, Long> m = probe.ingestMetrics(ProgressProbe.READ_TOTAL, ProgressProbe.READ_ATTEMPT);
+                    Long total = m.get(ProgressProbe.READ_TOTAL);
+                    Long attempt = m.get(ProgressProbe.READ_ATTEMPT);
+                    // the new attempt: its counter started at 0, its total at the restored count
+                    if (total != null && attempt != null && total - attempt >= 1_000) {
+                        restarted.add(new long[] {total, attempt});
+                    }
+                    probe.sample();
+                    shown.add(probe.examplesShown());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "progress sampler");
+            sampler.start();
+            JsonNode summary = runner.awaitSummary().json();
+            done.set(true);
+            sampler.join();
+
+            assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
+            assertThat(restarted).as("samples of the restarted attempt").isNotEmpty()
+                    .allSatisfy(s -> assertThat(s[0]).isGreaterThanOrEqualTo(before));
+            assertThat(shown).isSorted().allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(shownBefore)
+                    .isLessThanOrEqualTo(40_000));
+            System.out.printf("progress through a restart: %d read before, restarted attempt (total, counter) %s%n",
+                    before, restarted.stream().map(java.util.Arrays::toString).toList());
+        }
+    }
+
+    /** Polls the ingest's total until it reaches {@code at least} and returns it. */
+    private static long awaitRead(ProgressProbe probe, long atLeast) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            Long total = probe.ingestMetrics(ProgressProbe.READ_TOTAL).get(ProgressProbe.READ_TOTAL);
+            if (total != null && total >= atLeast) {
+                return total;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the job did not read " + atLeast + " records within 60 s");
+    }
+
+    /** The number of the newest completed checkpoint in the run folder, 0 when none. */
+    private static long latestCheckpoint(Path out) throws Exception {
+        try (java.util.stream.Stream<Path> files = Files.walk(out.resolve("checkpoints"))) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(p -> p.getParent().getFileName().toString())
+                    .filter(n -> n.startsWith("chk-"))
+                    .mapToLong(n -> Long.parseLong(n.substring(4)))
+                    .max().orElse(0);
+        } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+            return 0; // a checkpoint folder removed while listed, or none yet
+        }
+    }
+
+    /** Waits until the checkpoint numbered {@code number}, or a later one, has completed. */
+    private static void awaitCheckpoint(Path out, long number) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (latestCheckpoint(out) >= number) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("checkpoint " + number + " did not complete within 60 s");
+    }
+
     @Test
     void stopWithSavepointThenRestoreAtAnotherParallelism_versionsContinueAndNoSampleIsCountedTwice() throws Exception {
         JobSpec spec = slowJob();

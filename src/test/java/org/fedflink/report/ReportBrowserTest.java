@@ -93,8 +93,10 @@ class ReportBrowserTest {
 
         List<ChartBox> charts = charts();
         assertThat(charts).extracting(ChartBox::id).containsExactlyInAnyOrder(
-                "model-holdoutAccuracy", "model-holdoutLoss", "model-holdoutMacroF1", "model-prequential",
-                "model-participation", "run-throughput", "sources-histogram");
+                "model-holdoutAccuracy", "model-holdoutLoss", "model-holdoutMacroF1",
+                "model-holdouts-0-accuracy", "model-holdouts-0-loss", "model-holdouts-0-macroF1",
+                "model-holdouts-1-accuracy", "model-holdouts-1-loss", "model-holdouts-1-macroF1",
+                "model-prequential", "model-participation", "run-throughput", "sources-histogram");
         BufferedImage shot = chrome.screenshot();
         if (System.getProperty("report.screenshot") != null) { // to look at it: -Dreport.screenshot=FILE.png
             ImageIO.write(shot, "png", Path.of(System.getProperty("report.screenshot")).toFile());

@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.fedflink.eval.HoldoutColumns;
 
 /**
  * Writes run folders for the report tests: a "full" run with every file and column the report
- * knows (including the planned ones), and a "minimal" one with only today's files and columns.
- * Values are deterministic (fixed seed).
+ * knows (including the planned ones and two named holdouts, {@link #HOLDOUTS}), and a "minimal" one
+ * with only the files and columns of the first runs. Values are deterministic (fixed seed).
  */
 final class RunFixture {
 
@@ -31,11 +33,14 @@ final class RunFixture {
 
     static final int SOURCES = 30;
 
+    /** The named holdouts of the full run: "early" scores about as the primary, "late" 0.2 lower. */
+    static final List<String> HOLDOUTS = List.of("early", "late");
+
     private RunFixture() {}
 
     static Path fullRun(Path dir, String job) throws IOException {
         Files.createDirectories(dir.resolve("baseline"));
-        write(dir.resolve("summary.json"), summary(job, true));
+        write(dir.resolve("summary.json"), summary(job, true, true));
         write(dir.resolve("metrics.csv"), metrics(VERSIONS, true, 0.0, true));
         write(dir.resolve("baseline/metrics.csv"), metrics(VERSIONS - 2, true, 0.01, false));
         write(dir.resolve("throughput.csv"), throughput());
@@ -46,7 +51,7 @@ final class RunFixture {
     /** Only the files and columns a run writes today: no throughput.csv, sources.csv or new columns. */
     static Path minimalRun(Path dir, boolean baseline) throws IOException {
         Files.createDirectories(dir);
-        write(dir.resolve("summary.json"), summary("minimal", baseline));
+        write(dir.resolve("summary.json"), summary("minimal", baseline, false));
         write(dir.resolve("metrics.csv"), metrics(VERSIONS, false, 0.0, true));
         if (baseline) {
             Files.createDirectories(dir.resolve("baseline"));
@@ -55,7 +60,8 @@ final class RunFixture {
         return dir;
     }
 
-    static String summary(String job, boolean baseline) {
+    /** @param recent with the fields of later runs: named holdouts and the time to accuracy */
+    static String summary(String job, boolean baseline, boolean recent) {
         String quoted = new String(JsonStringEncoder.getInstance().quoteAsString(job));
         return """
                 {
@@ -74,10 +80,19 @@ final class RunFixture {
                     "prequentialAccuracy" : 0.9405,
                     "holdoutAccuracy" : 0.9185,
                     "holdoutLoss" : 0.2329,
-                    "holdoutExamples" : 2000
+                    "holdoutExamples" : 2000%s
                   }%s
                 }
-                """.formatted(quoted, SOURCES, VERSIONS, VERSIONS, baseline ? """
+                """.formatted(quoted, SOURCES, VERSIONS, VERSIONS, recent ? """
+                ,
+                    "holdouts" : {
+                      "early" : { "examples" : 500, "accuracy" : 0.9101, "loss" : 0.25 },
+                      "late" : { "examples" : 500, "accuracy" : 0.7123, "loss" : 0.61 }
+                    }
+                  },
+                  "timeToAccuracy" : {
+                    "95" : { "examples" : 12000, "seconds" : 3.25 },
+                    "99" : null""" : "", baseline ? """
                 ,
                   "baseline" : {
                     "mode" : "centralized",
@@ -98,6 +113,7 @@ final class RunFixture {
         out.append(planned ? "windowPrequentialAccuracy," : "").append(TODAY_HEADER)
                 .append(planned ? ",holdoutMacroF1" : "")
                 .append(planned && rounds ? ",roundUpdates,roundSources" : "")
+                .append(planned ? "," + String.join(",", HoldoutColumns.columns(HOLDOUTS)) : "")
                 .append('\n');
         for (int v = 1; v <= versions; v++) {
             double progress = 1 - Math.exp(-v / 10.0);
@@ -116,6 +132,13 @@ final class RunFixture {
                 out.append(',').append(scored ? fmt(acc - 0.03) : "");
                 if (rounds) {
                     out.append(',').append(38 + random.nextInt(5)).append(',').append(15 + random.nextInt(6));
+                }
+                // the named holdouts, as the model writer writes them: every figure, blank where none applies
+                for (double shift : new double[] {0.0, 0.2}) {
+                    out.append(',').append(scored ? fmt(acc - 0.01 - shift) : "")
+                            .append(',').append(scored ? fmt(1.0 - 0.7 * progress - offset + shift) : "")
+                            .append(',').append(scored ? fmt(acc - 0.03 - shift) : "")
+                            .append(",,,");
                 }
             }
             out.append('\n');

@@ -34,19 +34,21 @@ class RunReaderTest {
         assertThat(data.mode()).isEqualTo("fedavg");
         assertThat(data.sections()).extracting(Section::id).containsExactly("model", "run", "sources");
         assertThat(charts(data).keySet()).containsExactlyInAnyOrder(
-                "model-holdoutAccuracy", "model-holdoutLoss", "model-holdoutMacroF1", "model-prequential",
-                "model-participation", "run-throughput", "sources-histogram");
-        assertThat(data.sections().get(0).notes())
-                .containsExactly("not in metrics.csv, charts omitted: holdoutAuc, holdoutRmse, holdoutMae");
+                "model-holdoutAccuracy", "model-holdoutLoss", "model-holdoutMacroF1",
+                "model-holdouts-0-accuracy", "model-holdouts-0-loss", "model-holdouts-0-macroF1",
+                "model-holdouts-1-accuracy", "model-holdouts-1-loss", "model-holdouts-1-macroF1",
+                "model-prequential", "model-participation", "run-throughput", "sources-histogram");
+        assertThat(data.sections().get(0).notes()).containsExactly(
+                "not in metrics.csv, charts omitted: holdoutAuc, holdoutRmse, holdoutMae",
+                "holdout 'early': no values in metrics.csv, charts omitted: auc, rmse, mae",
+                "holdout 'late': no values in metrics.csv, charts omitted: auc, rmse, mae");
         assertThat(data.sections().get(1).notes()).isEmpty();
         assertThat(data.sections().get(2).notes()).isEmpty();
     }
 
     @Test
     void headline_statesFederatedVsBaseline_andRunCounts() throws Exception {
-        ReportData data = RunReader.read(RunFixture.fullRun(tmp, "quickstart"));
-
-        Map<String, String> stats = data.headline().stream().collect(Collectors.toMap(Stat::label, Stat::value));
+        Map<String, String> stats = headline(RunReader.read(RunFixture.fullRun(tmp, "quickstart")));
         assertThat(stats).containsEntry("holdout accuracy", "0.9185 (baseline 0.9195)")
                 .containsEntry("holdout loss", "0.2329 (baseline 0.2310)")
                 .containsEntry("prequential accuracy", "0.9405 (baseline 0.9146)")
@@ -56,6 +58,57 @@ class RunReaderTest {
                 .containsEntry("global version", "50 (50 rounds)")
                 .containsEntry("wall time", "12.5 s")
                 .containsEntry("examples/s", "16,000");
+    }
+
+    @Test
+    void headline_statesEachNamedHoldoutAndTheTimeToAccuracy() throws Exception {
+        Map<String, String> stats = headline(RunReader.read(RunFixture.fullRun(tmp, "quickstart")));
+        assertThat(stats).containsEntry("holdout 'early' accuracy", "0.9101")
+                .containsEntry("holdout 'late' accuracy", "0.7123")
+                .containsEntry("time to 95% of final accuracy", "12,000 examples, 3.3 s")
+                .containsEntry("time to 99% of final accuracy", "not reached");
+    }
+
+    @Test
+    void headline_severalBaselines_eachBesideTheFederatedFigure() throws Exception {
+        Path run = RunFixture.fullRun(tmp, "quickstart");
+        // the list form: the centralized baseline and a second kind with figures of its own
+        Files.writeString(run.resolve("summary.json"), """
+                {"job": "quickstart", "status": "FINISHED", "mode": "fedavg",
+                 "metrics": {"holdoutAccuracy": 0.9185, "holdoutLoss": 0.2329,
+                             "holdouts": {"late": {"accuracy": 0.7123}}},
+                 "timeToAccuracy": {"95": {"examples": 12000, "seconds": 3.25}, "99": {"examples": 40000, "seconds": 70}},
+                 "baseline": {"mode": "centralized", "holdoutAccuracy": 0.9195},
+                 "baselines": {
+                   "centralized": {"mode": "centralized", "holdoutAccuracy": 0.9195, "holdoutLoss": 0.2310,
+                                   "holdouts": {"late": {"accuracy": 0.7001}},
+                                   "timeToAccuracy": {"95": {"examples": 8000, "seconds": 2.5}, "99": null}},
+                   "local": {"mode": "local", "holdoutAccuracy": 0.8712}
+                 }}
+                """);
+
+        Map<String, String> stats = headline(RunReader.read(run));
+        assertThat(stats).containsEntry("holdout accuracy", "0.9185 (centralized 0.9195, local 0.8712)")
+                .containsEntry("holdout loss", "0.2329 (centralized 0.2310)")
+                .containsEntry("holdout 'late' accuracy", "0.7123 (centralized 0.7001)")
+                .containsEntry("time to 95% of final accuracy", "12,000 examples, 3.3 s (centralized 8,000 examples, 2.5 s)")
+                .containsEntry("time to 99% of final accuracy", "40,000 examples, 1 min 10 s (centralized not reached)");
+    }
+
+    @Test
+    void namedHoldoutChart_federatedAndBaselineOfThatHoldout() throws Exception {
+        ReportData data = RunReader.read(RunFixture.fullRun(tmp, "quickstart"));
+
+        Chart primary = charts(data).get("model-holdoutAccuracy");
+        Chart late = charts(data).get("model-holdouts-1-accuracy");
+        assertThat(late.title()).isEqualTo("Holdout 'late' accuracy per global version");
+        assertThat(late.x()).isEqualTo(primary.x());
+        assertThat(late.series()).extracting(Series::label, Series::tone).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("federated", Series.FEDERATED),
+                org.assertj.core.groups.Tuple.tuple("baseline", Series.BASELINE));
+        // the fixture's 'late' holdout scores 0.2 below the primary one
+        assertThat(late.series().get(0).y().get(3)).isCloseTo(primary.series().get(0).y().get(3) - 0.2, within(1e-6));
+        assertThat(late.series().get(1).y().get(3)).isCloseTo(primary.series().get(1).y().get(3) - 0.2, within(1e-6));
     }
 
     @Test
@@ -378,6 +431,11 @@ class RunReaderTest {
         assertThat(RunReader.duration(2.494)).isEqualTo("2.5 s");
         assertThat(RunReader.duration(187)).isEqualTo("3 min 07 s");
         assertThat(RunReader.duration(3720)).isEqualTo("1 h 02 min");
+    }
+
+    /** The headline's key numbers by label. */
+    private static Map<String, String> headline(ReportData data) {
+        return data.headline().stream().collect(Collectors.toMap(Stat::label, Stat::value));
     }
 
     private static Map<String, Chart> charts(ReportData data) {

@@ -1,0 +1,116 @@
+package org.fedflink.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.fedflink.data.Example;
+import org.fedflink.eval.HoldoutColumns;
+import org.fedflink.eval.HoldoutSets;
+import org.fedflink.model.ModelSpec;
+import org.fedflink.model.ModelType;
+import org.fedflink.report.CsvTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The model writer on a harness: what it writes for named holdouts. */
+class ModelWriterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A logistic model over one feature: {@code P(y = 1) = sigmoid(w x + b)}. */
+    private static final ModelSpec LOGISTIC = new ModelSpec(ModelType.LOGISTIC, 1, 2, 0.0);
+
+    @TempDir
+    Path tmp;
+
+    /** Examples at x = -2 .. 2 (no 0) labelled {@code x > 0}, or the opposite concept. */
+    private static List<Example> concept(boolean flipped) {
+        List<Example> examples = new ArrayList<>();
+        for (int x = -2; x <= 2; x++) {
+            if (x != 0) {
+                examples.add(new Example("h", 0, (x > 0) != flipped ? 1 : 0, null, new float[] {x}));
+            }
+        }
+        return examples;
+    }
+
+    private static GlobalModel version(long v, float w, boolean last) {
+        return new GlobalModel(0, 1, v, new float[] {w, 0}, 100 * v, 3, v, 1_000 * v, 2, 2, 100, 0.5,
+                0.4, 0.8, 0.4, 0.8, last);
+    }
+
+    private Path run(HoldoutSets holdouts, GlobalModel... versions) throws Exception {
+        Path out = tmp.resolve("run");
+        // an hour between scorings: only the first version and the final one are scored
+        ModelWriter writer = new ModelWriter("job", LOGISTIC, out.toString(), () -> holdouts, 3_600_000);
+        try (var harness = new OneInputStreamOperatorTestHarness<>(writer)) {
+            harness.open();
+            for (GlobalModel v : versions) {
+                harness.processElement(v, 0);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void metricsHeader_namedHoldoutColumnsComeAfterTheOthers() {
+        assertThat(ModelWriter.metricsHeader(List.of())).isEqualTo(ModelWriter.METRICS_HEADER);
+        assertThat(ModelWriter.metricsHeader(List.of("a", "b"))).isEqualTo(ModelWriter.METRICS_HEADER + ","
+                + String.join(",", HoldoutColumns.columns(List.of("a", "b"))));
+    }
+
+    @Test
+    void publish_twoNamedHoldouts_eachScoredUnderItsName_theFirstAlsoUnprefixed() throws Exception {
+        Map<String, List<Example>> named = new LinkedHashMap<>();
+        named.put("same", concept(false));
+        named.put("flipped", concept(true));
+
+        Path out = run(HoldoutSets.of(null, named), version(1, 5, false), version(2, 5, false), version(3, -5, true));
+
+        CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
+        assertThat(String.join(",", metrics.header())).isEqualTo(ModelWriter.metricsHeader(List.of("same", "flipped")));
+        assertThat(metrics.rows()).allSatisfy(row -> assertThat(row).hasSize(metrics.header().size()));
+        // version 1 (w = 5) learned "x > 0"; version 2 is not scored; version 3 (w = -5) the opposite
+        assertThat(metrics.numbers("holdout.same.accuracy").orElseThrow()).containsExactly(1.0, null, 0.0);
+        assertThat(metrics.numbers("holdout.flipped.accuracy").orElseThrow()).containsExactly(0.0, null, 1.0);
+        assertThat(metrics.numbers("holdout.same.auc").orElseThrow()).containsExactly(1.0, null, 0.0);
+        assertThat(metrics.numbers("holdoutAccuracy")).isEqualTo(metrics.numbers("holdout.same.accuracy"));
+        assertThat(metrics.numbers("holdoutLoss")).isEqualTo(metrics.numbers("holdout.same.loss"));
+        assertThat(metrics.strings("holdout.flipped.rmse").orElseThrow()).containsOnly("");
+
+        JsonNode meta = JSON.readTree(out.resolve("models/v00000003.json").toFile()).path("metrics");
+        assertThat(meta.path("holdoutAccuracy").asDouble()).isEqualTo(0.0);
+        assertThat(meta.path("holdoutExamples").asInt()).isEqualTo(4);
+        assertThat(meta.path("holdouts").fieldNames()).toIterable().containsExactly("same", "flipped");
+        JsonNode flipped = meta.path("holdouts").path("flipped");
+        assertThat(flipped.path("examples").asInt()).isEqualTo(4);
+        assertThat(flipped.path("accuracy").asDouble()).isEqualTo(1.0);
+        assertThat(flipped.path("logLoss").asDouble()).isEqualTo(flipped.path("loss").asDouble()).isPositive();
+        assertThat(flipped.path("rmse").isNull()).isTrue();
+    }
+
+    @Test
+    void publish_ownPrimaryHoldoutAndANamedOne_areScoredApart() throws Exception {
+        Path out = run(HoldoutSets.of(concept(false), Map.of("flipped", concept(true))), version(1, 5, true));
+
+        CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
+        assertThat(metrics.numbers("holdoutAccuracy").orElseThrow()).containsExactly(1.0);
+        assertThat(metrics.numbers("holdout.flipped.accuracy").orElseThrow()).containsExactly(0.0);
+    }
+
+    @Test
+    void publish_noNamedHoldout_writesTodaysColumnsOnly() throws Exception {
+        Path out = run(HoldoutSets.of(concept(false)), version(1, 5, true));
+
+        CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
+        assertThat(String.join(",", metrics.header())).isEqualTo(ModelWriter.METRICS_HEADER);
+        assertThat(JSON.readTree(out.resolve("models/latest.json").toFile()).path("metrics").has("holdouts")).isFalse();
+    }
+}
