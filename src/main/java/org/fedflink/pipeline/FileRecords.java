@@ -30,6 +30,7 @@ final class FileRecords implements GeneratorFunction<Long, RawRecord> {
     private transient FileDataset dataset;
     private transient RowOrder order;
     private transient String[] sourceNames;
+    private transient UnknownFieldsMetric unknownFields;
 
     FileRecords(FileInput input, int passes, boolean shuffle, long seed, long startTimeMillis, long eventIntervalMillis) {
         this.input = input;
@@ -53,6 +54,7 @@ final class FileRecords implements GeneratorFunction<Long, RawRecord> {
                     + " had " + input.rows() + " records, now " + dataset.rows());
         }
         order = new RowOrder(input.rows(), passes, shuffle, seed);
+        unknownFields = new UnknownFieldsMetric(readerContext.metricGroup());
         if (input.sourceOfRow() != null) {
             sourceNames = new String[input.sources()];
             for (int s = 0; s < sourceNames.length; s++) {
@@ -66,6 +68,7 @@ final class FileRecords implements GeneratorFunction<Long, RawRecord> {
         long i = index;
         long row = order.rowAt(i);
         FileDataset.Parsed parsed = dataset.read(row);
+        unknownFields.update(dataset.unknownFields(), parsed.origin(), "line", parsed.line());
         if (!parsed.valid()) {
             return RawRecord.invalid(parsed.origin(), parsed.line(), parsed.text(), parsed.reason());
         }
