@@ -79,7 +79,8 @@ public final class FileDataset implements Closeable {
                 byte[] headerRow = null;
                 if (header) {
                     if (file.rows() == 0) {
-                        throw new FormatException(paths.get(f).getFileName() + " is empty: a CSV file needs a header");
+                        throw new FormatException(paths.get(f).getFileName() + " is empty: a CSV file needs a header"
+                                + " (input.csv.header is true)");
                     }
                     Row first = file.read(0);
                     if (first.oversized()) {

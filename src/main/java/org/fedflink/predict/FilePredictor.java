@@ -258,7 +258,8 @@ public final class FilePredictor {
     private byte[] header(LineReader reader) throws IOException {
         Row header = reader.next();
         if (header == null) {
-            throw new FormatException(input.getFileName() + " is empty: a CSV file needs a header");
+            throw new FormatException(input.getFileName() + " is empty: a CSV file needs a header"
+                    + " (input.csv.header is true)");
         }
         if (header.oversized()) {
             throw new FormatException(input.getFileName() + ": the CSV header is longer than " + maxLineBytes

@@ -88,6 +88,6 @@ class FileDatasetTest {
         Path empty = Files.writeString(tmp.resolve("e.csv"), "");
         assertThatThrownBy(() -> FileDataset.openText(List.of(empty), csv(), 1024, tmp))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("e.csv is empty: a CSV file needs a header");
+                .hasMessage("e.csv is empty: a CSV file needs a header (input.csv.header is true)");
     }
 }
