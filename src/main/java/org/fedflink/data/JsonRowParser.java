@@ -148,7 +148,7 @@ final class JsonRowParser extends AbstractRowParser {
             float[] values = null;
             String text = null;
             int seen = 0;
-            boolean skipped = false;
+            String skipped = null; // the row's first unknown key, for a "missing" reason
             String name;
             while ((name = p.nextFieldName()) != null) {
                 int field = fieldOf(name);
@@ -158,8 +158,10 @@ final class JsonRowParser extends AbstractRowParser {
                     }
                     p.nextToken();
                     p.skipChildren();
-                    unknownFields().skipped(name, !skipped);
-                    skipped = true;
+                    unknownFields().skipped(name, skipped == null);
+                    if (skipped == null) {
+                        skipped = name;
+                    }
                     continue;
                 }
                 if ((seen & field) != 0) {
@@ -268,10 +270,10 @@ final class JsonRowParser extends AbstractRowParser {
                 throw new InvalidRecordException("trailing content after the JSON object");
             }
             if (sourceField != null && (seen & SOURCE) == 0 && !scoring) {
-                throw new InvalidRecordException("missing " + sourceField);
+                throw new InvalidRecordException("missing " + sourceField + ignored(skipped));
             }
             if ((seen & LABEL) == 0 && !scoring) {
-                throw new InvalidRecordException("missing " + labelField);
+                throw new InvalidRecordException("missing " + labelField + ignored(skipped));
             }
             if (dense != null) {
                 return new Example(source, time, label, null, dense);
@@ -282,7 +284,7 @@ final class JsonRowParser extends AbstractRowParser {
             }
             if (indices == null && values == null) {
                 throw new InvalidRecordException("missing features (give " + featuresField + ", or " + indicesField
-                        + " and " + valuesField + ", or " + textField + ")");
+                        + " and " + valuesField + ", or " + textField + ")" + ignored(skipped));
             }
             if (values == null) {
                 throw new InvalidRecordException(indicesField + " given without " + valuesField);
@@ -309,6 +311,14 @@ final class JsonRowParser extends AbstractRowParser {
                 }
             }
         }
+    }
+
+    /**
+     * For a "missing" reason: the unknown key skipped in the row, which is often the missing field
+     * misspelt ("lable"), so that the reason names the defect to fix rather than its symptom.
+     */
+    private static String ignored(String unknown) {
+        return unknown == null ? "" : " (unknown field '" + shorten(unknown) + "' was ignored)";
     }
 
     /** The role of a key, or 0 when it is not a known field. */

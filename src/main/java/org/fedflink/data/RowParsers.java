@@ -56,8 +56,9 @@ package org.fedflink.data;
  *       required when {@code sourceField} is set, else the key is unknown;
  *   <li>unknown keys ({@link FormatOptions#unknownFields()}): skipped by default, their values still
  *       having to be valid JSON ({@code field 'meta' is not valid JSON (non-standard token 'NaN')}),
- *       and counted in {@link RowParser#unknownFields()}; with REJECT the row is invalid:
- *       {@code unknown field 'meta'};
+ *       and counted in {@link RowParser#unknownFields()} (a row then missing a required field names
+ *       the first one: {@code missing label (unknown field 'lable' was ignored)}); with REJECT the
+ *       row is invalid: {@code unknown field 'meta'};
  *   <li>time: optional integer; label: required number (with a labelMap: a string or number
  *       looked up by its text);
  *   <li>exactly one feature form: {@code features} (array of exactly {@code features} finite

@@ -77,6 +77,19 @@ class JsonRowParserTest {
     }
 
     @Test
+    void parse_missingField_namesTheIgnoredUnknownOne_likelyItsMisspelling() {
+        RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, 1).build(), null);
+
+        assertThatThrownBy(() -> parse(p, "{\"source\":\"s\",\"lable\":1,\"features\":[2],\"id\":3}"))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("missing label (unknown field 'lable' was ignored)");
+        assertThatThrownBy(() -> parse(p, "{\"source\":\"s\",\"label\":1,\"feature\":[2]}"))
+                .hasMessage("missing features (give features, or indices and values, or text) (unknown field"
+                        + " 'feature' was ignored)");
+        assertThatThrownBy(() -> parse(p, "{\"label\":1,\"features\":[2]}")).hasMessage("missing source");
+    }
+
+    @Test
     void parse_unknownFields_reject_isTheDeadLetterReason_andNotCounted() {
         RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, 1)
                 .unknownFields(FormatOptions.UnknownFields.REJECT).build(), null);
