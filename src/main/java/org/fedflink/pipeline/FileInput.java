@@ -233,7 +233,7 @@ public record FileInput(
         } catch (IOException e) {
             throw InputPaths.cannotRead("input.path", file, e);
         }
-        FormatProbe.check(file.getFileName().toString(), options, header, rows);
+        FormatProbe.check(file.getFileName().toString(), "input.type", options, header, rows);
     }
 
     private static int[] partition(FileDataset dataset, int rows, JobSpec spec, Path outDir) throws IOException {
