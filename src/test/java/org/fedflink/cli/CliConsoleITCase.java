@@ -56,8 +56,7 @@ class CliConsoleITCase {
     }
 
     private Path job(String input) throws Exception {
-        return Files.writeString(tmp.resolve("job.yaml"),
-                "job: t\nmodel: {type: softmax, features: 2, classes: 2}\ninput: " + input + "\n");
+        return MainTest.job(tmp, input);
     }
 
     @Test

@@ -46,7 +46,12 @@ class MainTest {
     }
 
     private Path job(String input) throws Exception {
-        return Files.writeString(tmp.resolve("job.yaml"),
+        return job(tmp, input);
+    }
+
+    /** {@code dir/job.yaml}: a softmax job reading {@code input} (a YAML section, and what follows it). */
+    static Path job(Path dir, String input) throws Exception {
+        return Files.writeString(dir.resolve("job.yaml"),
                 "job: t\nmodel: {type: softmax, features: 2, classes: 2}\ninput: " + input + "\n");
     }
 
