@@ -44,7 +44,8 @@ import org.fedflink.data.TextHashing;
  *   "formatOptions": {"format": "idx", "features": 784, "sourceField": null, "timeField": null,
  *       "labelField": "label", "featuresField": "features", "indicesField": "indices",
  *       "valuesField": "values", "textField": "text", "csvHeader": true, "csvDelimiter": ",",
- *       "libsvmIndexBase": 1, "csvIgnoredColumns": [], "labelMap": null, "hashing": null},
+ *       "libsvmIndexBase": 1, "csvIgnoredColumns": [], "labelMap": null, "hashing": null,
+ *       "unknownFields": "ignore"},
  *   "scaling": {"type": "divide", "divisor": 255.0},
  *   "jobSpec": { ...every key of the job spec, as docs/job-spec.md names them... }
  * }
@@ -54,7 +55,8 @@ import org.fedflink.data.TextHashing;
  * {@code {"type": "standardize", "features": n, "mean": [...], "std": [...]}} (n numbers each, the
  * population standard deviation; see {@link Standardizer}). {@code labelMap} maps label text to the
  * class value ({@code {"cat": 0, "dog": 1}}); {@code hashing} is {@code {"bits", "ngrams",
- * "lowercase"}}. A run of the built-in generator has {@code "input": {"type": "generator"}},
+ * "lowercase"}}. {@code unknownFields} is {@code ignore} or {@code reject} ({@code input.unknownFields});
+ * a file written before it was recorded reads as {@code ignore}. A run of the built-in generator has {@code "input": {"type": "generator"}},
  * {@code formatOptions} null and no scaling. Numbers are written so that they read back exactly.
  *
  * @param job the job's name
@@ -244,6 +246,7 @@ public record Preprocessing(
             h.put("ngrams", o.hashing().ngrams());
             h.put("lowercase", o.hashing().lowercase());
         }
+        n.put("unknownFields", o.unknownFields().name().toLowerCase(Locale.ROOT));
         return n;
     }
 
@@ -289,7 +292,21 @@ public record Preprocessing(
         if (h.isObject()) {
             b.hashing(new TextHashing(integer(h, "bits"), integer(h, "ngrams"), h.path("lowercase").asBoolean(true)));
         }
+        b.unknownFields(unknownFields(n.path("unknownFields")));
         return b.build();
+    }
+
+    /** {@code ignore}, {@code reject}, or absent (a file from before it was recorded): ignore, the default then. */
+    private static FormatOptions.UnknownFields unknownFields(JsonNode n) {
+        if (n.isMissingNode()) {
+            return FormatOptions.UnknownFields.IGNORE;
+        }
+        for (FormatOptions.UnknownFields policy : FormatOptions.UnknownFields.values()) {
+            if (policy.name().toLowerCase(Locale.ROOT).equals(n.textValue())) {
+                return policy;
+            }
+        }
+        return fail("formatOptions.unknownFields must be ignore or reject, got " + n);
     }
 
     private static JsonNode scalingTree(FeatureScaler scaler) {

@@ -1,5 +1,8 @@
 package org.fedflink.cli;
 
+import org.fedflink.artifact.ArtifactException;
+import org.fedflink.config.JobSpecException;
+import org.fedflink.data.FormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +18,12 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /**
+     * The logger of what a person does not read on the console: stack traces of failed commands.
+     * The log configuration sends it to the log file only (the console has the one-line error).
+     */
+    static final String DETAILS_LOGGER = "org.fedflink.cli.details";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -27,17 +36,44 @@ public final class Main implements Runnable {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    // A person reads this: one line, the details are in the log file.
-                    Throwable root = e;
-                    while (root.getCause() != null && root.getCause() != root) {
-                        root = root.getCause();
-                    }
-                    commandLine.getErr().println("error: " + root.getClass().getSimpleName() + ": "
-                            + root.getMessage() + " (details in logs/fedflink.log)");
-                    org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", e);
-                    return 1;
+                    // A person reads this: one line; the stack trace goes to the log file only.
+                    org.slf4j.LoggerFactory.getLogger(DETAILS_LOGGER).error("command failed", e);
+                    commandLine.getErr().println(errorLine(e));
+                    return isUserError(e) ? 2 : 1;
                 })
                 .execute(args);
+    }
+
+    /**
+     * The console line of a failed command: the message alone for a problem in what the user gave
+     * (a job spec, an input, a model: it names the key or the file), else the exception's class and
+     * message and where the details are.
+     */
+    static String errorLine(Throwable e) {
+        Throwable user = userError(e);
+        if (user != null) {
+            return "error: " + user.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "error: " + root.getClass().getSimpleName() + ": " + root.getMessage() + " (details in "
+                + System.getProperty("fedflink.log.file", "logs/fedflink.log") + ")";
+    }
+
+    private static boolean isUserError(Throwable e) {
+        return userError(e) != null;
+    }
+
+    /** The first exception in the chain that reports a problem in the user's input, or null. */
+    private static Throwable userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FormatException || t instanceof JobSpecException || t instanceof ArtifactException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     @Override

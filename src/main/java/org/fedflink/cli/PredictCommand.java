@@ -14,6 +14,7 @@ import org.fedflink.artifact.ArtifactException;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.data.FormatException;
 import org.fedflink.data.InputFormat;
+import org.fedflink.data.InputPaths;
 import org.fedflink.predict.FilePredictor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -94,6 +95,11 @@ public final class PredictCommand implements Callable<Integer> {
         RunFolder.Selection selection = new RunFolder.Selection(task, baseline, wanted);
         FilePredictor.Summary summary;
         try {
+            // named by their options: "--input: data.csv does not exist"
+            InputPaths.requireFile("--input", input);
+            if (labels != null) {
+                InputPaths.requireFile("--labels", labels);
+            }
             RunFolder.LocatedModel located = RunFolder.load(model, selection);
             if (located.preprocessing().isEmpty()) {
                 err.println("note: " + located.runFolder() + " has no preprocessing.json (a generator run, or one"

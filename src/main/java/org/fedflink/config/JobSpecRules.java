@@ -227,6 +227,10 @@ final class JobSpecRules {
             throw new JobSpecException("key 'evaluation.holdoutLabelsPath' is required when input.type is idx"
                     + " and evaluation.holdoutPath is set (the IDX labels file of the holdout images)");
         }
+        if (!spec.evaluation().holdouts().isEmpty() && input.type() == JobSpec.InputType.GENERATOR) {
+            throw new JobSpecException("key 'evaluation.holdouts' needs a file or Kafka input, in whose format its"
+                    + " files are read; the generator's holdout is evaluation.holdout generated examples");
+        }
         checkLabelNames(input, model);
         AggregationSpec aggregation = spec.aggregation();
         int params = model.toSpec().numParams(); // no overflow: checkModel caps the size

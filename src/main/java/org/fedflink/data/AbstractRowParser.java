@@ -21,6 +21,8 @@ abstract class AbstractRowParser implements RowParser {
 
     private transient CharsetDecoder decoder;
     private transient char[] chars;
+    /** Made on first use, or given by {@link #shareUnknownFields}; a deserialized copy starts its own. */
+    private transient UnknownFieldTally unknownFields;
 
     @Override
     public final Example parse(byte[] row, int offset, int length) throws InvalidRecordException {
@@ -40,6 +42,19 @@ abstract class AbstractRowParser implements RowParser {
         int n = decode(decoder, row, offset, length, chars);
         int start = check(chars, 0, n);
         return parseChars(chars, start, n);
+    }
+
+    @Override
+    public final UnknownFieldTally unknownFields() {
+        if (unknownFields == null) {
+            unknownFields = new UnknownFieldTally();
+        }
+        return unknownFields;
+    }
+
+    /** Counts into {@code tally}, shared with other parsers (the files of one dataset). */
+    final void shareUnknownFields(UnknownFieldTally tally) {
+        this.unknownFields = tally;
     }
 
     /**

@@ -51,10 +51,14 @@ final class CsvRowParser extends AbstractRowParser {
     private final FeatureHasher hasher;
     private final boolean scoring;
 
+    /** The header row as decoded (without a byte-order mark), or null without a header. */
+    private final char[] header;
+
     /** Scratch: the field bounds of the current row. */
     private transient Fields fields;
 
-    private CsvRowParser(FormatOptions options, int[] roles) {
+    private CsvRowParser(FormatOptions options, int[] roles, char[] header) {
+        this.header = header;
         this.delimiter = options.csvDelimiter();
         this.roles = roles;
         this.features = options.features();
@@ -73,7 +77,11 @@ final class CsvRowParser extends AbstractRowParser {
      *     column or has the wrong number of feature columns
      */
     static CsvRowParser create(FormatOptions options, byte[] header) {
-        return new CsvRowParser(options, header == null ? positionalRoles(options) : headerRoles(options, header));
+        if (header == null) {
+            return new CsvRowParser(options, positionalRoles(options), null);
+        }
+        char[] text = headerText(header);
+        return new CsvRowParser(options, headerRoles(options, text), text);
     }
 
     private static int[] positionalRoles(FormatOptions o) {
@@ -95,7 +103,7 @@ final class CsvRowParser extends AbstractRowParser {
         return roles.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static int[] headerRoles(FormatOptions o, byte[] header) {
+    private static int[] headerRoles(FormatOptions o, char[] header) {
         String[] names = headerNames(o, header);
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < names.length; i++) {
@@ -111,7 +119,7 @@ final class CsvRowParser extends AbstractRowParser {
         Integer label = columns.get(o.labelField());
         if (label == null && !o.scoring()) {
             throw new FormatException("csv header has no label column '" + o.labelField() + "' (columns: " + list
-                    + "); set labelField to the name of the label column");
+                    + "); set input.fields.label to the name of the label column");
         }
         if (label != null) {
             roles[label] = LABEL;
@@ -123,11 +131,11 @@ final class CsvRowParser extends AbstractRowParser {
             }
             if (column == null) {
                 throw new FormatException("csv header has no column '" + TextNumbers.shorten(ignored)
-                        + "' to ignore (columns: " + list + ")");
+                        + "' of input.csv.ignore (columns: " + list + ")");
             }
             if (roles[column] != Integer.MIN_VALUE) {
                 throw new FormatException("csv column '" + TextNumbers.shorten(ignored)
-                        + "' cannot be both ignored and the label");
+                        + "' cannot be both in input.csv.ignore and the label (input.fields.label)");
             }
             roles[column] = IGNORED;
         }
@@ -135,8 +143,8 @@ final class CsvRowParser extends AbstractRowParser {
             Integer source = columns.get(o.sourceField());
             if (source == null) {
                 throw new FormatException("csv header has no source column '" + o.sourceField() + "' (columns: "
-                        + list + "); set sourceField to the column naming each example's source, or set it to null"
-                        + " if the data has no source and let a partitioner assign sources");
+                        + list + "); set input.fields.source to the column naming each example's source, or to none"
+                        + " if the data has none (input.partition then assigns sources)");
             }
             roles[source] = SOURCE;
         }
@@ -144,7 +152,7 @@ final class CsvRowParser extends AbstractRowParser {
             Integer time = columns.get(o.timeField());
             if (time == null) {
                 throw new FormatException("csv header has no time column '" + o.timeField() + "' (columns: " + list
-                        + "); set timeField to the column of epoch milliseconds, or set it to null if the data has"
+                        + "); set input.fields.time to the column of epoch milliseconds, or to none if the data has"
                         + " no event time");
             }
             roles[time] = TIME;
@@ -153,13 +161,14 @@ final class CsvRowParser extends AbstractRowParser {
             Integer text = columns.get(o.textField());
             if (text == null) {
                 throw new FormatException("csv header has no text column '" + o.textField() + "' (columns: " + list
-                        + "); set textField to the column of text to hash");
+                        + "); set input.fields.text to the column of text to hash");
             }
             roles[text] = TEXT;
             for (int i = 0; i < roles.length; i++) {
                 if (roles[i] == Integer.MIN_VALUE) {
                     throw new FormatException("csv header has an unexpected column '" + TextNumbers.shorten(names[i])
-                            + "': with text hashing the columns are only source, time, label and text");
+                            + "': with text hashing (input.hashing.bits) the columns are only source, time, label"
+                            + " and text (list others in input.csv.ignore)");
                 }
             }
             return roles;
@@ -172,21 +181,32 @@ final class CsvRowParser extends AbstractRowParser {
         }
         if (feature != o.features()) {
             throw new FormatException("csv header has " + feature + " feature columns, expected " + o.features()
-                    + " (features); every column other than source, time, label and the ignored ones is a feature");
+                    + " (model.features); every column other than source, time, label and those in input.csv.ignore"
+                    + " is a feature");
         }
         return roles;
     }
 
-    /** The header's column names, unquoted and stripped of surrounding spaces. */
-    private static String[] headerNames(FormatOptions o, byte[] header) {
+    /** The header row decoded, without a byte-order mark. */
+    private static char[] headerText(byte[] header) {
         char[] c = new char[header.length];
-        Fields fields = new Fields(16);
         try {
             int end = decode(newDecoder(), header, 0, header.length, c);
             if (isBlank(c, end)) {
                 throw new FormatException("csv header is empty");
             }
-            fields.split(c, check(c, 0, end), end, o.csvDelimiter());
+            int start = check(c, 0, end);
+            return Arrays.copyOfRange(c, start, end);
+        } catch (InvalidRecordException e) {
+            throw new FormatException("csv header: " + e.getMessage());
+        }
+    }
+
+    /** The header's column names, unquoted and stripped of surrounding spaces. */
+    private static String[] headerNames(FormatOptions o, char[] c) {
+        Fields fields = new Fields(16);
+        try {
+            fields.split(c, 0, c.length, o.csvDelimiter());
         } catch (InvalidRecordException e) {
             throw new FormatException("csv header: " + e.getMessage());
         }
@@ -221,6 +241,11 @@ final class CsvRowParser extends AbstractRowParser {
     Example parseChars(char[] c, int start, int end) throws InvalidRecordException {
         if (fields == null) {
             fields = new Fields(roles.length + 1);
+        }
+        if (header != null && Arrays.equals(c, start, end, header, 0, header.length)) {
+            // else it would be reported by its first column that is not a number ("time is not an
+            // integer ... got 'time'"): a symptom, not the cause (files concatenated with their headers)
+            throw new InvalidRecordException("repeated header line");
         }
         Fields fields = this.fields;
         int n = fields.split(c, start, end, delimiter);
@@ -297,7 +322,7 @@ final class CsvRowParser extends AbstractRowParser {
             }
             Double mapped = labelMap.get(key);
             if (mapped == null) {
-                throw new InvalidRecordException(labelField + " '" + TextNumbers.shorten(key) + "' is not in labelMap");
+                throw new InvalidRecordException(labelField + " '" + TextNumbers.shorten(key) + "' is not in input.labelNames");
             }
             return mapped;
         }

@@ -2,14 +2,11 @@ package org.fedflink.data;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Random access to the records of a bounded input: the rows of one or more text files of one
@@ -45,10 +42,11 @@ public final class FileDataset implements Closeable {
     private final IdxDataset idx;
     private final String idxName;
     private final long rows;
+    private final UnknownFieldTally unknownFields;
 
     private FileDataset(
             List<RowFile> files, List<RowParser> parsers, long[] firstRow, int[] headerLines, IdxDataset idx,
-            String idxName, long rows) {
+            String idxName, long rows, UnknownFieldTally unknownFields) {
         this.files = files;
         this.parsers = parsers;
         this.firstRow = firstRow;
@@ -56,34 +54,7 @@ public final class FileDataset implements Closeable {
         this.idx = idx;
         this.idxName = idxName;
         this.rows = rows;
-    }
-
-    /**
-     * Lists the input files of a path: the file itself, or the regular, non-hidden files of a
-     * directory in name order.
-     *
-     * @throws FormatException if the path does not exist or a directory has no files
-     */
-    public static List<Path> listFiles(Path path) {
-        if (Files.isRegularFile(path)) {
-            return List.of(path);
-        }
-        if (!Files.isDirectory(path)) {
-            throw new FormatException("input " + path + " does not exist");
-        }
-        try (Stream<Path> children = Files.list(path)) {
-            List<Path> files = children
-                    .filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted()
-                    .toList();
-            if (files.isEmpty()) {
-                throw new FormatException("input directory " + path + " has no files");
-            }
-            return files;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + path, e);
-        }
+        this.unknownFields = unknownFields;
     }
 
     /**
@@ -96,6 +67,7 @@ public final class FileDataset implements Closeable {
             throws IOException {
         List<RowFile> files = new ArrayList<>();
         List<RowParser> parsers = new ArrayList<>();
+        UnknownFieldTally unknownFields = new UnknownFieldTally();
         long[] firstRow = new long[paths.size()];
         int[] headerLines = new int[paths.size()];
         long rows = 0;
@@ -107,7 +79,8 @@ public final class FileDataset implements Closeable {
                 byte[] headerRow = null;
                 if (header) {
                     if (file.rows() == 0) {
-                        throw new FormatException(paths.get(f).getFileName() + " is empty: a CSV file needs a header");
+                        throw new FormatException(paths.get(f).getFileName() + " is empty: a CSV file needs a header"
+                                + " (input.csv.header is true)");
                     }
                     Row first = file.read(0);
                     if (first.oversized()) {
@@ -117,7 +90,11 @@ public final class FileDataset implements Closeable {
                     headerRow = first.bytes();
                     headerLines[f] = 1;
                 }
-                parsers.add(RowParsers.create(options, headerRow));
+                try {
+                    parsers.add(RowParsers.create(options, headerRow, unknownFields));
+                } catch (FormatException e) {
+                    throw new FormatException(paths.get(f).getFileName() + ": " + e.getMessage(), e);
+                }
                 firstRow[f] = rows;
                 rows += file.rows() - headerLines[f];
             }
@@ -125,14 +102,22 @@ public final class FileDataset implements Closeable {
             closeAll(files);
             throw e;
         }
-        return new FileDataset(files, parsers, firstRow, headerLines, null, null, rows);
+        return new FileDataset(files, parsers, firstRow, headerLines, null, null, rows, unknownFields);
     }
 
     /** Opens an IDX images/labels pair. */
     public static FileDataset openIdx(Path images, Path labels) throws IOException {
         IdxDataset idx = IdxDataset.read(images, labels);
         return new FileDataset(List.of(), List.of(), new long[0], new int[0], idx,
-                images.getFileName().toString(), idx.size());
+                images.getFileName().toString(), idx.size(), new UnknownFieldTally());
+    }
+
+    /**
+     * The rows read so far that had JSON keys the options do not name (skipped, under
+     * {@link FormatOptions.UnknownFields#IGNORE}), and those names: one tally for all the files.
+     */
+    public UnknownFieldTally unknownFields() {
+        return unknownFields;
     }
 
     /** Number of records (rows of all files, without headers). */

@@ -39,9 +39,14 @@ import java.util.Map;
  *     features (ids, another task's label); never null, empty by default
  * @param scoring whether the rows are to be scored by a trained model rather than trained on
  *     (prediction input): a row may then leave out its label (it parses as NaN) and its source
- *     (null); an empty CSV label or source field means the same; a CSV header needs no label,
- *     source or time column; and unknown JSONL keys (an id, say) are skipped instead of making
- *     the row invalid. Headerless CSV and LibSVM rows keep their positional label. Default false.
+ *     (null); an empty CSV label or source field means the same; and a CSV header needs no label,
+ *     source or time column. Headerless CSV and LibSVM rows keep their positional label. Unknown
+ *     JSONL keys follow {@code unknownFields}, as in training. Default false.
+ * @param unknownFields what a JSON record's keys that none of the field names above name do
+ *     ({@code input.unknownFields}): {@link UnknownFields#IGNORE} skips them (their values must
+ *     still be valid JSON) and counts them in the parser's {@link UnknownFieldTally};
+ *     {@link UnknownFields#REJECT} makes the record invalid ({@code unknown field 'meta'}). Default
+ *     (and {@code null}) IGNORE. Only JSONL has keys.
  */
 public record FormatOptions(
         InputFormat format,
@@ -59,10 +64,22 @@ public record FormatOptions(
         Map<String, Double> labelMap,
         TextHashing hashing,
         java.util.Set<String> csvIgnoredColumns,
-        boolean scoring)
+        boolean scoring,
+        UnknownFields unknownFields)
         implements Serializable {
 
+    /** What a JSON record's keys that the options do not name do ({@code input.unknownFields}). */
+    public enum UnknownFields {
+        /** Skip the key and its value, count the row and name the key once in the reader's log. */
+        IGNORE,
+        /** The record is invalid: {@code unknown field 'meta'}. */
+        REJECT
+    }
+
     public FormatOptions {
+        if (unknownFields == null) {
+            unknownFields = UnknownFields.IGNORE;
+        }
         if (format == null) {
             throw new IllegalArgumentException("format is required");
         }
@@ -148,7 +165,8 @@ public record FormatOptions(
     /**
      * Options with the defaults: fields {@code source}, {@code time} (both {@code null} for LibSVM
      * and IDX), {@code label}, {@code features}, {@code indices}, {@code values}, {@code text}; CSV
-     * with a header, comma-separated; LibSVM 1-based; no label map, no hashing; rows to train on.
+     * with a header, comma-separated; LibSVM 1-based; no label map, no hashing; rows to train on;
+     * unknown JSON keys ignored.
      */
     public static Builder builder(InputFormat format, int features) {
         return new Builder(format, features);
@@ -171,6 +189,7 @@ public record FormatOptions(
         b.hashing = hashing;
         b.csvIgnoredColumns = csvIgnoredColumns;
         b.scoring = scoring;
+        b.unknownFields = unknownFields;
         return b;
     }
 
@@ -219,6 +238,7 @@ public record FormatOptions(
         private TextHashing hashing;
         private java.util.Set<String> csvIgnoredColumns;
         private boolean scoring;
+        private UnknownFields unknownFields = UnknownFields.IGNORE;
 
         private Builder(InputFormat format, int features) {
             this.format = format;
@@ -300,10 +320,16 @@ public record FormatOptions(
 
         /**
          * Rows to score rather than to train on: label, source and (CSV) time columns may be
-         * missing, unknown JSONL keys are skipped. See {@link FormatOptions#scoring()}.
+         * missing. See {@link FormatOptions#scoring()}.
          */
         public Builder scoring(boolean forScoring) {
             this.scoring = forScoring;
+            return this;
+        }
+
+        /** What unknown JSON keys do; {@code null} means the default, IGNORE. */
+        public Builder unknownFields(UnknownFields policy) {
+            this.unknownFields = policy;
             return this;
         }
 
@@ -311,7 +337,7 @@ public record FormatOptions(
         public FormatOptions build() {
             return new FormatOptions(format, features, sourceField, timeField, labelField, featuresField,
                     indicesField, valuesField, textField, csvHeader, csvDelimiter, libsvmIndexBase, labelMap,
-                    hashing, csvIgnoredColumns, scoring);
+                    hashing, csvIgnoredColumns, scoring, unknownFields);
         }
     }
 }

@@ -26,6 +26,17 @@ public final class FormatProbe {
      * @throws IllegalArgumentException as {@link RowParsers#create}
      */
     public static void check(String fileName, FormatOptions options, byte[] headerRow, Iterable<byte[]> firstRows) {
+        check(fileName, null, options, headerRow, firstRows);
+    }
+
+    /**
+     * {@link #check(String, FormatOptions, byte[], Iterable)}, naming the setting the format came
+     * from: "data.csv does not look like libsvm (input.type): line 1: ...".
+     *
+     * @param formatKey the key that declared the format, or null
+     */
+    public static void check(
+            String fileName, String formatKey, FormatOptions options, byte[] headerRow, Iterable<byte[]> firstRows) {
         RowParser parser;
         try {
             parser = RowParsers.create(options, headerRow);
@@ -58,7 +69,8 @@ public final class FormatProbe {
         if (firstReason != null) {
             String tries = tried == 1 ? "" : " (none of the first " + tried + " rows parses)";
             throw new FormatException(fileName + " does not look like " + options.format().name().toLowerCase()
-                    + ": line " + firstLine + ": " + firstReason + tries);
+                    + (formatKey == null ? "" : " (" + formatKey + ")") + ": line " + firstLine + ": " + firstReason
+                    + tries);
         }
     }
 

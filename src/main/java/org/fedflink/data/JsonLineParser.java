@@ -10,7 +10,9 @@ import java.io.Serializable;
  * <p>The JSONL rules of {@link RowParsers} with the default field names, except that the dimension
  * is not known here: dense features of any length and sparse indices of any non-negative value are
  * accepted, so run {@link ExampleValidator#check} on the result (it also checks the label range).
- * There is no label map and no text hashing (a {@code text} field is rejected). For rows read from
+ * There is no label map and no text hashing (a {@code text} field is rejected), and unknown keys
+ * are rejected ({@code unknown field 'weight'}, as under {@code input.unknownFields: reject}), which
+ * keeps it stateless. For rows read from
  * files or messages as bytes, with a declared dimension and configurable fields, use
  * {@link RowParsers#create} instead.
  *

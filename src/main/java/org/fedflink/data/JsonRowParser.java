@@ -28,14 +28,17 @@ import java.util.Map;
  *       as many), or text (a string, hashed with {@link FeatureHasher}; needs hashing configured).
  * </ul>
  *
- * <p>Unknown keys make a row invalid, except in rows to score, where they are skipped (their
- * values must still be well-formed JSON). Duplicate keys are detected with a bit set over the known fields (allocation-free; unknown
- * keys are rejected anyway). Jackson's defaults are kept otherwise, so {@code NaN}/{@code Infinity}
- * tokens, leading zeros, comments and single quotes are rejected. Uses Jackson's streaming parser
- * (no tree) over one shared {@link JsonFactory}.
+ * <p>Unknown keys ({@link FormatOptions#unknownFields()}) are skipped, their values still having to
+ * be valid JSON, and counted in {@link #unknownFields()}; or they make the row invalid. Duplicate
+ * keys are detected with a bit set over the known fields (allocation-free; a repeated unknown key
+ * is not a duplicate of anything the job reads). Jackson's defaults are kept otherwise, so
+ * {@code NaN}/{@code Infinity} tokens, leading zeros, comments and single quotes are rejected. Uses
+ * Jackson's streaming parser (no tree) over one shared {@link JsonFactory}.
  *
- * <p>{@link #parseChars} is stateless and thread-safe (only {@link #parse(byte[], int, int)} uses
- * the scratch buffers of {@link AbstractRowParser}); {@link JsonLineParser} relies on that.
+ * <p>With unknown keys rejected {@link #parseChars} is stateless and thread-safe (only
+ * {@link #parse(byte[], int, int)} uses the scratch buffers of {@link AbstractRowParser});
+ * {@link JsonLineParser} relies on that. With unknown keys ignored it counts them: one parser per
+ * thread.
  */
 final class JsonRowParser extends AbstractRowParser {
 
@@ -84,19 +87,21 @@ final class JsonRowParser extends AbstractRowParser {
     private final FeatureHasher hasher;
     /** {@code valuesField + "["}, made once: element names are built only for a reason. */
     private final String valuesPrefix;
-    /** Rows to score: label and source optional, unknown keys skipped. */
+    /** Rows to score: label and source optional. */
     private final boolean scoring;
+    /** Unknown keys make the row invalid, rather than being skipped and counted. */
+    private final boolean rejectUnknown;
 
     JsonRowParser(FormatOptions options) {
         this(options.sourceField(), options.timeField(), options.labelField(), options.featuresField(),
                 options.indicesField(), options.valuesField(), options.textField(), options.features(),
                 options.labelMap(), options.hashing() == null ? null : new FeatureHasher(options.hashing()),
-                options.scoring());
+                options.scoring(), options.unknownFields() == FormatOptions.UnknownFields.REJECT);
     }
 
     private JsonRowParser(String sourceField, String timeField, String labelField, String featuresField,
             String indicesField, String valuesField, String textField, int features, Map<String, Double> labelMap,
-            FeatureHasher hasher, boolean scoring) {
+            FeatureHasher hasher, boolean scoring, boolean rejectUnknown) {
         this.sourceField = sourceField;
         this.timeField = timeField;
         this.labelField = labelField;
@@ -109,12 +114,16 @@ final class JsonRowParser extends AbstractRowParser {
         this.hasher = hasher;
         this.valuesPrefix = valuesField + "[";
         this.scoring = scoring;
+        this.rejectUnknown = rejectUnknown;
     }
 
-    /** Default field names, no dimension or index-range check, no label map, no hashing. */
+    /**
+     * Default field names, no dimension or index-range check, no label map, no hashing; unknown
+     * keys rejected (so stateless).
+     */
     static JsonRowParser unchecked() {
         return new JsonRowParser("source", "time", "label", "features", "indices", "values", "text", 0, null, null,
-                false);
+                false, true);
     }
 
     @Override
@@ -139,15 +148,20 @@ final class JsonRowParser extends AbstractRowParser {
             float[] values = null;
             String text = null;
             int seen = 0;
+            String skipped = null; // the row's first unknown key, for a "missing" reason
             String name;
             while ((name = p.nextFieldName()) != null) {
                 int field = fieldOf(name);
                 if (field == 0) {
-                    if (!scoring) {
+                    if (rejectUnknown) {
                         throw new InvalidRecordException("unknown field '" + shorten(name) + "'");
                     }
                     p.nextToken();
                     p.skipChildren();
+                    unknownFields().skipped(name, skipped == null);
+                    if (skipped == null) {
+                        skipped = name;
+                    }
                     continue;
                 }
                 if ((seen & field) != 0) {
@@ -243,7 +257,7 @@ final class JsonRowParser extends AbstractRowParser {
                         }
                         if (hasher == null) {
                             throw new InvalidRecordException(textField + " needs hashing configured"
-                                    + " (set hashing in the format options, or remove the " + textField + " field)");
+                                    + " (set input.hashing.bits, or remove the " + textField + " field)");
                         }
                         text = p.getText();
                     }
@@ -256,10 +270,10 @@ final class JsonRowParser extends AbstractRowParser {
                 throw new InvalidRecordException("trailing content after the JSON object");
             }
             if (sourceField != null && (seen & SOURCE) == 0 && !scoring) {
-                throw new InvalidRecordException("missing " + sourceField);
+                throw new InvalidRecordException("missing " + sourceField + ignored(skipped));
             }
             if ((seen & LABEL) == 0 && !scoring) {
-                throw new InvalidRecordException("missing " + labelField);
+                throw new InvalidRecordException("missing " + labelField + ignored(skipped));
             }
             if (dense != null) {
                 return new Example(source, time, label, null, dense);
@@ -270,7 +284,7 @@ final class JsonRowParser extends AbstractRowParser {
             }
             if (indices == null && values == null) {
                 throw new InvalidRecordException("missing features (give " + featuresField + ", or " + indicesField
-                        + " and " + valuesField + ", or " + textField + ")");
+                        + " and " + valuesField + ", or " + textField + ")" + ignored(skipped));
             }
             if (values == null) {
                 throw new InvalidRecordException(indicesField + " given without " + valuesField);
@@ -297,6 +311,14 @@ final class JsonRowParser extends AbstractRowParser {
                 }
             }
         }
+    }
+
+    /**
+     * For a "missing" reason: the unknown key skipped in the row, which is often the missing field
+     * misspelt ("lable"), so that the reason names the defect to fix rather than its symptom.
+     */
+    private static String ignored(String unknown) {
+        return unknown == null ? "" : " (unknown field '" + shorten(unknown) + "' was ignored)";
     }
 
     /** The role of a key, or 0 when it is not a known field. */
@@ -365,7 +387,11 @@ final class JsonRowParser extends AbstractRowParser {
         JsonToken t = p.nextToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
             JsonParser.NumberType nt = p.getNumberType();
-            if (nt != JsonParser.NumberType.INT && nt != JsonParser.NumberType.LONG) {
+            boolean fits = nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG;
+            if (fits ? p.getLongValue() < 0 : p.getBigIntegerValue().signum() < 0) {
+                throw TextNumbers.negativeTime(timeField, shorten(p.getText()));
+            }
+            if (!fits) {
                 throw new InvalidRecordException(
                         timeField + " " + shorten(p.getText()) + " is out of range for epoch milliseconds");
             }
@@ -389,7 +415,7 @@ final class JsonRowParser extends AbstractRowParser {
             String key = p.getText();
             Double mapped = labelMap.get(key);
             if (mapped == null) {
-                throw new InvalidRecordException(labelField + " '" + shorten(key) + "' is not in labelMap");
+                throw new InvalidRecordException(labelField + " '" + shorten(key) + "' is not in input.labelNames");
             }
             return mapped;
         }
@@ -500,7 +526,8 @@ final class JsonRowParser extends AbstractRowParser {
                     return field + " is not an array (non-standard token: " + lowerFirst(msg) + ")";
                 }
                 default -> {
-                    return "unknown field '" + shorten(field) + "'";
+                    return rejectUnknown ? "unknown field '" + shorten(field) + "'"
+                            : "field '" + shorten(field) + "' is not valid JSON (" + lowerFirst(msg) + ")";
                 }
             }
         }

@@ -49,7 +49,7 @@ final class LibSvmRowParser extends AbstractRowParser {
             String key = new String(c, s, e - s);
             Double mapped = labelMap.get(key);
             if (mapped == null) {
-                throw new InvalidRecordException("label '" + TextNumbers.shorten(key) + "' is not in labelMap");
+                throw new InvalidRecordException("label '" + TextNumbers.shorten(key) + "' is not in input.labelNames");
             }
             label = mapped;
         } else {
@@ -72,6 +72,12 @@ final class LibSvmRowParser extends AbstractRowParser {
                 throw new InvalidRecordException("qid is not supported");
             }
             long index = parseIndex(c, s, colon, e);
+            // the token's own defects before its relation to the others: "4:abc" after "10:1" is a
+            // bad value first (fixing the order would not make the row valid)
+            float value = TextNumbers.parseFloat(c, colon + 1, e);
+            if (Float.isNaN(value)) {
+                throw TextNumbers.floatProblem(c, colon + 1, e, "value of index " + TextNumbers.shorten(c, s, colon));
+            }
             if (index < base || index - base >= features) {
                 throw new InvalidRecordException("index " + TextNumbers.shorten(c, s, colon) + " is out of range ["
                         + base + ", "
@@ -85,10 +91,6 @@ final class LibSvmRowParser extends AbstractRowParser {
                         "index " + index + " comes after index " + prev + " (indices must be increasing)");
             }
             prev = index;
-            float value = TextNumbers.parseFloat(c, colon + 1, e);
-            if (Float.isNaN(value)) {
-                throw TextNumbers.floatProblem(c, colon + 1, e, "value of index " + index);
-            }
             if (n == indices.length) {
                 indices = Arrays.copyOf(indices, n * 2);
                 values = Arrays.copyOf(values, n * 2);

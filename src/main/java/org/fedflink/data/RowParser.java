@@ -24,6 +24,15 @@ public interface RowParser extends Serializable {
      */
     Example parse(byte[] row, int offset, int length) throws InvalidRecordException;
 
+    /**
+     * The rows in which this parser skipped JSON keys that the options do not name, and their names
+     * ({@link FormatOptions#unknownFields()} IGNORE): a running count for a reader to turn into a
+     * metric and a log line per new name. Shared with the other parsers made with the same tally
+     * ({@link RowParsers#create(FormatOptions, byte[], UnknownFieldTally)}); stays empty for CSV and
+     * LibSVM, which have no keys, and when unknown keys are rejected.
+     */
+    UnknownFieldTally unknownFields();
+
     /** {@link #parse(byte[], int, int)} of a whole array. */
     default Example parse(byte[] row) throws InvalidRecordException {
         return parse(row, 0, row == null ? 0 : row.length);

@@ -29,8 +29,15 @@ package org.fedflink.data;
  *   <li>the wrong number of dense features, or sparse indices out of range, repeated or not
  *       increasing;
  *   <li>a time that is not an integer or not within a long: {@code time is not an integer (epoch
- *       milliseconds), got '1.5'}.
+ *       milliseconds), got '1.5'}; or that is negative: {@code time must be >= 0 (epoch
+ *       milliseconds), got -149760689322}.
  * </ul>
+ *
+ * A reason names the first defect a user would fix, in the order the row reads: a LibSVM token
+ * {@code 4:abc} after {@code 10:1} is a bad value ({@code value of index 4 is not a number (got
+ * 'abc')}), not an index out of order; a CSV row that repeats the header is a {@code repeated header
+ * line}, not a time that is not a number. A reason that refers to a setting names its job-spec key
+ * ({@code input.hashing.bits}, {@code input.labelNames}, {@code input.fields.label}, ...).
  *
  * Tolerated everywhere: a UTF-8 byte-order mark at the start of a row (editors write one at the
  * start of a file) and a single trailing CR (CRLF line ends).
@@ -47,16 +54,22 @@ package org.fedflink.data;
  * <ul>
  *   <li>source: a non-blank string or an integer (kept as written: {@code 42} is source "42");
  *       required when {@code sourceField} is set, else the key is unknown;
+ *   <li>unknown keys ({@link FormatOptions#unknownFields()}): skipped by default, their values still
+ *       having to be valid JSON ({@code field 'meta' is not valid JSON (non-standard token 'NaN')}),
+ *       and counted in {@link RowParser#unknownFields()} (a row then missing a required field names
+ *       the first one: {@code missing label (unknown field 'lable' was ignored)}); with REJECT the
+ *       row is invalid: {@code unknown field 'meta'};
  *   <li>time: optional integer; label: required number (with a labelMap: a string or number
  *       looked up by its text);
  *   <li>exactly one feature form: {@code features} (array of exactly {@code features} finite
  *       numbers), or {@code indices} (strictly increasing integers in {@code [0, features)}) with
  *       {@code values} (as many finite numbers), or {@code text} (a string hashed by
  *       {@link FeatureHasher}; without {@code hashing} in the options the row is invalid:
- *       {@code text needs hashing configured}). A text without words gives no features.
+ *       {@code text needs hashing configured (set input.hashing.bits, or remove the text field)}).
+ *       A text without words gives no features.
  *   <li>invalid: not JSON or truncated, not an object, trailing content after the object, unknown
- *       keys, duplicate keys, a field of the wrong type, two feature forms, {@code indices} without
- *       {@code values} or of a different length.
+ *       keys (with REJECT), duplicate keys, a field of the wrong type, two feature forms,
+ *       {@code indices} without {@code values} or of a different length.
  * </ul>
  *
  * <h2>CSV</h2>
@@ -78,6 +91,8 @@ package org.fedflink.data;
  *   <li>with {@code hashing}: a text column (named {@code textField}, or positionally after the
  *       label) replaces the feature columns, and a header may have no other columns;
  *   <li>every row has exactly the expected number of columns: {@code expected 787 columns, got 786};
+ *       a row whose text is the header's (files concatenated with their headers) is a
+ *       {@code repeated header line};
  *   <li>values: the source is taken verbatim (spaces are part of it) and must not be blank; numbers
  *       may have spaces or tabs around them; an empty time means no time; an empty label or feature
  *       is invalid: {@code feature 3 (column 6) is empty}.
@@ -88,7 +103,8 @@ package org.fedflink.data;
  * {@code label index:value index:value ... # comment}, tokens separated by spaces or tabs, the
  * comment optional. Indices count from {@code libsvmIndexBase} (1 by default, as in LibSVM) and are
  * shifted to 0-based; they must be strictly increasing and in range ({@code index 785 is out of
- * range [1, 784]}, {@code index 5 is repeated}, {@code index 3 comes after index 5 ...}). Examples
+ * range [1, 784]}, {@code index 5 is repeated}, {@code index 3 comes after index 5 ...}), each
+ * token's value checked before its index's place among the others. Examples
  * are sparse (explicit zeros kept), have no source ({@code null}) and no time. {@code qid:} tokens
  * are invalid ({@code qid is not supported}), and so is a row that is only a comment.
  *
@@ -109,6 +125,14 @@ public final class RowParsers {
      * @throws IllegalArgumentException for IDX, or a header row given or missing against the options
      */
     public static RowParser create(FormatOptions options, byte[] headerRow) {
+        return create(options, headerRow, null);
+    }
+
+    /**
+     * {@link #create(FormatOptions, byte[])}, counting skipped unknown JSON keys into {@code tally}
+     * (shared by the parsers of one reader's files), or into a tally of its own when it is null.
+     */
+    public static RowParser create(FormatOptions options, byte[] headerRow, UnknownFieldTally tally) {
         if (options == null) {
             throw new IllegalArgumentException("format options are required");
         }
@@ -124,11 +148,15 @@ public final class RowParsers {
                     + options.format().name().toLowerCase()
                     + (options.format() == InputFormat.CSV ? " without a header" : ""));
         }
-        return switch (options.format()) {
+        AbstractRowParser parser = switch (options.format()) {
             case JSONL -> new JsonRowParser(options);
             case CSV -> CsvRowParser.create(options, headerRow);
             case LIBSVM -> new LibSvmRowParser(options);
             case IDX -> throw new AssertionError();
         };
+        if (tally != null) {
+            parser.shareUnknownFields(tally);
+        }
+        return parser;
     }
 }

@@ -98,10 +98,11 @@ final class TextNumbers {
     }
 
     /**
-     * Epoch milliseconds: an optional sign and digits, within the range of a long.
+     * Epoch milliseconds: an optional sign and digits, not negative, within the range of a long.
      *
-     * @throws InvalidRecordException "time is not an integer (epoch milliseconds), got '1.5'" or "time
-     *     99999999999999999999 is out of range for epoch milliseconds"
+     * @throws InvalidRecordException "time is not an integer (epoch milliseconds), got '1.5'", "time
+     *     must be >= 0 (epoch milliseconds), got -5" or "time 99999999999999999999 is out of range
+     *     for epoch milliseconds"
      */
     static long parseTime(char[] c, int s, int e, String what) throws InvalidRecordException {
         int i = s;
@@ -110,39 +111,36 @@ final class TextNumbers {
             negative = c[i] == '-';
             i++;
         }
+        boolean zero = true;
+        for (int j = i; j < e; j++) {
+            if (!isDigit(c[j])) {
+                i = e; // not an integer at all: "1e99999999999999999999" is no out-of-range number
+                break;
+            }
+            zero &= c[j] == '0';
+        }
         if (i == e) {
             throw new InvalidRecordException(
                     what + " is not an integer (epoch milliseconds), got '" + shorten(c, s, e) + "'");
         }
-        long v = 0; // accumulated negatively: the range of a long is one larger below zero
-        for (; i < e; i++) {
-            char ch = c[i];
-            if (!isDigit(ch)) {
-                throw new InvalidRecordException(
-                        what + " is not an integer (epoch milliseconds), got '" + shorten(c, s, e) + "'");
-            }
-            int d = ch - '0';
-            if (v < (Long.MIN_VALUE + d) / 10) {
-                // finish the syntax check first: "1e99999999999999999999" is not an integer at all
-                for (int j = i + 1; j < e; j++) {
-                    if (!isDigit(c[j])) {
-                        throw new InvalidRecordException(
-                                what + " is not an integer (epoch milliseconds), got '" + shorten(c, s, e) + "'");
-                    }
-                }
-                throw new InvalidRecordException(
-                        what + " " + shorten(c, s, e) + " is out of range for epoch milliseconds");
-            }
-            v = v * 10 - d;
+        if (negative && !zero) {
+            throw negativeTime(what, shorten(c, s, e));
         }
-        if (!negative) {
-            if (v == Long.MIN_VALUE) {
+        long v = 0;
+        for (; i < e; i++) {
+            int d = c[i] - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) {
                 throw new InvalidRecordException(
                         what + " " + shorten(c, s, e) + " is out of range for epoch milliseconds");
             }
-            v = -v;
+            v = v * 10 + d;
         }
         return v;
+    }
+
+    /** "time must be >= 0 (epoch milliseconds), got -5": an event time before 1970 is a defect, not data. */
+    static InvalidRecordException negativeTime(String what, String written) {
+        return new InvalidRecordException(what + " must be >= 0 (epoch milliseconds), got " + written);
     }
 
     private static InvalidRecordException syntaxProblem(char[] c, int s, int e, String what) {

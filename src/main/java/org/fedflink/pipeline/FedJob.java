@@ -479,29 +479,17 @@ public final class FedJob {
     private static HoldoutSupplier holdout(JobSpec spec, FileInput files) {
         Map<String, JobSpec.HoldoutSpec> named = spec.evaluation().holdouts();
         if (files == null) {
-            if (!named.isEmpty()) {
-                throw new org.fedflink.data.FormatException("evaluation.holdouts needs a file or Kafka input, in whose"
-                        + " format its files are read; input.type is " + spec.input().type().name().toLowerCase(
-                        java.util.Locale.ROOT) + " (whose holdout is evaluation.holdout generated examples)");
-            }
+            // named holdouts are files: JobSpecRules refuses them for the generator
             int n = spec.evaluation().holdout();
             SyntheticGenerator.Config config = generatorConfig(spec);
             return () -> org.fedflink.eval.HoldoutSets.of(new SyntheticGenerator(config).holdout(n));
         }
-        boolean idx = files.format() == org.fedflink.data.InputFormat.IDX;
-        named.forEach((name, h) -> {
-            if (idx && h.labelsPath() == null) {
-                throw new org.fedflink.data.FormatException("key 'evaluation.holdouts." + name + ".labelsPath' is"
-                        + " required when input.type is idx (the IDX labels file of the holdout images)");
-            }
-        });
         String path = spec.evaluation().holdoutPath();
         String labels = spec.evaluation().holdoutLabelsPath();
         ModelSpec model = spec.model().toSpec();
         HoldoutSupplier supplier = () -> {
             Map<String, List<Example>> sets = new LinkedHashMap<>();
-            named.forEach((name, h) -> sets.put(name, HoldoutFile.read(files, Path.of(h.path()),
-                    h.labelsPath() == null ? null : Path.of(h.labelsPath()), model)));
+            named.forEach((name, h) -> sets.put(name, HoldoutFile.read(files, HoldoutFile.Source.named(name, h), model)));
             List<Example> own = path == null ? null
                     : HoldoutFile.read(files, Path.of(path), labels == null ? null : Path.of(labels), model);
             return org.fedflink.eval.HoldoutSets.of(own, sets);

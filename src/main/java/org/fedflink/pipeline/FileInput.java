@@ -17,6 +17,7 @@ import org.fedflink.data.FormatException;
 import org.fedflink.data.FormatOptions;
 import org.fedflink.data.FormatProbe;
 import org.fedflink.data.InputFormat;
+import org.fedflink.data.InputPaths;
 import org.fedflink.data.LineReader;
 import org.fedflink.data.PartitionHistogram;
 import org.fedflink.data.PartitionScheme;
@@ -62,7 +63,8 @@ public record FileInput(
      * Looks at the input a job spec describes and prepares it; writes the partition histogram to
      * {@code outDir} when rows are dealt to simulated sources.
      *
-     * @throws FormatException if the input is missing, empty or not the declared format
+     * @throws FormatException if the input is missing, unreadable, empty or not the declared format,
+     *     with one line naming the key ({@code input.path: /data/x.jsonl does not exist})
      */
     public static FileInput prepare(JobSpec spec, Path outDir) {
         JobSpec.InputSpec input = spec.input();
@@ -72,27 +74,35 @@ public record FileInput(
             return prepareMonitored(spec, options);
         }
         List<Path> paths = format == InputFormat.IDX
-                ? List.of(Path.of(input.path()))
-                : FileDataset.listFiles(Path.of(input.path()));
-        if (format != InputFormat.IDX) {
+                ? List.of(InputPaths.requireFile("input.path", Path.of(input.path())))
+                : InputPaths.listFiles("input.path", Path.of(input.path()));
+        if (format == InputFormat.IDX) {
+            InputPaths.requireFile("input.labelsPath", Path.of(input.labelsPath()));
+        } else {
             for (Path file : paths) {
                 probe(file, options, input.maxLineBytes());
             }
         }
         FileInput unpartitioned = new FileInput(format, paths.stream().map(Path::toString).toList(),
                 input.labelsPath(), options, input.maxLineBytes(), 0, null, 0, FeatureScaler.none(), 1, null);
-        try (FileDataset dataset = unpartitioned.open()) {
+        FileDataset opened;
+        try {
+            opened = unpartitioned.open();
+        } catch (IOException e) {
+            throw InputPaths.cannotRead("input.path", Path.of(input.path()), e);
+        }
+        try (FileDataset dataset = opened) {
             long rows = dataset.rows();
             if (rows == 0) {
-                throw new FormatException("input " + input.path() + " has no records");
+                throw new FormatException("input.path: " + input.path() + " has no records");
             }
             JobSpec.PartitionSpec partition = input.partition();
             int[] sourceOfRow = null;
             int sources = 0;
             if (partition.scheme() != JobSpec.PartitionScheme.NONE) {
                 if (rows > Integer.MAX_VALUE - 8) {
-                    throw new FormatException("input " + input.path() + " has " + rows
-                            + " records, more than a partition can assign (" + (Integer.MAX_VALUE - 8) + ")");
+                    throw new FormatException("input.path: " + input.path() + " has " + rows
+                            + " records, more than input.partition can assign (" + (Integer.MAX_VALUE - 8) + ")");
                 }
                 sources = partition.sources();
                 sourceOfRow = partition(dataset, (int) rows, spec, outDir);
@@ -103,7 +113,8 @@ public record FileInput(
             return new FileInput(format, unpartitioned.files(), input.labelsPath(), options, input.maxLineBytes(),
                     rows, sourceOfRow, sources, scaler, groups, groupOfRow);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read input " + input.path() + ": " + e.getMessage(), e);
+            // writing the partition histogram, or closing
+            throw new UncheckedIOException("cannot prepare input " + input.path() + ": " + e.getMessage(), e);
         }
     }
 
@@ -113,10 +124,7 @@ public record FileInput(
      */
     private static FileInput prepareMonitored(JobSpec spec, FormatOptions options) {
         JobSpec.InputSpec input = spec.input();
-        Path dir = Path.of(input.path());
-        if (!Files.isDirectory(dir)) {
-            throw new FormatException("input " + dir + " must be a directory when input.monitor is true");
-        }
+        Path dir = InputPaths.requireDirectory("input.path", Path.of(input.path()), "input.monitor is true");
         List<Path> present;
         try (var children = Files.list(dir)) {
             present = children.filter(Files::isRegularFile)
@@ -125,7 +133,7 @@ public record FileInput(
                     .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+            throw InputPaths.cannotRead("input.path", dir, e);
         }
         for (Path file : present) {
             probe(file, options, input.maxLineBytes());
@@ -142,7 +150,7 @@ public record FileInput(
             try (FileDataset dataset = present.isEmpty() ? null : existing.open()) {
                 scaler = scaler(spec, dataset);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+                throw InputPaths.cannotRead("input.path", dir, e);
             }
         }
         int sources = input.partition().scheme() == JobSpec.PartitionScheme.IID ? input.partition().sources() : 0;
@@ -229,7 +237,8 @@ public record FileInput(
                 .csvHeader(input.csv().header() && !input.isKafka())
                 .csvDelimiter(input.csv().delimiter().charAt(0))
                 .csvIgnoredColumns(new java.util.HashSet<>(input.csv().ignore()))
-                .libsvmIndexBase(input.libsvm().indexBase());
+                .libsvmIndexBase(input.libsvm().indexBase())
+                .unknownFields(FormatOptions.UnknownFields.valueOf(input.unknownFields().name()));
         if (!input.labelNames().isEmpty()) {
             Map<String, Double> labelMap = new HashMap<>();
             for (int i = 0; i < input.labelNames().size(); i++) {
@@ -265,9 +274,9 @@ public record FileInput(
                 }
             }
         } catch (IOException e) {
-            throw new FormatException("cannot read " + file + ": " + e.getMessage(), e);
+            throw InputPaths.cannotRead("input.path", file, e);
         }
-        FormatProbe.check(file.getFileName().toString(), options, header, rows);
+        FormatProbe.check(file.getFileName().toString(), "input.type", options, header, rows);
     }
 
     private static int[] partition(FileDataset dataset, int rows, JobSpec spec, Path outDir) throws IOException {

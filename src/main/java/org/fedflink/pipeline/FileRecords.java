@@ -27,6 +27,7 @@ final class FileRecords implements RecordSequence<RawRecord> {
 
     private transient FileDataset dataset;
     private transient String[] sourceNames;
+    private transient UnknownFieldsMetric unknownFields;
 
     FileRecords(FileInput input, int passes, boolean shuffle, long seed, long startTimeMillis, long eventIntervalMillis) {
         this.input = input;
@@ -47,6 +48,7 @@ final class FileRecords implements RecordSequence<RawRecord> {
             throw new IllegalStateException("input changed since the job was prepared: " + input.files()
                     + " had " + input.rows() + " records, now " + dataset.rows());
         }
+        unknownFields = new UnknownFieldsMetric(readerContext.metricGroup());
         if (input.sourceOfRow() != null) {
             sourceNames = new String[input.sources()];
             for (int s = 0; s < sourceNames.length; s++) {
@@ -64,6 +66,7 @@ final class FileRecords implements RecordSequence<RawRecord> {
     public RawRecord read(long position) {
         long row = order.rowAt(position);
         FileDataset.Parsed parsed = dataset.read(row);
+        unknownFields.update(dataset.unknownFields(), parsed.origin(), "line", parsed.line());
         if (!parsed.valid()) {
             return RawRecord.invalid(parsed.origin(), parsed.line(), parsed.text(), parsed.reason());
         }

@@ -122,6 +122,7 @@ final class KafkaInput {
         private final int maxBytes;
         private final double ratePerSecond;
         private transient RowParser parser;
+        private transient UnknownFieldsMetric unknownFields;
         private transient long startNanos;
         private transient long count;
 
@@ -139,6 +140,7 @@ final class KafkaInput {
         @Override
         public void open(DeserializationSchema.InitializationContext context) {
             parser = RowParsers.create(options, null);
+            unknownFields = new UnknownFieldsMetric(context.getMetricGroup());
         }
 
         @Override
@@ -153,6 +155,7 @@ final class KafkaInput {
         RawRecord toRecord(String origin, long offset, byte[] key, byte[] value, long timestamp) {
             if (parser == null) {
                 parser = RowParsers.create(options, null);
+                unknownFields = new UnknownFieldsMetric(null);
             }
             if (value == null) {
                 return RawRecord.invalid(origin, offset, "", "message has no value (a tombstone)");
@@ -172,6 +175,8 @@ final class KafkaInput {
                             reason + DeadLetterMessages.BASE64_NOTE);
                 }
                 return RawRecord.invalid(origin, offset, new String(value, StandardCharsets.UTF_8), reason);
+            } finally {
+                unknownFields.update(parser.unknownFields(), origin, "offset", offset);
             }
             String source = e.source();
             if (source == null) {

@@ -88,6 +88,8 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
         private final String origin;
         private final LineReader lines;
         private final RowParser parser;
+        /** Logged per file: a bulk format's reader has no metric group. */
+        private final UnknownFieldsMetric unknownFields = new UnknownFieldsMetric(null);
         private long emitted;
         /** Source names, made once per reader rather than formatted per row. */
         private final String[] sourceNames = new String[sources];
@@ -148,6 +150,8 @@ final class MonitoredRows implements BulkFormat<RawRecord, FileSourceSplit> {
                 e = parser.parse(bytes, 0, bytes.length);
             } catch (InvalidRecordException ex) {
                 return RawRecord.invalid(origin, line, new String(bytes, StandardCharsets.UTF_8), ex.getMessage());
+            } finally {
+                unknownFields.update(parser.unknownFields(), origin, "line", line);
             }
             String source = e.source();
             if (sources > 0) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +25,7 @@ import org.fedflink.data.FormatException;
 import org.fedflink.data.FormatOptions;
 import org.fedflink.data.FormatProbe;
 import org.fedflink.data.IdxDataset;
+import org.fedflink.data.InputPaths;
 import org.fedflink.data.InputFormat;
 import org.fedflink.data.InvalidRecordException;
 import org.fedflink.data.JsonLineParser;
@@ -45,8 +44,10 @@ import org.fedflink.model.ModelSpec;
  *
  * The file is parsed as the run parsed its training input ({@link Preprocessing}: format, field
  * names, CSV layout, label map, text hashing) and scaled with the run's fitted scaler, but as rows
- * to score ({@link FormatOptions#scoring()}): a row may lack its label and its source, and unknown
- * JSONL keys are skipped. The format is, in this order, the one asked for, the one the file name
+ * to score ({@link FormatOptions#scoring()}): a row may lack its label and its source. Unknown JSONL
+ * keys (an id, say) follow the run's {@code input.unknownFields}, as its training rows did: skipped
+ * under {@code ignore} (the default, and what a run recorded before the setting was reads as),
+ * an invalid row under {@code reject}. The format is, in this order, the one asked for, the one the file name
  * says ({@code .jsonl}/{@code .ndjson}/{@code .json}, {@code .csv}, {@code .libsvm}/{@code .svm},
  * {@code .idx}/{@code -ubyte}, each optionally {@code .gz}), or the training input's; when it is not
  * the training input's, that format's default layout is used with the run's field names, label
@@ -206,13 +207,15 @@ public final class FilePredictor {
      * Scores the whole file.
      *
      * @param out where the JSON lines go (left open, flushed at the end); null to only score
-     * @throws FormatException when the file is missing, not in its format at all (probed before the
-     *     first line is written), a CSV header does not fit, or a gzip file is corrupt
+     * @throws FormatException when the file (or the labels file) is missing or unreadable ("input:
+     *     data.csv does not exist", see {@link InputPaths}), not in its format at all (probed before
+     *     the first line is written), a CSV header does not fit, or a gzip file is corrupt
      * @throws IOException when reading or writing fails otherwise
      */
     public Summary run(Writer out) throws IOException {
-        if (!Files.isRegularFile(input)) {
-            throw new FormatException("input " + input + (Files.exists(input) ? " is not a file" : " does not exist"));
+        InputPaths.requireFile("input", input);
+        if (labels != null) {
+            InputPaths.requireFile("labels", labels);
         }
         Scoring scoring = new Scoring(out);
         try {
@@ -255,7 +258,8 @@ public final class FilePredictor {
     private byte[] header(LineReader reader) throws IOException {
         Row header = reader.next();
         if (header == null) {
-            throw new FormatException(input.getFileName() + " is empty: a CSV file needs a header");
+            throw new FormatException(input.getFileName() + " is empty: a CSV file needs a header"
+                    + " (input.csv.header is true)");
         }
         if (header.oversized()) {
             throw new FormatException(input.getFileName() + ": the CSV header is longer than " + maxLineBytes
@@ -288,12 +292,7 @@ public final class FilePredictor {
     }
 
     private void scoreImages(Scoring scoring) throws IOException {
-        IdxDataset images;
-        try {
-            images = labels == null ? IdxDataset.readImages(input) : IdxDataset.read(input, labels);
-        } catch (NoSuchFileException e) {
-            throw new FormatException("labels file " + labels + " does not exist", e);
-        }
+        IdxDataset images = labels == null ? IdxDataset.readImages(input) : IdxDataset.read(input, labels);
         if (images.features() != model.spec().features()) {
             throw new FormatException(input.getFileName() + " has images of " + images.rows() + " x " + images.cols()
                     + " = " + images.features() + " pixels, the model has " + model.spec().features() + " features");
@@ -508,7 +507,8 @@ public final class FilePredictor {
                         .valuesField(trained.valuesField())
                         .textField(trained.textField())
                         .labelMap(trained.labelMap())
-                        .hashing(named ? trained.hashing() : null);
+                        .hashing(named ? trained.hashing() : null)
+                        .unknownFields(trained.unknownFields());
             }
             try {
                 return b.build();

@@ -51,6 +51,7 @@ class PreprocessingTest {
                 .csvDelimiter('\t')
                 .labelMap(Map.of("cat", 0.0, "dog", 1.0, "kitten", 0.0))
                 .hashing(new TextHashing(2, 3, false))
+                .unknownFields(FormatOptions.UnknownFields.REJECT)
                 .build();
     }
 
@@ -94,6 +95,7 @@ class PreprocessingTest {
         assertThat(root.path("formatOptions").path("csvDelimiter").asText()).isEqualTo("\t");
         assertThat(root.path("formatOptions").path("labelMap").toString()).isEqualTo("{\"cat\":0.0,\"kitten\":0.0,\"dog\":1.0}");
         assertThat(root.path("formatOptions").path("timeField").isNull()).isTrue();
+        assertThat(root.path("formatOptions").path("unknownFields").asText()).isEqualTo("reject");
         assertThat(root.path("scaling").toString()).isEqualTo("{\"type\":\"divide\",\"divisor\":2.0}");
         assertThat(root.path("jobSpec").path("input").path("scaling").path("type").asText()).isEqualTo("standardize");
     }
@@ -178,5 +180,23 @@ class PreprocessingTest {
         JSON.writeValue(file.toFile(), root);
 
         assertThatThrownBy(() -> Preprocessing.read(file)).hasMessage(file + ": libsvmIndexBase must be 0 or 1, got 2");
+
+        ((ObjectNode) root.path("formatOptions")).put("libsvmIndexBase", 1).put("unknownFields", "skip");
+        JSON.writeValue(file.toFile(), root);
+
+        assertThatThrownBy(() -> Preprocessing.read(file))
+                .hasMessage(file + ": formatOptions.unknownFields must be ignore or reject, got \"skip\"");
+    }
+
+    @Test
+    void read_fileFromBeforeUnknownFieldsWasRecorded_ignoresThem() throws Exception {
+        FormatOptions reject = FormatOptions.builder(InputFormat.JSONL, 3)
+                .unknownFields(FormatOptions.UnknownFields.REJECT).build();
+        Path file = Preprocessing.of(csvJob(), reject, FeatureScaler.none()).write(dir);
+        ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
+        ((ObjectNode) root.path("formatOptions")).remove("unknownFields");
+        JSON.writeValue(file.toFile(), root);
+
+        assertThat(Preprocessing.read(file).options().unknownFields()).isEqualTo(FormatOptions.UnknownFields.IGNORE);
     }
 }

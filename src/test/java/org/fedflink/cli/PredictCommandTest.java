@@ -120,6 +120,21 @@ class PredictCommandTest {
     }
 
     @Test
+    void predict_missingInputOrLabels_exits2WithOneLineNamingTheOption() throws Exception {
+        Path run = runFolder();
+        Path missing = tmp.resolve("none.csv");
+
+        int code = run("predict", run.toString(), "--input", missing.toString());
+        int labelsCode = run("predict", run.toString(), "--input", input().toString(), "--labels", tmp.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(labelsCode).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --input: " + missing + " does not exist" + NL
+                + "error: --labels: " + tmp + " is a directory, not a file" + NL);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void predict_missingVersion_exits2WithOneLine() throws Exception {
         Path run = runFolder();
 

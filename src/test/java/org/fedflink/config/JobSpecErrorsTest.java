@@ -506,4 +506,26 @@ class JobSpecErrorsTest {
                 .isEqualTo("key 'mode' must be one of: fedavg, centralized, got 'two\\nlines\\n'");
         assertThat(error(MINIMAL, "mode=" + "x".repeat(200))).contains("got 'xxxx").contains("...'");
     }
+
+    // ---- ordered input and evaluation
+
+    @Test
+    void parse_namedHoldoutsWithTheGenerator_areRefused() {
+        assertThat(error(MINIMAL + "evaluation: {holdouts: {late: b.jsonl}}\n")).isEqualTo(
+                "key 'evaluation.holdouts' needs a file or Kafka input, in whose format its files are read; the"
+                        + " generator's holdout is evaluation.holdout generated examples");
+    }
+
+    @Test
+    void parse_parallelReadersOfAMonitoredDirectory_areRefused() {
+        assertThat(error(MINIMAL + "input: {type: jsonl, path: /data, monitor: true, parallelism: 2}\n")).isEqualTo(
+                "key 'input.parallelism' must be 1 with input.monitor true (one reader reads the new files in name"
+                        + " order), got 2");
+    }
+
+    @Test
+    void parse_windowBeyondItsLimit_isRefused() {
+        assertThat(error(MINIMAL, "evaluation.windowExamples=2000000")).isEqualTo(
+                "key 'evaluation.windowExamples' must be between 1 and 1000000, got 2000000");
+    }
 }

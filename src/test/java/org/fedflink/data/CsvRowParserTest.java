@@ -44,9 +44,10 @@ class CsvRowParserTest {
         assertThatThrownBy(() -> parse(p, "row-9,c,1700000000000,1,0.5,x,2"))
                 .hasMessage("expected 8 columns, got 7");
         assertHeader(o, "source,time,label,f0,f1,f2,kind",
-                "csv header has no column 'id' to ignore (columns: source, time, label, f0, f1, f2, kind)");
+                "csv header has no column 'id' of input.csv.ignore (columns: source, time, label, f0, f1, f2, kind)");
         assertHeader(THREE.toBuilder().csvIgnoredColumns(java.util.Set.of("label")).build(),
-                "source,time,label,f0,f1,f2", "csv column 'label' cannot be both ignored and the label");
+                "source,time,label,f0,f1,f2",
+                "csv column 'label' cannot be both in input.csv.ignore and the label (input.fields.label)");
     }
 
     @Test
@@ -102,7 +103,8 @@ class CsvRowParserTest {
         assertThat(e.timestamp()).isEqualTo(1L);
         assertThat(e.values()).containsExactly(1.5f, 2f, 3f);
         assertThat(parse(HEADERED, "s,,0,1,2,3").timestamp()).isEqualTo(JsonLineParser.NO_TIMESTAMP);
-        assertThat(parse(HEADERED, "s,-5,0,.5,5.,1E2").values()).containsExactly(0.5f, 5f, 100f);
+        assertThat(parse(HEADERED, "s,5,0,.5,5.,1E2").values()).containsExactly(0.5f, 5f, 100f);
+        assertThat(parse(HEADERED, "s, -0 ,0,1,2,3").timestamp()).isZero();
     }
 
     @Test
@@ -123,9 +125,9 @@ class CsvRowParserTest {
         assertThat(parse(p, "0.5,dog").label()).isEqualTo(1.0);
         assertThat(parse(p, "0.5, cat ").label()).isEqualTo(0.0);
         assertThat(parse(p, "0.5,\"big dog\"").label()).isEqualTo(2.0);
-        assertReason(p, "0.5,cow", "label 'cow' is not in labelMap");
-        assertReason(p, "0.5,\" cat\"", "label ' cat' is not in labelMap");
-        assertReason(p, "0.5,", "label '' is not in labelMap");
+        assertReason(p, "0.5,cow", "label 'cow' is not in input.labelNames");
+        assertReason(p, "0.5,\" cat\"", "label ' cat' is not in input.labelNames");
+        assertReason(p, "0.5,", "label '' is not in input.labelNames");
     }
 
     @Test
@@ -142,11 +144,12 @@ class CsvRowParserTest {
         assertThat(p.indices()).containsExactly(expected.indices());
         assertThatThrownBy(() -> create(o, "label,source,text,extra"))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("csv header has an unexpected column 'extra': with text hashing the columns are only"
-                        + " source, time, label and text");
+                .hasMessage("csv header has an unexpected column 'extra': with text hashing (input.hashing.bits) the"
+                        + " columns are only source, time, label and text (list others in input.csv.ignore)");
         assertThatThrownBy(() -> create(o, "label,source,body"))
                 .isInstanceOf(FormatException.class)
-                .hasMessageStartingWith("csv header has no text column 'text' (columns: label, source, body)");
+                .hasMessage("csv header has no text column 'text' (columns: label, source, body); set input.fields.text"
+                        + " to the column of text to hash");
     }
 
     static Stream<Arguments> badRows() {
@@ -178,6 +181,8 @@ class CsvRowParserTest {
                 Arguments.of("s,1.5,0,1,2,3", "time is not an integer (epoch milliseconds), got '1.5'"),
                 Arguments.of("s,2024-01-01,0,1,2,3", "time is not an integer (epoch milliseconds), got '2024-01-01'"),
                 Arguments.of("s,99999999999999999999,0,1,2,3", "time 99999999999999999999 is out of range for epoch milliseconds"),
+                Arguments.of("s,-149760689322,0,1,2,3", "time must be >= 0 (epoch milliseconds), got -149760689322"),
+                Arguments.of("s,-1e3,0,1,2,3", "time is not an integer (epoch milliseconds), got '-1e3'"),
                 Arguments.of("s,1,0,1,2,3\u0001", "control character U+0001 at column 12"),
                 Arguments.of("  ", "empty line"));
     }
@@ -189,9 +194,31 @@ class CsvRowParserTest {
     }
 
     @Test
+    void parse_repeatedHeaderLine_isNamedAsSuch() {
+        RowParser p = create(THREE, "\uFEFFsource,time,label,f0,f1,f2");
+
+        assertThatThrownBy(() -> parse(p, "source,time,label,f0,f1,f2"))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("repeated header line");
+        assertThatThrownBy(() -> parse(p, "source,time,label,f0,f1,f2\r"))
+                .hasMessage("repeated header line");
+        // any other text is a row like any other
+        assertThatThrownBy(() -> parse(p, "source,time,label,f0,f1,f3"))
+                .hasMessage("time is not an integer (epoch milliseconds), got 'time'");
+    }
+
+    @Test
+    void parse_repeatedHeaderLine_evenWhenItWouldParse() {
+        FormatOptions scoring = FormatOptions.builder(InputFormat.CSV, 2).scoring(true).build();
+
+        assertThatThrownBy(() -> parse(create(scoring, "1,2"), "1,2")).hasMessage("repeated header line");
+    }
+
+    @Test
     void parse_timeAtLongLimits() throws Exception {
         assertThat(parse(HEADERED, "s,9223372036854775807,0,1,2,3").timestamp()).isEqualTo(Long.MAX_VALUE);
-        assertThat(parse(HEADERED, "s,-9223372036854775808,0,1,2,3").timestamp()).isEqualTo(Long.MIN_VALUE);
+        assertReason(HEADERED, "s,-9223372036854775808,0,1,2,3",
+                "time must be >= 0 (epoch milliseconds), got -9223372036854775808");
         assertReason(HEADERED, "s,9223372036854775808,0,1,2,3",
                 "time 9223372036854775808 is out of range for epoch milliseconds");
     }
@@ -214,16 +241,17 @@ class CsvRowParserTest {
     @Test
     void header_problems_formatException() {
         assertHeader(THREE, "source,time,f0,f1,f2,f3",
-                "csv header has no label column 'label' (columns: source, time, f0, f1, f2, f3); set labelField"
-                        + " to the name of the label column");
+                "csv header has no label column 'label' (columns: source, time, f0, f1, f2, f3); set"
+                        + " input.fields.label to the name of the label column");
         assertHeader(THREE, "source,time,label,f0,f1,f0", "csv header has duplicate column 'f0' (columns 4 and 6)");
-        assertHeader(THREE, "source,time,label,f0,f1", "csv header has 2 feature columns, expected 3 (features);"
-                + " every column other than source, time, label and the ignored ones is a feature");
+        assertHeader(THREE, "source,time,label,f0,f1", "csv header has 2 feature columns, expected 3"
+                + " (model.features); every column other than source, time, label and those in input.csv.ignore is a"
+                + " feature");
         assertHeader(THREE, "time,label,f0,f1,f2", "csv header has no source column 'source' (columns: time, label,"
-                + " f0, f1, f2); set sourceField to the column naming each example's source, or set it to null if"
-                + " the data has no source and let a partitioner assign sources");
+                + " f0, f1, f2); set input.fields.source to the column naming each example's source, or to none if"
+                + " the data has none (input.partition then assigns sources)");
         assertHeader(THREE, "source,label,f0,f1,f2", "csv header has no time column 'time' (columns: source, label,"
-                + " f0, f1, f2); set timeField to the column of epoch milliseconds, or set it to null if the data"
+                + " f0, f1, f2); set input.fields.time to the column of epoch milliseconds, or to none if the data"
                 + " has no event time");
         assertHeader(THREE, "", "csv header is empty");
         assertHeader(THREE, "source,\"time,label", "csv header: unterminated quoted field in column 2");

@@ -55,19 +55,32 @@ class FileDatasetTest {
     }
 
     @Test
-    void directory_isListedInNameOrderWithoutHiddenFiles_andAnEmptyOneIsAnError() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("in"));
-        Files.writeString(dir.resolve("b.csv"), "");
-        Files.writeString(dir.resolve("a.csv"), "");
-        Files.writeString(dir.resolve(".hidden"), "");
-        assertThat(FileDataset.listFiles(dir)).containsExactly(dir.resolve("a.csv"), dir.resolve("b.csv"));
+    void unknownFields_oneTallyForAllFiles_countsRowsAndNamesEachOnce() throws Exception {
+        Path a = Files.writeString(tmp.resolve("a.jsonl"),
+                "{\"source\": \"s\", \"label\": 1, \"features\": [1, 2], \"meta\": {\"x\": 1}, \"id\": 7}\n");
+        Path b = Files.writeString(tmp.resolve("b.jsonl"),
+                "{\"source\": \"s\", \"label\": 0, \"features\": [1, 2], \"meta\": null}\n"
+                        + "{\"source\": \"s\", \"label\": 0, \"features\": [1, 2]}\n");
+        FormatOptions jsonl = FormatOptions.builder(InputFormat.JSONL, 2).build();
 
-        Path none = Files.createDirectories(tmp.resolve("none"));
-        assertThatThrownBy(() -> FileDataset.listFiles(none))
+        try (FileDataset d = FileDataset.openText(List.of(a, b), jsonl, 1024, tmp)) {
+            for (long i = 0; i < d.rows(); i++) {
+                assertThat(d.read(i).valid()).isTrue();
+            }
+
+            assertThat(d.unknownFields().rows()).isEqualTo(2);
+            assertThat(d.unknownFields().names()).containsExactly("meta", "id");
+        }
+    }
+
+    @Test
+    void csvHeaderProblem_namesTheFile() throws Exception {
+        Path a = Files.writeString(tmp.resolve("a.csv"), "source,time,x,y\n");
+
+        assertThatThrownBy(() -> FileDataset.openText(List.of(a), csv(), 1024, tmp))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("input directory " + none + " has no files");
-        assertThatThrownBy(() -> FileDataset.listFiles(tmp.resolve("missing")))
-                .hasMessage("input " + tmp.resolve("missing") + " does not exist");
+                .hasMessage("a.csv: csv header has no label column 'label' (columns: source, time, x, y); set"
+                        + " input.fields.label to the name of the label column");
     }
 
     @Test
@@ -75,6 +88,6 @@ class FileDatasetTest {
         Path empty = Files.writeString(tmp.resolve("e.csv"), "");
         assertThatThrownBy(() -> FileDataset.openText(List.of(empty), csv(), 1024, tmp))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("e.csv is empty: a CSV file needs a header");
+                .hasMessage("e.csv is empty: a CSV file needs a header (input.csv.header is true)");
     }
 }

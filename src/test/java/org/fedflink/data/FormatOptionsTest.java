@@ -34,6 +34,19 @@ class FormatOptionsTest {
     }
 
     @Test
+    void unknownFields_ignoreByDefault_keptByToBuilder_nullMeansIgnore() {
+        FormatOptions reject = FormatOptions.builder(InputFormat.JSONL, 2)
+                .unknownFields(FormatOptions.UnknownFields.REJECT).build();
+
+        assertThat(FormatOptions.builder(InputFormat.JSONL, 2).build().unknownFields())
+                .isEqualTo(FormatOptions.UnknownFields.IGNORE);
+        assertThat(reject.toBuilder().scoring(true).build().unknownFields())
+                .isEqualTo(FormatOptions.UnknownFields.REJECT);
+        assertThat(reject.toBuilder().unknownFields(null).build().unknownFields())
+                .isEqualTo(FormatOptions.UnknownFields.IGNORE);
+    }
+
+    @Test
     void builder_libsvm_noSourceNoTime() {
         FormatOptions o = FormatOptions.builder(InputFormat.LIBSVM, 10).build();
         assertThat(o.sourceField()).isNull();

@@ -59,6 +59,9 @@ class FormatProbeTest {
 
     @Test
     void check_libsvmDeclaredJsonl_lineNumbersCountTheRows() {
+        assertThatThrownBy(() -> FormatProbe.check("train.svm", "input.type", JSONL, null, rows("1 1:0.5")))
+                .isInstanceOf(FormatException.class)
+                .hasMessage("train.svm does not look like jsonl (input.type): line 1: not a JSON object (got a number)");
         assertThatThrownBy(() -> FormatProbe.check("train.svm", JSONL, null, rows("1 1:0.5")))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("train.svm does not look like jsonl: line 1: not a JSON object (got a number)");

@@ -68,9 +68,12 @@ class JsonLineParserTest {
     }
 
     @Test
-    void parse_negativeAndLargeTime_accepted() throws Exception {
-        assertThat(parser.parse("{\"source\":\"a\",\"time\":-5,\"label\":0,\"features\":[1]}").timestamp())
-                .isEqualTo(-5L);
+    void parse_zeroAndLargeTime_accepted_negativeTimeInvalid() throws Exception {
+        assertThat(parser.parse("{\"source\":\"a\",\"time\":-0,\"label\":0,\"features\":[1]}").timestamp())
+                .isZero();
+        assertThatThrownBy(() -> parser.parse("{\"source\":\"a\",\"time\":-5,\"label\":0,\"features\":[1]}"))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("time must be >= 0 (epoch milliseconds), got -5");
         assertThat(parser.parse("{\"source\":\"a\",\"time\":9223372036854775807,\"label\":0,\"features\":[1]}")
                         .timestamp())
                 .isEqualTo(Long.MAX_VALUE);

@@ -52,12 +52,82 @@ class JsonRowParserTest {
         assertThat(dense.timestamp()).isEqualTo(JsonLineParser.NO_TIMESTAMP);
         assertThat(dense.values()).containsExactly(1f, 2f);
         assertThat(parse(p, "{\"y\":1,\"i\":[1],\"v\":[5]}").indices()).containsExactly(1);
-        // the default names are now unknown keys, and reasons use the configured names
-        assertReason(p, "{\"source\":\"a\",\"y\":1,\"x\":[1,2]}", "unknown field 'source'");
+        // the default names are now unknown keys (skipped, counted), and reasons use the configured names
+        assertThat(parse(p, "{\"source\":\"a\",\"y\":1,\"x\":[1,2]}").source()).isNull();
+        assertThat(p.unknownFields().names()).containsExactly("source");
         assertReason(p, "{\"x\":[1,2]}", "missing y");
         assertReason(p, "{\"y\":1,\"x\":[1,2],\"i\":[0]}", "both x and i/v given");
         assertReason(p, "{\"y\":1}", "missing features (give x, or i and v, or text)");
         assertReason(p, "{\"y\":\"one\",\"x\":[1,2]}", "y is not a number (got a string)");
+    }
+
+    @Test
+    void parse_unknownFields_ignoredByDefault_rowCountedOnce_namesInFirstSeenOrder() throws Exception {
+        RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, 1).build(), null);
+
+        Example e = parse(p, "{\"meta\":{\"a\":[1,{\"b\":null}]},\"source\":\"s\",\"label\":1,\"features\":[2],"
+                + "\"id\":\"x-1\",\"meta\":3}");
+        parse(p, "{\"source\":\"s\",\"label\":1,\"features\":[2]}");
+        parse(p, "{\"source\":\"s\",\"label\":1,\"features\":[2],\"note\":\"n\"}");
+
+        assertThat(e.source()).isEqualTo("s");
+        assertThat(e.values()).containsExactly(2f);
+        assertThat(p.unknownFields().rows()).isEqualTo(2);
+        assertThat(p.unknownFields().names()).containsExactly("meta", "id", "note");
+    }
+
+    @Test
+    void parse_missingField_namesTheIgnoredUnknownOne_likelyItsMisspelling() {
+        RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, 1).build(), null);
+
+        assertThatThrownBy(() -> parse(p, "{\"source\":\"s\",\"lable\":1,\"features\":[2],\"id\":3}"))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("missing label (unknown field 'lable' was ignored)");
+        assertThatThrownBy(() -> parse(p, "{\"source\":\"s\",\"label\":1,\"feature\":[2]}"))
+                .hasMessage("missing features (give features, or indices and values, or text) (unknown field"
+                        + " 'feature' was ignored)");
+        assertThatThrownBy(() -> parse(p, "{\"label\":1,\"features\":[2]}")).hasMessage("missing source");
+    }
+
+    @Test
+    void parse_unknownFields_reject_isTheDeadLetterReason_andNotCounted() {
+        RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, 1)
+                .unknownFields(FormatOptions.UnknownFields.REJECT).build(), null);
+
+        assertThatThrownBy(() -> parse(p, "{\"source\":\"s\",\"label\":1,\"features\":[2],\"meta\":{}}"))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("unknown field 'meta'");
+        assertThatThrownBy(() -> parse(p, "{\"source\":\"s\",\"meta\":NaN,\"label\":1,\"features\":[2]}"))
+                .hasMessage("unknown field 'meta'");
+        assertThat(p.unknownFields().rows()).isZero();
+    }
+
+    @Test
+    void parse_unknownFieldWithInvalidValue_ignore_reasonNamesTheField() {
+        RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, 1).build(), null);
+
+        assertThatThrownBy(() -> parse(p, "{\"source\":\"s\",\"meta\":NaN,\"label\":1,\"features\":[2]}"))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessage("field 'meta' is not valid JSON (non-standard token 'NaN')");
+    }
+
+    @Test
+    void unknownFieldTally_keepsAtMostMaxNames_butCountsEveryRow() throws Exception {
+        RowParser p = RowParsers.create(FormatOptions.builder(InputFormat.JSONL, 1).build(), null);
+
+        for (int i = 0; i < UnknownFieldTally.MAX_NAMES + 5; i++) {
+            parse(p, "{\"source\":\"s\",\"label\":1,\"features\":[2],\"k" + i + "\":1}");
+        }
+
+        assertThat(p.unknownFields().rows()).isEqualTo(UnknownFieldTally.MAX_NAMES + 5);
+        assertThat(p.unknownFields().names()).hasSize(UnknownFieldTally.MAX_NAMES).startsWith("k0", "k1");
+    }
+
+    @Test
+    void unknownFieldTally_warning_namesFieldWhereAndSetting() {
+        assertThat(UnknownFieldTally.warning("meta", "train.jsonl line 3"))
+                .isEqualTo("ignoring unknown field 'meta' in train.jsonl line 3 (input.unknownFields: ignore; set"
+                        + " reject to send such records to the dead letter)");
     }
 
     @Test
@@ -66,7 +136,7 @@ class JsonRowParserTest {
                 .labelMap(Map.of("cat", 0.0, "dog", 1.0, "7", 2.0)).build(), null);
         assertThat(parse(p, "{\"source\":\"a\",\"label\":\"dog\",\"features\":[1]}").label()).isEqualTo(1.0);
         assertThat(parse(p, "{\"source\":\"a\",\"label\":7,\"features\":[1]}").label()).isEqualTo(2.0);
-        assertReason(p, "{\"source\":\"a\",\"label\":\"cow\",\"features\":[1]}", "label 'cow' is not in labelMap");
+        assertReason(p, "{\"source\":\"a\",\"label\":\"cow\",\"features\":[1]}", "label 'cow' is not in input.labelNames");
         assertReason(p, "{\"source\":\"a\",\"label\":null,\"features\":[1]}",
                 "label is not a string or a number (got null)");
     }
@@ -103,11 +173,10 @@ class JsonRowParserTest {
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"indices\":[2,1],\"values\":[1,1]}",
                         "indices are not strictly increasing at indices[1] (1 after 2)"),
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"text\":\"hello\"}",
-                        "text needs hashing configured (set hashing in the format options, or remove the text field)"),
+                        "text needs hashing configured (set input.hashing.bits, or remove the text field)"),
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"features\":[1,2,3]} x", "trailing content after the JSON object"),
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"features\":[1,2,3]}{}", "trailing content after the JSON object"),
                 Arguments.of("{\"source\":\"a\",\"source\":\"b\",\"label\":1,\"features\":[1,2,3]}", "duplicate field 'source'"),
-                Arguments.of("{\"source\":\"a\",\"label\":1,\"features\":[1,2,3],\"weight\":1}", "unknown field 'weight'"),
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"features\":[1,NaN,3]}",
                         "feature 1 is not a finite number (non-finite or non-numeric value"),
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"features\":[1,2,-Infinity]}",
@@ -123,6 +192,10 @@ class JsonRowParserTest {
                 Arguments.of("{\"source\":[1],\"label\":1,\"features\":[1,2,3]}", "source is not a string or an integer (got an array)"),
                 Arguments.of("{\"source\":\"a\",\"time\":1.5,\"label\":1,\"features\":[1,2,3]}",
                         "time is not an integer (epoch milliseconds), got 1.5"),
+                Arguments.of("{\"source\":\"a\",\"time\":-149760689322,\"label\":1,\"features\":[1,2,3]}",
+                        "time must be >= 0 (epoch milliseconds), got -149760689322"),
+                Arguments.of("{\"source\":\"a\",\"time\":-99999999999999999999,\"label\":1,\"features\":[1,2,3]}",
+                        "time must be >= 0 (epoch milliseconds), got -99999999999999999999"),
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"features\":[1,2,3]", "truncated JSON (unexpected end of input)"),
                 Arguments.of("{\"source\":\"a\",\"label\":1,\"features\":[1,2.", "truncated JSON (unexpected end of input in features at feature 1)"),
                 Arguments.of("[1,2,3]", "not a JSON object (got an array)"),

@@ -51,7 +51,7 @@ class LibSvmRowParserTest {
                 .labelMap(Map.of("-1", 0.0, "+1", 1.0)).build(), null);
         assertThat(parse(p, "+1 1:1").label()).isEqualTo(1.0);
         assertThat(parse(p, "-1 1:1").label()).isEqualTo(0.0);
-        assertReason(p, "1 1:1", "label '1' is not in labelMap");
+        assertReason(p, "1 1:1", "label '1' is not in input.labelNames");
     }
 
     @Test
@@ -86,6 +86,12 @@ class LibSvmRowParserTest {
                 Arguments.of("1 2:-INF", "value of index 2 is not a finite number (got '-INF')"),
                 Arguments.of("1 2:1e39", "value of index 2 is not a finite number (1e39 overflows a float)"),
                 Arguments.of("1 2:abc", "value of index 2 is not a number (got 'abc')"),
+                // a token's own value before its order among the others: the first defect a user fixes
+                Arguments.of("1 10:1 4:abc", "value of index 4 is not a number (got 'abc')"),
+                Arguments.of("1 10:1 4:inf", "value of index 4 is not a finite number (got 'inf')"),
+                Arguments.of("1 10:1 10:nan", "value of index 10 is not a finite number (got 'nan')"),
+                Arguments.of("1 99:x", "value of index 99 is not a number (got 'x')"),
+                Arguments.of("1 10:1 4:1 5:abc", "index 4 comes after index 10 (indices must be increasing)"),
                 Arguments.of("1 2:", "value of index 2 is empty"),
                 Arguments.of("1 2:1:3", "value of index 2 is not a number (got '1:3')"),
                 Arguments.of("1 2", "token '2' is not index:value"),

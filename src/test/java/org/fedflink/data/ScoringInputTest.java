@@ -78,12 +78,15 @@ class ScoringInputTest {
     }
 
     @Test
-    void jsonl_scoring_skipsUnknownKeys_butTheyStillMustBeJson() throws Exception {
+    void jsonl_scoring_unknownKeys_followTheSettingAsInTraining_andMustStillBeJson() throws Exception {
         String row = "{\"id\": {\"a\": [1, 2, {\"b\": 3}]}, \"features\": [1, 2], \"note\": \"x\"}";
-        assertThat(reason(jsonl(false), null, row)).isEqualTo("unknown field 'id'");
+        FormatOptions reject = jsonl(true).toBuilder().unknownFields(FormatOptions.UnknownFields.REJECT).build();
 
         assertThat(parse(jsonl(true), null, row).values()).containsExactly(1f, 2f);
-        assertThat(reason(jsonl(true), null, "{\"id\": [1, , 2], \"features\": [1, 2]}")).isNotNull();
+        assertThat(reason(reject, null, row)).isEqualTo("unknown field 'id'");
+        assertThat(reason(jsonl(true), null, "{\"id\": [1, , 2], \"features\": [1, 2]}"))
+                .isEqualTo("not valid JSON at column 12: unexpected character (',' (code 44)): expected a valid value"
+                        + " (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
     }
 
     @Test
@@ -100,7 +103,7 @@ class ScoringInputTest {
         assertThat(parse(options, null, "{\"label\": \"dog\", \"features\": [1, 2]}").label()).isEqualTo(1.0);
         assertThat(parse(options, null, "{\"features\": [1, 2]}").label()).isNaN();
         assertThat(reason(options, null, "{\"label\": \"cow\", \"features\": [1, 2]}"))
-                .isEqualTo("label 'cow' is not in labelMap");
+                .isEqualTo("label 'cow' is not in input.labelNames");
     }
 
     @Test

@@ -252,7 +252,7 @@ class FileInputITCase {
 
         assertThatThrownBy(() -> run(spec, tmp.resolve("bad-run")))
                 .isInstanceOf(FormatException.class)
-                .hasMessageStartingWith("really.csv does not look like libsvm: line 1:");
+                .hasMessageStartingWith("really.csv does not look like libsvm (input.type): line 1:");
     }
 
     @Test

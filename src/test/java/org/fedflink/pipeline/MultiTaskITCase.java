@@ -135,7 +135,7 @@ class MultiTaskITCase {
         assertThat(second.path("invalid").asLong()).isEqualTo(3L * badSize);
         List<String> letters = Files.readAllLines(out.resolve("input-1").resolve(FedJob.DEAD_LETTER_FILE));
         assertThat(letters).hasSize(3 * badSize)
-                .allSatisfy(l -> assertThat(l).contains("size 'medium' is not in labelMap"));
+                .allSatisfy(l -> assertThat(l).contains("size 'medium' is not in input.labelNames"));
         assertThat(out.resolve(FedJob.DEAD_LETTER_FILE)).content().isEmpty();
 
         JsonNode classTask = summary.path("tasks").path("class");

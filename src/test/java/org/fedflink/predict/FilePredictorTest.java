@@ -354,13 +354,36 @@ class FilePredictorTest {
     }
 
     @Test
+    void unknownKeys_followTheRunsSetting_ignoredByDefault() throws Exception {
+        SavedModel model = model(SOFTMAX, 1);
+        Path input = Files.writeString(dir.resolve("ids.jsonl"),
+                "{\"id\": \"r-1\", \"features\": [1, 2, 3]}\n{\"features\": [1, 2, 3]}\n");
+        FormatOptions jsonl = FormatOptions.builder(InputFormat.JSONL, 3).build();
+        FormatOptions reject = jsonl.toBuilder().unknownFields(FormatOptions.UnknownFields.REJECT).build();
+        StringWriter ignored = new StringWriter();
+        StringWriter rejected = new StringWriter();
+
+        FilePredictor.Summary lenient = FilePredictor.builder(model, input)
+                .preprocessing(preprocessing(jsonl, FeatureScaler.none())).build().run(ignored);
+        FilePredictor.Summary strict = FilePredictor.builder(model, input)
+                .preprocessing(preprocessing(reject, FeatureScaler.none())).build().run(rejected);
+
+        assertThat(lenient.invalid()).isZero();
+        assertThat(strict.invalid()).isEqualTo(1);
+        assertThat(lines(rejected).get(0).toString()).isEqualTo("{\"line\":1,\"error\":\"unknown field 'id'\"}");
+        // scoring CSV rows with a JSONL run's settings keeps its setting too
+        assertThat(FilePredictor.builder(model, dir.resolve("x.csv")).preprocessing(preprocessing(reject,
+                FeatureScaler.none())).build().options().unknownFields()).isEqualTo(FormatOptions.UnknownFields.REJECT);
+    }
+
+    @Test
     void missingInput_labelsForText_andPreprocessingOfAnotherDimension() throws Exception {
         SavedModel model = model(SOFTMAX, 1);
         Path csv = Files.writeString(dir.resolve("a.csv"), "label,a,b,c\n");
 
         assertThatThrownBy(() -> FilePredictor.builder(model, dir.resolve("none.csv")).build().run(new StringWriter()))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("input " + dir.resolve("none.csv") + " does not exist");
+                .hasMessage("input: " + dir.resolve("none.csv") + " does not exist");
         assertThatThrownBy(() -> FilePredictor.builder(model, csv).labels(csv).build())
                 .isInstanceOf(FormatException.class)
                 .hasMessage("a labels file is only for idx images, not for csv input");
