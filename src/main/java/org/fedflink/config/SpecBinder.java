@@ -114,6 +114,16 @@ final class SpecBinder {
      * @param prefix the dotted path of the section, empty at top level
      */
     <R extends Record> R bind(Class<R> type, SpecNode node, String prefix) throws JobSpecException {
+        return bind(type, node, prefix, prefix);
+    }
+
+    /**
+     * Binds a section whose keys' rules are under {@code rulePrefix}, which differs from the
+     * section's own path for a named entry ({@code evaluation.holdouts.late} has the rules of
+     * {@code evaluation.holdouts.*}).
+     */
+    private <R extends Record> R bind(Class<R> type, SpecNode node, String prefix, String rulePrefix)
+            throws JobSpecException {
         Map<String, SpecNode> entries = node instanceof SpecNode.Section section ? section.entries() : Map.of();
         RecordComponent[] components = type.getRecordComponents();
         Set<String> names = Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.toSet());
@@ -125,23 +135,25 @@ final class SpecBinder {
         Object[] args = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
             String name = components[i].getName();
-            args[i] = bindValue(components[i], entries.get(name), Messages.child(prefix, name));
+            args[i] = bindValue(components[i], entries.get(name), Messages.child(prefix, name),
+                    Messages.child(rulePrefix, name));
         }
         return construct(type, components, args);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object bindValue(RecordComponent component, SpecNode node, String path) throws JobSpecException {
+    private Object bindValue(RecordComponent component, SpecNode node, String path, String rulePath)
+            throws JobSpecException {
         Class<?> type = component.getType();
         if (type.isRecord()) {
             if (!SpecNode.isAbsent(node) && !(node instanceof SpecNode.Section)) {
                 throw Messages.mustBe(path, "a section (key: value pairs)", Messages.describe(node));
             }
-            return bind((Class<? extends Record>) type, node, path);
+            return bind((Class<? extends Record>) type, node, path, rulePath);
         }
-        Field field = fields.get(path);
+        Field field = fields.get(rulePath);
         if (field == null) {
-            throw new IllegalStateException("no rule for job spec key " + path);
+            throw new IllegalStateException("no rule for job spec key " + rulePath);
         }
         if (SpecNode.isAbsent(node)) {
             if (field.mandatory()) {
@@ -273,41 +285,9 @@ final class SpecBinder {
                 throw Messages.mustBe(entryPath, "a " + type.getRecordComponents()[0].getName()
                         + " or a section", Messages.describe(value));
             }
-            values.put(name, bindEntry(type, value, entryPath, Messages.child(path, "*")));
+            values.put(name, bind(type, value, entryPath, Messages.child(path, "*")));
         }
         return values;
-    }
-
-    /** {@link #bind} of a map entry, whose keys' rules are those of the map's {@code *} entry. */
-    private <R extends Record> R bindEntry(Class<R> type, SpecNode node, String path, String rulePath)
-            throws JobSpecException {
-        Map<String, SpecNode> entries = ((SpecNode.Section) node).entries();
-        RecordComponent[] components = type.getRecordComponents();
-        Set<String> names = Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.toSet());
-        for (String key : entries.keySet()) {
-            if (!names.contains(key)) {
-                throw Messages.unknownKey(path, key, type);
-            }
-        }
-        Object[] args = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            String name = components[i].getName();
-            Field field = fields.get(Messages.child(rulePath, name));
-            if (field == null) {
-                throw new IllegalStateException("no rule for job spec key " + Messages.child(rulePath, name));
-            }
-            SpecNode value = entries.get(name);
-            String keyPath = Messages.child(path, name);
-            if (SpecNode.isAbsent(value)) {
-                if (field.mandatory()) {
-                    throw Messages.missing(keyPath);
-                }
-                args[i] = defaultValue(components[i].getType(), field, keyPath);
-            } else {
-                args[i] = bindString(value, keyPath, field.constraint());
-            }
-        }
-        return construct(type, components, args);
     }
 
     /**

@@ -63,27 +63,7 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
                 : null;
         states = new SourceStates(learner, initialParams, sparse, settings.layout().shards());
         state = getPartitionedState(StateDescriptors.sourceState());
-        cache = new SourceCache(settings.cacheSize(), this, new SourceCache.Store() {
-            @Override
-            public SourceState read() throws Exception {
-                return state.value();
-            }
-
-            @Override
-            public void write(SourceState s) throws Exception {
-                state.update(s);
-            }
-
-            @Override
-            public SourceState fresh() {
-                return states.fresh();
-            }
-
-            @Override
-            public void restored(SourceState s) {
-                states.restored(s);
-            }
-        });
+        cache = new SourceCache(settings.cacheSize(), this, SourceCache.store(state::value, state, states));
     }
 
     @Override

@@ -127,27 +127,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         global = initialParams.clone();
         serverControl = settings.localStep() == TrainerSettings.LocalStep.CONTROLLED
                 ? new float[initialParams.length] : null;
-        cache = new SourceCache(settings.cacheSize(), this, new SourceCache.Store() {
-            @Override
-            public SourceState read() throws Exception {
-                return readStored();
-            }
-
-            @Override
-            public void write(SourceState s) throws Exception {
-                state.update(s);
-            }
-
-            @Override
-            public SourceState fresh() {
-                return states.fresh();
-            }
-
-            @Override
-            public void restored(SourceState s) {
-                states.restored(s);
-            }
-        });
+        cache = new SourceCache(settings.cacheSize(), this, SourceCache.store(this::readStored, state, states));
         updatesSent = getMetricGroup().counter("updatesSent");
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
         byzantine = new java.util.concurrent.ConcurrentHashMap<>();

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.KeyContext;
@@ -30,6 +31,37 @@ final class SourceCache {
 
         /** Completes a state read from keyed state to its in-memory form. */
         void restored(SourceState s);
+    }
+
+    /** A reader of the current key's stored state (a trainer may also look under a legacy name). */
+    @FunctionalInterface
+    interface StoredState {
+        SourceState read() throws Exception;
+    }
+
+    /** The store of a trainer: {@code read} reads, {@code state} is written, {@code states} makes and completes. */
+    static Store store(StoredState read, ValueState<SourceState> state, SourceStates states) {
+        return new Store() {
+            @Override
+            public SourceState read() throws Exception {
+                return read.read();
+            }
+
+            @Override
+            public void write(SourceState s) throws Exception {
+                state.update(s);
+            }
+
+            @Override
+            public SourceState fresh() {
+                return states.fresh();
+            }
+
+            @Override
+            public void restored(SourceState s) {
+                states.restored(s);
+            }
+        };
     }
 
     private final LinkedHashMap<String, SourceState> cache = new LinkedHashMap<>(16, 0.75f, true);

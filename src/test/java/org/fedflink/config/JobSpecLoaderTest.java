@@ -50,7 +50,7 @@ class JobSpecLoaderTest {
         assertThat(spec.input().generator().corruptFraction()).isEqualTo(0.001);
         assertThat(spec.model()).isEqualTo(new ModelSection(ModelType.SOFTMAX, 20, 4, 0.0, List.of()));
         assertThat(spec.model().toSpec().numParams()).isEqualTo(84);
-        assertThat(spec.evaluation().baseline()).containsExactly(JobSpec.Baseline.CENTRALIZED);
+        assertThat(spec.evaluation().baseline()).containsExactly(JobSpec.Baseline.CENTRALIZED, JobSpec.Baseline.LOCAL);
         assertThat(spec.trainer().parallelism()).isEqualTo(2);
         assertThat(spec.aggregation().shards()).isEqualTo(1);
     }
@@ -415,24 +415,26 @@ class JobSpecLoaderTest {
 
     @Test
     void parse_holdouts_takePathsOrSections() throws Exception {
-        JobSpec spec = parse(MINIMAL + "evaluation:\n  holdouts:\n    late: b.jsonl\n    early: {path: a.jsonl}\n");
+        // named holdouts are files in the input's format: a file input
+        String files = MINIMAL + "input: {type: jsonl, path: /data/train.jsonl}\n";
+        JobSpec spec = parse(files + "evaluation:\n  holdouts:\n    late: b.jsonl\n    early: {path: a.jsonl}\n");
         assertThat(spec.evaluation().holdouts()).containsExactly(
                 Map.entry("late", new JobSpec.HoldoutSpec("b.jsonl", null)),
                 Map.entry("early", new JobSpec.HoldoutSpec("a.jsonl", null)));
-        assertThat(parse(MINIMAL, "evaluation.holdouts.phase-2=c.jsonl").evaluation().holdouts())
+        assertThat(parse(files, "evaluation.holdouts.phase-2=c.jsonl").evaluation().holdouts())
                 .containsExactly(Map.entry("phase-2", new JobSpec.HoldoutSpec("c.jsonl", null)));
-        assertThat(parse(MINIMAL, "evaluation.holdouts.test=t.idx", "evaluation.holdouts.test.labelsPath=l.idx")
+        assertThat(parse(files, "evaluation.holdouts.test=t.idx", "evaluation.holdouts.test.labelsPath=l.idx")
                 .evaluation().holdouts())
                 .containsExactly(Map.entry("test", new JobSpec.HoldoutSpec("t.idx", "l.idx")));
-        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: {'a b': x.jsonl}}\n"))
+        assertThatThrownBy(() -> parse(files + "evaluation: {holdouts: {'a b': x.jsonl}}\n"))
                 .hasMessage("key 'evaluation.holdouts.a b' has an invalid name: it must be 1 to 64 letters, digits,"
                         + " '_' or '-' starting with a letter or digit");
-        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: {a: {labelsPath: l.idx}}}\n"))
+        assertThatThrownBy(() -> parse(files + "evaluation: {holdouts: {a: {labelsPath: l.idx}}}\n"))
                 .hasMessage("missing required key 'evaluation.holdouts.a.path'");
-        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: {a: {file: x}}}\n"))
+        assertThatThrownBy(() -> parse(files + "evaluation: {holdouts: {a: {file: x}}}\n"))
                 .hasMessage("unknown key 'evaluation.holdouts.a.file' (allowed in evaluation.holdouts.a: path,"
                         + " labelsPath)");
-        assertThatThrownBy(() -> parse(MINIMAL + "evaluation: {holdouts: [x.jsonl]}\n"))
+        assertThatThrownBy(() -> parse(files + "evaluation: {holdouts: [x.jsonl]}\n"))
                 .hasMessage("key 'evaluation.holdouts' must be a section of named entries (name: value), got a list");
     }
 

@@ -39,7 +39,7 @@ class FileInputITCase {
         return new SyntheticGenerator(FedJob.generatorConfig(JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of())));
     }
 
-    private static String csvRow(Example e) {
+    static String csvRow(Example e) {
         StringBuilder row = new StringBuilder().append(e.source()).append(',').append(e.timestamp()).append(',')
                 .append((int) e.label());
         for (float v : e.values()) {
@@ -48,7 +48,7 @@ class FileInputITCase {
         return row.toString();
     }
 
-    private static String header() {
+    static String header() {
         StringBuilder h = new StringBuilder("source,time,label");
         for (int j = 0; j < 20; j++) {
             h.append(",f").append(j);

@@ -154,23 +154,6 @@ class OrderITCase {
         assertThat(checksums.values().stream().distinct()).as("centralized baseline models " + checksums).hasSize(1);
     }
 
-    private static String csvHeader() {
-        StringBuilder h = new StringBuilder("source,time,label");
-        for (int j = 0; j < 20; j++) {
-            h.append(",f").append(j);
-        }
-        return h.toString();
-    }
-
-    private static String csvRow(Example e) {
-        StringBuilder row = new StringBuilder().append(e.source()).append(',').append(e.timestamp()).append(',')
-                .append((int) e.label());
-        for (float v : e.values()) {
-            row.append(',').append(v);
-        }
-        return row.toString();
-    }
-
     private static String jsonl() {
         StringBuilder text = new StringBuilder();
         rows.forEach(e -> text.append(JsonLineWriter.toJson(e)).append('\n'));
@@ -201,9 +184,9 @@ class OrderITCase {
         int perFile = ROWS / 3;
         // written out of name order, so listing order cannot pass for name order by luck
         for (int part : new int[] {2, 0, 1}) {
-            StringBuilder text = new StringBuilder(csvHeader()).append('\n');
+            StringBuilder text = new StringBuilder(FileInputITCase.header()).append('\n');
             for (Example e : rows.subList(part * perFile, (part + 1) * perFile)) {
-                text.append(csvRow(e)).append('\n');
+                text.append(FileInputITCase.csvRow(e)).append('\n');
             }
             Files.writeString(dir.resolve("part-" + part + ".csv"), text);
         }
