@@ -394,6 +394,9 @@ public final class RunSummary {
     private static String figures(JsonNode node, boolean named) {
         List<String> shown = new ArrayList<>();
         for (Map.Entry<String, String> figure : FIGURES) {
+            if (named && !figure.getKey().startsWith("holdout")) {
+                continue; // a spread over sources: the named holdouts' entries hold means only
+            }
             JsonNode value = node.get(named ? HoldoutColumns.figureOf(figure.getKey()) : figure.getKey());
             if (isNumber(value)) {
                 shown.add((named ? figure.getValue().replace("holdout ", "") : figure.getValue()) + " " + fmt(value));

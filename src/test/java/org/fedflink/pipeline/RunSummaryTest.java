@@ -54,6 +54,14 @@ class RunSummaryTest {
                 1,%d,250,0.910000
                 2,%d,500,0.920000
                 """.formatted(START + 500, START + 1_500));
+        write(run.resolve("baseline-local/summary.json"), """
+                {"sources": 2, "examples": 998, "prequentialAccuracy": 0.93, "prequentialLoss": 0.2,
+                 "holdouts": {
+                   "holdout": {"accuracy": {"mean": 0.8, "min": 0.7, "max": 0.9, "worstDecile": 0.7},
+                               "loss": {"mean": 0.4, "min": 0.3, "max": 0.5, "worstDecile": 0.5},
+                               "auc": {"mean": 0.85, "min": 0.8, "max": 0.9, "worstDecile": 0.8}},
+                   "late": {"accuracy": {"mean": 0.65, "min": 0.6, "max": 0.7, "worstDecile": 0.6}}}}
+                """);
         return run;
     }
 
@@ -76,13 +84,23 @@ class RunSummaryTest {
         // the one-baseline form as it was, and the list of baselines
         assertThat(s.path("baseline").path("holdoutAccuracy").asDouble()).isEqualTo(0.92);
         assertThat(s.path("baseline").has("timeToAccuracy")).isFalse();
-        assertThat(s.path("baselines").fieldNames()).toIterable().containsExactly("centralized");
+        assertThat(s.path("baselines").fieldNames()).toIterable().containsExactly("centralized", "local");
         JsonNode centralized = s.path("baselines").path("centralized");
         assertThat(centralized.path("holdoutAccuracy").asDouble()).isEqualTo(0.92);
         assertThat(centralized.path("samplesInModel").asLong()).isEqualTo(998);
         assertThat(centralized.path("holdouts").path("late").path("accuracy").asDouble()).isEqualTo(0.58);
         assertThat(centralized.path("timeToAccuracy").path("95").path("examples").asLong()).isEqualTo(250);
         assertThat(centralized.path("timeToAccuracy").path("95").path("seconds").asDouble()).isEqualTo(0.5);
+        // the local-only baseline: means over the sources' own models, the worst source and decile
+        JsonNode local = s.path("baselines").path("local");
+        assertThat(local.path("sources").asLong()).isEqualTo(2);
+        assertThat(local.path("holdoutAccuracy").asDouble()).isEqualTo(0.8);
+        assertThat(local.path("holdoutLogLoss").asDouble()).isEqualTo(0.4);
+        assertThat(local.path("holdoutAuc").asDouble()).isEqualTo(0.85);
+        assertThat(local.path("minHoldoutAccuracy").asDouble()).isEqualTo(0.7);
+        assertThat(local.path("worstDecileHoldoutAccuracy").asDouble()).isEqualTo(0.7);
+        assertThat(local.path("holdouts").path("late").path("accuracy").asDouble()).isEqualTo(0.65);
+        assertThat(local.path("perSource").path("late").path("accuracy").path("min").asDouble()).isEqualTo(0.6);
     }
 
     @Test
@@ -95,7 +113,10 @@ class RunSummaryTest {
                 "  95 % of the final holdout accuracy after 750 examples (3.0 s), 99 % after 998 examples (4.0 s)\n",
                 "  centralized baseline: holdout accuracy 0.9200, log loss 0.2000, AUC 0.9600\n",
                 "    holdout 'late': accuracy 0.5800, log loss 0.8000\n",
-                "    95 % of the final holdout accuracy after 250 examples (0.5 s), 99 % after 500 examples (1.5 s)\n");
+                "    95 % of the final holdout accuracy after 250 examples (0.5 s), 99 % after 500 examples (1.5 s)\n",
+                "  local baseline (mean of 2 sources' own models): holdout accuracy 0.8000, log loss 0.4000, AUC 0.8500,"
+                        + " worst source 0.7000, worst 10% of sources 0.7000\n",
+                "    holdout 'late': accuracy 0.6500\n");
     }
 
     @Test
