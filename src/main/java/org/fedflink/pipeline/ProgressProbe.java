@@ -182,8 +182,17 @@ final class ProgressProbe {
      * Not thread-safe.
      */
     static final class ReadCount {
+        /**
+         * How long the same total may come back before the rate shows 0: REST serves metrics from
+         * a snapshot refreshed every few seconds (metrics.fetcher.update-interval), so one line may
+         * see the total of the line before while the job reads on.
+         */
+        static final long STALE_MILLIS = 5_000;
+
         private long shown;
         private long lastMillis;
+        private long lastTotal = -1;
+        private double lastRate;
 
         ReadCount(long startMillis) {
             this.lastMillis = startMillis;
@@ -198,10 +207,16 @@ final class ProgressProbe {
             if (total < 0) {
                 return new Reading(shown, 0);
             }
+            if (total == lastTotal) {
+                // the same snapshot again, most likely: the next new total's rate covers the gap
+                return new Reading(shown, nowMillis - lastMillis < STALE_MILLIS ? lastRate : 0);
+            }
+            lastTotal = total;
             long before = shown;
             shown = Math.max(shown, total);
             double perSecond = nowMillis > lastMillis ? (shown - before) * 1000.0 / (nowMillis - lastMillis) : 0;
             lastMillis = nowMillis;
+            lastRate = perSecond;
             return new Reading(shown, perSecond);
         }
 

@@ -32,6 +32,18 @@ class ProgressProbeTest {
     }
 
     @Test
+    void observe_theSameSnapshotAgain_keepsTheRateUntilItIsStale_andTheNextRateCoversTheGap() {
+        ReadCount count = new ReadCount(0);
+        assertThat(count.observe(2_000, 10_000)).isEqualTo(new ReadCount.Reading(10_000, 5_000));
+        // REST answered from the same metrics snapshot: the job did not stop
+        assertThat(count.observe(4_000, 10_000)).isEqualTo(new ReadCount.Reading(10_000, 5_000));
+        assertThat(count.observe(6_000, 30_000)).isEqualTo(new ReadCount.Reading(30_000, 5_000));
+        // a total that stands for longer than a snapshot lasts: the job stands still
+        count.observe(8_000, 30_000);
+        assertThat(count.observe(6_000 + ReadCount.STALE_MILLIS, 30_000)).isEqualTo(new ReadCount.Reading(30_000, 0));
+    }
+
+    @Test
     void observe_unknownTotal_figureStandsAndTheNextRateCoversTheGap() {
         ReadCount count = new ReadCount(0);
         count.observe(1_000, 1_000);
