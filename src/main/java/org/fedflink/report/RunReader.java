@@ -207,6 +207,15 @@ final class RunReader {
                         decimal(fed.asDouble()) + besides(baselines, b -> decimalOrNull(b.get(m.column())))));
             }
         }
+        // the local baseline's figures are means over the sources' own models: how far apart they are
+        for (Map.Entry<String, JsonNode> b : baselines) {
+            JsonNode worst = b.getValue().get("minHoldoutAccuracy");
+            if (isNumber(worst)) {
+                stats.add(new Stat(b.getKey() + " baseline over " + b.getValue().path("sources").asLong()
+                        + " sources: worst source, worst 10 %", decimal(worst.asDouble()) + ", "
+                        + decimalOrNull(b.getValue().get("worstDecileHoldoutAccuracy"))));
+            }
+        }
         metrics.path("holdouts").fields().forEachRemaining(h -> {
             for (String figure : List.of("accuracy", "rmse")) {
                 JsonNode fed = h.getValue().get(figure);

@@ -63,6 +63,44 @@ class FederatedLoopITCase {
         assertThat(fedAvg).isGreaterThan(floor);
         assertThat(centralized).isGreaterThan(floor);
         assertThat(summary.path("globalVersion").asLong()).isGreaterThan(1);
+
+        // every source alone, on the same non-IID stream: federation buys accuracy here
+        JsonNode local = summary.path("baselines").path("local");
+        System.out.printf("quickstart: local-only mean %.4f, worst source %.4f%n",
+                local.path("holdoutAccuracy").asDouble(), local.path("minHoldoutAccuracy").asDouble());
+        assertThat(local.path("sources").asLong()).isEqualTo(spec.input().generator().sources());
+        assertThat(local.path("holdoutAccuracy").asDouble()).isLessThan(fedAvg - 0.03);
+        assertThat(local.path("minHoldoutAccuracy").asDouble())
+                .isLessThanOrEqualTo(local.path("worstDecileHoldoutAccuracy").asDouble())
+                .isLessThanOrEqualTo(local.path("holdoutAccuracy").asDouble());
+        assertTimeToAccuracy(tmp.resolve("run").resolve("metrics.csv"), summary.path("timeToAccuracy"));
+        assertTimeToAccuracy(tmp.resolve("run").resolve(FedJob.BASELINE).resolve("metrics.csv"),
+                summary.path("baselines").path("centralized").path("timeToAccuracy"));
+    }
+
+    /**
+     * Each share of the time to accuracy is the first scored version of {@code metricsCsv} at or
+     * above that share of the last scored accuracy.
+     */
+    static void assertTimeToAccuracy(Path metricsCsv, JsonNode timeToAccuracy) throws Exception {
+        List<String> lines = Files.readAllLines(metricsCsv);
+        List<String> header = List.of(lines.get(0).split(","));
+        int samples = header.indexOf("samplesInModel");
+        int accuracy = header.indexOf("holdoutAccuracy");
+        List<double[]> scored = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (!cells[accuracy].isEmpty()) {
+                scored.add(new double[] {Double.parseDouble(cells[samples]), Double.parseDouble(cells[accuracy])});
+            }
+        }
+        double last = scored.get(scored.size() - 1)[1];
+        for (String share : List.of("95", "99")) {
+            double target = last * Integer.parseInt(share) / 100.0;
+            double[] first = scored.stream().filter(r -> r[1] >= target - 1e-6).findFirst().orElseThrow();
+            assertThat(timeToAccuracy.path(share).path("examples").asLong()).as(metricsCsv + " " + share + " %")
+                    .isEqualTo((long) first[0]);
+        }
     }
 
     @ParameterizedTest(name = "trainers={0}, shards={1}")

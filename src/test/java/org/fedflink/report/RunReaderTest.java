@@ -83,7 +83,8 @@ class RunReaderTest {
                    "centralized": {"mode": "centralized", "holdoutAccuracy": 0.9195, "holdoutLoss": 0.2310,
                                    "holdouts": {"late": {"accuracy": 0.7001}},
                                    "timeToAccuracy": {"95": {"examples": 8000, "seconds": 2.5}, "99": null}},
-                   "local": {"mode": "local", "holdoutAccuracy": 0.8712}
+                   "local": {"mode": "local", "holdoutAccuracy": 0.8712, "sources": 20, "minHoldoutAccuracy": 0.61,
+                             "worstDecileHoldoutAccuracy": 0.655}
                  }}
                 """);
 
@@ -91,6 +92,7 @@ class RunReaderTest {
         assertThat(stats).containsEntry("holdout accuracy", "0.9185 (centralized 0.9195, local 0.8712)")
                 .containsEntry("holdout loss", "0.2329 (centralized 0.2310)")
                 .containsEntry("holdout 'late' accuracy", "0.7123 (centralized 0.7001)")
+                .containsEntry("local baseline over 20 sources: worst source, worst 10 %", "0.6100, 0.6550")
                 .containsEntry("time to 95% of final accuracy", "12,000 examples, 3.3 s (centralized 8,000 examples, 2.5 s)")
                 .containsEntry("time to 99% of final accuracy", "40,000 examples, 1 min 10 s (centralized not reached)");
     }
