@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Federated and distributed online learning as an Apache Flink job.",
         subcommands = {RunCommand.class, ReportCommand.class, ModelsCommand.class, PredictCommand.class,
                 ClusterCommand.class, SubmitCommand.class, StopCommand.class, ResumeCommand.class,
-                KafkaCommand.class, ProduceCommand.class, BenchCommand.class,
+                KafkaCommand.class, ProduceCommand.class, BenchCommand.class, QualityCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

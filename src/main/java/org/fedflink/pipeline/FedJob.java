@@ -291,7 +291,7 @@ public final class FedJob {
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
                 layout, cacheSize, !centralized, spec.seed(),
-                !centralized && spec.output().predictions(),
+                spec.output().predictions(),
                 // the centralized baseline stays the clean reference: plain steps, no attack, no noise
                 centralized ? null : SimulatedAttack.of(spec),
                 localStep,

@@ -175,7 +175,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             for (long v : s.baseVersions) {
                 base = Math.min(base, v);
             }
-            Prediction prediction = new Prediction(source, example.timestamp(), example.label(),
+            Prediction prediction = new Prediction(example.source(), example.timestamp(), example.label(),
                     outcome.prediction(), outcome.loss(), base, s.samples);
             output.collect(PREDICTIONS, record.hasTimestamp()
                     ? new StreamRecord<>(prediction, record.getTimestamp())
