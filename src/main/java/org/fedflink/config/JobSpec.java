@@ -288,8 +288,17 @@ public record JobSpec(
      * When trainers report and when the server closes a round; how the trainers get the new model;
      * how old an update may be.
      */
-    public record RoundsSpec(int localExamples, long eventTimeMillis, int updatesPerRound, long timeoutMillis,
-            Feedback feedback, long maxStaleness, int minSources, double sampleFraction) implements Serializable {}
+    public record RoundsSpec(int localExamples, long eventTimeMillis, Integer updatesPerRound, long timeoutMillis,
+            Feedback feedback, long maxStaleness, int minSources, double sampleFraction) implements Serializable {
+
+        /**
+         * The round size the strategy's knobs default from: {@code updatesPerRound}, or, when the
+         * server sizes rounds itself (null), {@link org.fedflink.aggregate.RoundSize#MIN}.
+         */
+        public int nominalUpdatesPerRound() {
+            return updatesPerRound != null ? updatesPerRound : org.fedflink.aggregate.RoundSize.MIN;
+        }
+    }
 
     /**
      * The server rule and its knobs, named as in docs/strategies.md (Flower's names in camelCase).

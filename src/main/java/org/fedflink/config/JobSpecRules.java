@@ -136,7 +136,8 @@ final class JobSpecRules {
 
             entry("rounds.localExamples", Field.optional(20, atLeast(1))),
             entry("rounds.eventTimeMillis", Field.optional(0L, atLeast(0))),
-            entry("rounds.updatesPerRound", Field.optional(10, atLeast(1))),
+            // null: the server sizes rounds from the sources active lately (aggregate/RoundSize)
+            entry("rounds.updatesPerRound", Field.optional(null, atLeast(1))),
             entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
             entry("rounds.feedback", Field.optional(JobSpec.Feedback.CHANNEL)),
             entry("rounds.maxStaleness", Field.optional(0L, atLeast(0))),
@@ -359,8 +360,9 @@ final class JobSpecRules {
         }
         AggregationSpec a = spec.aggregation();
         String name = Messages.yamlName(a.strategy());
-        int updates = spec.rounds().updatesPerRound();
-        if (updates < strategy.minUpdates()) {
+        Integer updates = spec.rounds().updatesPerRound();
+        // rounds the server sizes itself are never smaller than the strategy needs
+        if (updates != null && updates < strategy.minUpdates()) {
             String knobs = switch (a.strategy()) {
                 case MULTIKRUM -> " with byzantineUpdates " + a.byzantineUpdates() + " and selectedUpdates "
                         + ((org.fedflink.aggregate.MultiKrum) strategy).selectedUpdates();
@@ -378,7 +380,7 @@ final class JobSpecRules {
             throw new JobSpecException(name + " needs aggregation.shards = 1 (" + why + "), got " + a.shards());
         }
         checkLocalRule(spec);
-        if (a.reputation() && updates < 3) {
+        if (a.reputation() && updates != null && updates < 3) {
             throw new JobSpecException("key 'aggregation.reputation' needs rounds.updatesPerRound >= 3 (scores compare"
                     + " each update with the round's median), got " + updates);
         }

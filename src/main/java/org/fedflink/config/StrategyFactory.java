@@ -43,7 +43,7 @@ public final class StrategyFactory {
      *     that is not set ({@code clippingNorm}, {@code noiseMultiplier}, {@code maxUpdateNorm})
      */
     public static AggregationStrategy create(JobSpec spec) throws JobSpecException {
-        return create(spec.aggregation(), spec.rounds().updatesPerRound(), spec.seed());
+        return create(spec.aggregation(), spec.rounds().nominalUpdatesPerRound(), spec.seed());
     }
 
     /**

@@ -9,7 +9,8 @@ import org.fedflink.aggregate.ShardLayout;
  *
  * @param strategy the server rule
  * @param layout the shards of the model
- * @param updatesPerRound close a round after this many updates
+ * @param updatesPerRound close a round after this many updates; 0: after as many as
+ *     {@link org.fedflink.aggregate.RoundSize} asks for (half the sources active lately)
  * @param timeoutMillis or when its oldest update waited this long (0 = never)
  * @param trainerParallelism end markers expected before the last round closes
  * @param loopId the feedback loop to publish into

@@ -251,7 +251,9 @@ public final class FedJob {
         ShardLayout layout = new ShardLayout(model.numParams(), shards);
         // the centralized learner adds its own deltas as they are, whatever the federated strategy
         AggregationStrategy strategy = centralized ? Strategies.sum() : strategy(spec);
-        int updatesPerRound = centralized ? 1 : spec.rounds().updatesPerRound();
+        // 0: the server sizes rounds from the sources active lately
+        Integer configuredRound = spec.rounds().updatesPerRound();
+        int updatesPerRound = centralized ? 1 : configuredRound == null ? 0 : configuredRound;
 
         // The trainers get new global models from the in-job channel, or (rounds.feedback: kafka) from
         // the model topic; either source shares the aggregators' slots and ends with them.
@@ -284,7 +286,7 @@ public final class FedJob {
         // The centralized learner reports once per federated round's worth of examples (K x B), so
         // both loops publish versions at the same pace.
         int localExamples = centralized
-                ? (int) Math.min(Integer.MAX_VALUE, (long) spec.rounds().localExamples() * spec.rounds().updatesPerRound())
+                ? (int) Math.min(Integer.MAX_VALUE, (long) spec.rounds().localExamples() * spec.rounds().nominalUpdatesPerRound())
                 : spec.rounds().localExamples();
         TrainerSettings.LocalStep localStep = centralized ? TrainerSettings.LocalStep.PLAIN : localStep(spec);
         int cacheSize = cacheSize(spec, model, localStep);

@@ -19,6 +19,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.aggregate.RdpAccountant;
 import org.fedflink.aggregate.Reputation;
+import org.fedflink.aggregate.RoundSize;
 import org.fedflink.aggregate.RoundAccumulator;
 import org.fedflink.aggregate.Scaffold;
 import org.fedflink.aggregate.ScaffoldControl;
@@ -59,6 +60,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     private transient ShardState shard;
     private transient List<LocalUpdate> pending;
     private transient Set<String> sources;
+    /** The sources of the latest updates, which size rounds when the spec leaves it to the server. */
+    private transient RoundSize roundSize;
     private transient SlidingWindow window;
     private transient Set<Integer> endedSenders;
     private transient long roundId;
@@ -144,6 +147,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard = restored;
         pending = new ArrayList<>(Arrays.asList(shard.pending));
         sources = new HashSet<>(Arrays.asList(shard.sources));
+        roundSize = RoundSize.of(shard.recentSources);
         endedSenders = new TreeSet<>();
         for (int s : shard.endedSenders) {
             endedSenders.add(s);
@@ -190,11 +194,18 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             return;
         }
         pending.add(update);
-        if (pending.size() >= settings.updatesPerRound() && enoughSources()) {
+        roundSize.observe(update.source());
+        if (pending.size() >= roundTarget() && enoughSources()) {
             closeRound(false);
         } else if (pending.size() == 1) {
             armTimeout();
         }
+    }
+
+    /** How many updates close a round: the spec's number, or the server's ({@link RoundSize}). */
+    private int roundTarget() {
+        return settings.updatesPerRound() > 0 ? settings.updatesPerRound()
+                : roundSize.target(settings.strategy().minUpdates());
     }
 
     /** Whether the pending round has updates from at least {@code minSources} distinct sources. */
@@ -416,6 +427,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         super.snapshotState(context);
         shard.pending = pending.toArray(new LocalUpdate[0]);
         shard.sources = sources.toArray(new String[0]);
+        shard.recentSources = roundSize.recent();
         shard.window = window.toState();
         shard.endedSenders = endedSenders.stream().mapToInt(Integer::intValue).toArray();
         if (accountant != null) {

@@ -55,5 +55,8 @@ public class ShardState {
     public String[] reputationSources;
     public double[] reputationScores;
 
+    /** The sources of the latest updates, oldest first ({@link org.fedflink.aggregate.RoundSize#recent()}). */
+    public String[] recentSources;
+
     public ShardState() {}
 }

@@ -88,7 +88,7 @@ class JobSpecLoaderTest {
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8),
-                new RoundsSpec(20, 0L, 10, 2000L, JobSpec.Feedback.CHANNEL, 0L, 1, 1.0),
+                new RoundsSpec(20, 0L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 1, 1.0),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
                         0.5, null, false, 0.9),
@@ -120,7 +120,9 @@ class JobSpecLoaderTest {
         JobSpec spec = parse(MINIMAL + "rounds:\n  localExamples: null\n  updatesPerRound:\n");
 
         assertThat(spec.rounds().localExamples()).isEqualTo(20);
-        assertThat(spec.rounds().updatesPerRound()).isEqualTo(10);
+        // its default: null, the server sizes rounds
+        assertThat(spec.rounds().updatesPerRound()).isNull();
+        assertThat(spec.rounds().nominalUpdatesPerRound()).isEqualTo(10);
     }
 
     @Test

@@ -50,7 +50,7 @@ class JobSpecTasksTest {
         JobSpec mlp = spec.runTasks().get(1).spec();
         assertThat(linear.model().type()).isEqualTo(ModelType.SOFTMAX);
         assertThat(linear.optimizer().learningRate()).isEqualTo(0.1);
-        assertThat(linear.rounds().updatesPerRound()).isEqualTo(10);
+        assertThat(linear.rounds().updatesPerRound()).isNull(); // the default: the server sizes rounds
         assertThat(mlp.model().type()).isEqualTo(ModelType.MLP);
         assertThat(mlp.model().features()).isEqualTo(784); // the job's, not repeated in the task
         assertThat(mlp.model().hidden()).containsExactly(64);

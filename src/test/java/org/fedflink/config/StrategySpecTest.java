@@ -188,12 +188,20 @@ class StrategySpecTest {
 
     @Test
     void load_krumAndMultiKrumWithTooFewUpdatesPerRound_areRefused() {
-        assertThat(error(MINIMAL, "aggregation.strategy=krum", "aggregation.byzantineUpdates=4"))
+        assertThat(error(MINIMAL, "aggregation.strategy=krum", "aggregation.byzantineUpdates=4",
+                "rounds.updatesPerRound=10"))
                 .isEqualTo("krum with byzantineUpdates 4 needs rounds.updatesPerRound >= 11, got 10");
         assertThat(error(MINIMAL, "aggregation.strategy=multikrum", "aggregation.byzantineUpdates=1",
-                "aggregation.selectedUpdates=12"))
+                "aggregation.selectedUpdates=12", "rounds.updatesPerRound=10"))
                 .isEqualTo("multikrum with byzantineUpdates 1 and selectedUpdates 12 needs"
                         + " rounds.updatesPerRound >= 12, got 10");
+    }
+
+    @Test
+    void load_krumWithRoundsTheServerSizes_isAccepted() throws Exception {
+        // the server never closes a round below what the strategy needs (RoundSize.target)
+        JobSpec spec = JobSpecLoader.parse(MINIMAL, List.of("aggregation.strategy=krum", "aggregation.byzantineUpdates=4"));
+        assertThat(spec.rounds().updatesPerRound()).isNull();
     }
 
     @Test
