@@ -335,12 +335,6 @@ final class JobSpecRules {
     }
 
     /**
-     * The strategy's knobs (checked by building it), and what the federated loop must offer it:
-     * rounds of at least {@code minUpdates()} updates, and one shard for the rules that select or
-     * clip by the full update vector. A centralized job keeps its own rule, so only the knobs are
-     * checked there.
-     */
-    /**
      * The schedule of an unset {@code optimizer.schedule}: {@code invsqrt}, or {@code constant} for
      * FTRL, whose per-coordinate step sizes are its schedule (a second, global decay on top would
      * only be a second way to shrink them, so it is refused rather than silently ignored). FTRL's
@@ -363,6 +357,12 @@ final class JobSpecRules {
         return o.withSchedule(JobSpec.Schedule.CONSTANT);
     }
 
+    /**
+     * The strategy's knobs (checked by building it), and what the federated loop must offer it:
+     * rounds of at least {@code minUpdates()} updates, and one shard for the rules that select or
+     * clip by the full update vector. A centralized job keeps its own rule, so only the knobs are
+     * checked there.
+     */
     /** A sparse trainer state holds linear models trained with plain local steps only. */
     private static void checkTrainerState(JobSpec spec, ModelSection model) throws JobSpecException {
         if (spec.trainer().state() != JobSpec.StateLayout.SPARSE) {
