@@ -75,8 +75,12 @@ public record JobSpec(
     /** How rows of data without a source field are dealt to simulated sources. */
     public enum PartitionScheme { NONE, IID, DIRICHLET, SHARDS, QUANTITY }
 
-    public enum OptimizerType { SGD, MOMENTUM, ADAGRAD }
+    public enum OptimizerType { SGD, MOMENTUM, ADAGRAD, FTRL }
 
+    /**
+     * The learning-rate schedule of {@code sgd}, {@code momentum} and {@code adagrad}; {@code ftrl}
+     * has per-coordinate step sizes of its own and takes only {@code constant}.
+     */
     public enum Schedule { CONSTANT, INVSQRT, INVERSE }
 
     /**
@@ -274,9 +278,20 @@ public record JobSpec(
         }
     }
 
+    /**
+     * The local optimizer. {@code schedule} is left null by the binder when unset and resolved by
+     * {@link JobSpecRules}: {@code invsqrt}, or {@code constant} for {@code ftrl}. {@code beta},
+     * {@code l1} and {@code l2} are FTRL's ({@code l2} is its own, beside {@code model.l2}).
+     */
     public record OptimizerSpec(
-            OptimizerType type, double learningRate, Schedule schedule, double decay, double momentum, double epsilon)
-            implements Serializable {}
+            OptimizerType type, double learningRate, Schedule schedule, double decay, double momentum, double epsilon,
+            double beta, double l1, double l2)
+            implements Serializable {
+
+        OptimizerSpec withSchedule(Schedule newSchedule) {
+            return new OptimizerSpec(type, learningRate, newSchedule, decay, momentum, epsilon, beta, l1, l2);
+        }
+    }
 
     /**
      * How global models reach the trainers: the in-job channel from each aggregator to a co-located

@@ -129,10 +129,14 @@ final class JobSpecRules {
 
             entry("optimizer.type", Field.optional(JobSpec.OptimizerType.SGD)),
             entry("optimizer.learningRate", Field.optional(0.05, greaterThan(0))),
-            entry("optimizer.schedule", Field.optional(JobSpec.Schedule.INVSQRT)),
+            // null: invsqrt, or constant for ftrl (checkOptimizer)
+            entry("optimizer.schedule", Field.optional(null)),
             entry("optimizer.decay", Field.optional(0.001, SpecBinder.atLeast(0.0))),
             entry("optimizer.momentum", Field.optional(0.9, halfOpen(0, 1))),
             entry("optimizer.epsilon", Field.optional(1.0e-8, greaterThan(0))),
+            entry("optimizer.beta", Field.optional(1.0, greaterThan(0))),
+            entry("optimizer.l1", Field.optional(0.0, SpecBinder.atLeast(0.0))),
+            entry("optimizer.l2", Field.optional(0.0, SpecBinder.atLeast(0.0))),
 
             entry("rounds.localExamples", Field.optional(20, atLeast(1))),
             entry("rounds.eventTimeMillis", Field.optional(0L, atLeast(0))),
@@ -239,10 +243,11 @@ final class JobSpecRules {
             throw new JobSpecException("key 'aggregation.shards' must be <= the model's " + params
                     + " parameters, got " + aggregation.shards());
         }
+        JobSpec.OptimizerSpec optimizer = checkOptimizer(spec.optimizer(), params);
         checkStrategy(spec);
         checkTrainerState(spec, model);
         checkAttack(spec.attack(), model);
-        return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, spec.optimizer(), spec.rounds(),
+        return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, optimizer, spec.rounds(),
                 aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output, spec.attack(),
                 spec.localDp(), spec.tasks());
     }
@@ -328,6 +333,29 @@ final class JobSpecRules {
         String prefix = k.transactionalIdPrefix() != null ? k.transactionalIdPrefix() : "fedflink-" + spec.job();
         return new JobSpec.OutputSpec(spec.output().predictions(), new JobSpec.KafkaOutputSpec(
                 servers, k.modelTopic(), k.deadLetterTopic(), prefix, k.properties()));
+    }
+
+    /**
+     * The schedule of an unset {@code optimizer.schedule}: {@code invsqrt}, or {@code constant} for
+     * FTRL, whose per-coordinate step sizes are its schedule (a second, global decay on top would
+     * only be a second way to shrink them, so it is refused rather than silently ignored). FTRL's
+     * two floats of state per parameter must fit one array.
+     */
+    private static JobSpec.OptimizerSpec checkOptimizer(JobSpec.OptimizerSpec o, int params)
+            throws JobSpecException {
+        if (o.type() != JobSpec.OptimizerType.FTRL) {
+            return o.schedule() == null ? o.withSchedule(JobSpec.Schedule.INVSQRT) : o;
+        }
+        if (o.schedule() != null && o.schedule() != JobSpec.Schedule.CONSTANT) {
+            throw new JobSpecException("key 'optimizer.schedule' must be constant or unset with optimizer.type ftrl"
+                    + " (its step sizes learningRate / (beta + sqrt(n)) shrink per coordinate), got "
+                    + Messages.yamlName(o.schedule()));
+        }
+        if (params > org.fedflink.model.Ftrl.MAX_PARAMS) {
+            throw new JobSpecException("optimizer.type ftrl keeps 2 floats of state per parameter, so it takes at most "
+                    + org.fedflink.model.Ftrl.MAX_PARAMS + " parameters; the model has " + params);
+        }
+        return o.withSchedule(JobSpec.Schedule.CONSTANT);
     }
 
     /**

@@ -9,6 +9,12 @@ package org.fedflink.model;
  * below use the same state, schedule and update rule per coordinate; they differ only in how the
  * gradient arrives.
  *
+ * <p>State is per coordinate, in planes: for a model of {@code P} parameters, {@link
+ * #stateSize(int)} is {@code S * P} for a whole number {@code S} of floats per coordinate, and the
+ * {@code s}-th float of coordinate {@code p} is at {@code s * P + p}; a step reads and writes the
+ * state of the coordinates it moves and no other. The trainer's sparse state layout ({@link
+ * OffsetLearner}) relies on this to keep only the touched coordinates' state.
+ *
  * <p>{@link #step} serves a {@link LinearModel}: for output {@code k} with output gradient
  * {@code g_k}, the gradient of weight {@code j} is {@code g_k * x_j + l2 * w_kj} and of the bias
  * {@code g_k}. With sparse features only the coordinates present in the example (and the biases)
@@ -61,8 +67,9 @@ public interface LocalOptimizer extends java.io.Serializable {
 
     /**
      * The step size this optimizer uses at step {@code step} (its schedule's value; for Adagrad the
-     * base rate before the per-coordinate scaling). Corrections applied beside the optimizer's own
-     * step (FedProx's proximal pull, SCAFFOLD's control variates) move with it.
+     * base rate before the per-coordinate scaling; for FTRL, whose step sizes are per coordinate
+     * only, a fixed representative one, see {@link Ftrl#learningRate}). Corrections applied beside
+     * the optimizer's own step (FedProx's proximal pull, SCAFFOLD's control variates) move with it.
      */
     double learningRate(long step);
 }

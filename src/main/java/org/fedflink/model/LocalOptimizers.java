@@ -34,4 +34,15 @@ public final class LocalOptimizers {
     public static LocalOptimizer adagrad(LearningRate rate, double epsilon) {
         return new Adagrad(rate, epsilon);
     }
+
+    /**
+     * FTRL-Proximal (McMahan et al. 2013), with its own per-coordinate step sizes {@code alpha /
+     * (beta + sqrt(n))}, L1 and L2, robust to weights changed between steps. See {@link Ftrl}.
+     *
+     * @throws IllegalArgumentException if {@code alpha} or {@code beta} is not finite and positive, or
+     *     {@code l1} or {@code l2} is not finite and non-negative
+     */
+    public static LocalOptimizer ftrl(double alpha, double beta, double l1, double l2) {
+        return new Ftrl(alpha, beta, l1, l2);
+    }
 }

@@ -13,7 +13,9 @@ package org.fedflink.model;
  * runs, and what it wrote goes back into the offset as {@code scratch - base} before the scratch
  * is restored. The kernels read no other coordinate (lazy L2 and optimizer state touch only the
  * present ones), so the step is the dense learner's step, up to float rounding of the offset. A
- * dense example touches every coordinate and costs a pass over the model.
+ * dense example touches every coordinate and costs a pass over the model. The optimizer state is
+ * patched the same way, keyed by its index in the dense state: every float of each touched
+ * coordinate ({@code s * numParams + p}, the layout {@link LocalOptimizer} prescribes).
  *
  * <p>Not thread-safe (one per operator instance).
  */
@@ -26,14 +28,17 @@ public final class OffsetLearner {
     private final float[] scratch;
     /** All zeros between steps; length 0 for a stateless optimizer. */
     private final float[] scratchState;
+    /** Floats of optimizer state per coordinate (0 for SGD, 1 for momentum and Adagrad, 2 for FTRL). */
+    private final int statePerParam;
     private int[] touched = new int[64];
     private int[] slots = new int[64];
-    private int[] stateSlots = new int[64];
+    private int[] stateSlots;
 
     /**
      * @param learner the learner whose kernels take the steps; its model must be linear
      * @param base the initial base parameters (copied)
-     * @throws IllegalArgumentException if the model is not linear or the base has the wrong length
+     * @throws IllegalArgumentException if the model is not linear, the base has the wrong length or
+     *     the optimizer's state is not a whole number of floats per coordinate
      */
     public OffsetLearner(OnlineLearner learner, float[] base) {
         if (!(learner.model() instanceof LinearModel)) {
@@ -49,9 +54,16 @@ public final class OffsetLearner {
         this.base = base.clone();
         this.scratch = base.clone();
         this.scratchState = learner.initialState();
+        if (scratchState.length % spec.numParams() != 0) {
+            throw new IllegalArgumentException("offset learning needs optimizer state per coordinate, but "
+                    + learner.optimizer() + " keeps " + scratchState.length + " floats for " + spec.numParams()
+                    + " parameters");
+        }
+        this.statePerParam = scratchState.length / spec.numParams();
+        this.stateSlots = new int[touched.length * statePerParam];
     }
 
-    /** Whether the optimizer keeps per-coordinate state (momentum, Adagrad). */
+    /** Whether the optimizer keeps per-coordinate state (momentum, Adagrad, FTRL). */
     public boolean hasState() {
         return scratchState.length > 0;
     }
@@ -75,21 +87,21 @@ public final class OffsetLearner {
             return learnDense(offset, state, step, values, label);
         }
         int count = touch(indices);
-        boolean stateful = scratchState.length > 0;
+        int numParams = scratch.length;
         // one probe per coordinate: the slots found for the read are the ones written back
         offset.reserve(count);
-        if (stateful) {
-            state.reserve(count);
+        if (statePerParam > 0) {
+            state.reserve(count * statePerParam);
         }
         for (int i = 0; i < count; i++) {
             int p = touched[i];
             int slot = offset.insertSlot(p);
             slots[i] = slot;
             scratch[p] = base[p] + offset.valueAt(slot);
-            if (stateful) {
-                int stateSlot = state.insertSlot(p);
-                stateSlots[i] = stateSlot;
-                scratchState[p] = state.valueAt(stateSlot);
+            for (int s = 0, q = p; s < statePerParam; s++, q += numParams) {
+                int stateSlot = state.insertSlot(q);
+                stateSlots[i * statePerParam + s] = stateSlot;
+                scratchState[q] = state.valueAt(stateSlot);
             }
         }
         OnlineLearner.Outcome outcome = learner.learn(scratch, scratchState, step, indices, values, label);
@@ -97,9 +109,9 @@ public final class OffsetLearner {
             int p = touched[i];
             offset.setValueAt(slots[i], scratch[p] - base[p]);
             scratch[p] = base[p];
-            if (stateful) {
-                state.setValueAt(stateSlots[i], scratchState[p]);
-                scratchState[p] = 0f;
+            for (int s = 0, q = p; s < statePerParam; s++, q += numParams) {
+                state.setValueAt(stateSlots[i * statePerParam + s], scratchState[q]);
+                scratchState[q] = 0f;
             }
         }
         return outcome;
@@ -114,7 +126,7 @@ public final class OffsetLearner {
             int length = Math.max(count, touched.length * 2);
             touched = new int[length];
             slots = new int[length];
-            stateSlots = new int[length];
+            stateSlots = new int[length * statePerParam];
         }
         int n = 0;
         for (int k = 0; k < outputs; k++) {
@@ -134,9 +146,9 @@ public final class OffsetLearner {
             if (o != 0f) {
                 scratch[p] = base[p] + o;
             }
-            if (scratchState.length > 0) {
-                scratchState[p] = state.get(p);
-            }
+        }
+        for (int q = 0; q < scratchState.length; q++) {
+            scratchState[q] = state.get(q);
         }
         OnlineLearner.Outcome outcome = learner.learn(scratch, scratchState, step, null, values, label);
         for (int p = 0; p < scratch.length; p++) {
@@ -144,12 +156,12 @@ public final class OffsetLearner {
                 offset.put(p, scratch[p] - base[p]);
                 scratch[p] = base[p];
             }
-            if (scratchState.length > 0) {
-                if (scratchState[p] != 0f || state.containsKey(p)) {
-                    state.put(p, scratchState[p]);
-                }
-                scratchState[p] = 0f;
+        }
+        for (int q = 0; q < scratchState.length; q++) {
+            if (scratchState[q] != 0f || state.containsKey(q)) {
+                state.put(q, scratchState[q]);
             }
+            scratchState[q] = 0f;
         }
         return outcome;
     }

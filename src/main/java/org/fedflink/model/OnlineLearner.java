@@ -121,7 +121,7 @@ public final class OnlineLearner {
      * without state (plain SGD); the sum of these steps over a source's examples, divided by
      * their number, is the source's share of one large-batch gradient step.
      *
-     * @throws IllegalStateException if the optimizer keeps state (momentum, Adagrad)
+     * @throws IllegalStateException if the optimizer keeps state (momentum, Adagrad, FTRL)
      */
     public Outcome accumulateStep(float[] params, long step, int[] indices, float[] values, double label,
             float[] target) {

@@ -523,18 +523,25 @@ public final class FedJob {
         }
     }
 
-    /** The local optimizer the job spec describes. */
+    /**
+     * The local optimizer the job spec describes. FTRL takes {@code learningRate} as its {@code
+     * alpha} and no schedule (the loader allows only {@code constant} with it).
+     */
     public static LocalOptimizer optimizer(JobSpec spec) {
         JobSpec.OptimizerSpec o = spec.optimizer();
-        LearningRate rate = switch (o.schedule()) {
+        return switch (o.type()) {
+            case SGD -> LocalOptimizers.sgd(schedule(o));
+            case MOMENTUM -> LocalOptimizers.momentum(schedule(o), o.momentum());
+            case ADAGRAD -> LocalOptimizers.adagrad(schedule(o), o.epsilon());
+            case FTRL -> LocalOptimizers.ftrl(o.learningRate(), o.beta(), o.l1(), o.l2());
+        };
+    }
+
+    private static LearningRate schedule(JobSpec.OptimizerSpec o) {
+        return switch (o.schedule()) {
             case CONSTANT -> LearningRate.constant(o.learningRate());
             case INVSQRT -> LearningRate.inverseSqrt(o.learningRate(), o.decay());
             case INVERSE -> LearningRate.inverse(o.learningRate(), o.decay());
-        };
-        return switch (o.type()) {
-            case SGD -> LocalOptimizers.sgd(rate);
-            case MOMENTUM -> LocalOptimizers.momentum(rate, o.momentum());
-            case ADAGRAD -> LocalOptimizers.adagrad(rate, o.epsilon());
         };
     }
 

@@ -45,7 +45,10 @@ public class SourceState {
     public float[] offsetValues;
     /** Sparse layout: {@code anchor - G} at {@code offsetIndices}; null while equal to {@code offsetValues}. */
     public float[] anchorValues;
-    /** Sparse layout: the indices where the optimizer state is set (momentum, Adagrad). */
+    /**
+     * Sparse layout: the indices where the optimizer state is set (momentum, Adagrad, FTRL), as in
+     * the dense state: {@code s * numParams + p} for the {@code s}-th float of parameter {@code p}.
+     */
     public int[] stateIndices;
     /** Sparse layout: the optimizer state at {@code stateIndices}. */
     public float[] stateValues;

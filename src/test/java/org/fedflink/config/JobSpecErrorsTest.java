@@ -174,6 +174,41 @@ class JobSpecErrorsTest {
     }
 
     @Test
+    void parse_ftrlKnobsOutOfRange_nameTheKey() {
+        assertThat(error(MINIMAL + "optimizer:\n  type: ftrl\n  beta: 0\n"))
+                .isEqualTo("key 'optimizer.beta' must be > 0, got 0");
+        assertThat(error(MINIMAL + "optimizer:\n  type: ftrl\n  l1: -0.5\n"))
+                .isEqualTo("key 'optimizer.l1' must be >= 0, got -0.5");
+        assertThat(error(MINIMAL + "optimizer:\n  type: ftrl\n  l2: -1\n"))
+                .isEqualTo("key 'optimizer.l2' must be >= 0, got -1");
+    }
+
+    @Test
+    void parse_ftrlWithADecayingSchedule_isRefused() {
+        assertThat(error(MINIMAL + "optimizer:\n  type: ftrl\n  schedule: invsqrt\n"))
+                .isEqualTo("key 'optimizer.schedule' must be constant or unset with optimizer.type ftrl (its step"
+                        + " sizes learningRate / (beta + sqrt(n)) shrink per coordinate), got invsqrt");
+        assertThat(error(MINIMAL, "optimizer.type=ftrl", "optimizer.schedule=inverse"))
+                .isEqualTo("key 'optimizer.schedule' must be constant or unset with optimizer.type ftrl (its step"
+                        + " sizes learningRate / (beta + sqrt(n)) shrink per coordinate), got inverse");
+    }
+
+    @Test
+    void parse_ftrlStateLargerThanAnArray_isRefused() {
+        // 11 * (100,000,000 + 1) parameters fit an array, twice as many floats of FTRL state do not
+        assertThat(error("job: t\nmodel:\n  type: softmax\n  features: 100000000\n  classes: 11\n"
+                + "optimizer:\n  type: ftrl\n"))
+                .isEqualTo("optimizer.type ftrl keeps 2 floats of state per parameter, so it takes at most"
+                        + " 1073741819 parameters; the model has 1100000011");
+    }
+
+    @Test
+    void parse_fedsgdWithFtrl_needsSgd() {
+        assertThat(error(MINIMAL, "aggregation.strategy=fedsgd", "optimizer.type=ftrl"))
+                .isEqualTo("fedsgd needs optimizer.type sgd (sources send plain gradient steps), got ftrl");
+    }
+
+    @Test
     void parse_negativeCorruptFraction_isOutOfRange() {
         assertThat(error(MINIMAL + "input:\n  generator:\n    corruptFraction: -0.5\n"))
                 .isEqualTo("key 'input.generator.corruptFraction' must be in [0, 1), got -0.5");

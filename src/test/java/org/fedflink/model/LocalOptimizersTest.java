@@ -214,28 +214,35 @@ class LocalOptimizersTest {
     }
 
     @Test
-    void momentumAndAdagrad_sparseStep_leaveStateOfAbsentCoordinatesAlone() {
+    void statefulOptimizers_sparseStep_leaveStateOfAbsentCoordinatesAlone() {
         ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, 3, 2, 0.1);
         int[] indices = {2};
         float[] values = {1};
         double[] g = {0.5, -0.5};
         for (LocalOptimizer optimizer : new LocalOptimizer[] {
             LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9),
-            LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8)
+            LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8),
+            LocalOptimizers.ftrl(0.1, 1.0, 0.0, 0.0)
         }) {
             float[] params = {1, 1, 1, 1, 1, 1, 1, 1};
-            float[] state = {7, 7, 7, 7, 7, 7, 7, 7};
+            float[] state = new float[optimizer.stateSize(8)];
+            java.util.Arrays.fill(state, 7);
 
             optimizer.step(params, state, 0, spec, indices, values, g);
 
-            // rows are [w0, w1, w2, b]; touched: w2 and b of both classes (indices 2, 3, 6, 7)
+            // rows are [w0, w1, w2, b]; touched: w2 and b of both classes (indices 2, 3, 6, 7),
+            // whose state is at p (and at 8 + p for FTRL's second float)
             for (int p : new int[] {0, 1, 4, 5}) {
                 assertThat(params[p]).as("%s param %d", optimizer, p).isEqualTo(1f);
-                assertThat(state[p]).as("%s state %d", optimizer, p).isEqualTo(7f);
+                for (int q = p; q < state.length; q += 8) {
+                    assertThat(state[q]).as("%s state %d", optimizer, q).isEqualTo(7f);
+                }
             }
             for (int p : new int[] {2, 3, 6, 7}) {
                 assertThat(params[p]).as("%s param %d", optimizer, p).isNotEqualTo(1f);
-                assertThat(state[p]).as("%s state %d", optimizer, p).isNotEqualTo(7f);
+                for (int q = p; q < state.length; q += 8) {
+                    assertThat(state[q]).as("%s state %d", optimizer, q).isNotEqualTo(7f);
+                }
             }
         }
     }
@@ -256,10 +263,11 @@ class LocalOptimizersTest {
     }
 
     @Test
-    void stateSize_perOptimizer_isZeroForSgdAndOnePerParameterOtherwise() {
+    void stateSize_perOptimizer_isZeroForSgdTwoPerParameterForFtrlAndOneOtherwise() {
         assertThat(LocalOptimizers.sgd(LearningRate.constant(1)).stateSize(12)).isZero();
         assertThat(LocalOptimizers.momentum(LearningRate.constant(1), 0.5).stateSize(12)).isEqualTo(12);
         assertThat(LocalOptimizers.adagrad(LearningRate.constant(1), 1e-6).stateSize(12)).isEqualTo(12);
+        assertThat(LocalOptimizers.ftrl(0.1, 1, 0, 0).stateSize(12)).isEqualTo(24);
     }
 
     @Test
@@ -349,7 +357,8 @@ class LocalOptimizersTest {
         for (LocalOptimizer optimizer : new LocalOptimizer[] {
             LocalOptimizers.sgd(LearningRate.inverseSqrt(0.3, 0.5)),
             LocalOptimizers.momentum(LearningRate.constant(0.1), 0.9),
-            LocalOptimizers.adagrad(LearningRate.constant(0.5), 1e-3)
+            LocalOptimizers.adagrad(LearningRate.constant(0.5), 1e-3),
+            LocalOptimizers.ftrl(0.5, 1.0, 0.01, 0.1)
         }) {
             float[] rowWise = MultilayerPerceptronTest.gaussian(random, spec.numParams(), 1.0);
             float[] full = rowWise.clone();

@@ -17,7 +17,8 @@ class OffsetLearnerTest {
         return List.of(
                 LocalOptimizers.sgd(LearningRate.inverseSqrt(0.3, 0.01)),
                 LocalOptimizers.momentum(LearningRate.constant(0.05), 0.9),
-                LocalOptimizers.adagrad(LearningRate.constant(0.2), 1e-6));
+                LocalOptimizers.adagrad(LearningRate.constant(0.2), 1e-6),
+                LocalOptimizers.ftrl(0.2, 1.0, 0.01, 0.1));
     }
 
     private static int[] indices(Random random) {
@@ -71,9 +72,11 @@ class OffsetLearnerTest {
                 for (int p = 0; p < params.length; p++) {
                     assertThat(base[p] + offset.get(p)).as("%s %s parameter %d", spec.type(), optimizer, p)
                             .isCloseTo(params[p], within(1e-4f));
-                    if (sparse.hasState()) {
-                        assertThat(sparseState.get(p)).isCloseTo(state[p], within(1e-4f * (1 + Math.abs(state[p]))));
-                    }
+                }
+                assertThat(sparse.hasState()).isEqualTo(state.length > 0);
+                for (int q = 0; q < state.length; q++) {
+                    assertThat(sparseState.get(q)).as("%s %s state %d", spec.type(), optimizer, q)
+                            .isCloseTo(state[q], within(1e-4f * (1 + Math.abs(state[q]))));
                 }
             }
         }
@@ -93,6 +96,39 @@ class OffsetLearnerTest {
                 2 * row + (1 << 20));
         assertThat(offset.get(row + 5)).isPositive();
         assertThat(offset.get(5)).isNegative();
+    }
+
+    @Test
+    void optimizerStateNotPerCoordinate_isRefused() {
+        ModelSpec spec = new ModelSpec(ModelType.LOGISTIC, 4, 2, 0.0);
+        LocalOptimizer odd = new LocalOptimizer() {
+            @Override
+            public int stateSize(int numParams) {
+                return numParams + 1;
+            }
+
+            @Override
+            public void step(float[] params, float[] state, long step, ModelSpec s, int[] indices, float[] values,
+                    double[] outputGradient) {}
+
+            @Override
+            public void applyGradient(float[] params, float[] state, long step, float[] gradient) {}
+
+            @Override
+            public double learningRate(long step) {
+                return 0.1;
+            }
+
+            @Override
+            public String toString() {
+                return "Odd";
+            }
+        };
+        OnlineLearner learner = new OnlineLearner(Model.of(spec), odd);
+        assertThatThrownBy(() -> new OffsetLearner(learner, new float[spec.numParams()]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("offset learning needs optimizer state per coordinate, but Odd keeps 6 floats for 5"
+                        + " parameters");
     }
 
     @Test

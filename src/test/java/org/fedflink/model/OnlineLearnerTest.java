@@ -24,7 +24,8 @@ class OnlineLearnerTest {
         return Stream.of(
                 LocalOptimizers.sgd(LearningRate.constant(0.5)),
                 LocalOptimizers.momentum(LearningRate.inverseSqrt(0.1, 0.01), 0.9),
-                LocalOptimizers.adagrad(LearningRate.constant(0.5), 1e-8));
+                LocalOptimizers.adagrad(LearningRate.constant(0.5), 1e-8),
+                LocalOptimizers.ftrl(0.5, 1.0, 0.0, 0.0));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -117,6 +118,50 @@ class OnlineLearnerTest {
         assertThat(correctInSecondHalf / (double) (EXAMPLES / 2)).isGreaterThan(0.95);
     }
 
+    /**
+     * FTRL-Proximal on the sparse problem it was made for: 2^16 hashed-like dimensions, 12 present
+     * per example, 40 planted features deciding the label and the rest noise. It must learn the
+     * rule, and with L1 keep most of the noise features it met at exactly 0.
+     */
+    @Test
+    void learn_ftrlOnPlantedSparseLogistic_learnsTheRuleAndZeroesNoise() {
+        int dimensions = 1 << 16;
+        ModelSpec spec = new ModelSpec(ModelType.LOGISTIC, dimensions, 2, 0.0);
+        OnlineLearner learner = new OnlineLearner(Model.of(spec), LocalOptimizers.ftrl(0.5, 1.0, 1.0, 1.0));
+        float[] params = learner.initialParams();
+        float[] state = learner.initialState();
+        Random random = new Random(13L);
+        java.util.Set<Integer> seenNoise = new java.util.HashSet<>();
+        int correctInSecondHalf = 0;
+
+        for (int t = 0; t < EXAMPLES; t++) {
+            // two planted features (0..19 for class 1, 20..39 for class 0) among ten noise ones
+            boolean positive = random.nextBoolean();
+            int[] indices = new int[12];
+            indices[0] = (positive ? 0 : 20) + random.nextInt(20);
+            indices[1] = (positive ? 0 : 20) + random.nextInt(20);
+            for (int j = 2; j < indices.length; j++) {
+                indices[j] = 40 + random.nextInt(dimensions - 40);
+                seenNoise.add(indices[j]);
+            }
+            float[] values = new float[indices.length];
+            java.util.Arrays.fill(values, 1f);
+
+            OnlineLearner.Outcome outcome = learner.learn(params, state, t, indices, values, positive ? 1 : 0);
+
+            if (t >= EXAMPLES / 2 && outcome.correct()) {
+                correctInSecondHalf++;
+            }
+        }
+
+        assertThat(correctInSecondHalf / (double) (EXAMPLES / 2)).isGreaterThan(0.95);
+        for (int i = 0; i < 40; i++) {
+            assertThat(params[i] > 0).as("planted weight %d", i).isEqualTo(i < 20);
+        }
+        long zeroNoise = seenNoise.stream().filter(i -> params[i] == 0f).count();
+        assertThat(zeroNoise).isGreaterThan(seenNoise.size() * 9L / 10);
+    }
+
     @Test
     void learn_linearRegression_reportsNeverCorrectAndShrinkingLoss() {
         ModelSpec spec = new ModelSpec(ModelType.LINEAR, 2, 0, 0.0);
@@ -151,7 +196,10 @@ class OnlineLearnerTest {
                 Arguments.of(List.of(16), LocalOptimizers.momentum(LearningRate.inverseSqrt(0.05, 1e-3), 0.9)),
                 Arguments.of(List.of(16), LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8)),
                 Arguments.of(List.of(8, 8), LocalOptimizers.sgd(LearningRate.inverseSqrt(0.2, 1e-3))),
-                Arguments.of(List.of(8, 8), LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8)));
+                Arguments.of(List.of(8, 8), LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8)),
+                // FTRL starts from the MLP's random initial weights (it re-derives z from them)
+                // instead of replacing them with the weights a zero z gives
+                Arguments.of(List.of(16), LocalOptimizers.ftrl(0.1, 1.0, 0.0, 0.0)));
     }
 
     /**

@@ -26,6 +26,8 @@ class OptimizerConfigurationTest {
                 .contains("Momentum", "InverseSqrtLearningRate", "rate=0.25", "decay=0.5", "mu=0.875");
         assertThat(LocalOptimizers.adagrad(LearningRate.inverse(0.75, 0.0625), 1e-7).toString())
                 .contains("Adagrad", "InverseLearningRate", "rate=0.75", "decay=0.0625", "epsilon=1.0E-7");
+        assertThat(LocalOptimizers.ftrl(0.125, 0.5, 0.25, 2.0).toString())
+                .isEqualTo("Ftrl[alpha=0.125, beta=0.5, l1=0.25, l2=2.0]");
     }
 
     @Test
@@ -33,7 +35,8 @@ class OptimizerConfigurationTest {
         List<LocalOptimizer> optimizers = List.of(
                 LocalOptimizers.sgd(LearningRate.inverse(0.3, 0.01)),
                 LocalOptimizers.momentum(LearningRate.constant(0.05), 0.9),
-                LocalOptimizers.adagrad(LearningRate.inverseSqrt(0.5, 2.0), 1e-6));
+                LocalOptimizers.adagrad(LearningRate.inverseSqrt(0.5, 2.0), 1e-6),
+                LocalOptimizers.ftrl(0.125, 0.5, 0.25, 2.0));
         for (LocalOptimizer original : optimizers) {
             LocalOptimizer copy = roundTrip(original);
 
@@ -50,6 +53,32 @@ class OptimizerConfigurationTest {
                 .isNotEqualTo(LocalOptimizers.momentum(LearningRate.inverse(0.05, 0), 0.9));
         assertThat(LocalOptimizers.adagrad(LearningRate.constant(0.05), 1e-6))
                 .isNotEqualTo(LocalOptimizers.adagrad(LearningRate.constant(0.05), 1e-8));
+        LocalOptimizer ftrl = LocalOptimizers.ftrl(0.1, 1, 0.5, 2);
+        assertThat(ftrl)
+                .isEqualTo(LocalOptimizers.ftrl(0.1, 1, 0.5, 2))
+                .isNotEqualTo(LocalOptimizers.ftrl(0.2, 1, 0.5, 2))
+                .isNotEqualTo(LocalOptimizers.ftrl(0.1, 2, 0.5, 2))
+                .isNotEqualTo(LocalOptimizers.ftrl(0.1, 1, 0.25, 2))
+                .isNotEqualTo(LocalOptimizers.ftrl(0.1, 1, 0.5, 1));
+    }
+
+    @Test
+    void ftrl_settingsOutOfRange_throwNamingSettingAndValue() {
+        assertThatThrownBy(() -> LocalOptimizers.ftrl(0, 1, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("alpha must be finite and > 0, got 0.0");
+        assertThatThrownBy(() -> LocalOptimizers.ftrl(Double.POSITIVE_INFINITY, 1, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("alpha must be finite and > 0, got Infinity");
+        assertThatThrownBy(() -> LocalOptimizers.ftrl(0.1, 0, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("beta must be finite and > 0, got 0.0");
+        assertThatThrownBy(() -> LocalOptimizers.ftrl(0.1, 1, -0.5, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("l1 must be finite and >= 0, got -0.5");
+        assertThatThrownBy(() -> LocalOptimizers.ftrl(0.1, 1, 0, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("l2 must be finite and >= 0, got NaN");
     }
 
     @Test

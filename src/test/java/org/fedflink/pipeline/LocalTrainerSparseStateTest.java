@@ -149,7 +149,7 @@ class LocalTrainerSparseStateTest {
         List<ModelSpec> specs = List.of(new ModelSpec(ModelType.LOGISTIC, FEATURES, 2, 0.01),
                 new ModelSpec(ModelType.SOFTMAX, FEATURES, 3, 0.0));
         List<LocalOptimizer> optimizers = List.of(LocalOptimizers.sgd(LearningRate.constant(0.3)),
-                LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-6));
+                LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-6), LocalOptimizers.ftrl(0.3, 1.0, 0.01, 0.1));
         for (ModelSpec spec : specs) {
             for (LocalOptimizer optimizer : optimizers) {
                 for (int shards : new int[] {1, 3}) {

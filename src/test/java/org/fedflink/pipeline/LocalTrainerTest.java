@@ -127,6 +127,54 @@ class LocalTrainerTest {
         }
     }
 
+    /**
+     * FTRL keeps its state across the adoption of a global model, but steps from the adopted
+     * weights: the update after the rebase is the FTRL steps from {@code g} (with the source's
+     * {@code n}), not a jump back to the weights the source's own {@code z} gives.
+     */
+    @Test
+    void processElement2_ftrlStepsFromTheAdoptedGlobalModel() throws Exception {
+        var ftrl = LocalOptimizers.ftrl(0.5, 1.0, 0.0, 0.0);
+        TrainerSettings settings = new TrainerSettings(SPEC, ftrl, 2, 0, new ShardLayout(SPEC.numParams(), 1), 100,
+                true, 0, false);
+        try (var h = harness(settings)) {
+            h.open();
+            Example e1 = ex("a", 1, 0, 1);
+            Example e2 = ex("a", 0, 1, 1);
+            Example e3 = ex("a", 1, 1, 2);
+            h.processElement1(e1, 0);
+            h.processElement1(e2, 0); // reports
+            float[] g = {3f, -2f, 0.5f}; // predicts 1.5 for e3 (label 2): a gradient to follow
+            h.processElement2(global(4, g), 0);
+            h.processElement1(e3, 0); // rebases on v4, then learns e3 from there
+            h.processElement1(e3, 0);
+
+            OnlineLearner learner = new OnlineLearner(Model.of(SPEC), ftrl);
+            float[] params = learner.initialParams();
+            float[] state = learner.initialState();
+            learner.learn(params, state, 0, null, e1.values(), e1.label());
+            learner.learn(params, state, 1, null, e2.values(), e2.label());
+            float[] ownWeights = params.clone();
+            System.arraycopy(g, 0, params, 0, g.length); // what adopting v4 does to the weights
+            learner.learn(params, state, 2, null, e3.values(), e3.label());
+            learner.learn(params, state, 3, null, e3.values(), e3.label());
+
+            LocalUpdate second = updates(h).get(1);
+            assertThat(second.baseVersion()).isEqualTo(4);
+            assertThat(second.delta()).doesNotContain(0f);
+            double moved = 0;
+            double wayBack = 0;
+            for (int i = 0; i < 3; i++) {
+                assertThat(second.delta()[i]).as("parameter %d", i)
+                        .isCloseTo(params[i] - g[i], org.assertj.core.data.Offset.offset(1e-6f));
+                moved += Math.abs(second.delta()[i]);
+                wayBack += Math.abs(ownWeights[i] - g[i]);
+            }
+            // two small steps from g, far less than the way back to the source's own weights
+            assertThat(moved).isLessThan(wayBack / 4);
+        }
+    }
+
     @Test
     void processElement2_progressBetweenReportAndGlobalIsNotLost() throws Exception {
         try (var h = harness(settings(2, 0, 1, 100))) {

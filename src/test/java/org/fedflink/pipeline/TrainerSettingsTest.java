@@ -28,6 +28,10 @@ class TrainerSettingsTest {
         LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-6);
         assertThat(TrainerSettings.cacheEntries(softmax, adagrad, TrainerSettings.LocalStep.CONTROLLED, false, MB64))
                 .isEqualTo((int) (MB64 / (31_400 * 4 + 400)));
+        // FTRL's state is two models
+        assertThat(TrainerSettings.cacheEntries(softmax, LocalOptimizers.ftrl(0.1, 1, 0, 0),
+                TrainerSettings.LocalStep.PLAIN, false, MB64))
+                .isEqualTo((int) (MB64 / (31_400 * 4 + 400)));
         assertThat(TrainerSettings.cacheEntries(softmax, SGD, TrainerSettings.LocalStep.PLAIN, true, MB64))
                 .isEqualTo(4096);
     }

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.fedflink.model.IntFloatMap;
 import org.fedflink.model.LearningRate;
+import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.Model;
 import org.fedflink.model.ModelSpec;
@@ -28,9 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * One local step, predict then train, as {@code LocalTrainer} takes it for every example:
  * {@link OnlineLearner#learn} with plain SGD at a constant rate, on 784 dense image-like features
  * ({@link Dense}: logistic regression, softmax 784x10, linear regression, MLP 784-100-10), and on a
- * sparse example of 40 non-zeros in 2^20 dimensions ({@link Sparse}: logistic regression, the FTRL
- * row of the reference table). The time per operation is the time per example; examples/s is its
- * inverse. Each call takes the next of {@link Synthetic#POOL} examples whose labels a model can learn.
+ * sparse example of 40 non-zeros in 2^20 dimensions ({@link Sparse}: logistic regression with plain
+ * SGD or with FTRL-Proximal, the FTRL row of the reference table). The time per operation is the
+ * time per example; examples/s is its inverse. Each call takes the next of {@link Synthetic#POOL}
+ * examples whose labels a model can learn.
  *
  * <pre>
  * mvn -B -Pjmh -DskipTests package
@@ -121,6 +123,10 @@ public class LocalStepBenchmark {
     /** A logistic regression learner on sparse examples (40 non-zeros in 2^20 dimensions). */
     @State(Scope.Thread)
     public static class Sparse {
+        /** {@code sgd} at a constant 0.1, or {@code ftrl} with alpha 0.1, beta 1 and a little L1. */
+        @Param({"sgd", "ftrl"})
+        public String optimizer = "sgd";
+
         OnlineLearner learner;
         float[] params;
         float[] state;
@@ -134,7 +140,12 @@ public class LocalStepBenchmark {
         public void setUp() {
             SplittableRandom random = new SplittableRandom(SEED);
             ModelSpec spec = new ModelSpec(ModelType.LOGISTIC, Synthetic.SPARSE_DIMENSION, 2, L2);
-            learner = new OnlineLearner(Model.of(spec), LocalOptimizers.sgd(LearningRate.constant(0.1)));
+            LocalOptimizer local = switch (optimizer) {
+                case "sgd" -> LocalOptimizers.sgd(LearningRate.constant(0.1));
+                case "ftrl" -> LocalOptimizers.ftrl(0.1, 1.0, 1e-3, 0.0);
+                default -> throw new IllegalArgumentException("optimizer must be sgd or ftrl, got " + optimizer);
+            };
+            learner = new OnlineLearner(Model.of(spec), local);
             params = learner.initialParams(SEED);
             state = learner.initialState();
             indices = new int[Synthetic.POOL][];
@@ -204,10 +215,15 @@ public class LocalStepBenchmark {
     /**
      * The sparse logistic step of {@link Sparse} through the trainer's sparse state layout
      * ({@link OffsetLearner}: a shared base plus a per-source offset map), with the offset
-     * cleared every 200 steps as a report and a newer global version would leave it.
+     * cleared every 200 steps as a report and a newer global version would leave it (for FTRL a
+     * change of the weights from outside, so its steps after a clear re-derive {@code z}).
      */
     @State(Scope.Thread)
     public static class SparseOffset {
+        /** As {@link Sparse#optimizer}. */
+        @Param({"sgd", "ftrl"})
+        public String optimizer;
+
         OffsetLearner learner;
         IntFloatMap offset = new IntFloatMap();
         IntFloatMap optimizerState = new IntFloatMap();
@@ -218,6 +234,7 @@ public class LocalStepBenchmark {
 
         @Setup
         public void setUp() {
+            plain.optimizer = optimizer;
             plain.setUp();
             learner = new OffsetLearner(plain.learner, plain.params);
         }
