@@ -38,7 +38,9 @@ import java.util.Arrays;
  *       some hundreds of thousands of observations) or a cut drops a bucket of {@code n} from a
  *       window of {@code W} with {@code n W > 2^31}. Below that the figures are the same.
  *   <li>River's {@code ADWIN} (0.26) asks each sub-window for at least {@code min_window_length}
- *       observations, MOA for more than {@code minWindowLength + 1}; this class follows MOA.
+ *       observations, MOA for more than {@code minWindowLength + 1}; this class follows MOA. The
+ *       bound itself keeps sub-windows of a few observations out unless {@code minWindowLength} is
+ *       about 1, so the two rules part only there (AdwinTest shows a stream where they do).
  *       Settings and defaults are River's (see {@link AdwinConfig}).
  * </ul>
  *
@@ -79,10 +81,7 @@ public final class Adwin implements DriftDetector {
 
     /** A detector with no observations; as {@link AdwinConfig#create()}. */
     public Adwin(AdwinConfig config) {
-        if (config == null) {
-            throw new IllegalArgumentException("config is required");
-        }
-        this.config = config;
+        this.config = Checks.required("config", config, "");
         this.slots = config.maxBuckets() + 1;
         reset();
     }

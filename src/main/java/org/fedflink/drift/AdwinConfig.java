@@ -43,12 +43,12 @@ public record AdwinConfig(double delta, int clock, int maxBuckets, int minWindow
 
     /** @throws IllegalArgumentException naming the first setting out of range */
     public AdwinConfig {
-        Checks.openUnit("delta", delta);
+        Checks.require("delta", delta, delta > 0 && delta < 1, "in (0, 1)");
         Checks.atLeast("clock", clock, 1);
         Checks.atLeast("maxBuckets", maxBuckets, 1);
         Checks.atLeast("minWindowLength", minWindowLength, 1);
         Checks.atLeast("gracePeriod", gracePeriod, 0);
-        Checks.mode(mode);
+        Checks.required("mode", mode, " (up, down or both)");
     }
 
     /** Every setting at its default. */

@@ -1,29 +1,19 @@
 package org.fedflink.drift;
 
 /**
- * Argument checks of the detector settings, so that every one reports a bad value in the same
- * words: the setting, what is allowed, and the value.
+ * Argument checks of the detectors and their settings, so that every one reports a bad value in
+ * the same words: the setting, what is allowed, and the value.
  */
 final class Checks {
     private Checks() {}
 
-    static double openUnit(String name, double value) {
-        if (!(value > 0 && value < 1)) {
-            throw new IllegalArgumentException(name + " must be in (0, 1), got " + value);
-        }
-        return value;
-    }
-
-    static double positive(String name, double value) {
-        if (!(value > 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite and > 0, got " + value);
-        }
-        return value;
-    }
-
-    static double nonNegative(String name, double value) {
-        if (!(value >= 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
+    /**
+     * @param allowed whether {@code value} is allowed (false for NaN: write the test so)
+     * @param range what is allowed, for the message: {@code "in (0, 1)"}, {@code ">= 1"}
+     */
+    static double require(String name, double value, boolean allowed, String range) {
+        if (!allowed) {
+            throw new IllegalArgumentException(name + " must be " + range + ", got " + value);
         }
         return value;
     }
@@ -35,11 +25,12 @@ final class Checks {
         return value;
     }
 
-    static Mode mode(Mode mode) {
-        if (mode == null) {
-            throw new IllegalArgumentException("mode is required (up, down or both)");
+    /** @param hint what to give, after "is required", e.g. {@code " (up, down or both)"}; may be empty */
+    static <T> T required(String name, T value, String hint) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required" + hint);
         }
-        return mode;
+        return value;
     }
 
     /**
@@ -47,9 +38,6 @@ final class Checks {
      * than folded in; the caller decides what a diverged example's figure is.
      */
     static double observation(double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("value must be finite, got " + value);
-        }
-        return value;
+        return require("value", value, Double.isFinite(value), "finite");
     }
 }

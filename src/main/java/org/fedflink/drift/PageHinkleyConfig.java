@@ -39,12 +39,10 @@ public record PageHinkleyConfig(int minInstances, double delta, double threshold
     /** @throws IllegalArgumentException naming the first setting out of range */
     public PageHinkleyConfig {
         Checks.atLeast("minInstances", minInstances, 1);
-        Checks.nonNegative("delta", delta);
-        Checks.positive("threshold", threshold);
-        if (!(alpha > 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("alpha must be in (0, 1], got " + alpha);
-        }
-        Checks.mode(mode);
+        Checks.require("delta", delta, delta >= 0 && Double.isFinite(delta), "finite and >= 0");
+        Checks.require("threshold", threshold, threshold > 0 && Double.isFinite(threshold), "finite and > 0");
+        Checks.require("alpha", alpha, alpha > 0 && alpha <= 1, "in (0, 1]");
+        Checks.required("mode", mode, " (up, down or both)");
     }
 
     /** Every setting at its default. */
