@@ -3,12 +3,12 @@ package org.fedflink.drift;
 /**
  * The Page-Hinkley test (E. S. Page, "Continuous Inspection Schemes", Biometrika 41, 1954), a
  * sequential test for a change in the mean of a stream, in the form River's {@code PageHinkley}
- * (0.26) computes. With {@code x̄_t} the mean of the observations since the start or the last
+ * (0.26) computes. With {@code mean_t} the mean of the observations since the start or the last
  * detection:
  *
  * <pre>
- *   up_t   = alpha * up_{t-1}   + (x_t - x̄_t) - delta     reported when up_t - min(up)     > threshold
- *   down_t = alpha * down_{t-1} + (x_t - x̄_t) + delta     reported when max(down) - down_t > threshold
+ *   up_t   = alpha * up_{t-1}   + (x_t - mean_t) - delta    a rise when up_t - min(up)     &gt; threshold
+ *   down_t = alpha * down_{t-1} + (x_t - mean_t) + delta    a fall when max(down) - down_t &gt; threshold
  * </pre>
  *
  * the minimum and maximum running over the same observations, tested from the
@@ -20,14 +20,15 @@ package org.fedflink.drift;
  *
  * <ul>
  *   <li>River: the same test, defaults and restart; River's default mode is {@code both}, ours
- *       {@code up}. River updates the mean as {@code x̄ += (1/n)(x - x̄)}, this class as
- *       {@code x̄ += (x - x̄)/n} (MOA's, one rounding fewer); PageHinkleyTest checks the detection
+ *       {@code up}. River updates the mean as {@code mean += (1/n)(x - mean)}, this class as
+ *       {@code mean += (x - mean)/n} (MOA's, one rounding fewer); PageHinkleyTest checks the detection
  *       indices against River's rule all the same.
  *   <li>MOA's {@code PageHinkleyDM} watches rises only and compares the cumulative sum itself with
  *       lambda, without subtracting its running minimum; it also tests from the
- *       {@code minNumInstances - 1}-th observation. Since the minimum is at most 0, this form reports
- *       no later than MOA's, and at the same observation when the sum never falls below 0 (so
- *       PageHinkleyTest matches MOA's indices on noiseless steps with {@code delta = 0}).
+ *       {@code minNumInstances - 1}-th observation. Since the minimum is at most 0, this form's
+ *       first detection comes no later than MOA's (past that one observation), and at the same
+ *       observation when the sum never falls below 0 (so PageHinkleyTest matches MOA's indices on
+ *       noiseless steps with {@code delta = 0}).
  *   <li>The price of the earlier detection: with the defaults, mode up, a 0/1 error rate stepping
  *       from 0.2 to 0.8 is reported 76 observations after the step (MOA: 139), but 100,000
  *       stationary Bernoulli(0.3) draws raise 4 false alarms (MOA: none). Page-Hinkley has no

@@ -145,6 +145,29 @@ class AdwinTest {
     }
 
     @Test
+    void update_windowOfMillions_keepsTheExactVariance_whereMoasIntProductsOverflow() {
+        double[] stream = DriftStreams.longStep();
+        Adwin adwin = AdwinConfig.defaults().create();
+        int first = 0;
+        while (!adwin.update(stream[first])) {
+            first++;
+        }
+
+        // MOA: first detection at 1500063, width 112, estimation 0.6696428571428571, but variance
+        // 0.2531661607323: its int products overflow when buckets of 2^16 merge and when the cut
+        // drops buckets of 2^17 and more from a window of 1.5 million, so the squared deviations
+        // it subtracts are wrong. Here the window's variance is its values' variance.
+        assertThat(first).isEqualTo(1_500_063);
+        assertThat(adwin.width()).isEqualTo(112);
+        assertThat(adwin.estimation()).isEqualTo(0.6696428571428571);
+        double[] window = Arrays.copyOfRange(stream, first - 111, first + 1);
+        double mean = Arrays.stream(window).average().orElseThrow();
+        double variance = Arrays.stream(window).map(x -> (x - mean) * (x - mean)).sum() / window.length;
+        // cancellation of sums over 1.5 million observations costs about 1e-10
+        assertThat(adwin.variance()).isCloseTo(variance, within(1e-9)).isNotCloseTo(0.2531661607323, within(0.01));
+    }
+
+    @Test
     void update_stepFrom02To08_isDetectedWithinOneClockOfTheChange() {
         // the rate moves at index 1000; defaults check every 32 observations
         long first = detections(AdwinConfig.defaults(), DriftStreams.errorStep()).get(0)[0];

@@ -34,6 +34,14 @@ public final class DriftStreams {
         return steps(new int[] {10, 50}, new double[] {0, 100});
     }
 
+    /**
+     * 1,500,000 draws of Bernoulli(0.3), then 2,000 of Bernoulli(0.9); seed 99: a window past
+     * where MOA's {@code int} products overflow.
+     */
+    public static double[] longStep() {
+        return bernoulli(99, new int[] {1_500_000, 2000}, new double[] {0.3, 0.9});
+    }
+
     /** 100 zeros, then 20 thousands: a jump that every cut's bound allows at once. */
     public static double[] bigJump() {
         return steps(new int[] {100, 20}, new double[] {0, 1000});

@@ -50,6 +50,16 @@ public class MoaReference {
         adwin("lossLevels delta 0.1 clock 4", DriftStreams.lossLevels(), 0.1, 4, 5);
         adwin("bigJump clock 1", DriftStreams.bigJump(), 0.002, 1, 5);
         adwin("bigJump clock 1 minWindowLength 1", DriftStreams.bigJump(), 0.002, 1, 1);
+        System.out.println("== AdwinTest: ADWIN past int overflow, defaults; the window after the first detection");
+        ADWIN big = new ADWIN(0.002);
+        double[] longStep = DriftStreams.longStep();
+        for (int i = 0; i < longStep.length; i++) {
+            if (big.setInput(longStep[i])) {
+                System.out.println("longStep: first detection at " + i + ", width " + big.getWidth()
+                        + ", estimation " + big.getEstimation() + ", variance " + big.getVariance());
+                break;
+            }
+        }
 
         System.out.println("== AdwinTest: ADWINChangeDetector (signals rises of the estimate only)");
         changeDetector("errorStep", DriftStreams.errorStep());
