@@ -14,7 +14,12 @@ package org.fedflink.aggregate;
  *
  * @param serverLearningRate the server step size; finite and {@code > 0}
  */
-public record FedAvg(double serverLearningRate) implements AggregationStrategy {
+public record FedAvg(double serverLearningRate, boolean coordinateMean) implements AggregationStrategy {
+
+    /** FedAvg over whole updates. */
+    public FedAvg(double serverLearningRate) {
+        this(serverLearningRate, false);
+    }
 
     /** @throws IllegalArgumentException if {@code serverLearningRate} is not finite and positive */
     public FedAvg {
@@ -45,6 +50,13 @@ public record FedAvg(double serverLearningRate) implements AggregationStrategy {
     @Override
     public void apply(float[] global, float[] serverState, RoundAccumulator round) {
         SummingRound r = SummingRound.checkApplicable(global, round, true, "FedAvg");
+        if (coordinateMean) {
+            double[] mean = r.coordinateMean();
+            for (int i = 0; i < global.length; i++) {
+                global[i] = (float) (global[i] + serverLearningRate * mean[i]);
+            }
+            return;
+        }
         double[] sum = r.sum();
         // samples() >= updates() >= 1 here, so the division is safe.
         double scale = serverLearningRate / r.samples();

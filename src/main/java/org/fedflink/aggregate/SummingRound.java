@@ -20,6 +20,11 @@ final class SummingRound implements RoundAccumulator, Serializable {
     private final boolean weighted;
     private final boolean rejectNonFinite;
     private final double[] sum;
+    /**
+     * Per coordinate, the weights of the updates that moved it (a sparse update's entries, a dense
+     * update's non-zero coordinates): the divisor of {@link #coordinateMean()}.
+     */
+    private final double[] moved;
     private int updates;
     private long samples;
     private int rejected;
@@ -40,6 +45,7 @@ final class SummingRound implements RoundAccumulator, Serializable {
         this.weighted = weighted;
         this.rejectNonFinite = rejectNonFinite;
         this.sum = new double[length];
+        this.moved = new double[length];
     }
 
     @Override
@@ -58,7 +64,11 @@ final class SummingRound implements RoundAccumulator, Serializable {
         }
         double w = weighted ? samples : 1;
         for (int i = 0; i < sum.length; i++) {
-            sum[i] += w * delta[i];
+            float d = delta[i];
+            if (d != 0f) {
+                sum[i] += w * d;
+                moved[i] += w;
+            }
         }
         updates++;
         this.samples += samples;
@@ -83,6 +93,7 @@ final class SummingRound implements RoundAccumulator, Serializable {
         double w = weighted ? samples : 1;
         for (int i = 0; i < indices.length; i++) {
             sum[indices[i]] += w * values[i];
+            moved[indices[i]] += w;
         }
         updates++;
         this.samples += samples;
@@ -134,6 +145,20 @@ final class SummingRound implements RoundAccumulator, Serializable {
         double[] mean = new double[sum.length];
         for (int i = 0; i < sum.length; i++) {
             mean[i] = sum[i] / divisor;
+        }
+        return mean;
+    }
+
+    /**
+     * The mean delta of each coordinate over the updates that moved it: {@code sum(n_i * delta_ij)
+     * / sum(n_i over the i with delta_ij != 0)} (0 where none did). For a dense model whose updates
+     * all move every coordinate it is {@link #mean()}; for sparse features a coordinate is not
+     * diluted by the updates of sources that never saw its feature.
+     */
+    double[] coordinateMean() {
+        double[] mean = new double[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            mean[i] = moved[i] > 0 ? sum[i] / moved[i] : 0;
         }
         return mean;
     }

@@ -346,7 +346,8 @@ public record JobSpec(
             double stalenessExponent,
             Double proximalMu,
             boolean reputation,
-            double reputationDecay)
+            double reputationDecay,
+            boolean coordinateMean)
             implements Serializable {}
 
     /**

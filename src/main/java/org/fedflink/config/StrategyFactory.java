@@ -60,7 +60,7 @@ public final class StrategyFactory {
         String name = Messages.yamlName(a.strategy());
         try {
             return switch (a.strategy()) {
-                case FEDAVG -> Strategies.fedAvg(a.serverLearningRate());
+                case FEDAVG -> new org.fedflink.aggregate.FedAvg(a.serverLearningRate(), a.coordinateMean());
                 case FEDAVGM -> Strategies.fedAvgM(a.serverLearningRate(), a.serverMomentum());
                 case FEDADAGRAD -> {
                     FedAdagrad d = FedAdagrad.defaults();

@@ -1,6 +1,7 @@
 package org.fedflink.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,39 @@ class StrategiesTest {
         assertThat(global).containsExactly(2.5f, 3.5f);
         assertThat(round.updates()).isEqualTo(2);
         assertThat(round.samples()).isEqualTo(40);
+    }
+
+    @Test
+    void fedAvgCoordinateMean_averagesEachCoordinateOverTheUpdatesThatMovedIt() {
+        AggregationStrategy fedAvg = new FedAvg(1.0, true);
+        RoundAccumulator round = fedAvg.newRound(4);
+        // sparse: one source saw feature 0, the other feature 2; both moved the bias (3)
+        round.addSparse(4, new int[] {0, 3}, new float[] {1, 2}, 10, 0);
+        round.addSparse(4, new int[] {2, 3}, new float[] {4, 6}, 30, 0);
+        // dense, with coordinate 1 not moved
+        round.add(new float[] {3, 0, 0, 2}, 20);
+        float[] global = {0, 0, 0, 0};
+
+        fedAvg.apply(global, new float[0], round);
+
+        // 0: (10*1 + 20*3) / 30; 1: none moved it; 2: 30*4 / 30; 3: (10*2 + 30*6 + 20*2) / 60
+        assertThat(global[0]).isCloseTo(70f / 30, within(1e-6f));
+        assertThat(global[1]).isZero();
+        assertThat(global[2]).isCloseTo(4f, within(1e-6f));
+        assertThat(global[3]).isCloseTo(240f / 60, within(1e-6f));
+        // over dense updates that move every coordinate it is FedAvg
+        AggregationStrategy plain = Strategies.fedAvg(1.0);
+        RoundAccumulator a = fedAvg.newRound(2);
+        RoundAccumulator b = plain.newRound(2);
+        for (RoundAccumulator r : new RoundAccumulator[] {a, b}) {
+            r.add(new float[] {1, 2}, 10);
+            r.add(new float[] {3, 4}, 30);
+        }
+        float[] ga = {0, 0};
+        float[] gb = {0, 0};
+        fedAvg.apply(ga, new float[0], a);
+        plain.apply(gb, new float[0], b);
+        assertThat(ga).containsExactly(gb);
     }
 
     @Test
