@@ -91,6 +91,33 @@ final class Arff {
         }
     }
 
+    /**
+     * Copies the header and data rows {@code [skip, skip + limit)} of {@code arff} into {@code out}
+     * as they are (for MOA to read a part of a stream it wrote).
+     *
+     * @return the data rows copied
+     */
+    static long slice(Path arff, Path out, long skip, long limit) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(arff, StandardCharsets.UTF_8);
+                BufferedWriter slice = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            boolean data = false;
+            long rows = 0;
+            long copied = 0;
+            String line;
+            while (copied < limit && (line = in.readLine()) != null) {
+                String text = line.strip();
+                boolean isRow = data && !text.isEmpty() && !text.startsWith("%");
+                if (!isRow || rows++ >= skip) {
+                    slice.write(line);
+                    slice.write('\n');
+                    copied += isRow ? 1 : 0;
+                }
+                data |= text.toLowerCase(Locale.ROOT).startsWith("@data");
+            }
+            return copied;
+        }
+    }
+
     static Conversion convert(BufferedReader in, Writer out, String name, long skip, long limit) throws IOException {
         List<Attribute> attributes = new ArrayList<>();
         String relation = null;
