@@ -10,10 +10,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * MOA (Massive Online Analysis) run as a separate program: {@code java -cp <MOA's classpath>
- * moa.DoTask "<task>"}. MOA is GPL-3.0, so it is never a dependency of fedflink's pom or jar: its
+ * quality/moa/MoaTasks.java "<task>" ...}, which runs each task as {@code moa.DoTask "<task>"} would,
+ * all in one JVM. MOA is GPL-3.0, so it is never a dependency of fedflink's pom or jar: its
  * classpath is resolved from its own tiny pom ({@code quality/moa/pom.xml}) with Maven's
  * {@code dependency:build-classpath}, once, into a file that is reused while its jars exist.
  */
@@ -28,11 +30,19 @@ final class Moa {
     /** The longest one MOA task may take. */
     private static final long TASK_MINUTES = 20;
 
+    /** The program that runs MOA's tasks, beside the pom. */
+    static final String RUNNER = "MoaTasks.java";
+
+    /** The line {@value #RUNNER} prints after each task's result. */
+    static final String END_OF_TASK = "@@ end of MOA task @@";
+
     private final String classpath;
+    private final Path runner;
     private final Path log;
 
-    private Moa(String classpath, Path log) {
+    private Moa(String classpath, Path runner, Path log) {
         this.classpath = classpath;
+        this.runner = runner;
         this.log = log;
     }
 
@@ -51,14 +61,18 @@ final class Moa {
             Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
             List<String> command = List.of("mvn", "-q", "-B", "-f", pom.toAbsolutePath().toString(),
                     "dependency:build-classpath", "-Dmdep.outputFile=" + tmp.toAbsolutePath());
-            int exit = run(command, log);
+            int exit = runMaven(command, log);
             if (exit != 0 || !Files.isRegularFile(tmp)) {
                 throw new IOException("cannot resolve MOA's classpath: '" + String.join(" ", command) + "' exited with "
                         + exit + " (is Maven installed and its repository reachable?): " + lastLine(log));
             }
             Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        return new Moa(Files.readString(cache, StandardCharsets.UTF_8).strip(), log);
+        Path runner = pom.toAbsolutePath().resolveSibling(RUNNER);
+        if (!Files.isRegularFile(runner)) {
+            throw new IOException("MOA's task runner " + runner + " does not exist (it is quality/moa/" + RUNNER + ")");
+        }
+        return new Moa(Files.readString(cache, StandardCharsets.UTF_8).strip(), runner, log);
     }
 
     private static boolean usable(Path cache) throws IOException {
@@ -78,32 +92,40 @@ final class Moa {
     }
 
     /**
-     * Runs one MOA task ({@code moa.DoTask} syntax) in {@code workDir} and returns what it printed on
+     * Runs MOA tasks ({@code moa.DoTask} syntax) one after another in one JVM started in
+     * {@code workDir}, with {@value #RUNNER} (beside the pom), and returns what each printed on
      * standard output (its result, for the evaluation tasks).
      *
-     * @throws IOException with MOA's last line when it exits non-zero or takes longer than 20 minutes
+     * @throws IOException with MOA's last line when a task fails or they take longer than 20 minutes
      */
-    String run(String task, Path workDir) throws IOException {
+    List<String> run(List<String> tasks, Path workDir) throws IOException {
         Path out = Files.createTempFile(workDir, "moa-", ".out");
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = List.of(java, "-Xmx1g", "-cp", classpath, "moa.DoTask", task);
-            Files.writeString(log, "$ moa.DoTask \"" + task + "\"\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", classpath, runner.toString()));
+            command.addAll(tasks);
+            StringBuilder logged = new StringBuilder();
+            for (String task : tasks) {
+                logged.append("$ moa ").append(task).append('\n');
+            }
+            Files.writeString(log, logged, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
             int exit = waitFor(builder.start());
             String printed = Files.readString(out, StandardCharsets.UTF_8);
-            if (exit != 0) {
-                throw new IOException("MOA task failed (exit " + exit + "): " + abbreviate(task) + ": " + lastLine(log));
+            List<String> results = new ArrayList<>(List.of(printed.split("(?m)^" + Pattern.quote(END_OF_TASK) + "\\R?", -1)));
+            results.remove(results.size() - 1); // what follows the last marker: nothing, or a failed task's output
+            if (exit != 0 || results.size() != tasks.size()) {
+                throw new IOException("MOA failed (exit " + exit + ") after " + results.size() + " of " + tasks.size()
+                        + " tasks (see " + log + "): " + lastLine(log));
             }
-            return printed;
+            return results;
         } finally {
             Files.deleteIfExists(out);
         }
     }
 
-    private static int run(List<String> command, Path log) throws IOException {
+    private static int runMaven(List<String> command, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {

@@ -184,8 +184,16 @@ public final class MoaStream implements DatasetSource {
         String stream = stream(quick);
         Map<String, Path> files = new LinkedHashMap<>();
 
+        // one JVM writes every stream: the training stream, and each holdout's stream past its first n rows
         Path trainArff = dir.resolve("train.arff");
-        write(moa, dir, stream, trainArff, n);
+        List<String> writes = new ArrayList<>();
+        writes.add(write(stream, trainArff, n));
+        for (Map.Entry<String, String> holdout : holdouts.entrySet()) {
+            Path whole = dir.resolve("holdout-" + holdout.getKey() + ".whole.arff");
+            writes.add(write(STREAM.equals(holdout.getValue()) ? stream : holdout.getValue(), whole, n + h));
+        }
+        moa.run(writes, dir);
+
         Path train = dir.resolve("train.jsonl");
         Arff.Conversion converted = Arff.toJsonLines(trainArff, train, 0, Long.MAX_VALUE);
         Files.delete(trainArff);
@@ -193,31 +201,59 @@ public final class MoaStream implements DatasetSource {
             throw new IOException("MOA wrote " + converted.rows() + " rows of " + stream + ", not " + n);
         }
         files.put("train", train);
-
         Map<String, Path> holdoutArffs = new LinkedHashMap<>();
         Map<String, Object> holdoutRows = new LinkedHashMap<>();
-        for (Map.Entry<String, String> holdout : holdouts.entrySet()) {
-            String name = holdout.getKey();
+        for (String name : holdouts.keySet()) {
             Path whole = dir.resolve("holdout-" + name + ".whole.arff");
-            write(moa, dir, STREAM.equals(holdout.getValue()) ? stream : holdout.getValue(), whole, n + h);
             Path arff = dir.resolve("holdout-" + name + ".arff");
             Arff.slice(whole, arff, n, h);
             Files.delete(whole);
             Path jsonl = dir.resolve("holdout-" + name + ".jsonl");
-            holdoutRows.put(name, Arff.toJsonLines(arff, jsonl, 0, Long.MAX_VALUE).rows());
+            long rows = Arff.toJsonLines(arff, jsonl, 0, Long.MAX_VALUE).rows();
+            if (rows != h) {
+                throw new IOException("MOA wrote " + rows + " holdout rows of " + holdouts.get(name) + ", not " + h);
+            }
+            holdoutRows.put(name, rows);
             files.put("holdout-" + name, jsonl);
             holdoutArffs.put(name, arff);
         }
 
-        List<DriftFigures.Change> drift = DriftFigures.Change.at(changes(quick), width(quick));
-        List<ReferenceResult> references = new ArrayList<>();
+        // one JVM evaluates every learner: prequentially on the stream, then its final model on each holdout
+        List<String> evaluations = new ArrayList<>();
+        List<Path> curves = new ArrayList<>();
         for (int i = 0; i < learners.size(); i++) {
             Path curve = dir.resolve(i == 0 ? "reference-curve.csv" : "reference-curve-" + i + ".csv");
-            references.add(reference(moa, dir, learners.get(i), stream, n, drift, holdoutArffs, h, curve));
+            Files.deleteIfExists(curve); // MOA appends to a dump file
+            curves.add(curve);
+            String learner = "(" + learners.get(i) + ")";
+            evaluations.add("EvaluatePrequential -l " + learner + " -s (" + stream + ") -i " + n + " -f "
+                    + DriftFigures.EVERY + " -e (WindowClassificationPerformanceEvaluator -w " + DriftFigures.WINDOW
+                    + ") -d " + curve.getFileName());
+            for (Path arff : holdoutArffs.values()) {
+                evaluations.add("EvaluateModel -m (LearnModel -l " + learner + " -s (" + stream + ") -m " + n
+                        + ") -s (ArffFileStream -f " + arff.getFileName() + ") -i " + h);
+            }
+        }
+        List<String> printed = moa.run(evaluations, dir);
+        List<DriftFigures.Change> drift = DriftFigures.Change.at(changes(quick), width(quick));
+        List<ReferenceResult> references = new ArrayList<>();
+        int task = 0;
+        for (int i = 0; i < learners.size(); i++) {
+            List<DriftFigures.Point> curve = curve(Files.readString(curves.get(i), StandardCharsets.UTF_8));
+            Map<String, Double> figures = new LinkedHashMap<>(
+                    DriftFigures.ofCurve(curve, n, drift, DriftFigures.WINDOW).asMap());
+            task++;
+            String last = null;
+            for (String name : holdoutArffs.keySet()) {
+                figures.put(HoldoutColumns.column(name, "accuracy"), accuracy(printed.get(task++)));
+                last = name;
+            }
+            figures.put(HoldoutColumns.primaryColumn("accuracy"), figures.get(HoldoutColumns.column(last, "accuracy")));
+            references.add(new ReferenceResult("MOA " + learners.get(i), figures));
             if (i == 0) {
-                files.put("referenceCurve", curve);
+                files.put("referenceCurve", curves.get(i));
             } else {
-                Files.delete(curve);
+                Files.delete(curves.get(i));
             }
         }
         for (Path arff : holdoutArffs.values()) {
@@ -246,38 +282,19 @@ public final class MoaStream implements DatasetSource {
         if (references.size() > 1) {
             List<Object> others = new ArrayList<>();
             for (ReferenceResult other : references.subList(1, references.size())) {
-                others.add(Map.of("learner", other.learner(), "figures", other.figures()));
+                Map<String, Object> learner = new LinkedHashMap<>();
+                learner.put("learner", other.learner());
+                learner.put("figures", other.figures());
+                others.add(learner);
             }
             facts.put("otherReferences", others);
         }
         return PreparedFolder.save(dir, settings, quick, new PreparedDataset(files, facts, references.get(0)));
     }
 
-    private static void write(Moa moa, Path dir, String stream, Path arff, long rows) throws IOException {
+    private static String write(String stream, Path arff, long rows) throws IOException {
         Files.deleteIfExists(arff);
-        moa.run("WriteStreamToARFFFile -s (" + stream + ") -f " + arff.getFileName() + " -m " + rows, dir);
-    }
-
-    /** One learner's figures: its prequential curve on the stream, and its final model on each holdout. */
-    private ReferenceResult reference(Moa moa, Path dir, String learner, String stream, long n,
-            List<DriftFigures.Change> drift, Map<String, Path> holdoutArffs, long holdoutRows, Path curveFile)
-            throws IOException {
-        Files.deleteIfExists(curveFile); // MOA appends to a dump file
-        moa.run("EvaluatePrequential -l (" + learner + ") -s (" + stream + ") -i " + n + " -f " + DriftFigures.EVERY
-                + " -e (WindowClassificationPerformanceEvaluator -w " + DriftFigures.WINDOW + ") -d "
-                + curveFile.getFileName(), dir);
-        List<DriftFigures.Point> curve = curve(Files.readString(curveFile, StandardCharsets.UTF_8));
-        Map<String, Double> figures = new LinkedHashMap<>(
-                DriftFigures.ofCurve(curve, n, drift, DriftFigures.WINDOW).asMap());
-        String last = null;
-        for (Map.Entry<String, Path> holdout : holdoutArffs.entrySet()) {
-            String printed = moa.run("EvaluateModel -m (LearnModel -l (" + learner + ") -s (" + stream + ") -m " + n
-                    + ") -s (ArffFileStream -f " + holdout.getValue().getFileName() + ") -i " + holdoutRows, dir);
-            figures.put(HoldoutColumns.column(holdout.getKey(), "accuracy"), accuracy(printed));
-            last = holdout.getKey();
-        }
-        figures.put(HoldoutColumns.primaryColumn("accuracy"), figures.get(HoldoutColumns.column(last, "accuracy")));
-        return new ReferenceResult("MOA " + learner, figures);
+        return "WriteStreamToARFFFile -s (" + stream + ") -f " + arff.getFileName() + " -m " + rows;
     }
 
     /** MOA's column of the accuracy, in percent. */
