@@ -58,15 +58,22 @@ final class Moa {
             if (!Files.isRegularFile(pom)) {
                 throw new IOException("MOA's pom " + pom + " does not exist (it is quality/moa/pom.xml of the repository)");
             }
-            Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
+            Files.createDirectories(cache.toAbsolutePath().getParent());
+            // a file of its own, so that two datasets prepared at once do not write the same one
+            Path tmp = Files.createTempFile(cache.toAbsolutePath().getParent(), cache.getFileName().toString(), ".tmp");
             List<String> command = List.of("mvn", "-q", "-B", "-f", pom.toAbsolutePath().toString(),
                     "dependency:build-classpath", "-Dmdep.outputFile=" + tmp.toAbsolutePath());
-            int exit = runMaven(command, log);
-            if (exit != 0 || !Files.isRegularFile(tmp)) {
-                throw new IOException("cannot resolve MOA's classpath: '" + String.join(" ", command) + "' exited with "
-                        + exit + " (is Maven installed and its repository reachable?): " + lastLine(log));
+            try {
+                int exit = runMaven(command, log);
+                if (exit != 0 || Files.size(tmp) == 0) {
+                    throw new IOException("cannot resolve MOA's classpath: '" + String.join(" ", command)
+                            + "' exited with " + exit + " (is Maven installed and its repository reachable?): "
+                            + lastLine(log));
+                }
+                Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         Path runner = pom.toAbsolutePath().resolveSibling(RUNNER);
         if (!Files.isRegularFile(runner)) {

@@ -45,12 +45,16 @@ import org.fedflink.eval.HoldoutColumns;
  * and the holdouts by 5.
  *
  * <p>MOA runs as a separate program (see {@link Moa}); its classpath is resolved once into
- * {@code moa-classpath.txt} in the dataset's folder and its console output goes to {@code moa.log}.
+ * {@value #CLASSPATH_FILE} beside the dataset's folder (shared by the MOA datasets of
+ * {@code data/quality/}) and its console output goes to {@code moa.log} in the dataset's folder.
  */
 public final class MoaStream implements DatasetSource {
 
     /** Quick mode divides the stream's lengths by this. */
     static final int QUICK_SCALE = 10;
+
+    /** MOA's resolved classpath, kept in the folder that holds the datasets' folders. */
+    static final String CLASSPATH_FILE = "moa-classpath.txt";
 
     /** The word of a holdout that is the training stream continued. */
     public static final String STREAM = "stream";
@@ -178,7 +182,8 @@ public final class MoaStream implements DatasetSource {
         PreparedFolder.invalidate(dir);
         Path log = dir.resolve("moa.log");
         Files.deleteIfExists(log);
-        Moa moa = Moa.resolve(pom, dir.resolve("moa-classpath.txt"), log);
+        // the classpath is the same for every MOA dataset: kept once beside their folders
+        Moa moa = Moa.resolve(pom, dir.resolveSibling(CLASSPATH_FILE), log);
         long n = instances(quick);
         long h = holdoutInstances(quick);
         String stream = stream(quick);
