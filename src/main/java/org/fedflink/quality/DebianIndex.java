@@ -165,18 +165,25 @@ final class DebianIndex {
      *     missing, fails, or prints no package
      */
     static Index dumpavail() throws IOException {
+        return dumpavail(DUMPAVAIL);
+    }
+
+    /** {@link #dumpavail()} with another command (tests). */
+    static Index dumpavail(List<String> command) throws IOException {
         Process process;
         try {
-            process = new ProcessBuilder(DUMPAVAIL).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IOException("cannot run 'apt-cache dumpavail' (" + e.getMessage()
                     + "): the Debian package index needs apt; on Debian, " + UPDATE_HINT, e);
         }
         Index index;
         try (Reader out = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
-            index = parse(out);
-        } finally {
             process.getOutputStream().close();
+            index = parse(out);
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
         }
         int exit;
         try {

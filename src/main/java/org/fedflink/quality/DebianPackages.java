@@ -139,13 +139,10 @@ public final class DebianPackages implements DatasetSource {
 
     @Override
     public PreparedDataset prepare(Path dir, boolean quick) throws IOException {
-        dir = dir.toAbsolutePath().normalize();
-        String settings = toString();
-        PreparedDataset done = PreparedFolder.load(dir, settings, quick);
-        if (done != null) {
-            return done;
-        }
-        PreparedFolder.invalidate(dir);
+        return PreparedFolder.reuseOrMake(dir, toString(), quick, folder -> make(folder, quick));
+    }
+
+    private PreparedDataset make(Path dir, boolean quick) throws IOException {
         DebianIndex.Index index = indexFile == null ? DebianIndex.dumpavail() : DebianIndex.read(indexFile);
         List<String> names = classNames(index.packages());
         Map<String, Integer> classOf = new HashMap<>();
@@ -232,7 +229,7 @@ public final class DebianPackages implements DatasetSource {
         files.put("train", train);
         files.put("holdout", holdout);
         files.put("labels", labels);
-        return PreparedFolder.save(dir, settings, quick, new PreparedDataset(files, facts, null));
+        return new PreparedDataset(files, facts, null);
     }
 
     /** The class names in class order. */

@@ -173,13 +173,10 @@ public final class MoaStream implements DatasetSource {
 
     @Override
     public PreparedDataset prepare(Path dir, boolean quick) throws IOException {
-        dir = dir.toAbsolutePath().normalize();
-        String settings = toString();
-        PreparedDataset done = PreparedFolder.load(dir, settings, quick);
-        if (done != null) {
-            return done;
-        }
-        PreparedFolder.invalidate(dir);
+        return PreparedFolder.reuseOrMake(dir, toString(), quick, folder -> make(folder, quick));
+    }
+
+    private PreparedDataset make(Path dir, boolean quick) throws IOException {
         Path log = dir.resolve("moa.log");
         Files.deleteIfExists(log);
         // the classpath is the same for every MOA dataset: kept once beside their folders
@@ -294,7 +291,7 @@ public final class MoaStream implements DatasetSource {
             }
             facts.put("otherReferences", others);
         }
-        return PreparedFolder.save(dir, settings, quick, new PreparedDataset(files, facts, references.get(0)));
+        return new PreparedDataset(files, facts, references.get(0));
     }
 
     private static String write(String stream, Path arff, long rows) throws IOException {

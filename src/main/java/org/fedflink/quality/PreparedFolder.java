@@ -32,13 +32,36 @@ final class PreparedFolder {
 
     private PreparedFolder() {}
 
+    /** Makes a dataset's files into a folder that has no completion record (any older one removed). */
+    @FunctionalInterface
+    interface Maker {
+        /** @return the files (in {@code dir}), the facts and the reference made */
+        PreparedDataset make(Path dir) throws IOException;
+    }
+
+    /**
+     * The dataset of a completed folder for these settings and mode ({@link #load}), or else the
+     * folder made again: the old completion record removed, {@code maker} run, the new record
+     * written ({@link #save}). What is returned is read back from the record either way.
+     */
+    static PreparedDataset reuseOrMake(Path dir, String settings, boolean quick, Maker maker) throws IOException {
+        Path folder = dir.toAbsolutePath().normalize();
+        PreparedDataset done = load(folder, settings, quick);
+        if (done != null) {
+            return done;
+        }
+        Files.createDirectories(folder);
+        Files.deleteIfExists(folder.resolve(FILE));
+        return save(folder, settings, quick, maker.make(folder));
+    }
+
     /**
      * The dataset a completed folder holds, or null when the folder is missing, incomplete, of
      * another format version, made for other settings or the other mode, or a file it names is gone.
      *
      * @param settings what the source was asked to make (its {@code toString}: every setting)
      */
-    static PreparedDataset load(Path dir, String settings, boolean quick) throws IOException {
+    private static PreparedDataset load(Path dir, String settings, boolean quick) throws IOException {
         Path record = dir.resolve(FILE);
         if (!Files.isRegularFile(record)) {
             return null;
@@ -77,7 +100,7 @@ final class PreparedFolder {
      * Writes the completion record (atomically: a temporary file moved into place) and returns the
      * dataset as {@link #load} will read it back, so a fresh and a reused folder answer alike.
      */
-    static PreparedDataset save(Path dir, String settings, boolean quick, PreparedDataset made) throws IOException {
+    private static PreparedDataset save(Path dir, String settings, boolean quick, PreparedDataset made) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("settings", settings);
@@ -98,11 +121,5 @@ final class PreparedFolder {
             throw new IOException("cannot read back " + dir.resolve(FILE));
         }
         return saved;
-    }
-
-    /** Removes an older completion record before a folder is made again, so a stopped run leaves none. */
-    static void invalidate(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.deleteIfExists(dir.resolve(FILE));
     }
 }

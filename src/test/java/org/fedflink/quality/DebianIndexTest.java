@@ -87,6 +87,20 @@ class DebianIndexTest {
     }
 
     @Test
+    void dumpavail_noAptCacheOrAnEmptyIndex_failsWithOneLineSayingToRunAptGetUpdate() throws Exception {
+        assertThatThrownBy(() -> DebianIndex.dumpavail(List.of(tmp.resolve("apt-cache").toString(), "dumpavail")))
+                .hasMessageStartingWith("cannot run 'apt-cache dumpavail' (Cannot run program")
+                .hasMessageEndingWith("): the Debian package index needs apt; on Debian, run 'apt-get update' as root"
+                        + " (bin/install-deps does)")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> DebianIndex.dumpavail(List.of("true")))
+                .hasMessage("the Debian package index is empty ('apt-cache dumpavail' lists no package): run"
+                        + " 'apt-get update' as root (bin/install-deps does)");
+        assertThatThrownBy(() -> DebianIndex.dumpavail(List.of("false")))
+                .hasMessage("'apt-cache dumpavail' exited with 1: run 'apt-get update' as root (bin/install-deps does)");
+    }
+
+    @Test
     void releaseFacts_newestDateAndTheBaseSuitesVersion() throws Exception {
         Files.writeString(tmp.resolve("x_dists_bookworm-security_InRelease"), "-----BEGIN PGP SIGNED MESSAGE-----\n"
                 + "Hash: SHA256\n\nOrigin: Debian\nVersion: 12\nCodename: bookworm-security\n"
