@@ -21,8 +21,11 @@ import org.fedflink.model.ModelSpec;
  * <p>Every failure is one line that starts with the job-spec key naming the file
  * ({@code evaluation.holdoutPath: /data/test.jsonl does not exist},
  * {@code evaluation.holdouts.late.path: late.jsonl line 3: expected 4 features, got 3}).
+ *
+ * <p>Public for the quality suite's pooled reference ({@code quality/JobExamples}), which scores
+ * on the job's holdouts exactly as the job reads them.
  */
-final class HoldoutFile {
+public final class HoldoutFile {
     private HoldoutFile() {}
 
     /**
@@ -32,10 +35,10 @@ final class HoldoutFile {
      * @param labelsKey the key of the labels file
      * @param labels the IDX labels file, or null
      */
-    record Source(String key, Path path, String labelsKey, Path labels) {
+    public record Source(String key, Path path, String labelsKey, Path labels) {
 
         /** The named holdout {@code evaluation.holdouts.NAME} (its keys {@code .path} and {@code .labelsPath}). */
-        static Source named(String name, JobSpec.HoldoutSpec holdout) {
+        public static Source named(String name, JobSpec.HoldoutSpec holdout) {
             String prefix = "evaluation.holdouts." + name;
             return new Source(prefix + ".path", Path.of(holdout.path()), prefix + ".labelsPath",
                     pathOrNull(holdout.labelsPath()));
@@ -47,7 +50,7 @@ final class HoldoutFile {
     }
 
     /** The holdout of {@code evaluation.holdoutPath} (and {@code evaluation.holdoutLabelsPath}). */
-    static List<Example> read(FileInput input, Path file, Path labels, ModelSpec spec) {
+    public static List<Example> read(FileInput input, Path file, Path labels, ModelSpec spec) {
         return read(input, new Source("evaluation.holdoutPath", file, "evaluation.holdoutLabelsPath", labels), spec);
     }
 
@@ -55,7 +58,7 @@ final class HoldoutFile {
      * @throws FormatException naming the key: the file or its labels file is missing or unreadable,
      *     is not the input's format, or has a row that is not a valid example
      */
-    static List<Example> read(FileInput input, Source source, ModelSpec spec) {
+    public static List<Example> read(FileInput input, Source source, ModelSpec spec) {
         boolean idx = input.format() == InputFormat.IDX;
         InputPaths.requireFile(source.key(), source.path());
         if (idx && source.labels() == null) {
