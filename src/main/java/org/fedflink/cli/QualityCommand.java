@@ -65,7 +65,7 @@ public final class QualityCommand implements Callable<Integer> {
                 "quality-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         QualitySuite suite = QualitySuites.standard(new QualitySuite.Settings(outDir,
                 dataDir != null ? dataDir : root.resolve("data").resolve("quality"), quick, inProcess,
-                RunCommand.defaultFlinkConf(), System.err));
+                RunCommand.defaultFlinkConf(), System.err), root);
         List<QualityRow> rows = suite.run(datasets);
         System.out.print(java.nio.file.Files.readString(outDir.resolve("QUALITY.md")));
         System.err.println("quality: results in " + outDir);

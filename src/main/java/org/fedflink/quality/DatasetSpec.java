@@ -30,9 +30,10 @@ import java.util.stream.Stream;
  *     (MOA's prequential evaluation of a learner on the same stream, made by the preparation)
  * @param driftChanges the stream positions (examples) where the concept changes; empty when none
  * @param driftWidth how many examples a change takes (1: abrupt)
+ * @param file the whole file as read (what {@link DatasetSources} makes the preparation from)
  */
 public record DatasetSpec(String dataset, String task, String description, ObjectNode prepare, ObjectNode job,
-        String reference, List<Long> driftChanges, long driftWidth) {
+        String reference, List<Long> driftChanges, long driftWidth, ObjectNode file) {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
@@ -130,7 +131,8 @@ public record DatasetSpec(String dataset, String task, String description, Objec
             }
         }
         return new DatasetSpec(name, task, root.path("description").asText(""),
-                prepare == null ? null : (ObjectNode) prepare, (ObjectNode) job, reference, List.copyOf(changes), width);
+                prepare == null ? null : (ObjectNode) prepare, (ObjectNode) job, reference, List.copyOf(changes), width,
+                (ObjectNode) root);
     }
 
     /** Refuses a job key a dataset may not set: a quality row must be what the defaults give. */

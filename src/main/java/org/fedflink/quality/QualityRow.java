@@ -109,6 +109,16 @@ public record QualityRow(String dataset, String task, String description, String
         }
     }
 
+    /** This row with the drift figures of the federated model's and the centralized baseline's predictions. */
+    QualityRow withDrift(Map<String, Double> federatedDrift, Map<String, Double> centralizedDrift) {
+        Map<String, Double> fed = new LinkedHashMap<>(federated);
+        fed.putAll(federatedDrift);
+        Map<String, Double> cen = new LinkedHashMap<>(centralized);
+        cen.putAll(centralizedDrift);
+        return new QualityRow(dataset, task, description, status, sources, examples, facts, fed, cen, localOnly,
+                reference, seconds, runDir);
+    }
+
     /** The row as {@code quality.json} has it. */
     ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();

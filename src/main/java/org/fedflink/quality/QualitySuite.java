@@ -101,9 +101,56 @@ public final class QualitySuite {
         long start = System.nanoTime();
         JsonNode summary = runJob(job, specFile, runDir);
         double seconds = (System.nanoTime() - start) / 1e9;
-        ReferenceResult ref = prepared.reference() != null ? prepared.reference()
-                : reference == null ? null : reference.fit(job);
-        return QualityRow.measured(dataset, prepared, summary, runDir, ref, seconds);
+        ReferenceResult ref = prepared.reference();
+        if (ref == null && reference != null && dataset.reference().equals("pooled")) {
+            progress("  %s: fitting the pooled reference", dataset.dataset());
+            ref = reference.fit(job);
+        }
+        QualityRow row = QualityRow.measured(dataset, prepared, summary, runDir, ref, seconds);
+        if (dataset.drifts()) {
+            List<DriftFigures.Change> changes = changes(dataset, prepared);
+            long length = summary.path("examples").asLong();
+            row = row.withDrift(
+                    drift(runDir.resolve("predictions.jsonl"), job, length, changes),
+                    drift(runDir.resolve("baseline").resolve("predictions.jsonl"), job, length, changes));
+        }
+        return row;
+    }
+
+    /** Where the dataset's concept changes: as its preparation made them (quick streams are shorter), else its file. */
+    private static List<DriftFigures.Change> changes(DatasetSpec dataset, PreparedDataset prepared) {
+        List<Long> positions = dataset.driftChanges();
+        long width = dataset.driftWidth();
+        if (prepared.facts().get("changes") instanceof List<?> made) {
+            positions = made.stream().map(p -> ((Number) p).longValue()).toList();
+        }
+        if (prepared.facts().get("width") instanceof Number w) {
+            width = w.longValue();
+        }
+        return DriftFigures.Change.at(positions, width);
+    }
+
+    /**
+     * The drift figures of a prediction stream: each prediction's stream position from its time
+     * (a file without times gets {@code startTime + position * interval}) and whether it was right.
+     */
+    static Map<String, Double> drift(Path predictions, JobSpec job, long length, List<DriftFigures.Change> changes)
+            throws IOException {
+        if (!Files.exists(predictions)) {
+            return Map.of();
+        }
+        List<String> lines = Files.readAllLines(predictions);
+        long[] positions = new long[lines.size()];
+        boolean[] correct = new boolean[lines.size()];
+        long start = job.input().startTimeMillis();
+        long interval = Math.max(1, job.input().eventIntervalMillis());
+        for (int i = 0; i < positions.length; i++) {
+            JsonNode p = JSON.readTree(lines.get(i));
+            positions[i] = (p.path("time").asLong() - start) / interval;
+            correct[i] = p.path("prediction").asText().equals(p.path("label").asText());
+        }
+        return DriftFigures.ofOutcomes(positions, correct, length, changes, DriftFigures.WINDOW, DriftFigures.EVERY)
+                .asMap();
     }
 
     /**

@@ -11,15 +11,19 @@ public final class QualitySuites {
 
     private QualitySuites() {}
 
-    /** The suite with the preparations of {@code docs/quality.md} and the pooled reference. */
-    public static QualitySuite standard(QualitySuite.Settings settings) {
-        return new QualitySuite(settings, QualitySuites::prepare, null);
-    }
-
-    private static PreparedDataset prepare(DatasetSpec spec, java.nio.file.Path dir, boolean quick)
-            throws IOException {
-        String kind = spec.prepare().path("kind").asText();
-        throw new IOException("dataset " + spec.dataset() + ": unknown prepare kind '" + kind + "'");
+    /**
+     * The suite with the preparations of {@code docs/quality.md} ({@link DatasetSources}; MOA's pom
+     * below {@code repository}) and the pooled reference ({@link PooledReference}) for datasets whose
+     * preparation makes none.
+     */
+    public static QualitySuite standard(QualitySuite.Settings settings, java.nio.file.Path repository) {
+        return new QualitySuite(settings, (spec, dir, quick) -> {
+            try {
+                return DatasetSources.of(spec.file(), repository).orElseThrow().prepare(dir, quick);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("dataset " + spec.dataset() + ": " + e.getMessage(), e);
+            }
+        }, PooledReference::fit);
     }
 
     /**
