@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * @param job the job spec fragment, {@code ${data}} standing for the prepared folder
  * @param reference {@code pooled} (a multi-pass learner on the pooled training data) or {@code moa}
  *     (MOA's prequential evaluation of a learner on the same stream, made by the preparation)
- * @param driftChanges the stream positions (examples) where the concept changes; empty when none
+ * @param driftChanges the stream positions (examples) where the concept changes; empty when none (an
+ *     incremental drift has no change point)
  * @param driftWidth how many examples a change takes (1: abrupt)
  * @param file the whole file as read (what {@link DatasetSources} makes the preparation from)
  */
@@ -50,9 +51,9 @@ public record DatasetSpec(String dataset, String task, String description, Objec
             "model.hidden", "evaluation.holdout", "evaluation.holdoutPath", "evaluation.holdoutLabelsPath",
             "evaluation.holdouts");
 
-    /** Whether the dataset's concept changes during its stream. */
+    /** Whether the dataset is a drift stream (a {@code drift} section; its changes may be gradual, without points). */
     public boolean drifts() {
-        return !driftChanges.isEmpty();
+        return file != null && file.has("drift");
     }
 
     /** The datasets of a folder's {@code *.yaml} files, by name. */
@@ -121,9 +122,6 @@ public record DatasetSpec(String dataset, String task, String description, Objec
                     throw new IOException(file + ": drift.changes must be positive stream positions, got " + change);
                 }
                 changes.add(change.asLong());
-            }
-            if (changes.isEmpty()) {
-                throw new IOException(file + ": drift.changes must list at least one position");
             }
             width = drift.path("width").asLong(1);
             if (width < 1) {

@@ -92,7 +92,8 @@ public record QualityRow(String dataset, String task, String description, String
             }
             double accuracy = Double.parseDouble(cells[column]);
             if (!Double.isNaN(previous)) {
-                drop = Double.isNaN(drop) ? previous - accuracy : Math.max(drop, previous - accuracy);
+                // a curve that never falls has a largest drop of 0
+                drop = Math.max(Double.isNaN(drop) ? 0 : drop, previous - accuracy);
             }
             previous = accuracy;
         }

@@ -70,8 +70,8 @@ class DatasetSpecTest {
         assertThatThrownBy(() -> DatasetSpec.load(write("dataset: d\ntask: binary\njob: {}\nseed: 3\n")))
                 .hasMessageEndingWith("unknown key 'seed' (allowed: dataset, description, drift, job, prepare, reference,"
                         + " task)");
-        assertThatThrownBy(() -> DatasetSpec.load(write("dataset: d\ntask: binary\njob: {}\ndrift: {changes: []}\n")))
-                .hasMessageEndingWith("drift.changes must list at least one position");
+        assertThatThrownBy(() -> DatasetSpec.load(write("dataset: d\ntask: binary\njob: {}\ndrift: {changes: [0]}\n")))
+                .hasMessageEndingWith("drift.changes must be positive stream positions, got 0");
     }
 
     @Test
@@ -112,5 +112,8 @@ class DatasetSpecTest {
                 5,0,50,0.90
                 """);
         assertThat(QualityRow.largestDrop(csv)).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-12));
+        Path rising = Files.writeString(tmp.resolve("rising.csv"),
+                "version,createdMillis,samplesInModel,holdoutAccuracy\n1,0,10,0.5\n2,0,20,0.6\n");
+        assertThat(QualityRow.largestDrop(rising)).isZero();
     }
 }
