@@ -231,24 +231,31 @@ final class SpecBinder {
     }
 
     /**
+     * The elements of a list key: a YAML list, or one string of comma-separated elements (what
+     * {@code --set key=a,b} gives, and a single element written bare).
+     */
+    private static List<SpecNode> listElements(SpecNode node, String path, String what) throws JobSpecException {
+        if (node instanceof SpecNode.Sequence sequence) {
+            return sequence.elements();
+        }
+        if (!(node instanceof SpecNode.Scalar scalar)) {
+            throw Messages.mustBe(path, what, Messages.describe(node));
+        }
+        List<SpecNode> elements = new ArrayList<>();
+        for (String part : scalar.text().split(",", -1)) {
+            elements.add(SpecNode.Scalar.string(part.strip()));
+        }
+        return elements;
+    }
+
+    /**
      * A list of enum constants: a YAML list ({@code [centralized, local]}), one constant
      * ({@code centralized}), or one string of comma-separated constants ({@code "centralized,local"},
      * what {@code --set key=centralized,local} gives).
      */
     private static <E extends Enum<E>> List<E> bindEnumList(Class<E> type, SpecNode node, String path)
             throws JobSpecException {
-        List<SpecNode> elements;
-        if (node instanceof SpecNode.Sequence sequence) {
-            elements = sequence.elements();
-        } else if (node instanceof SpecNode.Scalar scalar) {
-            elements = new ArrayList<>();
-            for (String part : scalar.text().split(",", -1)) {
-                elements.add(SpecNode.Scalar.string(part.strip()));
-            }
-        } else {
-            throw Messages.mustBe(path, "a list of " + Messages.oneOf(type).replace("one of: ", ""),
-                    Messages.describe(node));
-        }
+        List<SpecNode> elements = listElements(node, path, "a list of " + Messages.oneOf(type).replace("one of: ", ""));
         List<E> values = new ArrayList<>(elements.size());
         for (int i = 0; i < elements.size(); i++) {
             values.add(bindEnum(type, elements.get(i), path + "[" + i + "]"));
@@ -297,17 +304,7 @@ final class SpecBinder {
      */
     private static List<String> bindStringList(SpecNode node, String path, Constraint constraint)
             throws JobSpecException {
-        List<SpecNode> elements;
-        if (node instanceof SpecNode.Sequence sequence) {
-            elements = sequence.elements();
-        } else if (node instanceof SpecNode.Scalar scalar) {
-            elements = new ArrayList<>();
-            for (String part : scalar.text().split(",", -1)) {
-                elements.add(SpecNode.Scalar.string(part.strip()));
-            }
-        } else {
-            throw Messages.mustBe(path, "a list of strings", Messages.describe(node));
-        }
+        List<SpecNode> elements = listElements(node, path, "a list of strings");
         List<String> values = new ArrayList<>(elements.size());
         for (int i = 0; i < elements.size(); i++) {
             SpecNode element = elements.get(i);
