@@ -26,6 +26,7 @@ import org.fedflink.aggregate.ShardLayout;
  * @param minSources a round closes only with updates from at least this many distinct sources
  *     (the final round at the end of the input excepted)
  * @param reputationDecay with per-source reputation, how much of a score one round keeps; NaN: off
+ * @param drift whether (and with which detector) the server watches the examples it folds in
  */
 public record AggregatorSettings(
         AggregationStrategy strategy,
@@ -41,8 +42,43 @@ public record AggregatorSettings(
         double dpNoiseMultiplier,
         double dpDelta,
         int minSources,
-        double reputationDecay)
+        double reputationDecay,
+        org.fedflink.drift.DriftSettings drift)
         implements Serializable {
+
+    public AggregatorSettings {
+        if (drift == null) {
+            throw new IllegalArgumentException("drift is required (DriftSettings.none() detects nothing)");
+        }
+    }
+
+    /** Settings of a server that watches for no drift. */
+    public AggregatorSettings(
+            AggregationStrategy strategy,
+            ShardLayout layout,
+            int updatesPerRound,
+            long timeoutMillis,
+            int trainerParallelism,
+            String loopId,
+            long windowExamples,
+            org.fedflink.model.ModelSpec model,
+            long initSeed,
+            long maxStaleness,
+            double dpNoiseMultiplier,
+            double dpDelta,
+            int minSources,
+            double reputationDecay) {
+        this(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId, windowExamples, model,
+                initSeed, maxStaleness, dpNoiseMultiplier, dpDelta, minSources, reputationDecay,
+                org.fedflink.drift.DriftSettings.none());
+    }
+
+    /** These settings with a server that watches for {@code newDrift}. */
+    public AggregatorSettings withDrift(org.fedflink.drift.DriftSettings newDrift) {
+        return new AggregatorSettings(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId,
+                windowExamples, model, initSeed, maxStaleness, dpNoiseMultiplier, dpDelta, minSources, reputationDecay,
+                newDrift);
+    }
 
     /** Settings that keep every update and account no privacy. */
     public AggregatorSettings(

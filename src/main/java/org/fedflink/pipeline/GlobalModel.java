@@ -35,6 +35,9 @@ package org.fedflink.pipeline;
  * @param dpDelta the {@code delta} of {@code epsilon}; NaN for strategies without DP
  * @param control SCAFFOLD: the server control variate {@code c} over this shard's range, which
  *     the trainers' corrected steps need; null for every other strategy
+ * @param globalDrifts concept drifts the server detected over the run, up to this version (shard
+ *     0's detector, the one that sees every example's outcome; 0 on the other shards' pieces): a
+ *     source that adopts a version with more than it has followed restarts its optimizer
  */
 public record GlobalModel(
         int shard,
@@ -59,7 +62,47 @@ public record GlobalModel(
         long updatesTooStale,
         double epsilon,
         double dpDelta,
-        float[] control) {
+        float[] control,
+        long globalDrifts) {
+
+    /** A version without a count of concept drifts (none detected). */
+    public GlobalModel(
+            int shard,
+            int shards,
+            long version,
+            float[] params,
+            long samplesInModel,
+            long sourcesInModel,
+            long rounds,
+            long createdMillis,
+            int roundUpdates,
+            int roundSources,
+            long roundSamples,
+            double roundStaleness,
+            double prequentialLoss,
+            double prequentialAccuracy,
+            double windowPrequentialLoss,
+            double windowPrequentialAccuracy,
+            boolean last,
+            long roundsSkipped,
+            long updatesRejected,
+            long updatesTooStale,
+            double epsilon,
+            double dpDelta,
+            float[] control) {
+        this(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis, roundUpdates,
+                roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
+                windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped, updatesRejected, updatesTooStale,
+                epsilon, dpDelta, control, 0);
+    }
+
+    /** This version with {@code count} concept drifts detected up to it. */
+    public GlobalModel withGlobalDrifts(long count) {
+        return new GlobalModel(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis,
+                roundUpdates, roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
+                windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped, updatesRejected, updatesTooStale,
+                epsilon, dpDelta, control, count);
+    }
 
     /** A version without skipped rounds, dropped updates or privacy accounting. */
     public GlobalModel(
