@@ -116,7 +116,7 @@ public final class FederationDrift {
         return watch == null ? null : watch.name();
     }
 
-    /** The figure that crossed the threshold at the latest detection; NaN without one. */
+    /** The figure that crossed the threshold at the latest detection since this object was made; NaN before one. */
     public double statistic() {
         return watch == null ? Double.NaN : watch.statistic();
     }
