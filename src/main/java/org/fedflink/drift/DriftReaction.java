@@ -23,15 +23,14 @@ package org.fedflink.drift;
  * <p>Its whole state is {@link #scheduleStart()}, {@link #federationDrifts()} and
  * {@link #detectorState()}, which {@link #of} takes back. Not thread-safe: one per learner.
  */
-public final class DriftReaction {
+public final class DriftReaction extends ErrorWatcher {
 
-    /** The learner's detector, or null when the settings do not watch each source. */
-    private final ErrorWatch watch;
     private long scheduleStart;
     private long federationDrifts;
 
-    private DriftReaction(ErrorWatch watch, long scheduleStart, long federationDrifts) {
-        this.watch = watch;
+    private DriftReaction(DriftSettings settings, boolean classifier, double[] detectorState, long scheduleStart,
+            long federationDrifts) {
+        super(settings.sources(), settings, classifier, detectorState);
         this.scheduleStart = scheduleStart;
         this.federationDrifts = federationDrifts;
     }
@@ -54,8 +53,7 @@ public final class DriftReaction {
             throw new IllegalArgumentException("scheduleStart and federationDrifts must be >= 0, got "
                     + scheduleStart + " and " + federationDrifts);
         }
-        return new DriftReaction(ErrorWatch.of(settings.sources(), settings, classifier, detectorState),
-                scheduleStart, federationDrifts);
+        return new DriftReaction(settings, classifier, detectorState, scheduleStart, federationDrifts);
     }
 
     /**
@@ -68,7 +66,7 @@ public final class DriftReaction {
      *     detector or for an example whose loss is not finite
      */
     public boolean observe(long steps, double loss, boolean correct) {
-        if (watch == null || !watch.fires(loss, correct)) {
+        if (!fires(loss, correct)) {
             return false;
         }
         scheduleStart = steps;
@@ -108,29 +106,9 @@ public final class DriftReaction {
         return federationDrifts;
     }
 
-    /** Whether the learner watches its own examples. */
-    public boolean detects() {
-        return watch != null;
-    }
-
-    /** The learner's detector's kind ({@link DriftDetector#name()}); null without a detector. */
-    public String detectorName() {
-        return watch == null ? null : watch.name();
-    }
-
-    /** The figure that crossed the threshold at the latest detection since this object was made; NaN before one. */
-    public double statistic() {
-        return watch == null ? Double.NaN : watch.statistic();
-    }
-
-    /** The detector's state, or null without a detector. */
-    public double[] detectorState() {
-        return watch == null ? null : watch.state();
-    }
-
     @Override
     public String toString() {
-        return "DriftReaction[watch=" + watch + ", scheduleStart="
-                + scheduleStart + ", federationDrifts=" + federationDrifts + "]";
+        return "DriftReaction[watch=" + watched() + ", scheduleStart=" + scheduleStart + ", federationDrifts="
+                + federationDrifts + "]";
     }
 }

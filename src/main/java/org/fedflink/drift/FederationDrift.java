@@ -20,20 +20,19 @@ package org.fedflink.drift;
  * <p>Its whole state is {@link #drifts()}, {@link #smallRoundsLeft()} and {@link #detectorState()},
  * which {@link #of} takes back. Not thread-safe: one per aggregator subtask.
  */
-public final class FederationDrift {
+public final class FederationDrift extends ErrorWatcher {
 
     /** Rounds closed small after a detection. */
     public static final int SMALL_ROUNDS = 4;
     /** A small round is the usual round size divided by this (rounded up). */
     public static final int SMALL_ROUND_DIVISOR = 4;
 
-    /** The server's detector, or null when the settings do not watch the federation. */
-    private final ErrorWatch watch;
     private long drifts;
     private int smallRoundsLeft;
 
-    private FederationDrift(ErrorWatch watch, long drifts, int smallRoundsLeft) {
-        this.watch = watch;
+    private FederationDrift(DriftSettings settings, boolean classifier, double[] detectorState, long drifts,
+            int smallRoundsLeft) {
+        super(settings.federation(), settings, classifier, detectorState);
         this.drifts = drifts;
         this.smallRoundsLeft = smallRoundsLeft;
     }
@@ -56,8 +55,7 @@ public final class FederationDrift {
             throw new IllegalArgumentException("drifts and smallRoundsLeft must be >= 0, got " + drifts + " and "
                     + smallRoundsLeft);
         }
-        return new FederationDrift(ErrorWatch.of(settings.federation(), settings, classifier, detectorState),
-                drifts, smallRoundsLeft);
+        return new FederationDrift(settings, classifier, detectorState, drifts, smallRoundsLeft);
     }
 
     /**
@@ -69,7 +67,7 @@ public final class FederationDrift {
      *     detector or for an example whose loss is not finite
      */
     public boolean observe(double loss, boolean correct) {
-        if (watch == null || !watch.fires(loss, correct)) {
+        if (!fires(loss, correct)) {
             return false;
         }
         drifts++;
@@ -96,11 +94,6 @@ public final class FederationDrift {
         }
     }
 
-    /** Whether the server watches the federation. */
-    public boolean detects() {
-        return watch != null;
-    }
-
     /** Federation drifts detected so far. */
     public long drifts() {
         return drifts;
@@ -111,24 +104,9 @@ public final class FederationDrift {
         return smallRoundsLeft;
     }
 
-    /** The detector's kind ({@link DriftDetector#name()}); null without a detector. */
-    public String detectorName() {
-        return watch == null ? null : watch.name();
-    }
-
-    /** The figure that crossed the threshold at the latest detection since this object was made; NaN before one. */
-    public double statistic() {
-        return watch == null ? Double.NaN : watch.statistic();
-    }
-
-    /** The detector's state, or null without a detector. */
-    public double[] detectorState() {
-        return watch == null ? null : watch.state();
-    }
-
     @Override
     public String toString() {
-        return "FederationDrift[watch=" + watch + ", drifts=" + drifts
-                + ", smallRoundsLeft=" + smallRoundsLeft + "]";
+        return "FederationDrift[watch=" + watched() + ", drifts=" + drifts + ", smallRoundsLeft=" + smallRoundsLeft
+                + "]";
     }
 }

@@ -15,6 +15,6 @@
  * {@link org.fedflink.drift.DriftSettings} (the job spec's {@code drift} section),
  * {@link org.fedflink.drift.DriftReaction} (a source's detector and its restarts) and
  * {@link org.fedflink.drift.FederationDrift} (the server's detector, its count of drifts and the
- * small rounds after one).
+ * small rounds after one), both {@link org.fedflink.drift.ErrorWatcher}s.
  */
 package org.fedflink.drift;

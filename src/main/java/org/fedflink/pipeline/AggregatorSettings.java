@@ -52,27 +52,6 @@ public record AggregatorSettings(
         }
     }
 
-    /** Settings of a server that watches for no drift. */
-    public AggregatorSettings(
-            AggregationStrategy strategy,
-            ShardLayout layout,
-            int updatesPerRound,
-            long timeoutMillis,
-            int trainerParallelism,
-            String loopId,
-            long windowExamples,
-            org.fedflink.model.ModelSpec model,
-            long initSeed,
-            long maxStaleness,
-            double dpNoiseMultiplier,
-            double dpDelta,
-            int minSources,
-            double reputationDecay) {
-        this(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId, windowExamples, model,
-                initSeed, maxStaleness, dpNoiseMultiplier, dpDelta, minSources, reputationDecay,
-                org.fedflink.drift.DriftSettings.none());
-    }
-
     /** These settings with a server that watches for {@code newDrift}. */
     public AggregatorSettings withDrift(org.fedflink.drift.DriftSettings newDrift) {
         return new AggregatorSettings(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId,
@@ -80,7 +59,7 @@ public record AggregatorSettings(
                 newDrift);
     }
 
-    /** Settings that keep every update and account no privacy. */
+    /** Settings that keep every update, account no privacy and watch for no drift. */
     public AggregatorSettings(
             AggregationStrategy strategy,
             ShardLayout layout,
@@ -92,7 +71,7 @@ public record AggregatorSettings(
             org.fedflink.model.ModelSpec model,
             long initSeed) {
         this(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId, windowExamples, model,
-                initSeed, 0, Double.NaN, 0, 1, Double.NaN);
+                initSeed, 0, Double.NaN, 0, 1, Double.NaN, org.fedflink.drift.DriftSettings.none());
     }
 
     /** Whether the strategy gives client-level DP, whose privacy spent is accounted. */

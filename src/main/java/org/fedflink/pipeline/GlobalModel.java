@@ -65,37 +65,6 @@ public record GlobalModel(
         float[] control,
         long globalDrifts) {
 
-    /** A version without a count of concept drifts (none detected). */
-    public GlobalModel(
-            int shard,
-            int shards,
-            long version,
-            float[] params,
-            long samplesInModel,
-            long sourcesInModel,
-            long rounds,
-            long createdMillis,
-            int roundUpdates,
-            int roundSources,
-            long roundSamples,
-            double roundStaleness,
-            double prequentialLoss,
-            double prequentialAccuracy,
-            double windowPrequentialLoss,
-            double windowPrequentialAccuracy,
-            boolean last,
-            long roundsSkipped,
-            long updatesRejected,
-            long updatesTooStale,
-            double epsilon,
-            double dpDelta,
-            float[] control) {
-        this(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis, roundUpdates,
-                roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
-                windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped, updatesRejected, updatesTooStale,
-                epsilon, dpDelta, control, 0);
-    }
-
     /** This version with {@code count} concept drifts detected up to it. */
     public GlobalModel withGlobalDrifts(long count) {
         return new GlobalModel(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis,
@@ -104,7 +73,7 @@ public record GlobalModel(
                 epsilon, dpDelta, control, count);
     }
 
-    /** A version without skipped rounds, dropped updates or privacy accounting. */
+    /** A version without skipped rounds, dropped updates, privacy accounting or drifts. */
     public GlobalModel(
             int shard,
             int shards,
@@ -125,6 +94,6 @@ public record GlobalModel(
             boolean last) {
         this(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis, roundUpdates,
                 roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
-                windowPrequentialLoss, windowPrequentialAccuracy, last, 0, 0, 0, Double.NaN, Double.NaN, null);
+                windowPrequentialLoss, windowPrequentialAccuracy, last, 0, 0, 0, Double.NaN, Double.NaN, null, 0);
     }
 }

@@ -65,11 +65,12 @@ public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
                     + FORMAT + ")");
         }
         int shard = format == 1 ? first : in.readInt();
-        GlobalModel m = new GlobalModel(shard, in.readInt(), in.readLong(), readFloats(in), in.readLong(), in.readLong(),
+        // arguments are evaluated in order: the fields as written
+        return new GlobalModel(shard, in.readInt(), in.readLong(), readFloats(in), in.readLong(), in.readLong(),
                 in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readDouble(),
                 in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(), in.readLong(),
-                in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), readFloats(in));
-        return format == 1 ? m : m.withGlobalDrifts(in.readLong());
+                in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), readFloats(in),
+                format == 1 ? 0 : in.readLong());
     }
 
     @Override

@@ -138,9 +138,9 @@ class BulkSerializersTest {
         GlobalModelSerializer serializer = new GlobalModelSerializer();
         Random random = new Random(12);
         GlobalModel plain = new GlobalModel(1, 2, 17, floats(random, 1 << 16), 9_000, 40, 17, 1_700_000_000_000L, 10,
-                9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, Double.POSITIVE_INFINITY, 1e-5, null);
+                9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, Double.POSITIVE_INFINITY, 1e-5, null, 0);
         GlobalModel scaffold = new GlobalModel(0, 1, 3, floats(random, 10), 50, 5, 3, 1L, 5, 5, 50, 0, Double.NaN,
-                Double.NaN, 0.7, 0.6, true, 0, 0, 0, Double.NaN, Double.NaN, floats(random, 10));
+                Double.NaN, 0.7, 0.6, true, 0, 0, 0, Double.NaN, Double.NaN, floats(random, 10), 0);
         for (GlobalModel m : new GlobalModel[] {plain, scaffold}) {
             // NaN fields are equal when they are both NaN
             assertThat(roundTrip(serializer, m)).usingRecursiveComparison()
