@@ -144,7 +144,7 @@ class DriftITCase {
         double adapted = summary.path("metrics").path("prequentialAccuracy").asDouble();
         double unadapted = noneSummary.path("metrics").path("prequentialAccuracy").asDouble();
         System.out.printf("DriftITCase: prequential accuracy over the run: adwin %.4f, none %.4f%n", adapted, unadapted);
-        // the restarts pay: the flipped rule is unlearnt sooner (measured: 0.856-0.861 against 0.811)
+        // the restarts pay: the flipped rule is unlearnt sooner (measured: 0.854-0.861 against 0.809-0.811)
         assertThat(adapted).isGreaterThan(unadapted + 0.02);
     }
 
