@@ -43,6 +43,16 @@ public interface AggregationStrategy extends java.io.Serializable {
         return false;
     }
 
+    /**
+     * Forgets what the server optimizer learned from earlier rounds, after a concept drift: its
+     * momentum and adaptive moments (and the round count of their bias correction) go back to the
+     * fresh all-zero state. State that is not an optimizer's is kept: a DP strategy's round
+     * counter and clipping norm (its noise and privacy accounting depend on them) and SCAFFOLD's
+     * control variate (which the sources' own variates must keep matching). By default there is
+     * no optimizer state and nothing changes.
+     */
+    default void resetOptimizerState(float[] serverState) {}
+
     /** Applies a closed, non-empty round to {@code global} in place. */
     void apply(float[] global, float[] serverState, RoundAccumulator round);
 }

@@ -54,6 +54,12 @@ public record FedAdagrad(double eta, double beta1, double tau) implements Aggreg
         return 2 * length;
     }
 
+    /** After a concept drift: a fresh optimizer, its whole state back to zeros. */
+    @Override
+    public void resetOptimizerState(float[] serverState) {
+        java.util.Arrays.fill(serverState, 0f);
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -71,6 +71,12 @@ public record FedAdam(double eta, double beta1, double beta2, double tau, boolea
         return 2 * length + RoundCounter.SIZE;
     }
 
+    /** After a concept drift: a fresh optimizer, its whole state back to zeros. */
+    @Override
+    public void resetOptimizerState(float[] serverState) {
+        java.util.Arrays.fill(serverState, 0f);
+    }
+
     /**
      * The learning rate of the {@code round}-th applied round (1-based):
      * {@code eta * sqrt(1 - beta2^(round+1)) / (1 - beta1^(round+1))} with bias correction, else

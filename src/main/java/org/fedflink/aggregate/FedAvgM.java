@@ -45,6 +45,12 @@ public record FedAvgM(double serverLearningRate, double serverMomentum) implemen
         return length;
     }
 
+    /** After a concept drift: a fresh optimizer, its whole state back to zeros. */
+    @Override
+    public void resetOptimizerState(float[] serverState) {
+        java.util.Arrays.fill(serverState, 0f);
+    }
+
     /**
      * {@inheritDoc}
      *

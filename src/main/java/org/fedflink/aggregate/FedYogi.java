@@ -59,6 +59,12 @@ public record FedYogi(double eta, double beta1, double beta2, double tau) implem
         return 2 * length;
     }
 
+    /** After a concept drift: a fresh optimizer, its whole state back to zeros. */
+    @Override
+    public void resetOptimizerState(float[] serverState) {
+        java.util.Arrays.fill(serverState, 0f);
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -22,6 +22,7 @@ public record JobSpec(
         OutputSpec output,
         AttackSpec attack,
         LocalDpSpec localDp,
+        DriftSpec drift,
         java.util.List<Task> tasks)
         implements Serializable {
 
@@ -54,7 +55,7 @@ public record JobSpec(
 
     JobSpec withTasks(java.util.List<Task> newTasks) {
         return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
-                checkpoint, output, attack, localDp, newTasks);
+                checkpoint, output, attack, localDp, drift, newTasks);
     }
 
     /** How sources learn together. */
@@ -425,6 +426,33 @@ public record JobSpec(
     public record HoldoutSpec(String path, String labelsPath) implements Serializable {}
 
     public record CheckpointSpec(long intervalMillis, String dir) implements Serializable {}
+
+    /** The detector of {@code drift.detector}; {@code none} detects nothing. */
+    public enum Detector { ADWIN, PAGE_HINKLEY, NONE }
+
+    /**
+     * Concept-drift detection and adaptation: each source watches its own examples' errors
+     * ({@code perSource}) and the server those of every example it folds in ({@code global}), with
+     * {@code detector}; a detection restarts the optimizer of the source (or, for the server's, of
+     * every source and the server). See docs/job-spec.md.
+     *
+     * @param delta ADWIN's confidence (its {@code delta})
+     * @param threshold Page-Hinkley's threshold (its {@code lambda})
+     */
+    public record DriftSpec(Detector detector, double delta, double threshold, boolean perSource, boolean global)
+            implements Serializable {
+
+        /** The detection these keys describe, for the trainers and the aggregators. */
+        public org.fedflink.drift.DriftSettings toSettings() {
+            org.fedflink.drift.DetectorConfig config = switch (detector) {
+                case ADWIN -> org.fedflink.drift.DriftSettings.adwin(delta);
+                case PAGE_HINKLEY -> org.fedflink.drift.DriftSettings.pageHinkley(threshold);
+                case NONE -> null;
+            };
+            return config == null ? org.fedflink.drift.DriftSettings.none()
+                    : new org.fedflink.drift.DriftSettings(config, perSource, global);
+        }
+    }
 
     /** What the job writes besides models and metrics. */
     public record OutputSpec(boolean predictions, KafkaOutputSpec kafka) implements Serializable {}

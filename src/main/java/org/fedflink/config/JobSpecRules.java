@@ -209,6 +209,12 @@ final class JobSpecRules {
 
             entry("localDp.clippingNorm", Field.optional(null, greaterThan(0))),
             entry("localDp.noiseMultiplier", Field.optional(1.0, SpecBinder.atLeast(0.0))),
+
+            entry("drift.detector", Field.optional(JobSpec.Detector.ADWIN)),
+            entry("drift.delta", Field.optional(0.002, SpecBinder.open(0, 1))),
+            entry("drift.threshold", Field.optional(50.0, greaterThan(0))),
+            entry("drift.perSource", Field.optional(true)),
+            entry("drift.global", Field.optional(true)),
             // bound by JobSpecLoader, task by task (see Tasks)
             entry("tasks", Field.optional(List.of())));
 
@@ -250,7 +256,7 @@ final class JobSpecRules {
         checkAttack(spec.attack(), model);
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, optimizer, spec.rounds(),
                 aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output, spec.attack(),
-                spec.localDp(), spec.tasks());
+                spec.localDp(), spec.drift(), spec.tasks());
     }
 
     /**

@@ -87,6 +87,7 @@ public final class Adwin implements DriftDetector {
         reset();
     }
 
+    @Override
     public AdwinConfig config() {
         return config;
     }

@@ -44,6 +44,9 @@ public interface DriftDetector {
     /** The detector's kind as configuration names it: {@code adwin} or {@code page-hinkley}. */
     String name();
 
+    /** The settings this detector was made with (also those of a restored one). */
+    DetectorConfig config();
+
     /** Observations folded in since the detector was made or reset. */
     long observations();
 

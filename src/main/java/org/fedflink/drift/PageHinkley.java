@@ -68,6 +68,7 @@ public final class PageHinkley implements DriftDetector {
         reset();
     }
 
+    @Override
     public PageHinkleyConfig config() {
         return config;
     }

@@ -10,5 +10,11 @@
  * operator holds a detector's {@link org.fedflink.drift.DriftDetector#toState() state} as a
  * {@code double[]} in its keyed state and calls the detector, as {@code LocalTrainer} does with
  * {@code model/}.
+ *
+ * <p>What a learning loop does about a detection is here too, as plain logic the operators call:
+ * {@link org.fedflink.drift.DriftSettings} (the job spec's {@code drift} section),
+ * {@link org.fedflink.drift.DriftReaction} (a source's detector and its restarts) and
+ * {@link org.fedflink.drift.FederationDrift} (the server's detector, its count of drifts and the
+ * small rounds after one), both {@link org.fedflink.drift.ErrorWatcher}s.
  */
 package org.fedflink.drift;

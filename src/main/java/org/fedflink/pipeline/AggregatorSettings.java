@@ -26,6 +26,7 @@ import org.fedflink.aggregate.ShardLayout;
  * @param minSources a round closes only with updates from at least this many distinct sources
  *     (the final round at the end of the input excepted)
  * @param reputationDecay with per-source reputation, how much of a score one round keeps; NaN: off
+ * @param drift whether (and with which detector) the server watches the examples it folds in
  */
 public record AggregatorSettings(
         AggregationStrategy strategy,
@@ -41,10 +42,24 @@ public record AggregatorSettings(
         double dpNoiseMultiplier,
         double dpDelta,
         int minSources,
-        double reputationDecay)
+        double reputationDecay,
+        org.fedflink.drift.DriftSettings drift)
         implements Serializable {
 
-    /** Settings that keep every update and account no privacy. */
+    public AggregatorSettings {
+        if (drift == null) {
+            throw new IllegalArgumentException("drift is required (DriftSettings.none() detects nothing)");
+        }
+    }
+
+    /** These settings with a server that watches for {@code newDrift}. */
+    public AggregatorSettings withDrift(org.fedflink.drift.DriftSettings newDrift) {
+        return new AggregatorSettings(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId,
+                windowExamples, model, initSeed, maxStaleness, dpNoiseMultiplier, dpDelta, minSources, reputationDecay,
+                newDrift);
+    }
+
+    /** Settings that keep every update, account no privacy and watch for no drift. */
     public AggregatorSettings(
             AggregationStrategy strategy,
             ShardLayout layout,
@@ -56,7 +71,7 @@ public record AggregatorSettings(
             org.fedflink.model.ModelSpec model,
             long initSeed) {
         this(strategy, layout, updatesPerRound, timeoutMillis, trainerParallelism, loopId, windowExamples, model,
-                initSeed, 0, Double.NaN, 0, 1, Double.NaN);
+                initSeed, 0, Double.NaN, 0, 1, Double.NaN, org.fedflink.drift.DriftSettings.none());
     }
 
     /** Whether the strategy gives client-level DP, whose privacy spent is accounted. */

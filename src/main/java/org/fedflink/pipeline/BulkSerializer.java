@@ -136,6 +136,30 @@ abstract class BulkSerializer<T> extends TypeSerializer<T> {
         return values;
     }
 
+    /** A few doubles (a drift detector's state), one by one. */
+    protected final void writeDoubles(double[] values, DataOutputView out) throws IOException {
+        if (values == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(values.length);
+        for (double v : values) {
+            out.writeDouble(v);
+        }
+    }
+
+    protected final double[] readDoubles(DataInputView in) throws IOException {
+        int length = length(in);
+        if (length < 0) {
+            return null;
+        }
+        double[] values = new double[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = in.readDouble();
+        }
+        return values;
+    }
+
     private static int length(DataInputView in) throws IOException {
         int length = in.readInt();
         if (length < -1) {

@@ -28,6 +28,7 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.StrategyFactory;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.drift.DriftSettings;
 import org.fedflink.eval.LocalBaseline;
 import org.fedflink.io.NameOrderSplitAssigner;
 import org.fedflink.io.OrderedSource;
@@ -67,6 +68,7 @@ public final class FedJob {
     public static final String TASKS = "tasks";
     public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
     public static final String PREDICTIONS_FILE = "predictions.jsonl";
+    public static final String DRIFTS_FILE = DriftEvent.FILE;
     /** The key every example gets in the centralized learner. */
     public static final String CENTRALIZED_KEY = "centralized";
 
@@ -183,7 +185,7 @@ public final class FedJob {
         DataStream<DeadLetter> deadLetters = ingested.getSideOutput(Ingest.DEAD_LETTERS);
         deadLetters
                 .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
-                        JsonLinesWriter.deadLetters(dir.resolve(DEAD_LETTER_FILE).toString()))
+                        LinesWriter.deadLetters(dir.resolve(DEAD_LETTER_FILE).toString()))
                 .setParallelism(1)
                 .uid(prefix + "dead-letter-writer")
                 .name(prefix + "dead letters");
@@ -246,6 +248,8 @@ public final class FedJob {
             String modelKey) {
         StreamExecutionEnvironment env = examples.getExecutionEnvironment();
         String loopId = UUID.randomUUID().toString();
+        // the job's own model adapts to drift; a baseline (no model topic key) is the reference without
+        DriftSettings drift = modelKey == null ? DriftSettings.none() : spec.drift().toSettings();
         int trainers = centralized ? 1 : spec.trainer().parallelism();
         int shards = spec.aggregation().shards();
         ShardLayout layout = new ShardLayout(model.numParams(), shards);
@@ -301,7 +305,8 @@ public final class FedJob {
                 centralized ? Participation.everyone() : new Participation(spec.rounds().sampleFraction(), spec.seed()),
                 centralized || !spec.localDp().enabled() ? null
                         : LocalDp.withNoiseMultiplier(spec.localDp().clippingNorm(), spec.localDp().noiseMultiplier()),
-                spec.trainer().state());
+                spec.trainer().state(),
+                drift);
         SingleOutputStreamOperator<LocalUpdate> updates = examples
                 .keyBy(bySource)
                 .connect(feedback.broadcast())
@@ -315,7 +320,7 @@ public final class FedJob {
         if (trainerSettings.emitPredictions()) {
             updates.getSideOutput(LocalTrainer.PREDICTIONS)
                     .transform(prefix + "prediction-writer", TypeInformation.of(Void.class),
-                            JsonLinesWriter.predictions(Path.of(out, PREDICTIONS_FILE).toString(),
+                            LinesWriter.predictions(Path.of(out, PREDICTIONS_FILE).toString(),
                                     spec.input().labelNames()))
                     .setParallelism(1)
                     .uid(prefix + "prediction-writer")
@@ -341,7 +346,8 @@ public final class FedJob {
                 centralized ? 0 : spec.rounds().maxStaleness(),
                 StrategyFactory.noiseMultiplier(strategy), spec.aggregation().dpDelta(),
                 centralized ? 1 : spec.rounds().minSources(),
-                centralized || !spec.aggregation().reputation() ? Double.NaN : spec.aggregation().reputationDecay());
+                centralized || !spec.aggregation().reputation() ? Double.NaN : spec.aggregation().reputationDecay(),
+                drift);
         SingleOutputStreamOperator<GlobalModel> globals = updates
                 .partitionCustom(new ToShard(), new ShardOf())
                 .transform(prefix + "aggregator", RecordTypeInfo.globalModels(),
@@ -350,6 +356,15 @@ public final class FedJob {
                 .uid(prefix + StateDescriptors.UID_AGGREGATOR)
                 .name(prefix + "global aggregator");
         globals.getTransformation().setCoLocationGroupKey(loopId);
+        if (drift.detector() != null) {
+            updates.getSideOutput(DriftEvent.OUTPUT)
+                    .union(globals.getSideOutput(DriftEvent.OUTPUT))
+                    .transform(prefix + "drift-writer", TypeInformation.of(Void.class),
+                            LinesWriter.drifts(Path.of(out, DRIFTS_FILE).toString()))
+                    .setParallelism(1)
+                    .uid(prefix + "drift-writer")
+                    .name(prefix + "drifts");
+        }
 
         // Its own thread: scoring the holdout set must not stall the aggregator (and, through
         // back-pressure, the trainers) while it runs.

@@ -23,6 +23,8 @@ import org.fedflink.aggregate.RoundSize;
 import org.fedflink.aggregate.RoundAccumulator;
 import org.fedflink.aggregate.Scaffold;
 import org.fedflink.aggregate.ScaffoldControl;
+import org.fedflink.drift.DriftSettings;
+import org.fedflink.drift.FederationDrift;
 
 /**
  * The server side of one shard: collects the local updates of a round, folds a closed round into
@@ -45,6 +47,14 @@ import org.fedflink.aggregate.ScaffoldControl;
  * strategy clips them, so a source moves a round by at most the clipping norm, and every applied
  * round is composed into an RDP accountant (sampling probability 1: rounds are not random samples
  * of the sources) whose {@code epsilon} goes out with every version.
+ *
+ * <p>Concept drift ({@link AggregatorSettings#drift()}): shard 0, whose pieces carry every
+ * example's outcome, feeds them to its {@link FederationDrift} in the order it folds them. On a
+ * detection it resets the server optimizer's state before applying the round
+ * ({@link AggregationStrategy#resetOptimizerState}), counts the drift into every version it
+ * publishes from then on (the trainers' sources restart when they adopt a higher count), closes
+ * the next rounds small (with one shard only: shards close their rounds independently and must
+ * keep the same sizes) and sends a {@link DriftEvent} to {@link DriftEvent#OUTPUT}.
  *
  * <p>Subtask i owns shard i. Its whole state, including the round being collected, the end
  * markers, the server optimizer state and the privacy accountant, is checkpointed, so the forward
@@ -73,6 +83,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     private transient double epsilon;
     /** Per-source reputation, when {@code aggregation.reputation} is on; else null. */
     private transient Reputation reputation;
+    /** The server's drift detection (watching on shard 0 only) and what follows a detection. */
+    private transient FederationDrift drift;
 
     public GlobalAggregator(AggregatorSettings settings) {
         this.settings = settings;
@@ -141,6 +153,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                     : Reputation.fromState(settings.reputationDecay(),
                             new Reputation.State(restored.reputationSources, restored.reputationScores));
         }
+        // only shard 0's pieces carry the examples' outcomes
+        drift = FederationDrift.of(index == 0 ? settings.drift() : DriftSettings.none(), settings.model().isClassifier(),
+                restored.globalDrifts, restored.driftSmallRoundsLeft, restored.driftDetector);
         window = restored.window == null
                 ? new SlidingWindow(settings.windowExamples())
                 : SlidingWindow.fromState(restored.window);
@@ -164,6 +179,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         getMetricGroup().gauge("roundsSkipped", () -> shard.roundsSkipped);
         getMetricGroup().gauge("updatesRejected", () -> shard.updatesRejected);
         getMetricGroup().gauge("updatesTooStale", () -> shard.updatesTooStale);
+        getMetricGroup().gauge("globalDrifts", () -> drift.drifts());
         if (accountant != null) {
             getMetricGroup().gauge("epsilon", () -> epsilon);
         }
@@ -189,6 +205,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             return;
         }
         updatesReceived.inc();
+        if (record.hasTimestamp()) {
+            shard.newestUpdateTime = Math.max(shard.newestUpdateTime, record.getTimestamp());
+        }
         if (settings.maxStaleness() > 0 && staleness(update) > settings.maxStaleness()) {
             shard.updatesTooStale++;
             return;
@@ -202,10 +221,14 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         }
     }
 
-    /** How many updates close a round: the spec's number, or the server's ({@link RoundSize}). */
+    /**
+     * How many updates close a round: the spec's number, or the server's ({@link RoundSize}); after
+     * a drift fewer for a few rounds ({@link FederationDrift#roundTarget}), when there is one shard.
+     */
     private int roundTarget() {
-        return settings.updatesPerRound() > 0 ? settings.updatesPerRound()
-                : roundSize.target(settings.strategy().minUpdates());
+        int minUpdates = settings.strategy().minUpdates();
+        int usual = settings.updatesPerRound() > 0 ? settings.updatesPerRound() : roundSize.target(minUpdates);
+        return settings.layout().shards() == 1 ? drift.roundTarget(usual, minUpdates) : usual;
     }
 
     /** Whether the pending round has updates from at least {@code minSources} distinct sources. */
@@ -292,6 +315,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.updatesRejected += round.rejected();
         pending.clear();
         roundId++;
+        drift.roundClosed();
         int accepted = round.updates();
         if (accepted == 0 || accepted < strategy.minUpdates()) {
             shard.roundsSkipped++;
@@ -299,6 +323,11 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 publish(snapshot(true, 0, 0, 0, Double.NaN));
             }
             return;
+        }
+        List<Double> detections = watchDrift(folded);
+        if (!detections.isEmpty()) {
+            // the round's updates were made after the change: no momentum from before it
+            strategy.resetOptimizerState(shard.serverState);
         }
         strategy.apply(shard.params, shard.serverState, round);
         sources.addAll(roundSources);
@@ -324,6 +353,35 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         }
         roundsClosed.inc();
         publish(snapshot(last, accepted, roundSources.size(), samples, staleness / accepted));
+        for (double statistic : detections) {
+            output.collect(DriftEvent.OUTPUT, new StreamRecord<>(new DriftEvent(shard.newestUpdateTime, shard.version,
+                    DriftSettings.GLOBAL, drift.detectorName(), statistic)));
+        }
+    }
+
+    /**
+     * Feeds the server's detector the outcome of every example of the folded updates, in order,
+     * and returns the statistic of each detection. Updates checkpointed before they carried their
+     * examples' outcomes are not watched.
+     */
+    private List<Double> watchDrift(List<LocalUpdate> folded) {
+        if (!drift.detects()) {
+            return List.of();
+        }
+        List<Double> detections = new ArrayList<>(1);
+        for (LocalUpdate u : folded) {
+            float[] losses = u.exampleLosses();
+            if (losses == null) {
+                continue;
+            }
+            long[] correct = u.exampleCorrect();
+            for (int i = 0; i < losses.length; i++) {
+                if (drift.observe(losses[i], (correct[i >>> 6] & (1L << i)) != 0)) {
+                    detections.add(drift.statistic());
+                }
+            }
+        }
+        return detections;
     }
 
     /**
@@ -413,7 +471,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 epsilon,
                 accountant == null ? Double.NaN : settings.dpDelta(),
                 // the trainers' corrected steps need the server control variate
-                settings.strategy() instanceof Scaffold ? shard.serverState.clone() : null);
+                settings.strategy() instanceof Scaffold ? shard.serverState.clone() : null,
+                drift.drifts());
     }
 
     private void publish(GlobalModel model) {
@@ -430,6 +489,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.recentSources = roundSize.recent();
         shard.window = window.toState();
         shard.endedSenders = endedSenders.stream().mapToInt(Integer::intValue).toArray();
+        shard.globalDrifts = drift.drifts();
+        shard.driftSmallRoundsLeft = drift.smallRoundsLeft();
+        shard.driftDetector = drift.detectorState();
         if (accountant != null) {
             shard.privacy = accountant.toState();
         }

@@ -35,6 +35,9 @@ package org.fedflink.pipeline;
  * @param dpDelta the {@code delta} of {@code epsilon}; NaN for strategies without DP
  * @param control SCAFFOLD: the server control variate {@code c} over this shard's range, which
  *     the trainers' corrected steps need; null for every other strategy
+ * @param globalDrifts concept drifts the server detected over the run, up to this version (shard
+ *     0's detector, the one that sees every example's outcome; 0 on the other shards' pieces): a
+ *     source that adopts a version with more than it has followed restarts its optimizer
  */
 public record GlobalModel(
         int shard,
@@ -59,9 +62,18 @@ public record GlobalModel(
         long updatesTooStale,
         double epsilon,
         double dpDelta,
-        float[] control) {
+        float[] control,
+        long globalDrifts) {
 
-    /** A version without skipped rounds, dropped updates or privacy accounting. */
+    /** This version with {@code count} concept drifts detected up to it. */
+    public GlobalModel withGlobalDrifts(long count) {
+        return new GlobalModel(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis,
+                roundUpdates, roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
+                windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped, updatesRejected, updatesTooStale,
+                epsilon, dpDelta, control, count);
+    }
+
+    /** A version without skipped rounds, dropped updates, privacy accounting or drifts. */
     public GlobalModel(
             int shard,
             int shards,
@@ -82,6 +94,6 @@ public record GlobalModel(
             boolean last) {
         this(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis, roundUpdates,
                 roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
-                windowPrequentialLoss, windowPrequentialAccuracy, last, 0, 0, 0, Double.NaN, Double.NaN, null);
+                windowPrequentialLoss, windowPrequentialAccuracy, last, 0, 0, 0, Double.NaN, Double.NaN, null, 0);
     }
 }

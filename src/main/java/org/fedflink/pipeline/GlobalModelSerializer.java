@@ -11,9 +11,15 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@link GlobalModel}s from the aggregators through the feedback loop to every trainer (and into
  * the trainers' operator state), the parameters (and control variate) in bulk: a model of a
  * million parameters is one 4 MB block, not a million single floats.
+ *
+ * <p>Format 2 opens with its number, negated ({@code -2}), where format 1 (read too, from the
+ * trainers' operator state of older savepoints) opened with the shard index, which is never
+ * negative; format 2 adds the count of global drifts at the end.
  */
 public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
     private static final long serialVersionUID = 1L;
+    /** The format written: with the count of global drifts. */
+    private static final int FORMAT = 2;
 
     @Override
     public TypeSerializer<GlobalModel> duplicate() {
@@ -22,6 +28,7 @@ public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
 
     @Override
     public void serialize(GlobalModel m, DataOutputView out) throws IOException {
+        out.writeInt(-FORMAT);
         out.writeInt(m.shard());
         out.writeInt(m.shards());
         out.writeLong(m.version());
@@ -45,14 +52,25 @@ public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
         out.writeDouble(m.epsilon());
         out.writeDouble(m.dpDelta());
         writeFloats(m.control(), out);
+        out.writeLong(m.globalDrifts());
     }
 
     @Override
     public GlobalModel deserialize(DataInputView in) throws IOException {
-        return new GlobalModel(in.readInt(), in.readInt(), in.readLong(), readFloats(in), in.readLong(), in.readLong(),
+        int first = in.readInt();
+        // format 1 has no number: its first field is the shard index
+        int format = first >= 0 ? 1 : -first;
+        if (format != 1 && format != FORMAT) {
+            throw new IOException("Unknown version of a global model: " + format + " (this build reads 1 and "
+                    + FORMAT + ")");
+        }
+        int shard = format == 1 ? first : in.readInt();
+        // arguments are evaluated in order: the fields as written
+        return new GlobalModel(shard, in.readInt(), in.readLong(), readFloats(in), in.readLong(), in.readLong(),
                 in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readDouble(),
                 in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(), in.readLong(),
-                in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), readFloats(in));
+                in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), readFloats(in),
+                format == 1 ? 0 : in.readLong());
     }
 
     @Override

@@ -103,7 +103,9 @@ final class KafkaFeedback {
                         metrics.path("prequentialLoss").asDouble(Double.NaN),
                         metrics.path("prequentialAccuracy").asDouble(Double.NaN),
                         metrics.path("windowPrequentialLoss").asDouble(Double.NaN),
-                        metrics.path("windowPrequentialAccuracy").asDouble(Double.NaN), v.last()));
+                        metrics.path("windowPrequentialAccuracy").asDouble(Double.NaN), v.last())
+                        // the sources follow the server's drifts through the topic as through the channel
+                        .withGlobalDrifts(metrics.path("globalDrifts").asLong()));
             }
         }
 

@@ -53,6 +53,13 @@ import org.fedflink.model.OnlineLearner;
  *
  * <p>At the end of the examples it reports every source's remaining progress and sends an end
  * marker to every aggregator subtask, which is how a bounded job terminates.
+ *
+ * <p>Concept drift ({@link TrainerSettings#drift()}): each source's {@link
+ * org.fedflink.drift.DriftReaction} is fed the outcome of every example it learns and follows the
+ * count of federation drifts the global models carry; when it says so, the source restarts (a
+ * fresh optimizer state, {@link SourceStates#restart}; its schedule counted from there) and a
+ * detection of its own goes to {@link DriftEvent#OUTPUT}. An update carries, as its record's
+ * timestamp, the event time of its source's last example (for the server's drift events).
  */
 public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         implements TwoInputStreamOperator<Example, GlobalModel, LocalUpdate>,
@@ -88,6 +95,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private transient List<GlobalModel> restoredGlobals;
     private transient Counter updatesSent;
     private transient Counter globalsAdopted;
+    private transient Counter sourceDrifts;
     /** Which sources are Byzantine under the simulated attack (a pure function of the name, cached). */
     private transient Map<String, Boolean> byzantine;
 
@@ -114,7 +122,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         sparse = settings.sparseState()
                 ? new SparseSourceModels(new OffsetLearner(learner, initialParams), layout)
                 : null;
-        states = new SourceStates(learner, initialParams, sparse, layout.shards());
+        states = new SourceStates(learner, initialParams, sparse, layout.shards(), settings.drift());
         state = getPartitionedState(StateDescriptors.sourceState());
         ValueState<SourceState> legacy = getPartitionedState(StateDescriptors.legacySourceState());
         // state written before the bulk serializer is read (and moved) only if there is any
@@ -130,6 +138,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         cache = new SourceCache(settings.cacheSize(), this, SourceCache.store(this::readStored, state, states));
         updatesSent = getMetricGroup().counter("updatesSent");
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
+        sourceDrifts = getMetricGroup().counter("sourceDrifts");
         byzantine = new java.util.concurrent.ConcurrentHashMap<>();
         if (settings.attack() != null) {
             getMetricGroup().gauge("byzantineSources", () -> byzantine.values().stream().filter(b -> b).count());
@@ -171,17 +180,20 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 : settings.attack().label(isByzantine(source), example.label());
         OnlineLearner.Outcome outcome = learn(s, example, label);
         if (settings.emitPredictions()) {
-            long base = Long.MAX_VALUE;
-            for (long v : s.baseVersions) {
-                base = Math.min(base, v);
-            }
             Prediction prediction = new Prediction(example.source(), example.timestamp(), example.label(),
-                    outcome.prediction(), outcome.loss(), base, s.samples);
+                    outcome.prediction(), outcome.loss(), baseVersion(s), s.samples);
             output.collect(PREDICTIONS, record.hasTimestamp()
                     ? new StreamRecord<>(prediction, record.getTimestamp())
                     : new StreamRecord<>(prediction));
         }
         s.steps++;
+        if (s.drift.observe(s.steps, outcome.loss(), outcome.correct())) {
+            states.restart(s);
+            sourceDrifts.inc();
+            DriftEvent drift = new DriftEvent(example.timestamp(), baseVersion(s), source, s.drift.detectorName(),
+                    s.drift.statistic());
+            output.collect(DriftEvent.OUTPUT, new StreamRecord<>(drift, example.timestamp()));
+        }
         s.samples++;
         if (s.outcomes == null) {
             s.outcomes = new OutcomeLog();
@@ -194,7 +206,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         if (s.samples >= settings.localExamples()) {
             // every K examples an opportunity to report, taken with probability rounds.sampleFraction
             if (s.samples % settings.localExamples() == 0 && settings.participation().takesPart(source, s.steps)) {
-                report(source, s);
+                report(source, s, example.timestamp());
             }
         } else if (settings.eventTimeMillis() > 0 && record.hasTimestamp()) {
             long boundary = boundaryAfter(record.getTimestamp());
@@ -205,32 +217,45 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
     }
 
-    /** One example's local work, as the strategy shapes it. */
+    /** The global version a source's model is based on: the oldest over shards. */
+    private static long baseVersion(SourceState s) {
+        long base = Long.MAX_VALUE;
+        for (long v : s.baseVersions) {
+            base = Math.min(base, v);
+        }
+        return base;
+    }
+
+    /**
+     * One example's local work, as the strategy shapes it, at the schedule's step: the source's
+     * steps since its last drift restart.
+     */
     private OnlineLearner.Outcome learn(SourceState s, Example example, double label) {
+        long step = s.drift.scheduleStep(s.steps);
         switch (settings.localStep()) {
             case GRADIENT:
                 // params - anchor accumulates the steps; the example is scored and differentiated
                 // at the global model, which no local step moves
-                return learner.accumulateStep(global, s.steps, example.indices(), example.values(), label, s.params);
+                return learner.accumulateStep(global, step, example.indices(), example.values(), label, s.params);
             case PROXIMAL: {
                 OnlineLearner.Outcome outcome = learner.learn(
-                        s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
-                learner.proximalStep(s.params, global, s.steps, settings.proximalMu());
+                        s.params, s.optimizerState, step, example.indices(), example.values(), label);
+                learner.proximalStep(s.params, global, step, settings.proximalMu());
                 return outcome;
             }
             case CONTROLLED: {
                 OnlineLearner.Outcome outcome = learner.learn(
-                        s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
+                        s.params, s.optimizerState, step, example.indices(), example.values(), label);
                 if (s.control == null) {
                     s.control = new float[s.params.length];
                 }
-                s.rateSum += learner.controlStep(s.params, serverControl, s.control, s.steps);
+                s.rateSum += learner.controlStep(s.params, serverControl, s.control, step);
                 return outcome;
             }
             default:
                 return sparse != null
-                        ? sparse.learn(s, s.steps, example.indices(), example.values(), label)
-                        : learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(), label);
+                        ? sparse.learn(s, step, example.indices(), example.values(), label)
+                        : learner.learn(s.params, s.optimizerState, step, example.indices(), example.values(), label);
         }
     }
 
@@ -250,7 +275,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         if (s.samples > 0 && settings.participation().takesPart(source, s.steps)) {
             s.dirty = true;
             rebase(s);
-            report(source, s);
+            report(source, s, timer.getTimestamp());
         }
     }
 
@@ -283,7 +308,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         return false;
     }
 
-    /** Adopts, shard by shard, any global version newer than the one the source is based on. */
+    /**
+     * Adopts, shard by shard, any global version newer than the one the source is based on; a
+     * version that carries federation drifts the source has not followed restarts it.
+     */
     private void rebase(SourceState s) {
         if (!settings.adoptGlobal()) {
             return;
@@ -307,6 +335,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 }
             }
             s.baseVersions[shard] = global.version();
+            if (s.drift.followFederation(s.steps, global.globalDrifts())) {
+                states.restart(s);
+            }
         }
     }
 
@@ -315,11 +346,14 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
      * sends the mean of its summed steps; SCAFFOLD sends its control variate's change beside the
      * model's; with local DP the whole update is clipped and noised first. A Byzantine source of
      * an update attack corrupts what it sends; its own model stays honest.
+     *
+     * @param time the event time of the source's last example (the pieces' record timestamp), or
+     *     {@link Long#MIN_VALUE} for none
      */
-    private void report(String source, SourceState s) {
+    private void report(String source, SourceState s, long time) {
         boolean corrupt = settings.attack() != null && isByzantine(source);
         if (sparse != null && settings.localDp() == null && !corrupt) {
-            reportSparse(s);
+            reportSparse(s, time);
             return;
         }
         float[] delta;
@@ -354,23 +388,28 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             if (corrupt) {
                 settings.attack().corrupt(true, source, s.steps, shard, layout.shards(), piece);
             }
-            output.collect(new StreamRecord<>(withOutcomes(shard, s, new LocalUpdate(
+            emit(withOutcomes(shard, s, new LocalUpdate(
                     shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, piece, false, sender,
-                    controlDelta == null ? null : Arrays.copyOfRange(controlDelta, from, to)))));
+                    controlDelta == null ? null : Arrays.copyOfRange(controlDelta, from, to))), time);
         }
         reported(s);
     }
 
     /** {@link #report} of a sparse source: one sparse piece per shard. */
-    private void reportSparse(SourceState s) {
+    private void reportSparse(SourceState s, long time) {
         SparseSourceModels.Piece[] pieces = sparse.takeProgress(s);
         int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         for (int shard = 0; shard < pieces.length; shard++) {
-            output.collect(new StreamRecord<>(withOutcomes(shard, s, new LocalUpdate(
+            emit(withOutcomes(shard, s, new LocalUpdate(
                     shard, (String) getCurrentKey(), s.baseVersions[shard], s.samples, s.lossSum, s.correct,
-                    pieces[shard].values(), false, sender, null, pieces[shard].indices()))));
+                    pieces[shard].values(), false, sender, null, pieces[shard].indices())), time);
         }
         reported(s);
+    }
+
+    /** Sends an update piece, stamped with {@code time} unless it is {@link Long#MIN_VALUE}. */
+    private void emit(LocalUpdate piece, long time) {
+        output.collect(time == Long.MIN_VALUE ? new StreamRecord<>(piece) : new StreamRecord<>(piece, time));
     }
 
     /**
@@ -456,7 +495,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             if (s.samples > 0) {
                 states.restored(s);
                 rebase(s);
-                report(source, s);
+                report(source, s, Long.MIN_VALUE);
                 s.dirty = true;
             }
             if (s.dirty) {

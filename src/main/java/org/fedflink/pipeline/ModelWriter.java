@@ -59,12 +59,15 @@ import org.fedflink.model.ModelSpec;
 public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         implements OneInputStreamOperator<GlobalModel, PublishedModel> {
 
-    /** The columns of {@code metrics.csv} before those of the named holdouts ({@link #metricsHeader}). */
+    /**
+     * The columns of {@code metrics.csv} before those of the named holdouts ({@link #metricsHeader}).
+     * Columns added later go at its end (readers look columns up by name).
+     */
     public static final String METRICS_HEADER =
             "version,createdMillis,samplesInModel,sourcesInModel,rounds,holdoutAccuracy,holdoutLoss,"
             + "prequentialAccuracy,prequentialLoss,roundStaleness,windowPrequentialAccuracy,windowPrequentialLoss,"
             + "holdoutMacroF1,holdoutAuc,holdoutRmse,holdoutMae,roundUpdates,roundSources,"
-            + "roundsSkipped,updatesRejected,updatesTooStale,epsilon";
+            + "roundsSkipped,updatesRejected,updatesTooStale,epsilon,globalDrifts";
     public static final String FORMAT = "fedflink-model/1";
 
     private final String job;
@@ -313,6 +316,8 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         // DP strategies run on one shard; null without DP, or without noise (no guarantee)
         m.put("epsilon", finite(first.epsilon()));
         m.put("dpDelta", finite(first.dpDelta()));
+        // concept drifts the server detected up to this version (shard 0 watches them)
+        m.put("globalDrifts", first.globalDrifts());
         meta.put("metrics", m);
         meta.put("params", name + ".f32");
         meta.put("paramsEncoding", "float32-le");
@@ -333,7 +338,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
                 + csv(first.windowPrequentialLoss()) + "," + csv(score.macroF1()) + "," + csv(score.auc()) + ","
                 + csv(score.rmse()) + "," + csv(score.mae()) + "," + first.roundUpdates() + ","
                 + first.roundSources() + "," + skipped + "," + rejected + "," + tooStale + ","
-                + csv(first.epsilon()));
+                + csv(first.epsilon()) + "," + first.globalDrifts());
         for (Evaluator.Score s : scores.named().values()) {
             row.append(',').append(String.join(",", HoldoutColumns.cells(s)));
         }

@@ -155,6 +155,7 @@ public final class RunSummary {
             metrics.set("holdouts", m.path("holdouts").deepCopy());
         }
         sourceFairness(dir.resolve(SourceStats.FILE), metrics);
+        to.set("drifts", drifts(dir.resolve(FedJob.DRIFTS_FILE), m.path("globalDrifts").asLong()));
         to.set("timeToAccuracy", timeToAccuracy(dir.resolve(METRICS_FILE), startMillis));
         Path baselineDir = dir.resolve(FedJob.BASELINE);
         if (Files.exists(baselineDir.resolve(FedJob.MODELS).resolve("latest.json"))) {
@@ -270,6 +271,26 @@ public final class RunSummary {
     }
 
     /**
+     * {@code {"global": n, "sources": m}}: the drifts the server detected ({@code global}, the final
+     * version's count) and those the sources detected, the other rows of {@code drifts.csv} (a
+     * source may be named {@code global} too: rows of that name beyond the server's count are its).
+     */
+    static ObjectNode drifts(Path driftsCsv, long global) throws IOException {
+        long rows = 0;
+        long named = 0;
+        Optional<CsvTable> table = CsvTable.readIfExists(driftsCsv);
+        if (table.isPresent()) {
+            List<String> sources = table.get().strings("source").orElse(List.of());
+            rows = sources.size();
+            named = sources.stream().filter(org.fedflink.drift.DriftSettings.GLOBAL::equals).count();
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("global", global);
+        out.put("sources", rows - Math.min(named, global));
+        return out;
+    }
+
+    /**
      * The per-source figures of {@code sources.csv}: how many sources reported, the mean of their
      * prequential accuracies and the mean of the worst 10 % (the fairness figure).
      */
@@ -361,6 +382,11 @@ public final class RunSummary {
             s.append(String.format(Locale.ROOT, "%sdifferential privacy: epsilon %s at delta %s%n", indent,
                     part.path("epsilon").isNull() ? "unbounded (no noise)" : fmt(part.get("epsilon")),
                     part.path("dpDelta").asText()));
+        }
+        JsonNode drifts = part.path("drifts");
+        if (drifts.path("global").asLong() > 0 || drifts.path("sources").asLong() > 0) {
+            s.append(String.format(Locale.ROOT, "%sconcept drift detected %d times by the server, %d times by sources%n",
+                    indent, drifts.path("global").asLong(), drifts.path("sources").asLong()));
         }
         JsonNode m = part.path("metrics");
         boolean regression = isNumber(m.get("holdoutRmse")) || isNumber(m.get("prequentialLoss"))

@@ -58,5 +58,17 @@ public class ShardState {
     /** The sources of the latest updates, oldest first ({@link org.fedflink.aggregate.RoundSize#recent()}). */
     public String[] recentSources;
 
+    /** Concept drifts the server detected ({@link org.fedflink.drift.FederationDrift#drifts()}). */
+    public long globalDrifts;
+    /** Rounds still to close small after the latest drift. */
+    public int driftSmallRoundsLeft;
+    /** The server's drift detector ({@link org.fedflink.drift.DriftDetector#toState()}); null without one. */
+    public double[] driftDetector;
+    /**
+     * The newest event time among the updates received (their records' timestamps: their last
+     * example's), the time of the server's drift events; {@link Long#MIN_VALUE} before any.
+     */
+    public long newestUpdateTime = Long.MIN_VALUE;
+
     public ShardState() {}
 }

@@ -27,8 +27,21 @@ public class SourceState {
     public float[] optimizerState;
     /** Global version each shard of {@code anchor} comes from. */
     public long[] baseVersions;
-    /** Local steps taken over the source's lifetime (drives the learning-rate schedule). */
+    /**
+     * Local steps taken over the source's lifetime; the learning-rate schedule is at step
+     * {@code steps - scheduleStart}. It only grows, also through drift restarts: updates are
+     * numbered by it.
+     */
     public long steps;
+    /** The value of {@code steps} when drift last restarted the source's schedule (0: never). */
+    public long scheduleStart;
+    /** The federation's drift count the source has followed (restarted for). */
+    public long globalDriftsSeen;
+    /**
+     * The source's drift detector ({@link org.fedflink.drift.DriftDetector#toState()}) in keyed
+     * state; null without one, and in operator memory, where {@code drift} holds it live.
+     */
+    public double[] driftDetector;
     /** Examples since the last report. */
     public long samples;
     /** Prequential loss summed since the last report. */
@@ -67,6 +80,12 @@ public class SourceState {
     transient IntFloatMap anchorOffset;
     /** Sparse layout in operator memory: the optimizer state; not serialized. */
     transient IntFloatMap sparseState;
+    /**
+     * In operator memory: the source's drift reaction, live (its detector, schedule start and
+     * federation drifts followed, which it takes from the fields above and which the serializer
+     * writes from it); null until the trainer completes the state. Not serialized as such.
+     */
+    transient org.fedflink.drift.DriftReaction drift;
     /** Changed since it was last written to keyed state (a cached source); not serialized. */
     transient boolean dirty;
 

@@ -16,8 +16,12 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     private static final long serialVersionUID = 1L;
-    /** 2: with the outcomes since the last report; 1 (read too): without. */
-    private static final int FORMAT = 2;
+    /**
+     * 3: with the drift reaction (schedule start, federation drifts followed, detector state); 2
+     * (read too): without it; 1 (read too): without the outcomes since the last report either.
+     */
+    private static final int FORMAT = 3;
+    private static final int FORMAT_WITHOUT_DRIFT = 2;
     private static final int FORMAT_WITHOUT_OUTCOMES = 1;
 
     @Override
@@ -98,14 +102,18 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
         boolean outcomes = s.outcomes != null && s.outcomes.size() > 0;
         writeFloats(outcomes ? s.outcomes.losses() : null, out);
         writeLongs(outcomes ? s.outcomes.correctBits() : null, out);
+        // the live reaction when the trainer holds one, else what was read
+        out.writeLong(s.drift != null ? s.drift.scheduleStart() : s.scheduleStart);
+        out.writeLong(s.drift != null ? s.drift.federationDrifts() : s.globalDriftsSeen);
+        writeDoubles(s.drift != null ? s.drift.detectorState() : s.driftDetector, out);
     }
 
     @Override
     public SourceState deserialize(DataInputView in) throws IOException {
         int format = in.readByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_OUTCOMES) {
+        if (format < FORMAT_WITHOUT_OUTCOMES || format > FORMAT) {
             throw new IOException("unknown source state format " + format + " (this version reads "
-                    + FORMAT_WITHOUT_OUTCOMES + " and " + FORMAT + ")");
+                    + FORMAT_WITHOUT_OUTCOMES + " to " + FORMAT + ")");
         }
         SourceState s = new SourceState();
         s.params = readFloats(in);
@@ -133,10 +141,15 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
         s.anchorValues = readFloats(in);
         s.stateIndices = readInts(in);
         s.stateValues = readFloats(in);
-        if (format >= FORMAT) {
+        if (format >= FORMAT_WITHOUT_DRIFT) {
             float[] losses = readFloats(in);
             long[] correct = readLongs(in);
             s.outcomes = losses == null ? null : org.fedflink.eval.OutcomeLog.of(losses, correct);
+        }
+        if (format >= FORMAT) {
+            s.scheduleStart = in.readLong();
+            s.globalDriftsSeen = in.readLong();
+            s.driftDetector = readDoubles(in);
         }
         return s;
     }

@@ -5,6 +5,7 @@ import org.fedflink.aggregate.LocalDp;
 import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.config.JobSpec;
+import org.fedflink.drift.DriftSettings;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
@@ -30,6 +31,7 @@ import org.fedflink.model.ModelType;
  * @param participation which report opportunities a source takes ({@code rounds.sampleFraction})
  * @param localDp clipping and noise applied to every update before it leaves its source, or null
  * @param stateLayout how a source's model is held ({@code trainer.state})
+ * @param drift which drift each source watches for and follows ({@code drift})
  */
 public record TrainerSettings(
         ModelSpec model,
@@ -46,7 +48,8 @@ public record TrainerSettings(
         double proximalMu,
         Participation participation,
         LocalDp localDp,
-        JobSpec.StateLayout stateLayout)
+        JobSpec.StateLayout stateLayout,
+        DriftSettings drift)
         implements Serializable {
 
     /**
@@ -56,6 +59,9 @@ public record TrainerSettings(
     public static final int SPARSE_STATE_MIN_PARAMS = 1 << 16;
 
     public TrainerSettings {
+        if (drift == null) {
+            throw new IllegalArgumentException("drift is required (DriftSettings.none() detects nothing)");
+        }
         if (stateLayout == null) {
             throw new IllegalArgumentException("stateLayout is required");
         }
@@ -63,6 +69,22 @@ public record TrainerSettings(
             throw new IllegalArgumentException("a sparse trainer state needs a linear model (not "
                     + model.type() + ") and plain local steps (not " + localStep + ")");
         }
+    }
+
+    /** Settings of sources that detect no drift. */
+    public TrainerSettings(ModelSpec model, LocalOptimizer optimizer, int localExamples, long eventTimeMillis,
+            ShardLayout layout, int cacheSize, boolean adoptGlobal, long initSeed, boolean emitPredictions,
+            SimulatedAttack attack, LocalStep localStep, double proximalMu, Participation participation,
+            LocalDp localDp, JobSpec.StateLayout stateLayout) {
+        this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
+                emitPredictions, attack, localStep, proximalMu, participation, localDp, stateLayout,
+                DriftSettings.none());
+    }
+
+    /** These settings with sources that watch for and follow {@code newDrift}. */
+    public TrainerSettings withDrift(DriftSettings newDrift) {
+        return new TrainerSettings(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal,
+                initSeed, emitPredictions, attack, localStep, proximalMu, participation, localDp, stateLayout, newDrift);
     }
 
     /** Settings with the state layout chosen by {@link JobSpec.StateLayout#AUTO}. */

@@ -55,13 +55,38 @@ public record ReportData(
      * @param x the x values, ascending
      * @param xRange the x axis range {@code [min, max]}, or null for automatic
      * @param series the y series
+     * @param markers events marked across the chart at their x, in order (none: empty)
      */
     public record Chart(
             String id, String kind, String title, String xLabel, String yLabel,
-            List<Double> x, List<Double> xRange, List<Series> series) {
+            List<Double> x, List<Double> xRange, List<Series> series, List<Marker> markers) {
         public static final String LINE = "line";
         public static final String BARS = "bars";
+
+        public Chart {
+            markers = markers == null ? List.of() : List.copyOf(markers);
+        }
+
+        /** A chart without markers. */
+        public Chart(String id, String kind, String title, String xLabel, String yLabel,
+                List<Double> x, List<Double> xRange, List<Series> series) {
+            this(id, kind, title, xLabel, yLabel, x, xRange, series, List.of());
+        }
+
+        /** This chart with {@code newMarkers} drawn across it. */
+        public Chart withMarkers(List<Marker> newMarkers) {
+            return new Chart(id, kind, title, xLabel, yLabel, x, xRange, series, newMarkers);
+        }
     }
+
+    /**
+     * An event at one x, drawn as a vertical line across the chart (such as a concept drift the
+     * server detected, at the global version that counted it).
+     *
+     * @param x where, in the chart's x unit
+     * @param label what happened there (shown on hover and in the chart's note)
+     */
+    public record Marker(double x, String label) {}
 
     /**
      * A y series.

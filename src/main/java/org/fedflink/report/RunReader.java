@@ -38,8 +38,9 @@ import org.fedflink.report.ReportData.Table;
  *   <li>{@code metrics.csv} — one row per global version: {@code version}, {@code holdoutAccuracy},
  *       {@code holdoutLoss}, {@code holdoutMacroF1}, {@code holdoutAuc}, {@code holdoutRmse},
  *       {@code holdoutMae} (blank on versions not scored), {@code prequentialAccuracy},
- *       {@code windowPrequentialAccuracy}, {@code roundUpdates}, {@code roundSources}, and the
- *       named holdouts' {@code holdout.<name>.<figure>} columns ({@link HoldoutColumns});
+ *       {@code windowPrequentialAccuracy}, {@code roundUpdates}, {@code roundSources},
+ *       {@code globalDrifts} (marked on the prequential chart where it goes up), and the named
+ *       holdouts' {@code holdout.<name>.<figure>} columns ({@link HoldoutColumns});
  *   <li>{@code baseline/metrics.csv} — the same for the centralized baseline;
  *   <li>{@code throughput.csv} — {@code elapsedMillis,examplesRead} samples;
  *   <li>{@code sources.csv} — {@code source,prequentialAccuracy,...} per data source;
@@ -380,8 +381,13 @@ final class RunReader {
                     + " has no windowPrequentialAccuracy or prequentialAccuracy values");
         } else {
             notes.addAll(preqNotes);
+            List<ReportData.Marker> drifts = globalDrifts(fed, fedX);
             lineChart(id + "-prequential", "Prequential accuracy per global version", "global version", "accuracy",
-                    x, preq, notes).ifPresent(charts::add);
+                    x, preq, notes).map(c -> c.withMarkers(drifts)).ifPresent(charts::add);
+            if (!drifts.isEmpty()) {
+                notes.add("prequential accuracy: the vertical lines mark the " + count(drifts.size())
+                        + " global version(s) at which the server detected concept drift");
+            }
         }
 
         // round participation (federated only: the centralized baseline has no rounds)
@@ -409,6 +415,29 @@ final class RunReader {
             stats.addAll(sources.stats());
         }
         return new Section(id, title, stats, charts, notes, table);
+    }
+
+    /**
+     * The global versions at which the server's count of concept drifts ({@code globalDrifts}, absent
+     * in runs from before it was recorded) went up, one marker each, labelled with the count.
+     */
+    static List<ReportData.Marker> globalDrifts(CsvTable fed, List<Double> fedX) {
+        List<Double> counts = fed.numbers("globalDrifts").orElse(List.of());
+        List<ReportData.Marker> markers = new ArrayList<>();
+        double before = 0;
+        for (int i = 0; i < Math.min(counts.size(), fedX.size()); i++) {
+            Double count = counts.get(i);
+            if (count == null || fedX.get(i) == null) {
+                continue;
+            }
+            if (count > before) {
+                markers.add(new ReportData.Marker(fedX.get(i), count > before + 1
+                        ? "global drifts " + count(Math.round(before) + 1) + " to " + count(Math.round(count))
+                        : "global drift " + count(Math.round(count))));
+            }
+            before = Math.max(before, count);
+        }
+        return markers;
     }
 
     /**

@@ -6,6 +6,8 @@
 
   // One colour per role, so a model and its baseline look the same in every chart.
   var TONES = { federated: '#1f77b4', baseline: '#e8710a', neutral: '#2a9d3f', accent: '#8e44ad' };
+  // the vertical lines of a chart's markers (concept drifts the server detected)
+  var MARKER = '#c0392b';
   var HEIGHT = 300;
   var INTEGER_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4,
     1e5, 2e5, 2.5e5, 5e5, 1e6, 2e6, 2.5e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9];
@@ -48,6 +50,31 @@
     return Math.max(320, Math.floor(box.clientWidth));
   }
 
+  // Draws each marker as a dashed vertical line across the plot area.
+  function markerPlugin(markers) {
+    return {
+      hooks: {
+        draw: [function (u) {
+          var ctx = u.ctx;
+          var dpr = window.devicePixelRatio || 1;
+          ctx.save();
+          ctx.strokeStyle = MARKER;
+          ctx.lineWidth = 2 * dpr;
+          ctx.setLineDash([6 * dpr, 4 * dpr]);
+          markers.forEach(function (m) {
+            var x = Math.round(u.valToPos(m.x, 'x', true));
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+          });
+          ctx.restore();
+        }]
+      }
+    };
+  }
+
   function draw(chart, box) {
     var bars = chart.kind === 'bars';
     var colors = [];
@@ -66,6 +93,11 @@
     });
     // the colours drawn, for tests that look for them in a screenshot
     box.setAttribute('data-colors', colors.join(' '));
+    var markers = chart.markers || [];
+    if (markers.length) {
+      box.setAttribute('data-markers', markers.map(function (m) { return m.x; }).join(' '));
+      box.title = markers.map(function (m) { return m.label + ' at ' + m.x; }).join('\n');
+    }
     var xScale = { time: false };
     if (chart.xRange) {
       xScale.range = function () { return [chart.xRange[0], chart.xRange[1]]; };
@@ -80,7 +112,8 @@
       scales: { x: xScale },
       series: series,
       axes: [xAxis, { label: chart.yLabel, size: 70 }],
-      cursor: { drag: { x: true, y: false } }
+      cursor: { drag: { x: true, y: false } },
+      plugins: markers.length ? [markerPlugin(markers)] : []
     };
     return new uPlot(opts, [chart.x].concat(chart.series.map(function (s) { return s.y; })), box);
   }

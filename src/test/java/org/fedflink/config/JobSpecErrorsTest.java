@@ -51,7 +51,7 @@ class JobSpecErrorsTest {
     void parse_unknownTopLevelKey_listsTopLevelKeys() {
         assertThat(error(MINIMAL + "epochs: 3\n")).isEqualTo(
                 "unknown key 'epochs' (allowed at top level: job, mode, seed, input, model, optimizer, rounds,"
-                        + " aggregation, trainer, evaluation, checkpoint, output, attack, localDp, tasks)");
+                        + " aggregation, trainer, evaluation, checkpoint, output, attack, localDp, drift, tasks)");
     }
 
     @Test
@@ -78,6 +78,18 @@ class JobSpecErrorsTest {
                         + " move every coordinate); use auto or dense");
         assertThat(error(MINIMAL, "trainer.state=spars"))
                 .isEqualTo("key 'trainer.state' must be one of: auto, dense, sparse, got 'spars'");
+    }
+
+    @Test
+    void parse_badDriftKeys_nameTheKeyAndWhatIsAllowed() {
+        assertThat(error(MINIMAL, "drift.detector=ddm"))
+                .isEqualTo("key 'drift.detector' must be one of: adwin, page-hinkley, none, got 'ddm'");
+        assertThat(error(MINIMAL, "drift.delta=1"))
+                .isEqualTo("key 'drift.delta' must be in (0, 1), got 1");
+        assertThat(error(MINIMAL, "drift.threshold=0"))
+                .isEqualTo("key 'drift.threshold' must be > 0, got 0");
+        assertThat(error(MINIMAL + "drift:\n  lambda: 20\n"))
+                .isEqualTo("unknown key 'drift.lambda' (allowed in drift: detector, delta, threshold, perSource, global)");
     }
 
     // ---- wrong types

@@ -22,6 +22,10 @@ import org.fedflink.config.JobSpec.RoundsSpec;
 import org.fedflink.config.JobSpec.ScalingSpec;
 import org.fedflink.config.JobSpec.TrainerSpec;
 import org.fedflink.model.ModelType;
+import org.fedflink.drift.AdwinConfig;
+import org.fedflink.drift.DriftSettings;
+import org.fedflink.drift.Mode;
+import org.fedflink.drift.PageHinkleyConfig;
 import org.junit.jupiter.api.Test;
 
 class JobSpecLoaderTest {
@@ -99,6 +103,7 @@ class JobSpecLoaderTest {
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of())),
                 new JobSpec.AttackSpec(0.0, JobSpec.AttackType.SIGNFLIP, 10.0, 1.0),
                 new JobSpec.LocalDpSpec(null, 1.0),
+                new JobSpec.DriftSpec(JobSpec.Detector.ADWIN, 0.002, 50.0, true, true),
                 List.of());
 
         assertThat(parse(MINIMAL)).isEqualTo(expected);
@@ -280,6 +285,12 @@ class JobSpecLoaderTest {
                 localDp:
                   clippingNorm: 2.5
                   noiseMultiplier: 0.75
+                drift:
+                  detector: page-hinkley
+                  delta: 0.01
+                  threshold: 25
+                  perSource: false
+                  global: true
                 """);
 
         assertThat(spec).isEqualTo(new JobSpec(
@@ -330,7 +341,24 @@ class JobSpecLoaderTest {
                         "out:9092", null, null, "tx-1", List.of("linger.ms=5"))),
                 new JobSpec.AttackSpec(0.25, JobSpec.AttackType.LABELFLIP, -4.0, 0.5),
                 new JobSpec.LocalDpSpec(2.5, 0.75),
+                new JobSpec.DriftSpec(JobSpec.Detector.PAGE_HINKLEY, 0.01, 25.0, false, true),
                 List.of()));
+    }
+
+    @Test
+    void driftSpec_toSettings_makesTheNamedDetectorWatchingForRises() throws Exception {
+        DriftSettings adwin = parse(MINIMAL, "drift.delta=0.01").drift().toSettings();
+        assertThat(adwin).isEqualTo(new DriftSettings(
+                AdwinConfig.builder().delta(0.01).mode(Mode.UP).build(), true, true));
+        DriftSettings pageHinkley = parse(MINIMAL, "drift.detector=page-hinkley", "drift.threshold=20",
+                "drift.perSource=false").drift().toSettings();
+        assertThat(pageHinkley).isEqualTo(new DriftSettings(
+                PageHinkleyConfig.builder().threshold(20).mode(Mode.UP).build(), false, true));
+        assertThat(pageHinkley.sources()).isFalse();
+        assertThat(pageHinkley.federation()).isTrue();
+        DriftSettings none = parse(MINIMAL, "drift.detector=none").drift().toSettings();
+        assertThat(none).isEqualTo(DriftSettings.none());
+        assertThat(none.sources() || none.federation()).isFalse();
     }
 
     @Test

@@ -138,9 +138,9 @@ class BulkSerializersTest {
         GlobalModelSerializer serializer = new GlobalModelSerializer();
         Random random = new Random(12);
         GlobalModel plain = new GlobalModel(1, 2, 17, floats(random, 1 << 16), 9_000, 40, 17, 1_700_000_000_000L, 10,
-                9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, Double.POSITIVE_INFINITY, 1e-5, null);
+                9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, Double.POSITIVE_INFINITY, 1e-5, null, 0);
         GlobalModel scaffold = new GlobalModel(0, 1, 3, floats(random, 10), 50, 5, 3, 1L, 5, 5, 50, 0, Double.NaN,
-                Double.NaN, 0.7, 0.6, true, 0, 0, 0, Double.NaN, Double.NaN, floats(random, 10));
+                Double.NaN, 0.7, 0.6, true, 0, 0, 0, Double.NaN, Double.NaN, floats(random, 10), 0);
         for (GlobalModel m : new GlobalModel[] {plain, scaffold}) {
             // NaN fields are equal when they are both NaN
             assertThat(roundTrip(serializer, m)).usingRecursiveComparison()
@@ -148,6 +148,101 @@ class BulkSerializersTest {
         }
         assertThat(RecordTypeInfo.globalModels().createSerializer(new SerializerConfigImpl()))
                 .isInstanceOf(GlobalModelSerializer.class);
+    }
+
+    private static byte[] bytes(TypeSerializer<?> serializer, Object record) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        @SuppressWarnings("unchecked")
+        TypeSerializer<Object> s = (TypeSerializer<Object>) serializer;
+        s.serialize(record, out);
+        return out.getCopyOfBuffer();
+    }
+
+    private static <T> T read(TypeSerializer<T> serializer, byte[] bytes) throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        T back = serializer.deserialize(in);
+        assertThat(in.available()).as("bytes left after the record").isZero();
+        return back;
+    }
+
+    /**
+     * Format 3 writes the live drift reaction after the format-2 fields; format 2 (format 3 without
+     * that tail) and format 1 (format 2 without the outcomes) are read with none: schedule start and
+     * federation drifts 0, no detector (the trainer then starts a fresh one).
+     */
+    @Test
+    void sourceStates_format3CarriesTheDriftReaction_formats1And2AreReadWithout() throws IOException {
+        SourceStateSerializer serializer = new SourceStateSerializer();
+        SourceState s = new SourceState();
+        s.params = new float[] {1, 2, 3};
+        s.anchor = new float[] {1, 2, 2.5f};
+        s.optimizerState = new float[] {0.5f, 0.25f, 0};
+        s.baseVersions = new long[] {7};
+        s.steps = 120;
+        s.samples = 2;
+        s.drift = org.fedflink.drift.DriftReaction.of(new org.fedflink.drift.DriftSettings(
+                org.fedflink.drift.DriftSettings.adwin(0.002), true, true), true, 0, 0, null);
+        for (int i = 0; i < 100; i++) {
+            s.drift.observe(i + 1, 0.1, i % 5 != 0);
+        }
+        s.drift.followFederation(100, 2);
+        double[] detector = s.drift.detectorState();
+
+        byte[] format3 = bytes(serializer, s);
+        assertThat(format3[0]).isEqualTo((byte) 3);
+        SourceState back = read(serializer, format3);
+        assertThat(back.scheduleStart).isEqualTo(100);
+        assertThat(back.globalDriftsSeen).isEqualTo(2);
+        assertThat(back.driftDetector).isEqualTo(detector);
+        assertThat(back.drift).isNull();
+        assertThat(back.steps).isEqualTo(120);
+        // a state read back (no live reaction) is written from its fields
+        assertThat(bytes(serializer, back)).isEqualTo(format3);
+
+        // format 2: the same bytes without the drift tail (two longs, the detector's length and doubles)
+        int tail = 8 + 8 + 4 + 8 * detector.length;
+        byte[] format2 = java.util.Arrays.copyOf(format3, format3.length - tail);
+        format2[0] = 2;
+        SourceState old = read(serializer, format2);
+        assertThat(old.scheduleStart).isZero();
+        assertThat(old.globalDriftsSeen).isZero();
+        assertThat(old.driftDetector).isNull();
+        assertThat(old).usingRecursiveComparison().ignoringFields("scheduleStart", "globalDriftsSeen", "driftDetector")
+                .isEqualTo(back);
+
+        // format 1: format 2 without the outcomes (two absent arrays, a length of -1 each)
+        byte[] format1 = java.util.Arrays.copyOf(format2, format2.length - 8);
+        format1[0] = 1;
+        assertThat(read(serializer, format1)).usingRecursiveComparison().isEqualTo(old);
+
+        byte[] unknown = format3.clone();
+        unknown[0] = 4;
+        assertThatThrownBy(() -> read(serializer, unknown)).isInstanceOf(IOException.class)
+                .hasMessage("unknown source state format 4 (this version reads 1 to 3)");
+    }
+
+    /**
+     * Format 2 opens with -2 and ends with the count of global drifts; format 1 (the trainers'
+     * operator state in older savepoints) opens with the shard and is read with a count of 0.
+     */
+    @Test
+    void globalModels_format2CarriesTheDriftCount_format1IsReadWithout() throws IOException {
+        GlobalModelSerializer serializer = new GlobalModelSerializer();
+        GlobalModel m = new GlobalModel(1, 2, 17, new float[] {0.5f, -1f}, 9_000, 40, 17, 1_700_000_000_000L, 10,
+                9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, 1.5, 1e-5, null, 3);
+
+        byte[] format2 = bytes(serializer, m);
+        assertThat(java.nio.ByteBuffer.wrap(format2).getInt()).isEqualTo(-2);
+        assertThat(read(serializer, format2)).usingRecursiveComparison().isEqualTo(m);
+
+        byte[] format1 = java.util.Arrays.copyOfRange(format2, 4, format2.length - 8);
+        GlobalModel old = read(serializer, format1);
+        assertThat(old).usingRecursiveComparison().isEqualTo(m.withGlobalDrifts(0));
+
+        byte[] unknown = format2.clone();
+        unknown[3] = -3; // -3 big-endian: 0xFFFFFFFD
+        assertThatThrownBy(() -> read(serializer, unknown)).isInstanceOf(IOException.class)
+                .hasMessage("Unknown version of a global model: 3 (this build reads 1 and 2)");
     }
 
     @Test

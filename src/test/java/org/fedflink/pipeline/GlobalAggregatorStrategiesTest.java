@@ -41,7 +41,8 @@ class GlobalAggregatorStrategiesTest {
             int updatesPerRound, long maxStaleness, double dpNoise, int minSources, long timeoutMillis)
             throws Exception {
         return harness(new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound,
-                timeoutMillis, 1, loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, minSources, Double.NaN));
+                timeoutMillis, 1, loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, minSources, Double.NaN,
+                org.fedflink.drift.DriftSettings.none()));
     }
 
     private static OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(AggregatorSettings settings)
@@ -139,7 +140,7 @@ class GlobalAggregatorStrategiesTest {
     @Test
     void reputation_scalesEachUpdateByItsSourcesScore_andSurvivesARestore() throws Exception {
         AggregatorSettings settings = new AggregatorSettings(Strategies.fedAvg(1.0), new ShardLayout(2, 1), 4, 0, 1,
-                loopId, 1000, SPEC, 0, 0, Double.NaN, 1e-5, 1, 0.5);
+                loopId, 1000, SPEC, 0, 0, Double.NaN, 1e-5, 1, 0.5, org.fedflink.drift.DriftSettings.none());
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
         try (var h = harness(settings)) {
             h.open();

@@ -58,7 +58,7 @@ class LocalTrainerStrategiesTest {
 
     private static GlobalModel global(long version, float[] params, float[] control) {
         return new GlobalModel(0, 1, version, params, 0, 0, version, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0,
-                Double.NaN, Double.NaN, control);
+                Double.NaN, Double.NaN, control, 0);
     }
 
     @Test
@@ -138,9 +138,9 @@ class LocalTrainerStrategiesTest {
             h.open();
             // two shards: parameter 0, and parameters 1 and 2
             h.processElement2(new GlobalModel(0, 2, 1, new float[] {0f}, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                    false, 0, 0, 0, Double.NaN, Double.NaN, new float[] {c[0]}), 0);
+                    false, 0, 0, 0, Double.NaN, Double.NaN, new float[] {c[0]}, 0), 0);
             h.processElement2(new GlobalModel(1, 2, 1, new float[] {0f, 0f}, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                    false, 0, 0, 0, Double.NaN, Double.NaN, new float[] {c[1], c[2]}), 0);
+                    false, 0, 0, 0, Double.NaN, Double.NaN, new float[] {c[1], c[2]}, 0), 0);
             for (Example e : xs) {
                 h.processElement1(e, 0);
             }

@@ -106,6 +106,22 @@ class ModelWriterTest {
     }
 
     @Test
+    void publish_globalDriftsOfEachVersion_areTheLastFixedColumnAndInTheMetadata() throws Exception {
+        Path out = run(HoldoutSets.of(concept(false), Map.of("flipped", concept(true))), version(1, 5, false),
+                version(2, 5, false).withGlobalDrifts(1), version(3, 5, true).withGlobalDrifts(1));
+
+        CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
+        assertThat(metrics.numbers("globalDrifts").orElseThrow()).containsExactly(0.0, 1.0, 1.0);
+        List<String> header = metrics.header();
+        assertThat(header.indexOf("globalDrifts")).isEqualTo(header.indexOf("epsilon") + 1)
+                .isEqualTo(header.indexOf("holdout.flipped.accuracy") - 1);
+        assertThat(JSON.readTree(out.resolve("models/v00000001.json").toFile()).path("metrics").path("globalDrifts")
+                .asLong()).isZero();
+        assertThat(JSON.readTree(out.resolve("models/latest.json").toFile()).path("metrics").path("globalDrifts")
+                .asLong()).isEqualTo(1);
+    }
+
+    @Test
     void publish_noNamedHoldout_writesTodaysColumnsOnly() throws Exception {
         Path out = run(HoldoutSets.of(concept(false)), version(1, 5, true));
 

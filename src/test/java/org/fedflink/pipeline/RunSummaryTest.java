@@ -120,6 +120,36 @@ class RunSummaryTest {
     }
 
     @Test
+    void collect_driftsCsv_countsTheServersAndTheSourcesDetections() throws Exception {
+        Path run = binaryRun();
+        JsonNode none = RunSummary.collect(spec(), run, "FINISHED", START, 5_000, null).json();
+        // no drifts.csv (drift.detector none) and no count in the metadata: nothing detected
+        assertThat(none.path("drifts").path("global").asLong()).isZero();
+        assertThat(none.path("drifts").path("sources").asLong()).isZero();
+
+        String latest = Files.readString(run.resolve("models/latest.json"));
+        write(run.resolve("models/latest.json"), latest.replace("\"holdoutExamples\": 200,",
+                "\"holdoutExamples\": 200, \"globalDrifts\": 2,"));
+        // a data source may be called "global": rows of that name beyond the server's count are a source's
+        write(run.resolve("drifts.csv"), """
+                time,version,source,detector,statistic
+                1700000000100,1,a,adwin,0.150000
+                1700000000200,2,global,adwin,0.120000
+                1700000000300,2,"b,c",adwin,0.200000
+                1700000000400,3,global,adwin,0.110000
+                1700000000500,3,global,adwin,0.300000
+                """);
+        RunSummary summary = RunSummary.collect(spec(), run, "FINISHED", START, 5_000, null);
+
+        assertThat(summary.json().path("drifts").path("global").asLong()).isEqualTo(2);
+        assertThat(summary.json().path("drifts").path("sources").asLong()).isEqualTo(3);
+        assertThat(summary.describe()).contains("  concept drift detected 2 times by the server, 3 times by sources\n");
+        Files.delete(run.resolve("drifts.csv"));
+        assertThat(RunSummary.collect(spec(), binaryRun(), "FINISHED", START, 5_000, null).describe())
+                .doesNotContain("concept drift");
+    }
+
+    @Test
     void describe_regressionRun_showsRmseAndMaeInsteadOfAccuracy() throws Exception {
         Path run = tmp.resolve("linear");
         write(run.resolve("models/latest.json"), """

@@ -130,6 +130,41 @@ class ReportBrowserTest {
         assertThat(chrome.evaluate("document.querySelectorAll('ul.notes li').length").asInt()).isGreaterThan(3);
     }
 
+    /** The global drifts of metrics.csv are dashed vertical lines on the prequential chart, and only there. */
+    @Test
+    void report_marksGlobalDriftsOnThePrequentialChart() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("drifting"));
+        Files.writeString(run.resolve("summary.json"), "{\"job\": \"drifting\", \"status\": \"FINISHED\"}");
+        StringBuilder csv = new StringBuilder("version,holdoutAccuracy,holdoutLoss,prequentialAccuracy,globalDrifts\n");
+        for (int v = 1; v <= 50; v++) {
+            int drifts = v < 20 ? 0 : v < 35 ? 1 : 2;
+            double accuracy = v < 20 ? 0.9 : v < 35 ? 0.6 + 0.02 * (v - 20) : 0.7 + 0.01 * (v - 35);
+            csv.append(v).append(",0.8,0.4,").append(accuracy).append(',').append(drifts).append('\n');
+        }
+        Files.writeString(run.resolve("metrics.csv"), csv);
+        Path report = RunReport.write(run);
+
+        chrome.viewport(WIDTH, 1000);
+        chrome.open(report, READY);
+        int height = chrome.evaluate("document.documentElement.scrollHeight").asInt();
+        chrome.viewport(WIDTH, height);
+
+        assertThat(chrome.errors()).isEmpty();
+        assertThat(chrome.evaluate("document.getElementById('model-prequential').getAttribute('data-markers')")
+                .asText()).isEqualTo("20 35");
+        BufferedImage shot = chrome.screenshot();
+        String marker = "#c0392b";
+        for (ChartBox chart : charts()) {
+            int red = ink(shot, chart, marker).matching();
+            if (chart.id().equals("model-prequential")) {
+                // two dashed lines across a plot some 200 px tall: hundreds of pixels each
+                assertThat(red).as("marker pixels on %s", chart.id()).isGreaterThanOrEqualTo(2 * MIN_SERIES_PIXELS);
+            } else {
+                assertThat(red).as("marker pixels on %s", chart.id()).isZero();
+            }
+        }
+    }
+
     /** Negative control: errors thrown by a page are seen, so an empty error list means something. */
     @Test
     void errorCapture_seesUncaughtExceptionsAndConsoleErrors() throws Exception {

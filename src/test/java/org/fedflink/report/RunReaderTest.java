@@ -144,6 +144,32 @@ class RunReaderTest {
     }
 
     @Test
+    void prequentialChart_marksTheVersionsWhereTheGlobalDriftCountWentUp() throws Exception {
+        Files.writeString(tmp.resolve("summary.json"), "{}");
+        Files.writeString(tmp.resolve("metrics.csv"), """
+                version,prequentialAccuracy,globalDrifts
+                1,0.50,0
+                2,0.60,0
+                3,0.40,1
+                4,0.50,1
+                5,0.55,3
+                6,0.60,
+                7,0.62,3
+                """);
+
+        ReportData data = RunReader.read(tmp);
+
+        assertThat(charts(data).get("model-prequential").markers()).containsExactly(
+                new ReportData.Marker(3, "global drift 1"), new ReportData.Marker(5, "global drifts 2 to 3"));
+        assertThat(data.sections().get(0).notes()).contains(
+                "prequential accuracy: the vertical lines mark the 2 global version(s) at which the server detected"
+                        + " concept drift");
+        // runs from before the column, or without a drift: no marks, no note
+        assertThat(charts(RunReader.read(RunFixture.fullRun(tmp.resolve("full"), "quickstart")))
+                .get("model-prequential").markers()).isEmpty();
+    }
+
+    @Test
     void participationChart_hasUpdatesAndSourcesPerRound() throws Exception {
         ReportData data = RunReader.read(RunFixture.fullRun(tmp, "quickstart"));
 

@@ -15,40 +15,59 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.io.CheckpointedAppender;
 
 /**
- * Writes records as JSON lines to one local file of the run folder, each exactly once across
- * failures (see {@link CheckpointedAppender}: the file is cut back to its length at the restored
+ * Writes records as lines to one local file of the run folder, each exactly once across failures
+ * (see {@link CheckpointedAppender}: the file is cut back to its length at the restored
  * checkpoint). Runs with parallelism 1. The dead letters and the prediction stream are written by
- * it.
+ * it as JSON lines, the drift events as CSV rows under a header.
  */
-public final class JsonLinesWriter<T> extends AbstractStreamOperator<Void> implements OneInputStreamOperator<T, Void> {
+public final class LinesWriter<T> extends AbstractStreamOperator<Void> implements OneInputStreamOperator<T, Void> {
 
-    /** The fields of one line, in order. */
+    /** The fields of one JSON line, in order. */
     public interface LineFields<T> extends Serializable {
         Map<String, Object> of(T value);
     }
 
+    /** One record's line, without its line break. */
+    public interface Line<T> extends Serializable {
+        String of(T value) throws Exception;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final String file;
     private final String stateName;
-    private final LineFields<T> fields;
+    private final String header;
+    private final Line<T> line;
 
     private transient ListState<Long> offsetState;
     private transient long restoredLength;
     private transient CheckpointedAppender appender;
-    private transient ObjectMapper json;
 
     /**
      * @param stateName name of the operator state holding the file's committed length (part of the
      *     savepoint format: keep it stable)
+     * @param header the file's first line, or null for none
      */
-    public JsonLinesWriter(String file, String stateName, LineFields<T> fields) {
+    public LinesWriter(String file, String stateName, String header, Line<T> line) {
         this.file = file;
         this.stateName = stateName;
-        this.fields = fields;
+        this.header = header;
+        this.line = line;
+    }
+
+    /** A writer of JSON lines, one object of {@code fields} per record. */
+    public static <T> LinesWriter<T> jsonLines(String file, String stateName, LineFields<T> fields) {
+        return new LinesWriter<>(file, stateName, null, value -> JSON.writeValueAsString(fields.of(value)));
+    }
+
+    /** Drift events: {@code drifts.csv}, one row per event under {@link DriftEvent#HEADER}. */
+    public static LinesWriter<DriftEvent> drifts(String file) {
+        return new LinesWriter<>(file, "drifts", DriftEvent.HEADER, DriftEvent::csvRow);
     }
 
     /** Dead letters: {@code origin, position, reason, raw}. */
-    public static JsonLinesWriter<DeadLetter> deadLetters(String file) {
-        return new JsonLinesWriter<>(file, "dead-letter", letter -> {
+    public static LinesWriter<DeadLetter> deadLetters(String file) {
+        return jsonLines(file, "dead-letter", letter -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("origin", letter.origin());
             row.put("position", letter.position());
@@ -62,8 +81,8 @@ public final class JsonLinesWriter<T> extends AbstractStreamOperator<Void> imple
      * Predictions: {@code source, time, label, prediction, loss, modelVersion, localExamples}; with
      * label names, the label and the prediction are written as names.
      */
-    public static JsonLinesWriter<Prediction> predictions(String file, List<String> labelNames) {
-        return new JsonLinesWriter<>(file, "predictions", p -> {
+    public static LinesWriter<Prediction> predictions(String file, List<String> labelNames) {
+        return jsonLines(file, "predictions", p -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("source", p.source());
             row.put("time", p.timestamp());
@@ -96,13 +115,12 @@ public final class JsonLinesWriter<T> extends AbstractStreamOperator<Void> imple
     @Override
     public void open() throws Exception {
         super.open();
-        json = new ObjectMapper();
-        appender = CheckpointedAppender.open(Path.of(file), restoredLength, null);
+        appender = CheckpointedAppender.open(Path.of(file), restoredLength, header);
     }
 
     @Override
     public void processElement(StreamRecord<T> record) throws Exception {
-        appender.line(json.writeValueAsString(fields.of(record.getValue())));
+        appender.line(line.of(record.getValue()));
     }
 
     @Override
