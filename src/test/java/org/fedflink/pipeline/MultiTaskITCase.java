@@ -173,7 +173,10 @@ class MultiTaskITCase {
             assertThat((double) correct / lines.size()).as(task + " accuracy of the prediction stream")
                     .isCloseTo(t.path("metrics").path("prequentialAccuracy").asDouble(), org.assertj.core.api.Assertions.within(1e-9));
         }
-        assertThat(out.resolve("tasks/class/baseline").resolve(FedJob.PREDICTIONS_FILE)).doesNotExist();
+        // the centralized baseline writes its own prediction stream: one line per example it learned
+        Path baselinePredictions = out.resolve("tasks/class/baseline").resolve(FedJob.PREDICTIONS_FILE);
+        assertThat((long) Files.readAllLines(baselinePredictions).size())
+                .isEqualTo(summary.path("tasks").path("class").path("baseline").path("samplesInModel").asLong());
 
         // each task's saved model scores a file with its own label column and names
         java.io.StringWriter predictions = new java.io.StringWriter();
