@@ -117,6 +117,7 @@ public record JobSpec(
             InputType type,
             String path,
             int parallelism,
+            double ratePerSecond,
             String labelsPath,
             java.util.List<String> labelNames,
             long watermarkDelayMillis,
@@ -153,13 +154,13 @@ public record JobSpec(
         }
 
         InputSpec withPath(String newPath) {
-            return new InputSpec(type, newPath, parallelism, labelsPath, labelNames, watermarkDelayMillis, passes,
+            return new InputSpec(type, newPath, parallelism, ratePerSecond, labelsPath, labelNames, watermarkDelayMillis, passes,
                     shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
                     csv, libsvm, hashing, scaling, partition, generator, kafka, unknownFields);
         }
 
         InputSpec withKafka(KafkaInputSpec newKafka) {
-            return new InputSpec(type, path, parallelism, labelsPath, labelNames, watermarkDelayMillis, passes,
+            return new InputSpec(type, path, parallelism, ratePerSecond, labelsPath, labelNames, watermarkDelayMillis, passes,
                     shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
                     csv, libsvm, hashing, scaling, partition, generator, newKafka, unknownFields);
         }

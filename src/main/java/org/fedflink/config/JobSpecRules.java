@@ -66,6 +66,7 @@ final class JobSpecRules {
             entry("input.type", Field.optional(JobSpec.InputType.GENERATOR)),
             entry("input.path", Field.optional(null, PATH)),
             entry("input.parallelism", Field.optional(1, between(1, 1024))),
+            entry("input.ratePerSecond", Field.optional(0.0, SpecBinder.atLeast(0.0))),
             entry("input.unknownFields", Field.optional(JobSpec.UnknownFields.IGNORE)),
             entry("input.labelsPath", Field.optional(null, PATH)),
             entry("input.labelNames", Field.optional(List.of(), LABEL_NAME)),
@@ -510,6 +511,10 @@ final class JobSpecRules {
             if (input.parallelism() != 1) {
                 throw new JobSpecException("key 'input.parallelism' must be 1 with input.monitor true (one reader"
                         + " reads the new files in name order), got " + input.parallelism());
+            }
+            if (input.ratePerSecond() > 0) {
+                throw new JobSpecException("key 'input.ratePerSecond' applies to bounded files; a monitored directory"
+                        + " is read as its files arrive");
             }
         }
         if (input.type() == JobSpec.InputType.CSV && !input.csv().header() && !input.csv().ignore().isEmpty()) {

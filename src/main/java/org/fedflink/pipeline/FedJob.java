@@ -467,7 +467,8 @@ public final class FedJob {
                 }
                 FileRecords records = new FileRecords(files, input.passes(), input.shuffle(), spec.seed(),
                         input.startTimeMillis(), input.eventIntervalMillis());
-                return env.fromSource(new OrderedSource<>(records, readers, 0, RecordTypeInfo.rawRecords()),
+                return env.fromSource(new OrderedSource<>(records, readers, input.ratePerSecond(),
+                                RecordTypeInfo.rawRecords()),
                                 watermarks, "files")
                         .setParallelism(readers)
                         .uid(prefix + "examples-source")

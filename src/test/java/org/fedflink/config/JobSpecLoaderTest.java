@@ -69,6 +69,7 @@ class JobSpecLoaderTest {
                         JobSpec.InputType.GENERATOR,
                         null,
                         1,
+                        0.0,
                         null,
                         List.of(),
                         0L,
@@ -141,6 +142,7 @@ class JobSpecLoaderTest {
                   type: jsonl
                   path: /data/train
                   parallelism: 3
+                  ratePerSecond: 250
                   unknownFields: reject
                   labelsPath: /data/labels
                   labelNames: [neg, pos]
@@ -301,6 +303,7 @@ class JobSpecLoaderTest {
                         JobSpec.InputType.JSONL,
                         "/data/train",
                         3,
+                        250.0,
                         "/data/labels",
                         List.of("neg", "pos"),
                         500L,

@@ -69,6 +69,10 @@ class DriftITCase {
                 input:
                   type: jsonl
                   path: %s
+                  # paced, so that the loop keeps up on a loaded machine: read unpaced, a busy CI
+                  # machine let updates grow stale, the federated model's error rose for a while and
+                  # the server detected that rise at example 7,276, long before the change
+                  ratePerSecond: 8000
                   scaling:
                     type: divide
                     divisor: 10
