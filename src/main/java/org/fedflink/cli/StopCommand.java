@@ -70,6 +70,10 @@ public final class StopCommand implements Callable<Integer> {
             String trigger = rest.post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
             long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
             while (System.currentTimeMillis() < deadline) {
+                // A stop-with-savepoint ends the job (FINISHED) right after its savepoint completes, so
+                // the job's state is read first and the savepoint's status after it: a terminal state
+                // seen before a status that is still pending means the savepoint never came.
+                String state = rest.jobState(jobId);
                 JsonNode status = rest.get("/jobs/" + jobId + "/savepoints/" + trigger);
                 if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                     JsonNode operation = status.path("operation");
@@ -83,7 +87,6 @@ public final class StopCommand implements Callable<Integer> {
                     return 1;
                 }
                 // a bounded job may reach its end while the savepoint is pending: then none comes
-                String state = rest.jobState(jobId);
                 if (java.util.Set.of("FINISHED", "FAILED", "CANCELED").contains(state)) {
                     System.err.println("error: job " + jobId + " ended (" + state + ") before its savepoint"
                             + " completed; no savepoint was taken");

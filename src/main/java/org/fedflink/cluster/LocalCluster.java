@@ -548,10 +548,37 @@ public final class LocalCluster {
     private void checkAlive(List<String> started) throws ClusterException {
         for (String member : started) {
             if (pidOf(member).isEmpty()) {
+                Path out = layout.logDir().resolve(member + ".out");
                 throw new ClusterException(member + " exited during the start; see " + layout.logFile(member)
-                        + " and " + layout.logDir().resolve(member + ".out"));
+                        + " and " + out + lastWords(layout.logFile(member), out));
             }
         }
+    }
+
+    /** The log's last error line and the console's last lines, so that a failed start says why. */
+    private static String lastWords(Path log, Path out) {
+        StringBuilder why = new StringBuilder();
+        try {
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = lines.size() - 1; i >= 0; i--) {
+                    if (lines.get(i).contains("ERROR") || lines.get(i).contains("Exception")) {
+                        why.append("\n  last error in the log: ").append(lines.get(i).strip());
+                        break;
+                    }
+                }
+            }
+            if (Files.exists(out)) {
+                List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                        .filter(l -> !l.isBlank()).toList();
+                for (String line : lines.subList(Math.max(0, lines.size() - 5), lines.size())) {
+                    why.append("\n  ").append(line.strip());
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the pointers to the files are still in the message
+        }
+        return why.toString();
     }
 
     // ---------------------------------------------------------------- processes
