@@ -97,7 +97,7 @@ class JobSpecLoaderTest {
                 new RoundsSpec(20, 0L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 1, 1.0),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
-                        0.5, null, false, 0.9, false),
+                        0.5, null, false, 0.9, true),
                 new TrainerSpec(2, null, 64, JobSpec.StateLayout.AUTO),
                 new EvaluationSpec(List.of(), 2000, null, null, Map.of(), 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
