@@ -46,6 +46,11 @@ public final class QualityCommand implements Callable<Integer> {
             description = "Where prepared data is kept between runs (default: $FEDFLINK_HOME/data/quality).")
     Path dataDir;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a job-spec key on every dataset (repeatable), as with `run`: to try a candidate"
+                    + " default on the whole suite. The table then says these figures are not the defaults'.")
+    List<String> overrides = new ArrayList<>();
+
     @Option(names = "--in-process", description = "Run every job in this JVM instead of one JVM per dataset.")
     boolean inProcess;
 
@@ -65,7 +70,7 @@ public final class QualityCommand implements Callable<Integer> {
                 "quality-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         QualitySuite suite = QualitySuites.standard(new QualitySuite.Settings(outDir,
                 dataDir != null ? dataDir : root.resolve("data").resolve("quality"), quick, inProcess,
-                RunCommand.defaultFlinkConf(), System.err), root);
+                RunCommand.defaultFlinkConf(), System.err, overrides), root);
         List<QualityRow> rows = suite.run(datasets);
         System.out.print(java.nio.file.Files.readString(outDir.resolve("QUALITY.md")));
         System.err.println("quality: results in " + outDir);

@@ -32,9 +32,25 @@ import org.fedflink.pipeline.LocalRunner;
  */
 public final class QualitySuite {
 
-    /** What a run of the suite needs. */
+    /**
+     * What a run of the suite needs.
+     *
+     * @param overrides {@code KEY=VALUE} job-spec overrides applied to every dataset, as {@code --set}
+     *     of {@code fedflink run}: a candidate default tried on the whole suite (the table says so)
+     */
     public record Settings(Path outDir, Path dataDir, boolean quick, boolean inProcess, Path flinkConfDir,
-            PrintStream progress) {}
+            PrintStream progress, List<String> overrides) {
+
+        public Settings {
+            overrides = List.copyOf(overrides);
+        }
+
+        /** The project's defaults, nothing overridden. */
+        public Settings(Path outDir, Path dataDir, boolean quick, boolean inProcess, Path flinkConfDir,
+                PrintStream progress) {
+            this(outDir, dataDir, quick, inProcess, flinkConfDir, progress, List.of());
+        }
+    }
 
     /** Makes a dataset's files (its {@code prepare} section) into a folder, once. */
     @FunctionalInterface
@@ -96,7 +112,7 @@ public final class QualitySuite {
         Files.createDirectories(caseDir);
         Path specFile = caseDir.resolve("job.yaml");
         Files.writeString(specFile, YAML.writeValueAsString(jobTree(dataset, dataDir)));
-        JobSpec job = load(specFile);
+        JobSpec job = load(specFile, settings.overrides());
         Path runDir = caseDir.resolve("run");
         long start = System.nanoTime();
         JsonNode summary = runJob(job, specFile, runDir);
@@ -193,9 +209,9 @@ public final class QualitySuite {
         }
     }
 
-    private static JobSpec load(Path specFile) throws IOException {
+    private static JobSpec load(Path specFile, List<String> overrides) throws IOException {
         try {
-            return JobSpecLoader.load(specFile, List.of());
+            return JobSpecLoader.load(specFile, overrides);
         } catch (JobSpecException e) {
             throw new IOException(specFile + ": " + e.getMessage(), e);
         }
@@ -220,6 +236,9 @@ public final class QualitySuite {
         if (settings.flinkConfDir() != null) {
             command.addAll(List.of("--flink-conf", settings.flinkConfDir().toString()));
         }
+        for (String override : settings.overrides()) {
+            command.addAll(List.of("--set", override));
+        }
         Process child = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -241,11 +260,13 @@ public final class QualitySuite {
         ArrayNode list = JSON.createArrayNode();
         rows.forEach(r -> list.add(r.toJson()));
         JSON.writeValue(settings.outDir().resolve(QUALITY_JSON).toFile(), list);
-        Files.writeString(settings.outDir().resolve(QUALITY_MD), QualityTable.markdown(rows, command()));
+        Files.writeString(settings.outDir().resolve(QUALITY_MD), QualityTable.markdown(rows, command(), settings.overrides()));
     }
 
     private String command() {
-        return "bin/fedflink quality" + (settings.quick() ? " --quick" : "");
+        StringBuilder command = new StringBuilder("bin/fedflink quality").append(settings.quick() ? " --quick" : "");
+        settings.overrides().forEach(o -> command.append(" --set ").append(o));
+        return command.toString();
     }
 
     private void progress(String format, Object... args) {

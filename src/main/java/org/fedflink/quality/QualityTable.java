@@ -15,10 +15,12 @@ final class QualityTable {
      * of the task (AUC for binary, macro-F1 for multiclass), and for drift streams the recovery and
      * the lowest window.
      */
-    static String markdown(List<QualityRow> rows, String command) {
+    static String markdown(List<QualityRow> rows, String command, List<String> overrides) {
         StringBuilder s = new StringBuilder();
         s.append("# Quality\n\n");
         s.append("`").append(command).append("`: every dataset of `quality/datasets/` with the project's defaults")
+                .append(overrides.isEmpty() ? "" : " **except " + String.join(", ", overrides)
+                        + "** (these figures are not the defaults')")
                 .append(" (see `docs/quality.md`). Holdout accuracy (RMSE for regression) of the federated model,")
                 .append(" the centralized baseline, the local-only baseline (mean over the sources' own models;")
                 .append(" worst source in brackets) and a reference learner that is not the federated path.\n\n");
