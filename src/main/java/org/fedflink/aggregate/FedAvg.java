@@ -14,11 +14,17 @@ package org.fedflink.aggregate;
  *
  * @param serverLearningRate the server step size; finite and {@code > 0}
  */
-public record FedAvg(double serverLearningRate, boolean coordinateMean) implements AggregationStrategy {
+public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean updateLengthStep)
+        implements AggregationStrategy {
 
     /** FedAvg over whole updates. */
     public FedAvg(double serverLearningRate) {
-        this(serverLearningRate, false);
+        this(serverLearningRate, false, false);
+    }
+
+    /** FedAvg that moves by the (coordinate) mean update. */
+    public FedAvg(double serverLearningRate, boolean coordinateMean) {
+        this(serverLearningRate, coordinateMean, false);
     }
 
     /** @throws IllegalArgumentException if {@code serverLearningRate} is not finite and positive */
@@ -35,6 +41,18 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean) implemen
      * <p>The round's {@code add} throws {@link IllegalArgumentException} for a delta of the wrong
      * length or {@code samples < 1}.
      */
+    /** With the update-length step: the previous round's step, then the gain's multiplier minus 1. */
+    @Override
+    public int stateSize(int length) {
+        return updateLengthStep ? length + 1 : 0;
+    }
+
+    /** After a concept drift: the step starts again at the mean update. */
+    @Override
+    public void resetOptimizerState(float[] serverState) {
+        java.util.Arrays.fill(serverState, 0f);
+    }
+
     @Override
     public RoundAccumulator newRound(int length) {
         return new SummingRound(length, true);
@@ -50,18 +68,39 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean) implemen
     @Override
     public void apply(float[] global, float[] serverState, RoundAccumulator round) {
         SummingRound r = SummingRound.checkApplicable(global, round, true, "FedAvg");
-        if (coordinateMean) {
-            double[] mean = r.coordinateMean();
-            for (int i = 0; i < global.length; i++) {
-                global[i] = (float) (global[i] + serverLearningRate * mean[i]);
-            }
-            return;
-        }
-        double[] sum = r.sum();
-        // samples() >= updates() >= 1 here, so the division is safe.
-        double scale = serverLearningRate / r.samples();
+        double[] step = coordinateMean ? r.coordinateMean() : r.mean();
+        double scale = serverLearningRate * (updateLengthStep ? gain(serverState, step, r) : 1);
         for (int i = 0; i < global.length; i++) {
-            global[i] = (float) (global[i] + scale * sum[i]);
+            global[i] = (float) (global[i] + scale * step[i]);
         }
+    }
+
+    /**
+     * The update-length gain, allowed only as far as the rounds keep going the same way: its cap
+     * grows by a fifth each round whose step points the way of the one before (positive cosine)
+     * and halves when it turns back, so updates that differ because their sources differ (non-IID
+     * rounds whose means swing) keep the mean step, and noisy updates of one concept get longer steps.
+     */
+    private static double gain(float[] state, double[] step, SummingRound r) {
+        int length = step.length;
+        double dot = 0;
+        double prev2 = 0;
+        double step2 = 0;
+        for (int i = 0; i < length; i++) {
+            dot += state[i] * step[i];
+            prev2 += (double) state[i] * state[i];
+            step2 += step[i] * step[i];
+        }
+        double cap = 1 + state[length];
+        if (prev2 > 0 && step2 > 0) {
+            cap = dot > 0 ? cap * 1.2 : Math.max(1, cap * 0.5);
+        }
+        double gain = Math.min(cap, r.updateLengthGain(step));
+        cap = Math.min(cap, Math.max(1, r.updateLengthGain(step)));
+        state[length] = (float) (cap - 1);
+        for (int i = 0; i < length; i++) {
+            state[i] = (float) step[i];
+        }
+        return gain;
     }
 }

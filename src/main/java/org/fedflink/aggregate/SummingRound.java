@@ -28,6 +28,9 @@ final class SummingRound implements RoundAccumulator, Serializable {
     private int updates;
     private long samples;
     private int rejected;
+    /** {@code sum(w_i * |delta_i|^2)} and {@code sum(w_i^2)}: the updates' RMS length and effective count. */
+    private double squaredLengths;
+    private double squaredWeights;
 
     /** @param weighted whether each delta is multiplied by its sample count (FedAvg) or not (sum) */
     SummingRound(int length, boolean weighted) {
@@ -63,13 +66,16 @@ final class SummingRound implements RoundAccumulator, Serializable {
             return;
         }
         double w = weighted ? samples : 1;
+        double length2 = 0;
         for (int i = 0; i < sum.length; i++) {
             float d = delta[i];
             if (d != 0f) {
                 sum[i] += w * d;
                 moved[i] += w;
+                length2 += (double) d * d;
             }
         }
+        countLength(w, length2);
         updates++;
         this.samples += samples;
     }
@@ -91,12 +97,42 @@ final class SummingRound implements RoundAccumulator, Serializable {
             return;
         }
         double w = weighted ? samples : 1;
+        double length2 = 0;
         for (int i = 0; i < indices.length; i++) {
             sum[indices[i]] += w * values[i];
             moved[indices[i]] += w;
+            length2 += (double) values[i] * values[i];
         }
+        countLength(w, length2);
         updates++;
         this.samples += samples;
+    }
+
+    private void countLength(double w, double length2) {
+        squaredLengths += w * length2;
+        squaredWeights += w * w;
+    }
+
+    /**
+     * How many times longer than {@code step} (the round's mean update) the global step should be
+     * so that the global model moves as far as the round's updates moved on their own: the updates'
+     * weighted RMS length over {@code |step|}, at least 1, at most {@code sqrt(effective updates)}
+     * ({@code (sum w_i)^2 / sum(w_i^2)}). Updates that agree give about 1 (their mean is as long as
+     * each of them); updates that are mostly noise around a common direction have a mean shorter
+     * by about {@code sqrt(updates)}, and the gain restores a source's own progress per round.
+     */
+    double updateLengthGain(double[] step) {
+        double stepLength2 = 0;
+        for (double s : step) {
+            stepLength2 += s * s;
+        }
+        double total = weighted ? samples : updates;
+        if (!(stepLength2 > 0) || !(squaredWeights > 0)) {
+            return 1;
+        }
+        double rms = Math.sqrt(squaredLengths / total);
+        double cap = Math.sqrt(total * total / squaredWeights);
+        return Math.max(1, Math.min(cap, rms / Math.sqrt(stepLength2)));
     }
 
     private void checkSamples(long samples) {

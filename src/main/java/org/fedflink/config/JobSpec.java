@@ -99,6 +99,9 @@ public record JobSpec(
     /** FedBuff's staleness weight {@code s(tau)}; written {@code inverse-sqrt}, {@code constant}, {@code polynomial}. */
     public enum StalenessFunction { INVERSE_SQRT, CONSTANT, POLYNOMIAL }
 
+    /** How far FedAvg's global model moves per round: the mean update, or as far as the updates moved. */
+    public enum ServerStep { MEAN, UPDATE_LENGTH }
+
     /** What a simulated Byzantine source does. */
     public enum AttackType { SIGNFLIP, SCALE, NOISE, LABELFLIP }
 
@@ -349,7 +352,8 @@ public record JobSpec(
             Double proximalMu,
             boolean reputation,
             double reputationDecay,
-            boolean coordinateMean)
+            boolean coordinateMean,
+            ServerStep serverStep)
             implements Serializable {}
 
     /**

@@ -176,6 +176,7 @@ final class JobSpecRules {
             entry("aggregation.reputation", Field.optional(false)),
             entry("aggregation.reputationDecay", Field.optional(0.9, halfOpen(0, 1))),
             entry("aggregation.coordinateMean", Field.optional(true)),
+            entry("aggregation.serverStep", Field.optional(JobSpec.ServerStep.MEAN)),
 
             entry("trainer.parallelism", Field.optional(2, between(1, 1024))),
             entry("trainer.cacheSize", Field.optional(null, atLeast(1))),

@@ -60,7 +60,8 @@ public final class StrategyFactory {
         String name = Messages.yamlName(a.strategy());
         try {
             return switch (a.strategy()) {
-                case FEDAVG -> new org.fedflink.aggregate.FedAvg(a.serverLearningRate(), a.coordinateMean());
+                case FEDAVG -> new org.fedflink.aggregate.FedAvg(a.serverLearningRate(), a.coordinateMean(),
+                        a.serverStep() == JobSpec.ServerStep.UPDATE_LENGTH);
                 case FEDAVGM -> Strategies.fedAvgM(a.serverLearningRate(), a.serverMomentum());
                 case FEDADAGRAD -> {
                     FedAdagrad d = FedAdagrad.defaults();

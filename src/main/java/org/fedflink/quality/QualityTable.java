@@ -15,6 +15,14 @@ final class QualityTable {
      * of the task (AUC for binary, macro-F1 for multiclass), and for drift streams the recovery and
      * the lowest window.
      */
+    /** Where the figures were made: cores, memory, OS and Java, and the day. */
+    static String machine() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.availableProcessors() + " cores, " + (runtime.maxMemory() >> 20) + " MiB heap, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
+                + System.getProperty("java.version") + ", " + java.time.LocalDate.now();
+    }
+
     static String markdown(List<QualityRow> rows, String command, List<String> overrides) {
         StringBuilder s = new StringBuilder();
         s.append("# Quality\n\n");
@@ -24,6 +32,7 @@ final class QualityTable {
                 .append(" (see `docs/quality.md`). Holdout accuracy (RMSE for regression) of the federated model,")
                 .append(" the centralized baseline, the local-only baseline (mean over the sources' own models;")
                 .append(" worst source in brackets) and a reference learner that is not the federated path.\n\n");
+        s.append("Machine: ").append(machine()).append(".\n\n");
         s.append("| dataset | task | sources | examples | federated | centralized | local-only | reference |")
                 .append(" second figure (fed / cen / loc / ref) | largest drop | recovery (fed / cen / ref) |")
                 .append(" min window (fed / cen / ref) |\n");

@@ -29,6 +29,58 @@ class StrategiesTest {
     }
 
     @Test
+    void fedAvgUpdateLengthStep_agreeingUpdatesKeepTheMeanStep() {
+        FedAvg fedAvg = new FedAvg(1.0, false, true);
+        float[] state = new float[fedAvg.stateSize(2)];
+        float[] global = {0, 0};
+        for (int round = 0; round < 5; round++) {
+            RoundAccumulator r = fedAvg.newRound(2);
+            r.add(new float[] {1, 1}, 10);
+            r.add(new float[] {1, 1}, 10);
+            fedAvg.apply(global, state, r);
+        }
+        // each round's mean is as long as its updates: gain 1, five mean steps
+        assertThat(global[0]).isCloseTo(5f, within(1e-5f));
+        assertThat(global[1]).isCloseTo(5f, within(1e-5f));
+    }
+
+    @Test
+    void fedAvgUpdateLengthStep_noisyUpdatesOfOneDirection_growTheStepTowardsTheUpdatesLength() {
+        FedAvg fedAvg = new FedAvg(1.0, false, true);
+        float[] state = new float[fedAvg.stateSize(2)];
+        // 4 equal-weight updates around the mean (1, 0): RMS length sqrt(19) over the mean's length 1,
+        // bounded by sqrt(4 updates) = 2
+        float[][] updates = {{4, 3}, {-2, -3}, {4, -3}, {-2, 3}};
+        double[] steps = new double[6];
+        float before = 0;
+        float[] global = {0, 0};
+        for (int round = 0; round < steps.length; round++) {
+            RoundAccumulator r = fedAvg.newRound(2);
+            for (float[] u : updates) {
+                r.add(u, 5);
+            }
+            fedAvg.apply(global, state, r);
+            steps[round] = global[0] - before;
+            before = global[0];
+        }
+        assertThat(global[1]).isZero();
+        assertThat(steps[0]).isCloseTo(1.0, within(1e-6)); // no earlier step to agree with
+        assertThat(steps[1]).isCloseTo(1.2, within(1e-6)); // the cap grows by a fifth per agreeing round
+        assertThat(steps[2]).isCloseTo(1.44, within(1e-5));
+        assertThat(steps[5]).isCloseTo(2.0, within(1e-6)); // bounded by sqrt(updates)
+        // a round that turns back halves the cap
+        RoundAccumulator back = fedAvg.newRound(2);
+        for (float[] u : updates) {
+            back.add(new float[] {-u[0], u[1]}, 5);
+        }
+        fedAvg.apply(global, state, back);
+        assertThat((double) (global[0] - before)).isCloseTo(-1.0, within(1e-6));
+        // after a drift the step starts again at the mean
+        fedAvg.resetOptimizerState(state);
+        assertThat(state).containsOnly(0f);
+    }
+
+    @Test
     void fedAvgCoordinateMean_averagesEachCoordinateOverTheUpdatesThatMovedIt() {
         AggregationStrategy fedAvg = new FedAvg(1.0, true);
         RoundAccumulator round = fedAvg.newRound(4);

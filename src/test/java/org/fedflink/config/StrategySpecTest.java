@@ -176,7 +176,7 @@ class StrategySpecTest {
     private static JobSpec.AggregationSpec aggregation(JobSpec.Strategy strategy, double trimBeta, double exponent) {
         return new JobSpec.AggregationSpec(strategy, 1.0, 1, 0.0, null, null, 0.99, null, true, trimBeta, 0, null,
                 null, null, null, 0.1, 0.5, 0.2, null, 1e-5, JobSpec.StalenessFunction.POLYNOMIAL, exponent,
-                null, false, 0.9, false);
+                null, false, 0.9, false, JobSpec.ServerStep.MEAN);
     }
 
     // ---- rules checked at load
