@@ -140,7 +140,7 @@ final class JobSpecRules {
             entry("optimizer.l2", Field.optional(0.0, SpecBinder.atLeast(0.0))),
 
             entry("rounds.localExamples", Field.optional(20, atLeast(1))),
-            entry("rounds.eventTimeMillis", Field.optional(0L, atLeast(0))),
+            entry("rounds.eventTimeMillis", Field.optional(60_000L, atLeast(0))),
             // null: the server sizes rounds from the sources active lately (aggregate/RoundSize)
             entry("rounds.updatesPerRound", Field.optional(null, atLeast(1))),
             entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
