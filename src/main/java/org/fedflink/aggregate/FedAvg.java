@@ -9,10 +9,18 @@ package org.fedflink.aggregate;
  * is the original FedAvg (the global model becomes the sample-weighted mean of the client models).
  *
  * <p>Its rounds keep a running weighted sum and the sample total, never the updates themselves.
- * Every update must come from at least one example. No server state ({@link #stateSize} is 0).
+ * Every update must come from at least one example. No server state ({@link #stateSize} is 0)
+ * unless {@code updateLengthStep}.
  * Immutable and serializable. Create via {@link Strategies#fedAvg}.
  *
+ * <p>Two departures, each optional: {@code coordinateMean} averages each coordinate over the
+ * updates that moved it (sparse features are not diluted by sources that never saw them), and
+ * {@code updateLengthStep} lengthens the mean step towards the updates' own length (see
+ * {@link SummingRound#updateLengthGain}); its state is the previous step and the gain's bound.
+ *
  * @param serverLearningRate the server step size; finite and {@code > 0}
+ * @param coordinateMean whether each coordinate is averaged over the updates that moved it
+ * @param updateLengthStep whether the step is lengthened while rounds agree
  */
 public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean updateLengthStep)
         implements AggregationStrategy {
@@ -35,12 +43,6 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean 
         }
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>The round's {@code add} throws {@link IllegalArgumentException} for a delta of the wrong
-     * length or {@code samples < 1}.
-     */
     /** With the update-length step: the previous round's step, then the gain's multiplier minus 1. */
     @Override
     public int stateSize(int length) {
@@ -53,6 +55,12 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean 
         java.util.Arrays.fill(serverState, 0f);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The round's {@code add} throws {@link IllegalArgumentException} for a delta of the wrong
+     * length or {@code samples < 1}.
+     */
     @Override
     public RoundAccumulator newRound(int length) {
         return new SummingRound(length, true);
@@ -95,9 +103,9 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean 
         if (prev2 > 0 && step2 > 0) {
             cap = dot > 0 ? cap * 1.2 : Math.max(1, cap * 0.5);
         }
+        // the bound is >= 1, so the gain is too, and it is the next round's cap
         double gain = Math.min(cap, r.updateLengthGain(step));
-        cap = Math.min(cap, Math.max(1, r.updateLengthGain(step)));
-        state[length] = (float) (cap - 1);
+        state[length] = (float) (gain - 1);
         for (int i = 0; i < length; i++) {
             state[i] = (float) step[i];
         }

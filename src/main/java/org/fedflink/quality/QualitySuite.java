@@ -260,7 +260,8 @@ public final class QualitySuite {
         ArrayNode list = JSON.createArrayNode();
         rows.forEach(r -> list.add(r.toJson()));
         JSON.writeValue(settings.outDir().resolve(QUALITY_JSON).toFile(), list);
-        Files.writeString(settings.outDir().resolve(QUALITY_MD), QualityTable.markdown(rows, command(), settings.overrides()));
+        Files.writeString(settings.outDir().resolve(QUALITY_MD),
+                QualityTable.markdown(rows, command(), settings.overrides()));
     }
 
     private String command() {

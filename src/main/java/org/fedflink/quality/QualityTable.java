@@ -9,12 +9,6 @@ final class QualityTable {
 
     private QualityTable() {}
 
-    /**
-     * One line per dataset: the headline figure (holdout accuracy; RMSE for regression) of the
-     * federated model, the centralized and local-only baselines and the reference, the second figure
-     * of the task (AUC for binary, macro-F1 for multiclass), and for drift streams the recovery and
-     * the lowest window.
-     */
     /** Where the figures were made: cores, memory, OS and Java, and the day. */
     static String machine() {
         Runtime runtime = Runtime.getRuntime();
@@ -23,6 +17,12 @@ final class QualityTable {
                 + System.getProperty("java.version") + ", " + java.time.LocalDate.now();
     }
 
+    /**
+     * One line per dataset: the headline figure (holdout accuracy; RMSE for regression) of the
+     * federated model, the centralized and local-only baselines and the reference, the second figure
+     * of the task (AUC for binary, macro-F1 for multiclass), and for drift streams the recovery and
+     * the lowest window.
+     */
     static String markdown(List<QualityRow> rows, String command, List<String> overrides) {
         StringBuilder s = new StringBuilder();
         s.append("# Quality\n\n");
