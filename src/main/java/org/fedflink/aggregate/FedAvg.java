@@ -63,7 +63,7 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean 
      */
     @Override
     public RoundAccumulator newRound(int length) {
-        return new SummingRound(length, true);
+        return new SummingRound(length, true, false, updateLengthStep);
     }
 
     /**

@@ -19,6 +19,8 @@ final class SummingRound implements RoundAccumulator, Serializable {
 
     private final boolean weighted;
     private final boolean rejectNonFinite;
+    /** Whether the updates' lengths are kept, for {@link #updateLengthGain} (FedAvg's update-length step). */
+    private final boolean measureLengths;
     private final double[] sum;
     /**
      * Per coordinate, the weights of the updates that moved it (a sparse update's entries, a dense
@@ -42,11 +44,17 @@ final class SummingRound implements RoundAccumulator, Serializable {
      * @param rejectNonFinite whether a delta holding a NaN or an infinity is dropped and counted
      */
     SummingRound(int length, boolean weighted, boolean rejectNonFinite) {
+        this(length, weighted, rejectNonFinite, false);
+    }
+
+    /** @param measureLengths whether to keep the updates' lengths for {@link #updateLengthGain} */
+    SummingRound(int length, boolean weighted, boolean rejectNonFinite, boolean measureLengths) {
         if (length < 0) {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
         this.weighted = weighted;
         this.rejectNonFinite = rejectNonFinite;
+        this.measureLengths = measureLengths;
         this.sum = new double[length];
         this.moved = new double[length];
     }
@@ -66,16 +74,14 @@ final class SummingRound implements RoundAccumulator, Serializable {
             return;
         }
         double w = weighted ? samples : 1;
-        double length2 = 0;
         for (int i = 0; i < sum.length; i++) {
             float d = delta[i];
             if (d != 0f) {
                 sum[i] += w * d;
                 moved[i] += w;
-                length2 += (double) d * d;
             }
         }
-        countLength(w, length2);
+        countLength(w, delta);
         updates++;
         this.samples += samples;
     }
@@ -97,20 +103,21 @@ final class SummingRound implements RoundAccumulator, Serializable {
             return;
         }
         double w = weighted ? samples : 1;
-        double length2 = 0;
         for (int i = 0; i < indices.length; i++) {
             sum[indices[i]] += w * values[i];
             moved[indices[i]] += w;
-            length2 += (double) values[i] * values[i];
         }
-        countLength(w, length2);
+        countLength(w, values);
         updates++;
         this.samples += samples;
     }
 
-    private void countLength(double w, double length2) {
-        squaredLengths += w * length2;
-        squaredWeights += w * w;
+    private void countLength(double w, float[] delta) {
+        if (measureLengths) {
+            double length = Vectors.l2Norm(delta);
+            squaredLengths += w * length * length;
+            squaredWeights += w * w;
+        }
     }
 
     /**
@@ -120,6 +127,7 @@ final class SummingRound implements RoundAccumulator, Serializable {
      * ({@code (sum w_i)^2 / sum(w_i^2)}). Updates that agree give about 1 (their mean is as long as
      * each of them); updates that are mostly noise around a common direction have a mean shorter
      * by about {@code sqrt(updates)}, and the gain restores a source's own progress per round.
+     * 1 for a round that does not measure lengths.
      */
     double updateLengthGain(double[] step) {
         double stepLength2 = 0;
