@@ -136,6 +136,12 @@ public final class Adwin implements DriftDetector {
         return statistic;
     }
 
+    /** {@inheritDoc} Here {@link #estimation()}. */
+    @Override
+    public double recentMean() {
+        return estimation();
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -96,6 +96,11 @@ final class DetectorState {
             return nextCount(what, 0, 1) == 1;
         }
 
+        /** Whether entries are left to read (a state written before later fields were added has none). */
+        boolean hasNext() {
+            return next < state.length;
+        }
+
         /** Checks that every entry was read. */
         void end() {
             if (next != state.length) {

@@ -41,6 +41,14 @@ public interface DriftDetector {
      */
     double statistic();
 
+    /**
+     * The mean of the observations the detector holds for the current state of the stream: ADWIN's
+     * window (after a detection, the part after the change); Page-Hinkley's observations since
+     * its cumulative sum was last at its minimum (after a rise, those after the change). NaN
+     * before any observation.
+     */
+    double recentMean();
+
     /** The detector's kind as configuration names it: {@code adwin} or {@code page-hinkley}. */
     String name();
 

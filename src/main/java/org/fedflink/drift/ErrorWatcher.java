@@ -34,21 +34,46 @@ public abstract sealed class ErrorWatcher permits DriftReaction, FederationDrift
      * for a loss that is not finite). After a detection the detector starts afresh.
      */
     final boolean fires(double loss, boolean correct) {
-        if (detector == null) {
+        if (!firesOn(error(loss, correct))) {
             return false;
         }
-        double error = DriftSettings.error(classifier, loss, correct);
-        if (Double.isNaN(error) || !detector.update(error)) {
-            return false;
-        }
+        detected();
+        return true;
+    }
+
+    /** The example's error as the detector takes it: 0/1 for a classifier, else the loss; NaN for a loss that is not finite. */
+    final double error(double loss, boolean correct) {
+        return DriftSettings.error(classifier, loss, correct);
+    }
+
+    /**
+     * Feeds the detector one value; whether it reports a change at it (never without a detector or
+     * for NaN). The caller decides whether that is a drift: if so it calls {@link #detected()}; if
+     * not, the detector carries on (ADWIN with its window cut, Page-Hinkley afresh).
+     */
+    final boolean firesOn(double value) {
+        return detector != null && !Double.isNaN(value) && detector.update(value);
+    }
+
+    /** Takes the detector's latest report as a drift: keeps its statistic and starts it afresh. */
+    final void detected() {
         statistic = detector.statistic();
         detector.reset();
-        return true;
+    }
+
+    /** The detector's {@link DriftDetector#recentMean()}; NaN without a detector. */
+    final double recentMean() {
+        return detector == null ? Double.NaN : detector.recentMean();
     }
 
     /** Whether this side watches its examples. */
     public final boolean detects() {
         return detector != null;
+    }
+
+    /** Whether the watched examples are a classifier's (0/1 errors) rather than losses. */
+    final boolean classifier() {
+        return classifier;
     }
 
     /** The detector's kind ({@link DriftDetector#name()}); null without a detector. */

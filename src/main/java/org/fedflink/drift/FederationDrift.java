@@ -3,7 +3,9 @@ package org.fedflink.drift;
 /**
  * How the server reacts to concept drift, as plain logic: a detector over the
  * {@link DriftSettings#error errors} of every example folded into the global model, in the order
- * they are folded, and what follows a detection:
+ * they are folded, each taken as its {@link SourceBaselines#excess excess} over its own source's
+ * usual error (so that the order in which sources' updates arrive is not taken for a change), and
+ * what follows a detection:
  *
  * <ul>
  *   <li>the count of federation drifts goes up; the global models carry it, and every source that
@@ -17,8 +19,8 @@ package org.fedflink.drift;
  *       ({@code aggregate.RoundSize}), so they stay few.
  * </ul>
  *
- * <p>Its whole state is {@link #drifts()}, {@link #smallRoundsLeft()} and {@link #detectorState()},
- * which {@link #of} takes back. Not thread-safe: one per aggregator subtask.
+ * <p>Its whole state is {@link #drifts()}, {@link #smallRoundsLeft()}, {@link #detectorState()}
+ * and {@link #baselines()}, which {@link #of} takes back. Not thread-safe: one per aggregator subtask.
  */
 public final class FederationDrift extends ErrorWatcher {
 
@@ -26,15 +28,21 @@ public final class FederationDrift extends ErrorWatcher {
     public static final int SMALL_ROUNDS = 4;
     /** A small round is the usual round size divided by this (rounded up). */
     public static final int SMALL_ROUND_DIVISOR = 4;
+    /** The rise of a classifier's recent errors over their sources' levels a detection needs. */
+    public static final double MIN_RISE = 0.03;
+    /** The rise of recent losses over their sources' levels a detection needs, as a share of the level. */
+    public static final double MIN_RELATIVE_RISE = 0.1;
 
     private long drifts;
     private int smallRoundsLeft;
+    private final SourceBaselines baselines;
 
     private FederationDrift(DriftSettings settings, boolean classifier, double[] detectorState, long drifts,
-            int smallRoundsLeft) {
+            int smallRoundsLeft, SourceBaselines baselines) {
         super(settings.federation(), settings, classifier, detectorState);
         this.drifts = drifts;
         this.smallRoundsLeft = smallRoundsLeft;
+        this.baselines = baselines;
     }
 
     /**
@@ -46,33 +54,58 @@ public final class FederationDrift extends ErrorWatcher {
      * @param detectorState the detector ({@link DriftDetector#toState()}), or null for a fresh one;
      *     ignored when the settings do not watch the federation, and replaced by a fresh detector
      *     when it was made with other settings
-     * @throws IllegalArgumentException if a count is negative or the detector state is not one
-     *     this build reads
+     * @param baselines the sources' levels ({@link SourceBaselines#toState()}), or null for none
+     * @throws IllegalArgumentException if a count is negative or a state is not one this build
+     *     reads
      */
     public static FederationDrift of(DriftSettings settings, boolean classifier, long drifts, int smallRoundsLeft,
-            double[] detectorState) {
+            double[] detectorState, SourceBaselines.State baselines) {
         if (drifts < 0 || smallRoundsLeft < 0) {
             throw new IllegalArgumentException("drifts and smallRoundsLeft must be >= 0, got " + drifts + " and "
                     + smallRoundsLeft);
         }
-        return new FederationDrift(settings, classifier, detectorState, drifts, smallRoundsLeft);
+        return new FederationDrift(settings, classifier, detectorState, drifts, smallRoundsLeft,
+                SourceBaselines.fromState(baselines));
     }
 
     /**
      * Feeds one folded example's outcome. On a detection the count goes up and the next
      * {@value #SMALL_ROUNDS} rounds close small.
      *
+     * @param source the source whose update held the example
      * @return whether a drift was detected at this example (the caller resets the server
      *     optimizer's state and tells the sources through the count); always false without a
-     *     detector or for an example whose loss is not finite
+     *     detector, for an example whose loss is not finite, while its source's level is
+     *     {@link SourceBaselines#WARM_UP warming up}, or when the detector fires but the recent
+     *     examples are not {@link #risen() above their sources' levels} by enough
      */
-    public boolean observe(double loss, boolean correct) {
-        if (!fires(loss, correct)) {
+    public boolean observe(String source, double loss, boolean correct) {
+        if (!detects() || !firesOn(baselines.excess(source, error(loss, correct))) || !risen()) {
             return false;
         }
+        detected();
+        baselines.clear();
         drifts++;
         smallRoundsLeft = SMALL_ROUNDS;
         return true;
+    }
+
+    /**
+     * Whether the examples the detector holds for the stream's current state (its window after a
+     * cut: {@link DriftDetector#recentMean()}) are above their sources' levels by at least
+     * {@value #MIN_RISE} (a classifier's 0/1 errors: 3 points of accuracy) or, for losses,
+     * {@value #MIN_RELATIVE_RISE} of the level. A federation is not a stationary stream even when
+     * its concept is: the served model swings from round to round, sources' errors move as they take
+     * a global model, and a source's level lags its errors while it learns (they run below it, then
+     * come back up to it). ADWIN's window grows to tens of thousands of examples there and finds
+     * such moves of a point or two significant: on the quickstart, a detection in every run, each
+     * restarting every source. Until the rise is large enough the detector carries on with its
+     * window cut, so a real change is taken at a later cut of the same step. SEA's abrupt changes
+     * raise the errors by about 10 points, the hyperplane's rotation by about 4.
+     */
+    private boolean risen() {
+        double excess = recentMean();
+        return classifier() ? excess >= MIN_RISE : excess >= MIN_RELATIVE_RISE * baselines.recentLevel();
     }
 
     /**
@@ -102,6 +135,11 @@ public final class FederationDrift extends ErrorWatcher {
     /** Rounds still to close small. */
     public int smallRoundsLeft() {
         return smallRoundsLeft;
+    }
+
+    /** The sources' levels, for a checkpoint; null without a detector (none are kept). */
+    public SourceBaselines.State baselines() {
+        return detects() ? baselines.toState() : null;
     }
 
     @Override

@@ -39,7 +39,8 @@ package org.fedflink.drift;
  *
  * {@link #toState()} is {@code [version 1, kind 2, minInstances, delta, threshold, alpha, mode
  * code, observations, statistic, n since the restart, mean, up, min(up), down, max(down), detected
- * at the last observation (1 or 0)]}.
+ * at the last observation (1 or 0), n since min(up), their sum]}; a state without the last two
+ * (written before they were kept) is read with none since the minimum.
  *
  * <p>Not thread-safe.
  */
@@ -59,6 +60,9 @@ public final class PageHinkley implements DriftDetector {
     private double minUp;
     private double sumDown;
     private double maxDown;
+    /** Observations since {@link #sumUp} was last at its minimum, and their sum. */
+    private long sinceMinUp;
+    private double sumSinceMinUp;
     /** The last observation was a detection: the next one starts the test afresh. */
     private boolean detected;
 
@@ -85,7 +89,14 @@ public final class PageHinkley implements DriftDetector {
         double deviation = value - mean;
         sumUp = config.alpha() * sumUp + deviation - config.delta();
         sumDown = config.alpha() * sumDown + deviation + config.delta();
-        minUp = Math.min(minUp, sumUp);
+        if (sumUp <= minUp) {
+            minUp = sumUp;
+            sinceMinUp = 0;
+            sumSinceMinUp = 0;
+        } else {
+            sinceMinUp++;
+            sumSinceMinUp += value;
+        }
         maxDown = Math.max(maxDown, sumDown);
         if (count < config.minInstances()) {
             return false;
@@ -112,6 +123,18 @@ public final class PageHinkley implements DriftDetector {
         return statistic;
     }
 
+    /**
+     * {@inheritDoc} Here the mean of those after the cumulative sum's minimum, or of every
+     * observation since the restart while the sum is at its minimum.
+     */
+    @Override
+    public double recentMean() {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        return sinceMinUp == 0 ? mean : sumSinceMinUp / sinceMinUp;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -131,7 +154,7 @@ public final class PageHinkley implements DriftDetector {
 
     @Override
     public double[] toState() {
-        return DetectorState.write(DetectorState.PAGE_HINKLEY, 16)
+        return DetectorState.write(DetectorState.PAGE_HINKLEY, 18)
                 .add(config.minInstances())
                 .add(config.delta())
                 .add(config.threshold())
@@ -146,6 +169,8 @@ public final class PageHinkley implements DriftDetector {
                 .add(sumDown)
                 .add(maxDown)
                 .add(detected)
+                .add(sinceMinUp)
+                .add(sumSinceMinUp)
                 .toArray();
     }
 
@@ -172,6 +197,10 @@ public final class PageHinkley implements DriftDetector {
         ph.sumDown = in.next();
         ph.maxDown = in.next();
         ph.detected = in.nextFlag("detection flag");
+        if (in.hasNext()) {
+            ph.sinceMinUp = in.nextCount("count since the minimum", 0, ph.count);
+            ph.sumSinceMinUp = in.next();
+        }
         in.end();
         return ph;
     }
@@ -190,6 +219,8 @@ public final class PageHinkley implements DriftDetector {
         sumDown = 0;
         minUp = Double.POSITIVE_INFINITY;
         maxDown = Double.NEGATIVE_INFINITY;
+        sinceMinUp = 0;
+        sumSinceMinUp = 0;
         detected = false;
     }
 }

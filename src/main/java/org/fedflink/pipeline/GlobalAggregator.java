@@ -25,6 +25,7 @@ import org.fedflink.aggregate.Scaffold;
 import org.fedflink.aggregate.ScaffoldControl;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
+import org.fedflink.drift.SourceBaselines;
 
 /**
  * The server side of one shard: collects the local updates of a round, folds a closed round into
@@ -155,7 +156,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         }
         // only shard 0's pieces carry the examples' outcomes
         drift = FederationDrift.of(index == 0 ? settings.drift() : DriftSettings.none(), settings.model().isClassifier(),
-                restored.globalDrifts, restored.driftSmallRoundsLeft, restored.driftDetector);
+                restored.globalDrifts, restored.driftSmallRoundsLeft, restored.driftDetector,
+                new SourceBaselines.State(restored.driftBaselineSources, restored.driftBaselineMeans,
+                        restored.driftBaselineExamples, restored.driftBaselineRecent));
         window = restored.window == null
                 ? new SlidingWindow(settings.windowExamples())
                 : SlidingWindow.fromState(restored.window);
@@ -376,7 +379,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             }
             long[] correct = u.exampleCorrect();
             for (int i = 0; i < losses.length; i++) {
-                if (drift.observe(losses[i], (correct[i >>> 6] & (1L << i)) != 0)) {
+                if (drift.observe(u.source(), losses[i], (correct[i >>> 6] & (1L << i)) != 0)) {
                     detections.add(drift.statistic());
                 }
             }
@@ -492,6 +495,11 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard.globalDrifts = drift.drifts();
         shard.driftSmallRoundsLeft = drift.smallRoundsLeft();
         shard.driftDetector = drift.detectorState();
+        SourceBaselines.State baselines = drift.baselines();
+        shard.driftBaselineSources = baselines == null ? null : baselines.sources();
+        shard.driftBaselineMeans = baselines == null ? null : baselines.means();
+        shard.driftBaselineExamples = baselines == null ? null : baselines.examples();
+        shard.driftBaselineRecent = baselines == null ? null : baselines.recent();
         if (accountant != null) {
             shard.privacy = accountant.toState();
         }

@@ -65,6 +65,15 @@ public class ShardState {
     /** The server's drift detector ({@link org.fedflink.drift.DriftDetector#toState()}); null without one. */
     public double[] driftDetector;
     /**
+     * Each source's usual error as the server's detector measures it
+     * ({@link org.fedflink.drift.SourceBaselines#toState()}): sources, means, examples seen and the recent means;
+     * null without a detector or in a checkpoint from before they were kept.
+     */
+    public String[] driftBaselineSources;
+    public double[] driftBaselineMeans;
+    public long[] driftBaselineExamples;
+    public double[] driftBaselineRecent;
+    /**
      * The newest event time among the updates received (their records' timestamps: their last
      * example's), the time of the server's drift events; {@link Long#MIN_VALUE} before any.
      */

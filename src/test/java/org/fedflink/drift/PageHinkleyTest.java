@@ -147,8 +147,35 @@ class PageHinkleyTest {
         ph.update(3);
 
         // version 1, page-hinkley 2, settings (both = 3), 2 observations, statistic 1.5 (the up sum),
-        // 2 since the restart, mean 1.5, up 1.5 / min 0, down 1.5 / max 1.5, detected
-        assertThat(ph.toState()).containsExactly(1, 2, 1, 0, 1, 1, 3, 2, 1.5, 2, 1.5, 1.5, 0, 1.5, 1.5, 1);
+        // 2 since the restart, mean 1.5, up 1.5 / min 0, down 1.5 / max 1.5, detected, 1 since min(up)
+        // summing 3
+        assertThat(ph.toState()).containsExactly(1, 2, 1, 0, 1, 1, 3, 2, 1.5, 2, 1.5, 1.5, 0, 1.5, 1.5, 1, 1, 3);
+        assertThat(ph.recentMean()).isEqualTo(3);
+    }
+
+    @Test
+    void fromState_writtenBeforeTheMinimumWasKept_readsWithNoneSinceIt() {
+        double[] old = {1, 2, 1, 0, 1, 1, 3, 2, 1.5, 2, 1.5, 1.5, 0, 1.5, 1.5, 1};
+
+        PageHinkley ph = PageHinkley.fromState(old);
+
+        assertThat(ph.recentMean()).isEqualTo(1.5);
+        assertThat(ph.toState()).hasSize(18);
+    }
+
+    @Test
+    void recentMean_afterARise_isTheMeanOfTheObservationsAfterTheChange() {
+        PageHinkley ph = new PageHinkleyConfig(30, 0.005, 50, 1, Mode.UP).create();
+        for (int i = 0; i < 2000; i++) {
+            ph.update(0.2);
+        }
+        boolean detected = false;
+        for (int i = 0; i < 200 && !detected; i++) {
+            detected = ph.update(0.8);
+        }
+
+        assertThat(detected).isTrue();
+        assertThat(ph.recentMean()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
