@@ -19,7 +19,9 @@ import java.util.Map;
  *
  * <p>A source's level is the mean of its errors over its last about {@value #HORIZON} examples
  * (a running mean whose weight stops shrinking at {@code 1 / HORIZON}); its first
- * {@value #WARM_UP} examples only set it. Not thread-safe.
+ * {@value #WARM_UP} examples only set it. The horizon is long so that a slow rise of the errors (a
+ * gradual drift) stands out against it; the server {@link #clear() clears} the levels at a global
+ * drift, after which each source's errors are of a new concept. Not thread-safe.
  */
 public final class SourceBaselines {
 
