@@ -15,9 +15,9 @@ import java.util.SplittableRandom;
  *   <li>{@code global += (sum of clipped deltas + N(0, (zDelta * C)^2 I)) / n}, as
  *       {@link DpFixedClipping} with the current {@code C};
  *   <li>the noisy unclipped fraction {@code bHat = (sum b_i + N(0, clippedCountStddev^2)) / n};
- *   <li>the geometric update {@code C = C * exp(-clipLearningRate * (bHat - targetUnclippedQuantile))}:
+ *   <li>the geometric update {@code C = C * exp(-clipLearningRate * (bHat - clippingNormQuantile))}:
  *       {@code C} grows while fewer than the target fraction of updates fit, and shrinks
- *       otherwise, so it tracks the {@code targetUnclippedQuantile}-quantile of update norms.
+ *       otherwise, so it tracks the {@code clippingNormQuantile}-quantile of update norms.
  * </ol>
  *
  * <p><b>Noise split.</b> The count is released too, so the privacy of a round is that of a Gaussian
@@ -31,9 +31,13 @@ import java.util.SplittableRandom;
  * <p><b>Differences from Flower.</b> The paper's {@code b_i} marks an <i>unclipped</i> update;
  * Flower's (framework/py/flwr/server/strategy/dp_adaptive_clipping.py as of
  * 2026-03) counts <i>clipped</i> updates but keeps the paper's sign in the update, which
- * drives its norm the wrong way (more clipping shrinks it further); its knob
- * {@code target_clipped_quantile} is our {@code targetUnclippedQuantile} (they coincide at the
- * default 0.5). Flower also adds the noise with the norm after the update; we use the norm the
+ * drives its norm the wrong way (more clipping shrinks it further). Its knob
+ * {@code target_clipped_quantile} reads as the share of updates to clip, the inverse of the paper's
+ * {@code gamma}; with the same default 0.5, a ported configuration of 0.8 would silently mean
+ * 0.2 here. So this knob is named for what it steers: {@code clippingNormQuantile}, the quantile
+ * of the update norms the clipping norm tracks (the share of updates left unclipped); Flower's
+ * {@code q} is {@code 1 - q} here. Without noise ({@code noiseMultiplier} 0), the default
+ * {@code clippedCountStddev} is 0, as Flower's. Flower also adds the noise with the norm after the update; we use the norm the
  * round was clipped with, which is what the sensitivity bound needs.
  *
  * <p><b>State.</b> 3 floats: {@code ln(C / initialClippingNorm)} (0 initially, so a zeroed state
@@ -44,8 +48,9 @@ import java.util.SplittableRandom;
  *     {@code noise_multiplier}); finite and {@code >= 0}
  * @param initialClippingNorm the first round's {@code C} (Flower's {@code initial_clipping_norm});
  *     finite and {@code > 0}
- * @param targetUnclippedQuantile {@code gamma}, the fraction of updates meant to be unclipped (Flower's
- *     {@code target_clipped_quantile}); in {@code [0, 1]}
+ * @param clippingNormQuantile {@code gamma}, the quantile of update norms the clipping norm
+ *     tracks: the fraction of updates meant to be unclipped (Flower's {@code target_clipped_quantile}
+ *     is the fraction meant to be clipped, {@code 1 - gamma}); in {@code [0, 1]}
  * @param clipLearningRate {@code eta_C} of the geometric update (Flower's {@code clip_norm_lr});
  *     finite and {@code > 0}
  * @param clippedCountStddev {@code sigma_b}, noise on the unclipped count (Flower's
@@ -56,7 +61,7 @@ import java.util.SplittableRandom;
 public record DpAdaptiveClipping(
         double noiseMultiplier,
         double initialClippingNorm,
-        double targetUnclippedQuantile,
+        double clippingNormQuantile,
         double clipLearningRate,
         double clippedCountStddev,
         long seed)
@@ -64,8 +69,8 @@ public record DpAdaptiveClipping(
 
     /** Flower's (and the paper's recommended) {@code initial_clipping_norm}. */
     public static final double DEFAULT_INITIAL_CLIPPING_NORM = 0.1;
-    /** Flower's default {@code target_clipped_quantile}. */
-    public static final double DEFAULT_TARGET_UNCLIPPED_QUANTILE = 0.5;
+    /** The median of the update norms (0.5 is also Flower's default {@code target_clipped_quantile}). */
+    public static final double DEFAULT_CLIPPING_NORM_QUANTILE = 0.5;
     /** Flower's (and the paper's recommended) {@code clip_norm_lr}. */
     public static final double DEFAULT_CLIP_LEARNING_RATE = 0.2;
 
@@ -76,7 +81,7 @@ public record DpAdaptiveClipping(
     public DpAdaptiveClipping {
         Knobs.nonNegative("noiseMultiplier", noiseMultiplier);
         Knobs.positive("initialClippingNorm", initialClippingNorm);
-        Knobs.unit("targetUnclippedQuantile", targetUnclippedQuantile);
+        Knobs.unit("clippingNormQuantile", clippingNormQuantile);
         Knobs.positive("clipLearningRate", clipLearningRate);
         Knobs.nonNegative("clippedCountStddev", clippedCountStddev);
         if (noiseMultiplier > 0 && !(2 * clippedCountStddev > noiseMultiplier)) {
@@ -137,7 +142,7 @@ public record DpAdaptiveClipping(
         int unclipped = DpRound.applyNoisyMean(global, deltas, clip, updateNoiseMultiplier() * clip, random);
         double unclippedFraction = (unclipped + countNoise) / deltas.size();
         serverState[LOG_CLIP] = (float) (serverState[LOG_CLIP]
-                - clipLearningRate * (unclippedFraction - targetUnclippedQuantile));
+                - clipLearningRate * (unclippedFraction - clippingNormQuantile));
         RoundCounter.increment(serverState, COUNTER);
     }
 }

@@ -162,9 +162,18 @@ public final class Strategies {
     }
 
     /**
+     * Adaptive clipping's default noise on the unclipped count, as Flower's and the paper's:
+     * {@code expectedUpdatesPerRound / 20} when the updates are noised, and none without noise
+     * (a count noised while the updates are not buys no privacy and only jitters the norm).
+     */
+    public static double defaultClippedCountStddev(double noiseMultiplier, int expectedUpdatesPerRound) {
+        return noiseMultiplier > 0 ? expectedUpdatesPerRound / 20.0 : 0;
+    }
+
+    /**
      * DP-FedAvg with adaptive clipping and the defaults of Flower and Andrew et al.: initial
-     * clipping norm 0.1, target unclipped quantile 0.5, clip learning rate 0.2, and
-     * {@code clippedCountStddev = expectedUpdatesPerRound / 20}. Needs a single shard. See
+     * clipping norm 0.1, the median of the update norms as the target (clipping norm quantile 0.5),
+     * clip learning rate 0.2, and {@link #defaultClippedCountStddev}. Needs a single shard. See
      * {@link DpAdaptiveClipping}.
      *
      * @throws IllegalArgumentException if {@code expectedUpdatesPerRound < 1}, or the derived
@@ -175,9 +184,9 @@ public final class Strategies {
         return new DpAdaptiveClipping(
                 noiseMultiplier,
                 DpAdaptiveClipping.DEFAULT_INITIAL_CLIPPING_NORM,
-                DpAdaptiveClipping.DEFAULT_TARGET_UNCLIPPED_QUANTILE,
+                DpAdaptiveClipping.DEFAULT_CLIPPING_NORM_QUANTILE,
                 DpAdaptiveClipping.DEFAULT_CLIP_LEARNING_RATE,
-                expectedUpdatesPerRound / 20.0,
+                defaultClippedCountStddev(noiseMultiplier, expectedUpdatesPerRound),
                 seed);
     }
 
@@ -189,12 +198,12 @@ public final class Strategies {
     public static AggregationStrategy dpAdaptiveClipping(
             double noiseMultiplier,
             double initialClippingNorm,
-            double targetUnclippedQuantile,
+            double clippingNormQuantile,
             double clipLearningRate,
             double clippedCountStddev,
             long seed) {
         return new DpAdaptiveClipping(
-                noiseMultiplier, initialClippingNorm, targetUnclippedQuantile, clipLearningRate, clippedCountStddev, seed);
+                noiseMultiplier, initialClippingNorm, clippingNormQuantile, clipLearningRate, clippedCountStddev, seed);
     }
 
     /**

@@ -343,7 +343,7 @@ public record JobSpec(
             Double clippingNorm,
             Double noiseMultiplier,
             double initialClippingNorm,
-            double targetUnclippedQuantile,
+            double clippingNormQuantile,
             double clipLearningRate,
             Double clippedCountStddev,
             double dpDelta,

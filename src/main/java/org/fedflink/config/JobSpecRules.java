@@ -166,7 +166,7 @@ final class JobSpecRules {
             entry("aggregation.clippingNorm", Field.optional(null, greaterThan(0))),
             entry("aggregation.noiseMultiplier", Field.optional(null, SpecBinder.atLeast(0.0))),
             entry("aggregation.initialClippingNorm", Field.optional(0.1, greaterThan(0))),
-            entry("aggregation.targetUnclippedQuantile", Field.optional(0.5, SpecBinder.closed(0, 1))),
+            entry("aggregation.clippingNormQuantile", Field.optional(0.5, SpecBinder.closed(0, 1))),
             entry("aggregation.clipLearningRate", Field.optional(0.2, greaterThan(0))),
             entry("aggregation.clippedCountStddev", Field.optional(null, SpecBinder.atLeast(0.0))),
             entry("aggregation.dpDelta", Field.optional(1.0e-5, SpecBinder.open(0, 1))),

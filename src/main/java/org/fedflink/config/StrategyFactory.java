@@ -51,7 +51,7 @@ public final class StrategyFactory {
      *
      * @param updatesPerRound {@code rounds.updatesPerRound}: Multi-Krum's default
      *     {@code selectedUpdates = updatesPerRound - byzantineUpdates} (the paper's {@code m = n - f})
-     *     and adaptive clipping's default {@code clippedCountStddev = updatesPerRound / 20}
+     *     and adaptive clipping's default {@code clippedCountStddev} (updatesPerRound / 20 with noise)
      * @param seed seed of the DP noise
      * @throws JobSpecException as {@link #create(JobSpec)}
      */
@@ -90,9 +90,10 @@ public final class StrategyFactory {
                 case DPADAPTIVE -> Strategies.dpAdaptiveClipping(
                         required(a.noiseMultiplier(), "noiseMultiplier", name),
                         a.initialClippingNorm(),
-                        a.targetUnclippedQuantile(),
+                        a.clippingNormQuantile(),
                         a.clipLearningRate(),
-                        a.clippedCountStddev() != null ? a.clippedCountStddev() : updatesPerRound / 20.0,
+                        a.clippedCountStddev() != null ? a.clippedCountStddev()
+                                : Strategies.defaultClippedCountStddev(a.noiseMultiplier(), updatesPerRound),
                         seed);
                 case FEDBUFF -> Strategies.fedBuff(a.serverLearningRate(), stalenessWeight(a));
                 case FEDPROX -> {

@@ -127,6 +127,13 @@ class DifferentialPrivacyTest {
                 .isEqualTo(new DpAdaptiveClipping(1.0, 0.1, 0.5, 0.2, 5.0, 3));
     }
 
+    /** Flower: {@code clipped_count_stddev} defaults to 0, and to clients / 20 only with noise. */
+    @Test
+    void adaptiveClipping_defaultsFactory_withoutNoise_noisesNoCount() {
+        assertThat(Strategies.dpAdaptiveClipping(0.0, 100, 3))
+                .isEqualTo(new DpAdaptiveClipping(0.0, 0.1, 0.5, 0.2, 0.0, 3));
+    }
+
     @Test
     void adaptiveClipping_countNoiseTooSmall_throwsNamingTheBound() {
         assertThatThrownBy(() -> Strategies.dpAdaptiveClipping(1.1, 10, 0))
@@ -164,7 +171,7 @@ class DifferentialPrivacyTest {
         assertThatThrownBy(() -> Strategies.dpFixedClipping(1, -1, 0))
                 .hasMessage("noiseMultiplier must be finite and >= 0, got -1.0");
         assertThatThrownBy(() -> Strategies.dpAdaptiveClipping(1, 0.1, 1.5, 0.2, 5, 0))
-                .hasMessage("targetUnclippedQuantile must be in [0, 1], got 1.5");
+                .hasMessage("clippingNormQuantile must be in [0, 1], got 1.5");
         assertThatThrownBy(() -> Strategies.dpAdaptiveClipping(1, 0, 0))
                 .hasMessage("expectedUpdatesPerRound must be >= 1, got 0");
     }

@@ -244,7 +244,7 @@ class JobSpecLoaderTest {
                   clippingNorm: 1.5
                   noiseMultiplier: 0.7
                   initialClippingNorm: 0.3
-                  targetUnclippedQuantile: 0.6
+                  clippingNormQuantile: 0.6
                   clipLearningRate: 0.1
                   clippedCountStddev: 2
                   dpDelta: 1e-6

@@ -97,6 +97,9 @@ class StrategySpecTest {
                 "rounds.updatesPerRound=40");
         assertThat(adaptive).isEqualTo(Strategies.dpAdaptiveClipping(1.0, 0.1, 0.5, 0.2, 2.0, 42));
         assertThat(((DpAdaptiveClipping) adaptive).clippedCountStddev()).isEqualTo(40 / 20.0);
+        AggregationStrategy noiseless = strategy("aggregation.strategy=dpadaptive", "aggregation.noiseMultiplier=0",
+                "rounds.updatesPerRound=40");
+        assertThat(((DpAdaptiveClipping) noiseless).clippedCountStddev()).isZero();
         assertThat(StrategyFactory.noiseMultiplier(adaptive)).isEqualTo(1.0);
         assertThat(StrategyFactory.noiseMultiplier(Strategies.fedAvg(1))).isNaN();
     }
