@@ -34,7 +34,7 @@ import org.fedflink.data.TextHashing;
  * the fitted feature scaling (its divisor, or every feature's mean and standard deviation), the
  * longest accepted line, and the whole resolved job spec for the record.
  *
- * <p>The file, format {@value #FORMAT} (documented in the README's run-folder section):
+ * <p>The file, format {@value #FORMAT} (documented in docs/running-jobs.md, the run folder):
  *
  * <pre>
  * {

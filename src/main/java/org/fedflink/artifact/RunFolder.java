@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds model versions in run folders. The layout (the README's "run folder" section):
+ * Finds model versions in run folders. The layout (docs/running-jobs.md, "The run folder"):
  *
  * <pre>
  * RUN/                        a run of one task

@@ -22,7 +22,7 @@ import org.fedflink.pipeline.RunSummary;
  * Runs benchmark cases one after the other in this JVM. For each: the case's whole fedflink job
  * on an embedded MiniCluster (the project's Flink configuration: RocksDB, incremental
  * checkpoints), watched by a {@link JobProbe}; then the {@link Reference} loop over the same
- * examples. See the README's Benchmarks section for what each figure is.
+ * examples. See docs/benchmarks.md for what each figure is.
  */
 public final class Bench {
 

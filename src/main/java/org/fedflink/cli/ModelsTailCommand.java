@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         description = "Prints the global versions published to a Kafka model topic (output.kafka.modelTopic) as they"
                 + " come: one line per version (or its metadata as JSON with --json), read with isolation"
                 + " read_committed, so a version a failure rolled back never shows. Message format: "
-                + ModelMessages.FORMAT + " (see the README's Kafka section). FEDFLINK_KAFKA_* environment variables"
+                + ModelMessages.FORMAT + " (see docs/kafka.md). FEDFLINK_KAFKA_* environment variables"
                 + " add client properties.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by --max, --idle or Ctrl-C", "2:invalid arguments"})

@@ -26,7 +26,7 @@ import org.fedflink.report.CsvTable;
  * The outcome of a run, as written to {@code summary.json}: counts from the ingest subtasks, the
  * final model version's metadata (with each named holdout's figures), the time to 95 % and 99 % of
  * the final holdout accuracy, the baselines' figures when they ran, and timing. The field names are
- * a contract that other tools read (the README's {@code summary.json} paragraph).
+ * a contract that other tools read (docs/running-jobs.md, its {@code summary.json} paragraph).
  *
  * <p>Baselines are listed under {@code baselines}, one entry per kind ({@code centralized}, ...), each
  * with its figures; {@code baseline} keeps the centralized one's figures in the form of the one-baseline

@@ -161,7 +161,7 @@ class StandaloneClusterIT {
 
     @Test
     void flinkRun_acceptsTheJobJarAndWritesTheRunFolder() throws Exception {
-        // The README's line for Flink's own CLI, with this project's stand-in for a distribution's bin/flink.
+        // The line of docs/cluster.md for Flink's own CLI, with this project's stand-in for a distribution's bin/flink.
         Path run = cluster.root.resolve("flink-run");
         ProcessBuilder pb = new ProcessBuilder(ClusterScript.HOME.resolve("bin/flink").toString(), "run",
                 "target/fedflink-job.jar", "--spec", "jobs/quickstart.yaml", "--out", run.toString(),

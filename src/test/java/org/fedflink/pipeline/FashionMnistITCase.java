@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
+import org.fedflink.io.FileInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * centralized baseline trained on the same stream in the same run.
  *
  * <p>The job's accuracy target (0.84, scikit-learn's LogisticRegression) is measured by running
- * the job from the README; this test holds the federated model to the baseline of its own run and
+ * the job from docs/running-jobs.md; this test holds the federated model to the baseline of its own run and
  * checks that nothing was lost.
  */
 class FashionMnistITCase {
