@@ -1,6 +1,7 @@
 package org.fedflink;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -27,6 +28,17 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAPackage("org.apache.flink..")
                 .because("the math core is plain Java; Flink types belong in the pipeline packages")
+                .check(MAIN_CLASSES);
+    }
+
+    @Test
+    void topLevelPackages_areFreeOfCycles() {
+        slices()
+                .matching("org.fedflink.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .because("dependencies point one way (cli -> runners -> job -> io/config -> model), so a"
+                        + " package can be read, tested and changed without the ones above it")
                 .check(MAIN_CLASSES);
     }
 }

@@ -12,10 +12,11 @@ import org.fedflink.data.InputFormat;
 import org.fedflink.data.RowOrder;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.eval.Evaluator;
+import org.fedflink.io.FileInput;
+import org.fedflink.io.Generators;
 import org.fedflink.model.Model;
 import org.fedflink.model.OnlineLearner;
 import org.fedflink.pipeline.FedJob;
-import org.fedflink.pipeline.FileInput;
 
 /**
  * The reference: a plain single-threaded Java loop of the job's own online step (one
@@ -123,7 +124,7 @@ final class Reference {
 
         GeneratedExamples(JobSpec spec) {
             this.spec = spec;
-            this.generator = new SyntheticGenerator(FedJob.generatorConfig(spec));
+            this.generator = new SyntheticGenerator(Generators.config(spec));
         }
 
         @Override

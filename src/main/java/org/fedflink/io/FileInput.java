@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.io;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -163,7 +163,7 @@ public record FileInput(
      * a simulated source's index modulo {@code groups}, or the group of the source the row names
      * ({@link #groupOfSource}).
      */
-    int groupOfRow(long row, int groups) {
+    public int groupOfRow(long row, int groups) {
         if (sourceOfRow != null) {
             return sourceOfRow[(int) row] % groups;
         }
@@ -174,7 +174,7 @@ public record FileInput(
     }
 
     /** The reader group of a source name among {@code groups}: its (specified, stable) string hash. */
-    static int groupOfSource(String source, int groups) {
+    public static int groupOfSource(String source, int groups) {
         return Math.floorMod(source.hashCode(), groups);
     }
 
@@ -207,7 +207,7 @@ public record FileInput(
     }
 
     /** Name of simulated source {@code s} of {@code sources}; every reader and the histogram use it. */
-    static String sourceName(int s, int sources) {
+    public static String sourceName(int s, int sources) {
         int width = Math.max(4, Integer.toString(Math.max(0, sources - 1)).length());
         return "s" + String.format("%0" + width + "d", s);
     }

@@ -22,8 +22,9 @@ import org.fedflink.data.Example;
 import org.fedflink.data.FileDataset;
 import org.fedflink.data.RowOrder;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.FileInput;
+import org.fedflink.io.Generators;
 import org.fedflink.pipeline.FedJob;
-import org.fedflink.pipeline.FileInput;
 
 /**
  * Loads an input into a Kafka topic, one message per row in the {@link ExampleMessages} format: a
@@ -108,7 +109,7 @@ public final class FileProducer {
      * @return the number of examples written
      */
     public static int writeHoldout(JobSpec spec, Path file) throws IOException {
-        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(spec));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(spec));
         StringBuilder text = new StringBuilder();
         List<Example> holdout = generator.holdout(spec.evaluation().holdout());
         for (Example e : holdout) {
@@ -161,7 +162,7 @@ public final class FileProducer {
 
     /** The generator's records, malformed ones as the raw text it makes. */
     private static Input generated(JobSpec spec) {
-        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(spec));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(spec));
         List<String> labelNames = spec.input().labelNames();
         return new Input() {
             @Override

@@ -30,6 +30,8 @@ import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.eval.LocalBaseline;
+import org.fedflink.io.FileInput;
+import org.fedflink.io.Generators;
 import org.fedflink.io.NameOrderSplitAssigner;
 import org.fedflink.io.OrderedSource;
 import org.fedflink.io.RecordSequence;
@@ -435,7 +437,7 @@ public final class FedJob {
         switch (spec.input().type()) {
             case GENERATOR: {
                 GeneratedRecords records = new GeneratedRecords(
-                        new SyntheticGenerator(generatorConfig(spec)), spec.input().generator().examples());
+                        new SyntheticGenerator(Generators.config(spec)), spec.input().generator().examples());
                 return env.fromSource(
                                 new OrderedSource<>(records, readers, spec.input().generator().ratePerSecond(),
                                         RecordTypeInfo.rawRecords()),
@@ -477,14 +479,6 @@ public final class FedJob {
         }
     }
 
-    /** The generator configuration the job spec describes. */
-    public static SyntheticGenerator.Config generatorConfig(JobSpec spec) {
-        JobSpec.GeneratorSpec g = spec.input().generator();
-        return new SyntheticGenerator.Config(
-                spec.model().type(), spec.model().features(), spec.model().classes(), g.sources(),
-                g.labelSkew(), g.featureShift(), g.classSeparation(), g.noise(), g.corruptFraction(),
-                g.eventIntervalMillis(), g.startTimeMillis(), spec.seed());
-    }
 
     /**
      * The holdout sets of a task: the generator's holdout, or {@code evaluation.holdoutPath} and the
@@ -499,7 +493,7 @@ public final class FedJob {
         if (files == null) {
             // named holdouts are files: JobSpecRules refuses them for the generator
             int n = spec.evaluation().holdout();
-            SyntheticGenerator.Config config = generatorConfig(spec);
+            SyntheticGenerator.Config config = Generators.config(spec);
             return () -> org.fedflink.eval.HoldoutSets.of(new SyntheticGenerator(config).holdout(n));
         }
         String path = spec.evaluation().holdoutPath();

@@ -5,6 +5,7 @@ import org.fedflink.data.Example;
 import org.fedflink.data.FileDataset;
 import org.fedflink.data.JsonLineParser;
 import org.fedflink.data.RowOrder;
+import org.fedflink.io.FileInput;
 import org.fedflink.io.RecordSequence;
 
 /**

@@ -11,6 +11,7 @@ import org.fedflink.data.FileDataset;
 import org.fedflink.data.FormatException;
 import org.fedflink.data.InputFormat;
 import org.fedflink.data.InputPaths;
+import org.fedflink.io.FileInput;
 import org.fedflink.model.ModelSpec;
 
 /**

@@ -29,6 +29,7 @@ import org.fedflink.data.InvalidRecordException;
 import org.fedflink.data.JsonLineParser;
 import org.fedflink.data.RowParser;
 import org.fedflink.data.RowParsers;
+import org.fedflink.io.FileInput;
 import org.fedflink.kafka.BrokerException;
 import org.fedflink.kafka.DeadLetterMessages;
 import org.fedflink.kafka.Topics;

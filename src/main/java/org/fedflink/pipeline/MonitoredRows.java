@@ -21,6 +21,7 @@ import org.fedflink.data.LineReader;
 import org.fedflink.data.Row;
 import org.fedflink.data.RowParser;
 import org.fedflink.data.RowParsers;
+import org.fedflink.io.FileInput;
 
 /**
  * Reads the files of a monitored directory (Flink's {@code FileSource} finds new files; this

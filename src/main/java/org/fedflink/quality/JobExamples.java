@@ -15,9 +15,10 @@ import org.fedflink.data.ExampleValidator;
 import org.fedflink.data.FileDataset;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.eval.HoldoutSets;
+import org.fedflink.io.FileInput;
+import org.fedflink.io.Generators;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.pipeline.FedJob;
-import org.fedflink.pipeline.FileInput;
 import org.fedflink.pipeline.HoldoutFile;
 
 /**
@@ -47,7 +48,7 @@ public record JobExamples(List<Example> train, HoldoutSets holdouts, long invali
         JobSpec.InputSpec input = spec.input();
         ModelSpec model = spec.model().toSpec();
         if (input.type() == JobSpec.InputType.GENERATOR) {
-            SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(spec));
+            SyntheticGenerator generator = new SyntheticGenerator(Generators.config(spec));
             long examples = input.generator().examples();
             List<Example> train = new ArrayList<>();
             long corrupt = 0;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
+import org.fedflink.io.Generators;
 import org.fedflink.pipeline.FedJob;
 import org.fedflink.pipeline.LocalRunner;
 import org.junit.jupiter.api.Test;
@@ -122,7 +123,7 @@ class ModelsITCase {
 
         // evaluate: the savepoint's model scores a labelled file exactly as the published version does
         org.fedflink.data.SyntheticGenerator generator =
-                new org.fedflink.data.SyntheticGenerator(FedJob.generatorConfig(spec));
+                new org.fedflink.data.SyntheticGenerator(Generators.config(spec));
         List<org.fedflink.data.Example> holdout = generator.holdout(1500);
         StringBuilder jsonl = new StringBuilder();
         for (org.fedflink.data.Example e : holdout) {

@@ -18,6 +18,7 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.Generators;
 import org.fedflink.pipeline.FedJob;
 import org.fedflink.pipeline.LocalRunner;
 
@@ -76,7 +77,7 @@ public final class KafkaDelayBenchmark {
             tail.setDaemon(true);
             tail.start();
             Thread.sleep(5000); // the job's readers are up
-            produce(servers, topic, new SyntheticGenerator(FedJob.generatorConfig(spec)), rate, sent);
+            produce(servers, topic, new SyntheticGenerator(Generators.config(spec)), rate, sent);
             long end = System.currentTimeMillis() + 15_000;
             while (System.currentTimeMillis() < end) {
                 synchronized (seen) {

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.Generators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,7 +55,7 @@ class FederatedLoopITCase {
                 .isEqualTo(summary.path("samplesInModel").asLong());
         double fedAvg = summary.path("metrics").path("holdoutAccuracy").asDouble();
         double centralized = summary.path("baseline").path("holdoutAccuracy").asDouble();
-        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(spec));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(spec));
         double planted = generator.plantedScore(generator.holdout(spec.evaluation().holdout()));
         double floor = planted - 0.05;
         System.out.printf("quickstart: fedavg %.4f, centralized %.4f, planted %.4f%n", fedAvg, centralized, planted);

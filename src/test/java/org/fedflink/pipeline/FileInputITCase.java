@@ -19,6 +19,8 @@ import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
 import org.fedflink.data.FormatException;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.FileInput;
+import org.fedflink.io.Generators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +38,7 @@ class FileInputITCase {
     Path tmp;
 
     private static SyntheticGenerator generator() throws Exception {
-        return new SyntheticGenerator(FedJob.generatorConfig(JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of())));
+        return new SyntheticGenerator(Generators.config(JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of())));
     }
 
     static String csvRow(Example e) {

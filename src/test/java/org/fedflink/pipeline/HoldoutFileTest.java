@@ -11,6 +11,7 @@ import org.fedflink.data.FeatureScaler;
 import org.fedflink.data.FormatException;
 import org.fedflink.data.FormatOptions;
 import org.fedflink.data.InputFormat;
+import org.fedflink.io.FileInput;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
 import org.junit.jupiter.api.Test;

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.Generators;
 import org.fedflink.kafka.EmbeddedKafka;
 import org.fedflink.kafka.ExampleMessages;
 import org.fedflink.kafka.FileProducer;
@@ -104,7 +105,7 @@ class KafkaITCase {
         long n = 40_000;
         JobSpec fileSpec = FederatedLoopITCase.quickstart("input.generator.corruptFraction=0.002",
                 "evaluation.baseline=none");
-        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(fileSpec));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(fileSpec));
         Path data = writeJsonl(generator, n, tmp.resolve("train.jsonl"));
         Path holdout = writeHoldout(generator, tmp.resolve("holdout.jsonl"));
         JobSpec fileJob = FederatedLoopITCase.quickstart("input.type=jsonl", "input.path=" + data,
@@ -162,7 +163,7 @@ class KafkaITCase {
 
     @Test
     void severalPartitions_eachSourceIsTrainedInPartitionOrder_withOneReaderOrOnePerPartition() throws Exception {
-        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(FederatedLoopITCase.quickstart()));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(FederatedLoopITCase.quickstart()));
         // strictly increasing times, so the predictions name the row each one is about
         long start = 1_700_000_000_000L;
         StringBuilder text = new StringBuilder();
@@ -196,7 +197,7 @@ class KafkaITCase {
     @Test
     void malformedMessages_reachTheDeadLetterTopicWithReasonPartitionAndOffset() throws Exception {
         kafka.createTopic("mixed", 1);
-        SyntheticGenerator generator = new SyntheticGenerator(FedJob.generatorConfig(FederatedLoopITCase.quickstart()));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(FederatedLoopITCase.quickstart()));
         List<Map.Entry<String, byte[]>> messages = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             Example e = generator.example(i);

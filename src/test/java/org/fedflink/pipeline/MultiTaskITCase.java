@@ -11,6 +11,7 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.Generators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +87,7 @@ class MultiTaskITCase {
     @Test
     void twoLabelColumns_secondReadsTheInputAgainWithItsOwnDeadLetters() throws Exception {
         SyntheticGenerator generator = new SyntheticGenerator(
-                FedJob.generatorConfig(JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of())));
+                Generators.config(JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of())));
         int rows = 6000;
         StringBuilder csv = new StringBuilder(header());
         StringBuilder holdout = new StringBuilder(header());

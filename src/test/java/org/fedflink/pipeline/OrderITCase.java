@@ -23,6 +23,8 @@ import org.fedflink.data.JsonLineWriter;
 import org.fedflink.data.PartitionScheme;
 import org.fedflink.data.Partitioner;
 import org.fedflink.data.SyntheticGenerator;
+import org.fedflink.io.FileInput;
+import org.fedflink.io.Generators;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +56,7 @@ class OrderITCase {
 
     @BeforeAll
     static void data() throws Exception {
-        generator = new SyntheticGenerator(FedJob.generatorConfig(FederatedLoopITCase.quickstart()));
+        generator = new SyntheticGenerator(Generators.config(FederatedLoopITCase.quickstart()));
         rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
             Example e = generator.example(i);

@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
