@@ -17,7 +17,7 @@ import org.fedflink.config.JobSpecException;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.pipeline.LocalRunner;
-import org.fedflink.pipeline.SavedModels;
+import org.fedflink.pipeline.SavepointModels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,17 +116,17 @@ public final class ModelsCommand implements Runnable {
                 }
                 base = "";
             }
-            return baseline ? (base.isEmpty() ? SavedModels.BASELINE : base + "/" + SavedModels.BASELINE) : base;
+            return baseline ? (base.isEmpty() ? SavepointModels.BASELINE : base + "/" + SavepointModels.BASELINE) : base;
         }
 
         /** The selected loop's version in one savepoint. */
-        SavedModels.Version read(Path snapshot) throws Exception {
-            if (!SavedModels.isSnapshot(snapshot)) {
+        SavepointModels.Version read(Path snapshot) throws Exception {
+            if (!SavepointModels.isSnapshot(snapshot)) {
                 throw new IllegalArgumentException(snapshot + " is not a savepoint or checkpoint (no _metadata in it)");
             }
             JobSpec jobSpec = jobSpec(snapshot);
             String loop = loop(jobSpec);
-            for (SavedModels.Version v : SavedModels.read(snapshot, jobSpec)) {
+            for (SavepointModels.Version v : SavepointModels.read(snapshot, jobSpec)) {
                 if (v.loop().equals(loop)) {
                     return v;
                 }
@@ -141,7 +141,7 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    static Map<String, Object> metadata(Path snapshot, SavedModels.Version v) {
+    static Map<String, Object> metadata(Path snapshot, SavepointModels.Version v) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("snapshot", snapshot.toString());
         meta.put("loop", v.loop().isEmpty() ? null : v.loop());
@@ -201,7 +201,7 @@ public final class ModelsCommand implements Runnable {
             try {
                 List<Path> snapshots = new ArrayList<>();
                 for (Path p : paths) {
-                    List<Path> found = SavedModels.snapshots(p);
+                    List<Path> found = SavepointModels.snapshots(p);
                     if (found.isEmpty()) {
                         throw new IllegalArgumentException(p + " is not a savepoint or checkpoint and holds none");
                     }
@@ -212,7 +212,7 @@ public final class ModelsCommand implements Runnable {
                             "samples", "sources", "rounds", "preq.acc", "checksum", "job", "parent", "snapshot");
                 }
                 for (Path snapshot : snapshots) {
-                    SavedModels.Version v = read(snapshot);
+                    SavepointModels.Version v = read(snapshot);
                     if (asJson) {
                         out().println(new ObjectMapper().writeValueAsString(metadata(snapshot, v)));
                         continue;
@@ -274,7 +274,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                SavedModels.Version v = read(snapshot);
+                SavepointModels.Version v = read(snapshot);
                 String text = format == Format.json ? json(v) : csv(v);
                 if (outFile == null) {
                     out().print(text);
@@ -290,13 +290,13 @@ public final class ModelsCommand implements Runnable {
             }
         }
 
-        private String json(SavedModels.Version v) throws Exception {
+        private String json(SavepointModels.Version v) throws Exception {
             Map<String, Object> meta = metadata(snapshot, v);
             meta.put("params", v.params());
             return new ObjectMapper().writeValueAsString(meta) + "\n";
         }
 
-        private static String csv(SavedModels.Version v) {
+        private static String csv(SavepointModels.Version v) {
             StringBuilder s = new StringBuilder();
             float[] p = v.params();
             ModelSpec m = v.model();
@@ -345,9 +345,9 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                SavedModels.Version v = read(snapshot);
-                String task = v.loop().isEmpty() || v.loop().equals(SavedModels.BASELINE) ? null
-                        : v.loop().replace("/" + SavedModels.BASELINE, "");
+                SavepointModels.Version v = read(snapshot);
+                String task = v.loop().isEmpty() || v.loop().equals(SavepointModels.BASELINE) ? null
+                        : v.loop().replace("/" + SavepointModels.BASELINE, "");
                 java.util.Optional<org.fedflink.artifact.Preprocessing> preprocessing = task == null
                         ? java.util.Optional.empty()
                         : org.fedflink.artifact.Preprocessing.find(runFolder.resolve("tasks").resolve(task));
@@ -401,8 +401,8 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                SavedModels.Version a = read(first);
-                SavedModels.Version b = read(second);
+                SavepointModels.Version a = read(first);
+                SavepointModels.Version b = read(second);
                 if (a.params().length != b.params().length || a.model().type() != b.model().type()) {
                     throw new IllegalArgumentException("the savepoints hold different models ("
                             + a.model().type() + " with " + a.params().length + " parameters, "
@@ -416,7 +416,7 @@ public final class ModelsCommand implements Runnable {
             }
         }
 
-        static Map<String, Object> diff(SavedModels.Version a, SavedModels.Version b) {
+        static Map<String, Object> diff(SavepointModels.Version a, SavepointModels.Version b) {
             double dd = 0;
             double aa = 0;
             double bb = 0;

@@ -81,7 +81,7 @@ public final class LinesWriter<T> extends AbstractStreamOperator<Void> implement
      * Predictions: {@code source, time, label, prediction, loss, modelVersion, localExamples}; with
      * label names, the label and the prediction are written as names.
      */
-    public static LinesWriter<Prediction> predictions(String file, List<String> labelNames) {
+    public static LinesWriter<PrequentialPrediction> predictions(String file, List<String> labelNames) {
         return jsonLines(file, "predictions", p -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("source", p.source());

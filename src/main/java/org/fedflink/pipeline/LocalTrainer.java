@@ -67,8 +67,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 Triggerable<String, VoidNamespace> {
 
     /** The prequential predictions, when {@link TrainerSettings#emitPredictions()}. */
-    public static final OutputTag<Prediction> PREDICTIONS =
-            new OutputTag<>("predictions", TypeInformation.of(Prediction.class));
+    public static final OutputTag<PrequentialPrediction> PREDICTIONS =
+            new OutputTag<>("predictions", TypeInformation.of(PrequentialPrediction.class));
 
     private final TrainerSettings settings;
 
@@ -180,8 +180,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 : settings.attack().label(isByzantine(source), example.label());
         OnlineLearner.Outcome outcome = learn(s, example, label);
         if (settings.emitPredictions()) {
-            Prediction prediction = new Prediction(example.source(), example.timestamp(), example.label(),
-                    outcome.prediction(), outcome.loss(), baseVersion(s), s.samples);
+            PrequentialPrediction prediction = new PrequentialPrediction(example.source(), example.timestamp(),
+                    example.label(), outcome.prediction(), outcome.loss(), baseVersion(s), s.samples);
             output.collect(PREDICTIONS, record.hasTimestamp()
                     ? new StreamRecord<>(prediction, record.getTimestamp())
                     : new StreamRecord<>(prediction));

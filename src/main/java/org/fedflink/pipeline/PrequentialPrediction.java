@@ -13,6 +13,6 @@ package org.fedflink.pipeline;
  *     0 before the first global model arrived)
  * @param localExamples examples the source learned on top of that version since it last reported
  */
-public record Prediction(
+public record PrequentialPrediction(
         String source, long timestamp, double label, double prediction, double loss, long modelVersion,
         long localExamples) {}

@@ -28,9 +28,9 @@ import org.fedflink.model.ModelSpec;
  * {@link StateDescriptors} the job writes. One savepoint holds one version per learning loop: the
  * federated model of each task and, when it ran, its centralized baseline.
  */
-public final class SavedModels {
+public final class SavepointModels {
 
-    private SavedModels() {}
+    private SavepointModels() {}
 
     /** Name of the baseline loop of a task (or of the job, for a single-task job). */
     public static final String BASELINE = "baseline";
@@ -168,7 +168,7 @@ public final class SavedModels {
         }
         if (streams.isEmpty()) {
             throw new IllegalArgumentException(snapshot + " holds no aggregator state of job '" + spec.job()
-                    + "' (looked for operators " + loops.keySet().stream().map(SavedModels::aggregatorUid).toList() + ")");
+                    + "' (looked for operators " + loops.keySet().stream().map(SavepointModels::aggregatorUid).toList() + ")");
         }
         DataStream<LoopShard> all = streams.get(0);
         for (int i = 1; i < streams.size(); i++) {
