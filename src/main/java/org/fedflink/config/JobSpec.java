@@ -285,16 +285,18 @@ public record JobSpec(
 
     /**
      * The local optimizer. {@code schedule} is left null by the binder when unset and resolved by
-     * {@link JobSpecRules}: {@code invsqrt}, or {@code constant} for {@code ftrl}. {@code beta},
+     * {@link JobSpecRules}: {@code invsqrt}, or {@code constant} for {@code ftrl}. {@code epsilon}
+     * and {@code accumulatorDecay} are Adagrad's; {@code beta},
      * {@code l1} and {@code l2} are FTRL's ({@code l2} is its own, beside {@code model.l2}).
      */
     public record OptimizerSpec(
             OptimizerType type, double learningRate, Schedule schedule, double decay, double momentum, double epsilon,
-            double beta, double l1, double l2)
+            double accumulatorDecay, double beta, double l1, double l2)
             implements Serializable {
 
         OptimizerSpec withSchedule(Schedule newSchedule) {
-            return new OptimizerSpec(type, learningRate, newSchedule, decay, momentum, epsilon, beta, l1, l2);
+            return new OptimizerSpec(type, learningRate, newSchedule, decay, momentum, epsilon, accumulatorDecay, beta,
+                    l1, l2);
         }
     }
 

@@ -135,6 +135,7 @@ final class JobSpecRules {
             entry("optimizer.decay", Field.optional(0.001, SpecBinder.atLeast(0.0))),
             entry("optimizer.momentum", Field.optional(0.9, halfOpen(0, 1))),
             entry("optimizer.epsilon", Field.optional(1.0e-8, greaterThan(0))),
+            entry("optimizer.accumulatorDecay", Field.optional(1.0, SpecBinder.leftOpen(0, 1))),
             entry("optimizer.beta", Field.optional(1.0, greaterThan(0))),
             entry("optimizer.l1", Field.optional(0.0, SpecBinder.atLeast(0.0))),
             entry("optimizer.l2", Field.optional(0.0, SpecBinder.atLeast(0.0))),

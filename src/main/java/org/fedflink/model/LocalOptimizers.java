@@ -36,6 +36,17 @@ public final class LocalOptimizers {
     }
 
     /**
+     * Adagrad whose sum of squared gradients forgets: {@code G = decay * G + g^2}. See
+     * {@link Adagrad}.
+     *
+     * @throws IllegalArgumentException as {@link #adagrad(LearningRate, double)}, or if
+     *     {@code decay} is not in {@code (0, 1]}
+     */
+    public static LocalOptimizer adagrad(LearningRate rate, double epsilon, double decay) {
+        return new Adagrad(rate, epsilon, decay);
+    }
+
+    /**
      * FTRL-Proximal (McMahan et al. 2013), with its own per-coordinate step sizes {@code alpha /
      * (beta + sqrt(n))}, L1 and L2, robust to weights changed between steps. See {@link Ftrl}.
      *

@@ -542,7 +542,7 @@ public final class FedJob {
         return switch (o.type()) {
             case SGD -> LocalOptimizers.sgd(schedule(o));
             case MOMENTUM -> LocalOptimizers.momentum(schedule(o), o.momentum());
-            case ADAGRAD -> LocalOptimizers.adagrad(schedule(o), o.epsilon());
+            case ADAGRAD -> LocalOptimizers.adagrad(schedule(o), o.epsilon(), o.accumulatorDecay());
             case FTRL -> LocalOptimizers.ftrl(o.learningRate(), o.beta(), o.l1(), o.l2());
         };
     }

@@ -92,8 +92,8 @@ class JobSpecLoaderTest {
                         JobSpec.UnknownFields.IGNORE),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
-                        JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 0.0,
-                        0.0),
+                        JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 1.0,
+                        0.0, 0.0),
                 new RoundsSpec(20, 60_000L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 1, 1.0),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
@@ -216,6 +216,7 @@ class JobSpecLoaderTest {
                   decay: 0
                   momentum: 0
                   epsilon: 1.0e-6
+                  accumulatorDecay: 0.999
                   beta: 0.5
                   l1: 0.25
                   l2: 0.125
@@ -328,8 +329,8 @@ class JobSpecLoaderTest {
                         JobSpec.UnknownFields.REJECT),
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
-                        JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6, 0.5, 0.25,
-                        0.125),
+                        JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6, 0.999, 0.5,
+                        0.25, 0.125),
                 new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL, 3L, 2, 0.5),
                 new AggregationSpec(JobSpec.Strategy.FEDYOGI, 0.5, 6, 0.5, 0.02, 0.8, 0.95, 0.01, false, 0.1, 2, 4,
                         3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25, 0.01, true, 0.75, true,
@@ -372,7 +373,7 @@ class JobSpecLoaderTest {
                 + "  l1: 0.01\n  l2: 2\n");
 
         assertThat(spec.optimizer()).isEqualTo(new OptimizerSpec(JobSpec.OptimizerType.FTRL, 0.1,
-                JobSpec.Schedule.CONSTANT, 0.001, 0.9, 1.0e-8, 0.5, 0.01, 2.0));
+                JobSpec.Schedule.CONSTANT, 0.001, 0.9, 1.0e-8, 1.0, 0.5, 0.01, 2.0));
         assertThat(JobSpecLoader.parse(JobSpecLoader.toYaml(spec), List.of())).isEqualTo(spec);
         assertThat(parse(MINIMAL, "optimizer.type=ftrl", "optimizer.schedule=constant").optimizer().schedule())
                 .isEqualTo(JobSpec.Schedule.CONSTANT);

@@ -324,6 +324,50 @@ class LocalOptimizersTest {
     }
 
     @Test
+    void adagrad_withAccumulatorDecay_forgetsTheOldSquares() {
+        LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.5), 0.1, 0.5);
+        float[] params = {0f};
+        float[] sumSquares = new float[adagrad.stateSize(1)];
+
+        adagrad.applyGradient(params, sumSquares, 0, new float[] {2f});
+        // G = 0.5 * 4 + 1 = 3; w = -0.5 * 2 / (2 + 0.1) - 0.5 * 1 / (sqrt(3) + 0.1)
+        adagrad.applyGradient(params, sumSquares, 1, new float[] {1f});
+
+        assertThat(sumSquares).containsExactly(3f);
+        assertThat(params[0]).isCloseTo((float) (-1 / 2.1 - 0.5 / (Math.sqrt(3) + 0.1)), FLOAT);
+    }
+
+    /** A constant gradient: Adagrad's steps shrink like 1 / sqrt(t); with decay they level off. */
+    @Test
+    void adagrad_withAccumulatorDecay_stepsLevelOffAtLrTimesSqrtOfOneMinusDecay() {
+        double decay = 0.99;
+        LocalOptimizer forgetting = LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8, decay);
+        LocalOptimizer classic = LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8);
+        float[] a = {0f};
+        float[] b = {0f};
+        float[] stateA = new float[1];
+        float[] stateB = new float[1];
+        float before = 0;
+        float classicBefore = 0;
+        for (int t = 0; t < 5000; t++) {
+            before = a[0];
+            classicBefore = b[0];
+            forgetting.applyGradient(a, stateA, t, new float[] {-3f});
+            classic.applyGradient(b, stateB, t, new float[] {-3f});
+        }
+
+        double step = (double) a[0] - before;
+        assertThat(step).isCloseTo(0.1 * Math.sqrt(1 - decay), within(1e-4));
+        // Adagrad's 5,000th step: 0.1 / sqrt(5000), a seventh of it
+        assertThat((double) b[0] - classicBefore).isCloseTo(0.1 / Math.sqrt(5000), within(1e-4))
+                .isLessThan(step / 5);
+        assertThatThrownBy(() -> LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("decay must be in (0, 1], got 0.0");
+        assertThatThrownBy(() -> LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-8, 1.5))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void adagrad_twoApplyGradientSteps_divideBySqrtOfAccumulatedSquares() {
         LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.5), 0.1);
         float[] params = {0f, 1f, 2f};
