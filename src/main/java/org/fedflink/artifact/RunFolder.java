@@ -31,10 +31,35 @@ import java.util.stream.Stream;
  */
 public final class RunFolder {
 
+    // The run folder's names, one owner for every tool that writes or reads them.
+    /** The global model versions ({@code vNNNNNNNN.f32} and {@code .json}). */
     public static final String MODELS = "models";
+    /** The centralized baseline's run folder inside the run's. */
     public static final String BASELINE = "baseline";
+    /** The local-only baseline's folder. */
+    public static final String LOCAL_BASELINE = "baseline-local";
+    /** Folder of the tasks' parts in the run folder of a job with {@code tasks:}. */
     public static final String TASKS = "tasks";
+    /** The newest version's metadata, in {@link #MODELS}. */
     public static final String LATEST = "latest.json";
+    /** One row per published version. */
+    public static final String METRICS = "metrics.csv";
+    /** The run's figures at its end. */
+    public static final String SUMMARY = "summary.json";
+    /** One row per data source. */
+    public static final String SOURCES = "sources.csv";
+    /** One row per detected concept drift. */
+    public static final String DRIFTS = "drifts.csv";
+    /** Records that were not examples, each with its reason. */
+    public static final String DEAD_LETTER = "dead-letter.jsonl";
+    /** The prequential predictions, when asked for. */
+    public static final String PREDICTIONS = "predictions.jsonl";
+    /** The effective job spec. */
+    public static final String JOB = "job.yaml";
+    /** Retained checkpoints of a run on the embedded cluster. */
+    public static final String CHECKPOINTS = "checkpoints";
+    /** The run's charts. */
+    public static final String REPORT = "report.html";
 
     private static final Pattern VERSION_FILE = Pattern.compile("v(\\d{8,18})\\.json");
 

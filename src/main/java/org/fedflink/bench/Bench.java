@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.io.FileTrees;
 import org.fedflink.pipeline.FedJob;
@@ -163,7 +164,7 @@ public final class Bench {
         JsonNode s = summary.json();
         long examples = s.path("examples").asLong();
 
-        VersionLog versions = VersionLog.read(caseDir.resolve("metrics.csv"));
+        VersionLog versions = VersionLog.read(caseDir.resolve(RunFolder.METRICS));
         double firstRead = probe.firstReadMillis();
         double allTrained = versions.millisWhenHolding(examples);
         double trainSeconds = (allTrained - firstRead) / 1000;
@@ -238,9 +239,9 @@ public final class Bench {
      * but the final one (metrics.csv and the versions' metadata stay).
      */
     static void pruneModels(Path caseDir) throws IOException {
-        FileTrees.deleteRecursively(caseDir.resolve("checkpoints"));
-        Path models = caseDir.resolve(FedJob.MODELS);
-        Path latest = models.resolve("latest.json");
+        FileTrees.deleteRecursively(caseDir.resolve(RunFolder.CHECKPOINTS));
+        Path models = caseDir.resolve(RunFolder.MODELS);
+        Path latest = models.resolve(RunFolder.LATEST);
         if (!Files.exists(latest)) {
             return;
         }

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.model.ModelSpec;
-import org.fedflink.pipeline.LocalRunner;
 import org.fedflink.pipeline.SavepointModels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,12 +83,12 @@ public final class ModelsCommand implements Runnable {
             Path file = job;
             if (file == null) {
                 for (Path dir = snapshot.toAbsolutePath(); dir != null && file == null; dir = dir.getParent()) {
-                    if (Files.isRegularFile(dir.resolve(LocalRunner.JOB_FILE))) {
-                        file = dir.resolve(LocalRunner.JOB_FILE);
+                    if (Files.isRegularFile(dir.resolve(RunFolder.JOB))) {
+                        file = dir.resolve(RunFolder.JOB);
                     }
                 }
                 if (file == null) {
-                    throw new JobSpecException("no " + LocalRunner.JOB_FILE + " in a folder above " + snapshot
+                    throw new JobSpecException("no " + RunFolder.JOB + " in a folder above " + snapshot
                             + "; pass the run's job spec with --job JOB.yaml");
                 }
             }

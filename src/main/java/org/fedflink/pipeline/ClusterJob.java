@@ -28,6 +28,7 @@ import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.cluster.FlinkRest;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
@@ -67,7 +68,7 @@ public final class ClusterJob {
         conf.setString("pipeline.generic-types", "false");
         conf.setString("pipeline.auto-generate-uids", "false");
         conf.setString("execution.checkpointing.dir", spec.checkpoint().dir() != null
-                ? spec.checkpoint().dir() : out.resolve("checkpoints").toUri().toString());
+                ? spec.checkpoint().dir() : out.resolve(RunFolder.CHECKPOINTS).toUri().toString());
         conf.setString("execution.checkpointing.savepoint-dir", out.resolve("savepoints").toUri().toString());
         if (spec.checkpoint().intervalMillis() > 0) {
             conf.setString("execution.checkpointing.interval", spec.checkpoint().intervalMillis() + " ms");
@@ -89,7 +90,7 @@ public final class ClusterJob {
         LocalRunner.clearCounts(out);
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         // the effective spec, with every default, as a local run writes it: the models commands read it
-        Files.writeString(out.resolve(LocalRunner.JOB_FILE), org.fedflink.config.JobSpecLoader.toYaml(spec));
+        Files.writeString(out.resolve(RunFolder.JOB), org.fedflink.config.JobSpecLoader.toYaml(spec));
         env.configure(jobConfiguration(spec, out));
         FedJob.build(env, spec, out);
         StreamGraph graph = env.getStreamGraph();
@@ -241,7 +242,7 @@ public final class ClusterJob {
      */
     static String endState(JobSpec spec, Path out) {
         for (JobSpec.Task task : spec.runTasks()) {
-            Path latest = FedJob.taskDir(out, task).resolve(FedJob.MODELS).resolve("latest.json");
+            Path latest = FedJob.taskDir(out, task).resolve(RunFolder.MODELS).resolve(RunFolder.LATEST);
             try {
                 if (!Files.exists(latest) || !JSON.readTree(latest.toFile()).path("final").asBoolean()) {
                     return "STOPPED";

@@ -2,6 +2,7 @@ package org.fedflink.pipeline;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
+import org.fedflink.artifact.RunFolder;
 
 /**
  * A concept drift detected by a source's detector (in a {@link LocalTrainer}) or the server's (in
@@ -22,13 +23,11 @@ public record DriftEvent(long time, long version, String source, String detector
     /** The side output both operators send their drift events to. */
     public static final OutputTag<DriftEvent> OUTPUT = new OutputTag<>("drifts", TypeInformation.of(DriftEvent.class));
 
-    /** The run folder's file of drift events. */
-    public static final String FILE = "drifts.csv";
 
-    /** The header of {@link #FILE}. */
+    /** The header of {@link #RunFolder.DRIFTS}. */
     public static final String HEADER = "time,version,source,detector,statistic";
 
-    /** This event as a row of {@link #FILE} (the source quoted as CSV needs, six decimals). */
+    /** This event as a row of {@link #RunFolder.DRIFTS} (the source quoted as CSV needs, six decimals). */
     public String csvRow() {
         return (time == Long.MIN_VALUE ? "" : Long.toString(time)) + "," + version + ","
                 + SourceStats.csvField(source) + "," + detector + "," + SourceStats.number(statistic);

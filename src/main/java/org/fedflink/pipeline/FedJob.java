@@ -24,6 +24,7 @@ import org.fedflink.aggregate.LocalDp;
 import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.aggregate.Strategies;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.StrategyFactory;
 import org.fedflink.data.Example;
@@ -60,17 +61,7 @@ public final class FedJob {
 
     private FedJob() {}
 
-    /** Names of the run folder's parts; other tools read them. */
-    public static final String MODELS = "models";
-    public static final String BASELINE = "baseline";
-    /** The local-only baseline's folder in the run folder. */
-    public static final String LOCAL_BASELINE = "baseline-local";
     public static final String COUNTS = "counts";
-    /** Folder of the tasks' parts in the run folder of a job with {@code tasks:}. */
-    public static final String TASKS = "tasks";
-    public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
-    public static final String PREDICTIONS_FILE = "predictions.jsonl";
-    public static final String DRIFTS_FILE = DriftEvent.FILE;
     /** The key every example gets in the centralized learner. */
     public static final String CENTRALIZED_KEY = "centralized";
 
@@ -87,7 +78,7 @@ public final class FedJob {
 
     /** The run-folder part of a task: the run folder itself for a job without {@code tasks:}. */
     public static Path taskDir(Path outDir, JobSpec.Task task) {
-        return task.name() == null ? outDir : outDir.resolve(TASKS).resolve(task.name());
+        return task.name() == null ? outDir : outDir.resolve(RunFolder.TASKS).resolve(task.name());
     }
 
     /**
@@ -133,13 +124,13 @@ public final class FedJob {
                 loop(centralized ? inOrder : examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(),
                         holdout, centralized, modelKey);
                 if (!centralized && taskSpec.evaluation().has(JobSpec.Baseline.CENTRALIZED)) {
-                    loop(inOrder, taskSpec, model, prefix + BASELINE + "-",
-                            taskOut.resolve(BASELINE).toAbsolutePath().toString(), holdout, true, null);
+                    loop(inOrder, taskSpec, model, prefix + RunFolder.BASELINE + "-",
+                            taskOut.resolve(RunFolder.BASELINE).toAbsolutePath().toString(), holdout, true, null);
                 }
                 if (taskSpec.evaluation().has(JobSpec.Baseline.LOCAL)) {
                     // not "baseline-local-": the centralized baseline's trainer uid is "baseline-" + "local-trainer"
                     localOnly(examples, taskSpec, model, prefix + "local-only-",
-                            taskOut.resolve(LOCAL_BASELINE).toAbsolutePath().toString(), holdout);
+                            taskOut.resolve(RunFolder.LOCAL_BASELINE).toAbsolutePath().toString(), holdout);
                 }
             }
         }
@@ -187,7 +178,7 @@ public final class FedJob {
         DataStream<DeadLetter> deadLetters = ingested.getSideOutput(Ingest.DEAD_LETTERS);
         deadLetters
                 .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
-                        LinesWriter.deadLetters(dir.resolve(DEAD_LETTER_FILE).toString()))
+                        LinesWriter.deadLetters(dir.resolve(RunFolder.DEAD_LETTER).toString()))
                 .setParallelism(1)
                 .uid(prefix + "dead-letter-writer")
                 .name(prefix + "dead letters");
@@ -322,7 +313,7 @@ public final class FedJob {
         if (trainerSettings.emitPredictions()) {
             updates.getSideOutput(LocalTrainer.PREDICTIONS)
                     .transform(prefix + "prediction-writer", TypeInformation.of(Void.class),
-                            LinesWriter.predictions(Path.of(out, PREDICTIONS_FILE).toString(),
+                            LinesWriter.predictions(Path.of(out, RunFolder.PREDICTIONS).toString(),
                                     spec.input().labelNames()))
                     .setParallelism(1)
                     .uid(prefix + "prediction-writer")
@@ -362,7 +353,7 @@ public final class FedJob {
             updates.getSideOutput(DriftEvent.OUTPUT)
                     .union(globals.getSideOutput(DriftEvent.OUTPUT))
                     .transform(prefix + "drift-writer", TypeInformation.of(Void.class),
-                            LinesWriter.drifts(Path.of(out, DRIFTS_FILE).toString()))
+                            LinesWriter.drifts(Path.of(out, RunFolder.DRIFTS).toString()))
                     .setParallelism(1)
                     .uid(prefix + "drift-writer")
                     .name(prefix + "drifts");

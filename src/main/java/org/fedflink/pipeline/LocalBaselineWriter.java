@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.eval.LocalBaseline;
 
 /**
@@ -32,8 +33,6 @@ import org.fedflink.eval.LocalBaseline;
 public final class LocalBaselineWriter extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<LocalBaseline.SourceResult, Void>, BoundedOneInput {
 
-    public static final String SOURCES_FILE = "sources.csv";
-    public static final String SUMMARY_FILE = "summary.json";
 
     private final String dir;
     private final List<String> holdoutNames;
@@ -76,7 +75,7 @@ public final class LocalBaselineWriter extends AbstractStreamOperator<Void>
     public void endInput() throws Exception {
         Path folder = Files.createDirectories(Path.of(dir));
         scores.sort(Comparator.comparing(LocalBaseline.SourceResult::source));
-        try (BufferedWriter out = Files.newBufferedWriter(folder.resolve(SOURCES_FILE), StandardCharsets.UTF_8)) {
+        try (BufferedWriter out = Files.newBufferedWriter(folder.resolve(RunFolder.SOURCES), StandardCharsets.UTF_8)) {
             out.write(header());
             out.newLine();
             for (LocalBaseline.SourceResult s : scores) {
@@ -87,7 +86,7 @@ public final class LocalBaselineWriter extends AbstractStreamOperator<Void>
         Map<String, Object> summary = LocalBaseline.of(scores, holdoutNames)
                 .toMap(classifier);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(folder.resolve(SUMMARY_FILE).toFile(), new LinkedHashMap<>(summary));
+                .writeValue(folder.resolve(RunFolder.SUMMARY).toFile(), new LinkedHashMap<>(summary));
     }
 
     private String header() {

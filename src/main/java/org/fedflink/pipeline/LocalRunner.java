@@ -19,6 +19,7 @@ import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 
 /**
@@ -62,7 +63,6 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     /** The run's effective job spec (every key, defaults included), in the run folder. */
-    public static final String JOB_FILE = "job.yaml";
 
     private final JobSpec spec;
     private final Options options;
@@ -135,7 +135,7 @@ public final class LocalRunner implements AutoCloseable {
         clearCounts(out);
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         // the effective spec, with every default: what the models commands read to interpret state
-        Files.writeString(out.resolve(JOB_FILE), org.fedflink.config.JobSpecLoader.toYaml(spec));
+        Files.writeString(out.resolve(RunFolder.JOB), org.fedflink.config.JobSpecLoader.toYaml(spec));
         Configuration conf = configuration();
         // The graph first: building it looks at the input, and a bad input must fail before a
         // cluster is running.

@@ -21,6 +21,7 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.eval.Evaluator;
 import org.fedflink.eval.HoldoutColumns;
 import org.fedflink.eval.HoldoutSets;
@@ -160,7 +161,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         if (lastJobId != null && !lastJobId.equals(jobId)) {
             supersede(Path.of(outDir, "models"), lastVersion);
         }
-        metrics = CheckpointedAppender.open(Path.of(outDir, "metrics.csv"), restoredLength,
+        metrics = CheckpointedAppender.open(Path.of(outDir, RunFolder.METRICS), restoredLength,
                 metricsHeader(holdouts.names()));
         lastScores = HoldoutSets.Scores.none(holdouts.names());
         var group = getMetricGroup();
@@ -323,7 +324,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         meta.put("paramsEncoding", "float32-le");
         meta.put("checksum", String.format("crc32:%08x", crc.getValue()));
         writeAtomically(models.resolve(name + ".json"), json.writeValueAsBytes(meta));
-        writeAtomically(models.resolve("latest.json"), json.writeValueAsBytes(meta));
+        writeAtomically(models.resolve(RunFolder.LATEST), json.writeValueAsBytes(meta));
         if (messageKey != null && version > lastEmitted) {
             lastEmitted = version;
             output.collect(new StreamRecord<>(new PublishedModel(messageKey, version,
@@ -369,7 +370,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         }
         Path restoredMeta = models.resolve(String.format("v%08d.json", restored));
         if (!later.isEmpty() && Files.exists(restoredMeta)) {
-            writeAtomically(models.resolve("latest.json"), Files.readAllBytes(restoredMeta));
+            writeAtomically(models.resolve(RunFolder.LATEST), Files.readAllBytes(restoredMeta));
         }
     }
 

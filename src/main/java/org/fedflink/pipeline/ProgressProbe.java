@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobID;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.eval.HoldoutColumns;
 
 /**
@@ -84,7 +85,7 @@ final class ProgressProbe {
         }
         StringBuilder models = new StringBuilder();
         taskDirs.forEach((task, dir) -> models.append("  ").append(task.isEmpty() ? "global" : task).append(' ')
-                .append(Latest.read(dir.resolve("metrics.csv")).describe()));
+                .append(Latest.read(dir.resolve(RunFolder.METRICS)).describe()));
         return String.format(Locale.ROOT, "[%6.1fs] examples read %,d (%,.0f/s)%s",
                 (now - startMillis) / 1000.0, reading.count(), reading.perSecond(), models);
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.eval.Fairness;
 import org.fedflink.eval.HoldoutColumns;
@@ -36,7 +37,7 @@ public final class RunSummary {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static final String METRICS_FILE = "metrics.csv";
+    private static final String METRICS_FILE = RunFolder.METRICS;
 
     /** The key of the centralized baseline under {@code baselines}. */
     static final String BASELINE_CENTRALIZED = "centralized";
@@ -154,11 +155,11 @@ public final class RunSummary {
         if (m.path("holdouts").isObject()) {
             metrics.set("holdouts", m.path("holdouts").deepCopy());
         }
-        sourceFairness(dir.resolve(SourceStats.FILE), metrics);
-        to.set("drifts", drifts(dir.resolve(FedJob.DRIFTS_FILE), m.path("globalDrifts").asLong()));
+        sourceFairness(dir.resolve(RunFolder.SOURCES), metrics);
+        to.set("drifts", drifts(dir.resolve(RunFolder.DRIFTS), m.path("globalDrifts").asLong()));
         to.set("timeToAccuracy", timeToAccuracy(dir.resolve(METRICS_FILE), startMillis));
-        Path baselineDir = dir.resolve(FedJob.BASELINE);
-        if (Files.exists(baselineDir.resolve(FedJob.MODELS).resolve("latest.json"))) {
+        Path baselineDir = dir.resolve(RunFolder.BASELINE);
+        if (Files.exists(baselineDir.resolve(RunFolder.MODELS).resolve(RunFolder.LATEST))) {
             JsonNode b = latest(baselineDir);
             ObjectNode baseline = to.putObject("baseline");
             baseline.put("mode", "centralized");
@@ -169,7 +170,7 @@ public final class RunSummary {
             baseline.put("globalVersion", b.path("version").asLong());
             baseline.put("samplesInModel", b.path("samplesInModel").asLong());
             baseline.put("modelPath",
-                    baselineDir.resolve(FedJob.MODELS).resolve(b.path("params").asText()).toAbsolutePath().toString());
+                    baselineDir.resolve(RunFolder.MODELS).resolve(b.path("params").asText()).toAbsolutePath().toString());
             // the list of baselines: the same figures, with the named holdouts' and the time to accuracy
             ObjectNode centralized = baseline.deepCopy();
             if (b.path("metrics").path("holdouts").isObject()) {
@@ -178,12 +179,12 @@ public final class RunSummary {
             centralized.set("timeToAccuracy", timeToAccuracy(baselineDir.resolve(METRICS_FILE), startMillis));
             baselines(to).set(BASELINE_CENTRALIZED, centralized);
         }
-        Path local = dir.resolve(FedJob.LOCAL_BASELINE).resolve(LocalBaselineWriter.SUMMARY_FILE);
+        Path local = dir.resolve(RunFolder.LOCAL_BASELINE).resolve(RunFolder.SUMMARY);
         if (Files.exists(local)) {
             baselines(to).set(BASELINE_LOCAL, localBaseline(JSON.readTree(local.toFile())));
         }
         to.put("modelPath", model.has("params")
-                ? dir.resolve(FedJob.MODELS).resolve(model.path("params").asText()).toAbsolutePath().toString()
+                ? dir.resolve(RunFolder.MODELS).resolve(model.path("params").asText()).toAbsolutePath().toString()
                 : null);
     }
 
@@ -319,7 +320,7 @@ public final class RunSummary {
     }
 
     private static JsonNode latest(Path dir) throws IOException {
-        Path latest = dir.resolve(FedJob.MODELS).resolve("latest.json");
+        Path latest = dir.resolve(RunFolder.MODELS).resolve(RunFolder.LATEST);
         return Files.exists(latest) ? JSON.readTree(latest.toFile()) : JSON.createObjectNode();
     }
 
@@ -333,7 +334,7 @@ public final class RunSummary {
     }
 
     void write(Path out) throws IOException {
-        JSON.writeValue(out.resolve("summary.json").toFile(), root);
+        JSON.writeValue(out.resolve(RunFolder.SUMMARY).toFile(), root);
     }
 
     /** The summary as a JSON tree (read-only use). */

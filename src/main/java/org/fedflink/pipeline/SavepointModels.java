@@ -19,6 +19,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.model.ModelSpec;
 
@@ -102,9 +103,9 @@ public final class SavepointModels {
         if (loop.isEmpty()) {
             prefix = "";
         } else if (loop.equals(BASELINE)) {
-            prefix = FedJob.BASELINE + "-";
+            prefix = RunFolder.BASELINE + "-";
         } else if (loop.endsWith("/" + BASELINE)) {
-            prefix = loop.substring(0, loop.length() - BASELINE.length()) + FedJob.BASELINE + "-";
+            prefix = loop.substring(0, loop.length() - BASELINE.length()) + RunFolder.BASELINE + "-";
         } else {
             prefix = loop + "/";
         }

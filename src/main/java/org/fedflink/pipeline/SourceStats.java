@@ -19,6 +19,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.eval.Fairness;
 
 /**
@@ -34,7 +35,6 @@ final class SourceStats extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<LocalUpdate, Void>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
-    public static final String FILE = "sources.csv";
     public static final String HEADER = "source,samples,prequentialAccuracy,prequentialLoss";
     /** The share of sources the fairness figure averages over: the worst 10 %. */
     public static final double WORST_FRACTION = 0.1;
@@ -122,9 +122,9 @@ final class SourceStats extends AbstractStreamOperator<Void>
                 : Double.NaN;
         Path dir = Path.of(outDir);
         Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE + ".tmp");
+        Path tmp = dir.resolve(RunFolder.SOURCES + ".tmp");
         Files.writeString(tmp, csv, StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(RunFolder.SOURCES), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         dirty = false;
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fedflink.artifact.RunFolder;
 
 /**
  * One dataset's line of the quality suite: the federated model, the centralized and local-only
@@ -40,7 +41,7 @@ public record QualityRow(String dataset, String task, String description, String
     static QualityRow measured(DatasetSpec dataset, PreparedDataset prepared, JsonNode summary, Path runDir,
             ReferenceResult reference, double seconds) throws IOException {
         Map<String, Double> federated = figures(summary.path("metrics"));
-        putIfFinite(federated, "largestDrop", largestDrop(runDir.resolve("metrics.csv")));
+        putIfFinite(federated, "largestDrop", largestDrop(runDir.resolve(RunFolder.METRICS)));
         JsonNode baselines = summary.path("baselines");
         Map<String, Double> centralized = figures(baselines.path("centralized"));
         Map<String, Double> local = figures(baselines.path("local"));

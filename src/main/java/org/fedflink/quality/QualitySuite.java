@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
 import org.fedflink.config.JobSpecLoader;
@@ -127,8 +128,8 @@ public final class QualitySuite {
             List<DriftFigures.Change> changes = changes(dataset, prepared);
             long length = summary.path("examples").asLong();
             row = row.withDrift(
-                    drift(runDir.resolve("predictions.jsonl"), job, length, changes),
-                    drift(runDir.resolve("baseline").resolve("predictions.jsonl"), job, length, changes));
+                    drift(runDir.resolve(RunFolder.PREDICTIONS), job, length, changes),
+                    drift(runDir.resolve("baseline").resolve(RunFolder.PREDICTIONS), job, length, changes));
         }
         return row;
     }
@@ -244,7 +245,7 @@ public final class QualitySuite {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         int exit = child.waitFor();
-        Path summary = runDir.resolve("summary.json");
+        Path summary = runDir.resolve(RunFolder.SUMMARY);
         if (!Files.exists(summary)) {
             throw new IOException("the job exited with " + exit + " and wrote no summary (see logs/fedflink.log)");
         }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.eval.HoldoutColumns;
 import org.fedflink.report.ReportData.Chart;
 import org.fedflink.report.ReportData.Section;
@@ -61,7 +62,7 @@ final class RunReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String METRICS = "metrics.csv";
+    private static final String METRICS = RunFolder.METRICS;
     private static final String BASELINE_METRICS = "baseline/metrics.csv";
 
     /** Holdout metrics charted when metrics.csv has them; the first two are always expected. */
@@ -81,7 +82,7 @@ final class RunReader {
         if (!Files.isDirectory(runDir)) {
             throw new ReportException("run folder '" + runDir + "' does not exist");
         }
-        JsonNode summary = readSummary(runDir.resolve("summary.json"), runDir)
+        JsonNode summary = readSummary(runDir.resolve(RunFolder.SUMMARY), runDir)
                 .orElseThrow(() -> new ReportException("run folder '" + runDir + "' has no summary.json"));
         List<Path> tasks = taskDirs(runDir);
         boolean hasMetrics = tasks.isEmpty()
@@ -99,15 +100,15 @@ final class RunReader {
             for (int i = 0; i < tasks.size(); i++) {
                 Path task = tasks.get(i);
                 String name = task.getFileName().toString();
-                JsonNode taskSummary = readSummary(task.resolve("summary.json"), task)
+                JsonNode taskSummary = readSummary(task.resolve(RunFolder.SUMMARY), task)
                         .orElseGet(() -> taskNode(summary, name));
                 sections.add(modelSection(task, "task" + i, "Task " + name, qualityStats(taskSummary), true));
             }
         }
         sections.add(throughputSection(runDir));
-        boolean tasksHaveSources = tasks.stream().anyMatch(t -> Files.isRegularFile(t.resolve("sources.csv")));
-        if (Files.isRegularFile(runDir.resolve("sources.csv")) || !tasksHaveSources) {
-            sections.add(sourcesSection(runDir.resolve("sources.csv"), "sources", "Data sources"));
+        boolean tasksHaveSources = tasks.stream().anyMatch(t -> Files.isRegularFile(t.resolve(RunFolder.SOURCES)));
+        if (Files.isRegularFile(runDir.resolve(RunFolder.SOURCES)) || !tasksHaveSources) {
+            sections.add(sourcesSection(runDir.resolve(RunFolder.SOURCES), "sources", "Data sources"));
         }
 
         return new ReportData(
@@ -406,8 +407,8 @@ final class RunReader {
         }
 
         Table table = null;
-        if (taskSources && Files.isRegularFile(dir.resolve("sources.csv"))) {
-            Section sources = sourcesSection(dir.resolve("sources.csv"), id + "-sources", "");
+        if (taskSources && Files.isRegularFile(dir.resolve(RunFolder.SOURCES))) {
+            Section sources = sourcesSection(dir.resolve(RunFolder.SOURCES), id + "-sources", "");
             charts.addAll(sources.charts());
             notes.addAll(sources.notes());
             table = sources.table();
@@ -704,7 +705,7 @@ final class RunReader {
 
     private static Section sourcesSection(Path file, String id, String title) throws IOException {
         List<String> notes = new ArrayList<>();
-        Optional<CsvTable> read = readCsv(file, "sources.csv", "per-source accuracy histogram omitted", notes);
+        Optional<CsvTable> read = readCsv(file, RunFolder.SOURCES, "per-source accuracy histogram omitted", notes);
         if (read.isEmpty()) {
             return new Section(id, title, List.of(), List.of(), notes, null);
         }

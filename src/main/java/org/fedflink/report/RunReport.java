@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.fedflink.artifact.RunFolder;
 
 /**
  * Writes the report of a run folder: one self-contained, offline HTML file ({@code report.html})
@@ -19,8 +20,6 @@ import java.nio.file.StandardCopyOption;
  */
 public final class RunReport {
 
-    /** The report's file name in the run folder. */
-    public static final String FILE_NAME = "report.html";
 
     private RunReport() {}
 
@@ -40,7 +39,7 @@ public final class RunReport {
      * @throws IOException if a file cannot be read or the report cannot be written
      */
     public static Path write(Path runDir, Path outFile) throws IOException {
-        Path out = outFile != null ? outFile : runDir.resolve(FILE_NAME);
+        Path out = outFile != null ? outFile : runDir.resolve(RunFolder.REPORT);
         String html = HtmlPage.render(RunReader.read(runDir));
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);

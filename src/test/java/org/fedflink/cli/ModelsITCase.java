@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.io.Generators;
@@ -86,7 +87,7 @@ class ModelsITCase {
         assertThat(v1).isPositive();
         assertThat(v2).isGreaterThan(v1);
         for (JsonNode v : listed) {
-            JsonNode published = json(run.resolve(FedJob.MODELS).resolve(String.format("v%08d.json", v.path("version").asLong())));
+            JsonNode published = json(run.resolve(RunFolder.MODELS).resolve(String.format("v%08d.json", v.path("version").asLong())));
             assertThat(v.path("checksum").asText()).isEqualTo(published.path("checksum").asText());
             assertThat(v.path("samplesInModel").asLong()).isEqualTo(published.path("samplesInModel").asLong());
             assertThat(v.path("jobId").asText()).isEqualTo(firstJob).isEqualTo(published.path("jobId").asText());
@@ -134,7 +135,7 @@ class ModelsITCase {
         assertThat(cli("models", "evaluate", sp2.toString(), "--data", data.toString())).as(err.toString()).isZero();
         JsonNode evaluated = JSON.readTree(out.toString());
         var published = org.fedflink.artifact.SavedModel.load(
-                run.resolve(FedJob.MODELS).resolve(String.format("v%08d.json", v2)));
+                run.resolve(RunFolder.MODELS).resolve(String.format("v%08d.json", v2)));
         double expected = org.fedflink.eval.Evaluator.score(org.fedflink.model.Model.of(published.spec()),
                 published.params(), holdout).accuracy();
         assertThat(evaluated.path("labelled").asLong()).isEqualTo(1500);
@@ -152,21 +153,21 @@ class ModelsITCase {
         assertThat(resumed.path("status").asText()).isEqualTo("FINISHED");
         long valid = resumed.path("examples").asLong() - resumed.path("invalid").asLong();
         assertThat(resumed.path("samplesInModel").asLong()).isEqualTo(valid);
-        JsonNode firstNew = json(run.resolve(FedJob.MODELS).resolve(String.format("v%08d.json", v1 + 1)));
+        JsonNode firstNew = json(run.resolve(RunFolder.MODELS).resolve(String.format("v%08d.json", v1 + 1)));
         String secondJob = firstNew.path("jobId").asText();
         assertThat(secondJob).isNotEqualTo(firstJob);
         assertThat(firstNew.path("parent").path("version").asLong()).isEqualTo(v1);
         assertThat(firstNew.path("parent").path("jobId").asText()).isEqualTo(firstJob);
-        JsonNode kept = json(run.resolve(FedJob.MODELS).resolve(String.format("v%08d.json", v1)));
+        JsonNode kept = json(run.resolve(RunFolder.MODELS).resolve(String.format("v%08d.json", v1)));
         assertThat(kept.path("jobId").asText()).isEqualTo(firstJob);
-        Path superseded = run.resolve(FedJob.MODELS).resolve("superseded").resolve(firstJob);
+        Path superseded = run.resolve(RunFolder.MODELS).resolve("superseded").resolve(firstJob);
         try (Stream<Path> files = Files.list(superseded)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertThat(names).contains(String.format("v%08d.json", v1 + 1), String.format("v%08d.json", lastOfFirstJob),
                     String.format("v%08d.f32", lastOfFirstJob));
         }
         // one line of versions in models/: every version file after v1 is the new job's
-        try (Stream<Path> files = Files.list(run.resolve(FedJob.MODELS))) {
+        try (Stream<Path> files = Files.list(run.resolve(RunFolder.MODELS))) {
             for (Path f : files.filter(p -> p.getFileName().toString().matches("v\\d{8}\\.json")).toList()) {
                 long v = Long.parseLong(f.getFileName().toString().substring(1, 9));
                 assertThat(json(f).path("jobId").asText()).as(f.toString()).isEqualTo(v <= v1 ? firstJob : secondJob);
@@ -193,12 +194,12 @@ class ModelsITCase {
         JsonNode v = JSON.readTree(lines[0]);
         assertThat(v.path("snapshot").asText()).contains("chk-");
         assertThat(v.path("version").asLong()).isGreaterThanOrEqualTo(10);
-        JsonNode published = json(run.resolve(FedJob.MODELS).resolve(String.format("v%08d.json", v.path("version").asLong())));
+        JsonNode published = json(run.resolve(RunFolder.MODELS).resolve(String.format("v%08d.json", v.path("version").asLong())));
         assertThat(v.path("checksum").asText()).isEqualTo(published.path("checksum").asText());
     }
 
     private static long versionOf(Path run) throws Exception {
-        Path latest = run.resolve(FedJob.MODELS).resolve("latest.json");
+        Path latest = run.resolve(RunFolder.MODELS).resolve("latest.json");
         return Files.exists(latest) ? json(latest).path("version").asLong() : 0;
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.drift.DriftSettings;
@@ -96,7 +97,7 @@ class DriftITCase {
 
     /** The rows of drifts.csv as {position, version, source}, the position from the time. */
     private static List<Object[]> drifts(Path out) throws Exception {
-        CsvTable table = CsvTable.read(out.resolve(FedJob.DRIFTS_FILE));
+        CsvTable table = CsvTable.read(out.resolve(RunFolder.DRIFTS));
         assertThat(table.header()).containsExactly("time", "version", "source", "detector", "statistic");
         List<Object[]> rows = new ArrayList<>();
         for (List<String> row : table.rows()) {
@@ -141,7 +142,7 @@ class DriftITCase {
 
         Path quiet = tmp.resolve("none");
         JsonNode noneSummary = run(seaJob(data, "none"), quiet);
-        assertThat(quiet.resolve(FedJob.DRIFTS_FILE)).doesNotExist();
+        assertThat(quiet.resolve(RunFolder.DRIFTS)).doesNotExist();
         assertThat(CsvTable.read(quiet.resolve("metrics.csv")).numbers("globalDrifts").orElseThrow())
                 .containsOnly(0.0);
         assertThat(noneSummary.path("drifts").path("global").asLong()).isZero();

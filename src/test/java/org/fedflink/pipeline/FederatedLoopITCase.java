@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.SyntheticGenerator;
@@ -75,7 +76,7 @@ class FederatedLoopITCase {
                 .isLessThanOrEqualTo(local.path("worstDecileHoldoutAccuracy").asDouble())
                 .isLessThanOrEqualTo(local.path("holdoutAccuracy").asDouble());
         assertTimeToAccuracy(tmp.resolve("run").resolve("metrics.csv"), summary.path("timeToAccuracy"));
-        assertTimeToAccuracy(tmp.resolve("run").resolve(FedJob.BASELINE).resolve("metrics.csv"),
+        assertTimeToAccuracy(tmp.resolve("run").resolve(RunFolder.BASELINE).resolve("metrics.csv"),
                 summary.path("baselines").path("centralized").path("timeToAccuracy"));
     }
 
@@ -160,7 +161,7 @@ class FederatedLoopITCase {
         JsonNode summary = run(spec, out);
 
         assertEveryValidExampleFoldedOnce(summary);
-        List<String> lines = Files.readAllLines(out.resolve(FedJob.DEAD_LETTER_FILE));
+        List<String> lines = Files.readAllLines(out.resolve(RunFolder.DEAD_LETTER));
         assertThat((long) lines.size()).isEqualTo(summary.path("invalid").asLong()).isGreaterThan(100);
         for (String line : lines) {
             JsonNode letter = JSON.readTree(line);
@@ -181,7 +182,7 @@ class FederatedLoopITCase {
 
     /** Waits until the job has published global version {@code version} (models/latest.json). */
     static void awaitVersion(Path out, long version) throws Exception {
-        Path latest = out.resolve(FedJob.MODELS).resolve("latest.json");
+        Path latest = out.resolve(RunFolder.MODELS).resolve("latest.json");
         for (int i = 0; i < 1200; i++) {
             if (Files.exists(latest)
                     && new com.fasterxml.jackson.databind.ObjectMapper().readTree(latest.toFile()).path("version").asLong()

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
@@ -118,7 +119,7 @@ class FileInputITCase {
         assertThat(summary.path("examples").asLong()).isEqualTo(2L * ROWS);
         assertThat(summary.path("invalid").asLong()).isEqualTo(2L * bad.size());
         assertThat(summary.path("samplesInModel").asLong()).isEqualTo(2L * (ROWS - bad.size()));
-        List<String> letters = Files.readAllLines(out.resolve(FedJob.DEAD_LETTER_FILE));
+        List<String> letters = Files.readAllLines(out.resolve(RunFolder.DEAD_LETTER));
         assertThat(letters).hasSize(2 * bad.size());
         Map<Long, Integer> seen = new HashMap<>();
         for (String l : letters) {
@@ -242,7 +243,7 @@ class FileInputITCase {
         }
         assertThat(rows).isEqualTo(ROWS + 1);
         assertThat(summary.path("sources").asLong()).isEqualTo(nonEmpty.size());
-        assertThat(Files.readString(out.resolve(FedJob.DEAD_LETTER_FILE)))
+        assertThat(Files.readString(out.resolve(RunFolder.DEAD_LETTER)))
                 .contains("index 2 comes after index 3");
     }
 
@@ -281,7 +282,7 @@ class FileInputITCase {
                 awaitSamplesInModel(out, rows - 20 * 19, 60);
             }
             // dead letters are made durable with each checkpoint
-            Path deadLetters = out.resolve(FedJob.DEAD_LETTER_FILE);
+            Path deadLetters = out.resolve(RunFolder.DEAD_LETTER);
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline
                     && (!Files.exists(deadLetters) || Files.readAllLines(deadLetters).size() < 2)) {
@@ -299,7 +300,7 @@ class FileInputITCase {
     /** Waits until a published version holds {@code samples} examples (the job is unbounded). */
     private static void awaitSamplesInModel(Path out, long samples, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
-        Path latest = out.resolve(FedJob.MODELS).resolve("latest.json");
+        Path latest = out.resolve(RunFolder.MODELS).resolve("latest.json");
         while (System.currentTimeMillis() < deadline) {
             if (Files.exists(latest)) {
                 try {

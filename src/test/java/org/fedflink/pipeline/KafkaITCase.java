@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
@@ -244,7 +245,7 @@ class KafkaITCase {
                 .filter(l -> l.path("offset").asLong() == 201).findFirst().orElseThrow();
         assertThat(java.util.Base64.getDecoder().decode(utf8.path("raw").asText())).containsExactly('{', (byte) 0xC3, '}');
         // the run folder's dead letters hold the same five
-        assertThat(Files.readAllLines(out.resolve(FedJob.DEAD_LETTER_FILE))).hasSize(5);
+        assertThat(Files.readAllLines(out.resolve(RunFolder.DEAD_LETTER))).hasSize(5);
     }
 
     @Test

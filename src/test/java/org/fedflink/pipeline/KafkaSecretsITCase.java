@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.kafka.EmbeddedKafka;
 import org.fedflink.kafka.FileProducer;
@@ -60,7 +61,7 @@ class KafkaSecretsITCase {
             assertThat(summary.path("samplesInModel").asLong()).isEqualTo(valid);
             assertThat(kafka.readCommitted("secure-models", Duration.ofSeconds(30), r -> !r.isEmpty())).isNotEmpty();
         }
-        assertThat(Files.readString(out.resolve(LocalRunner.JOB_FILE)))
+        assertThat(Files.readString(out.resolve(RunFolder.JOB)))
                 .contains("sasl.jaas.config=<redacted>", "security.protocol=SASL_PLAINTEXT");
 
         byte[] secret = password.getBytes(StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
@@ -32,7 +33,7 @@ class MultiTaskITCase {
     }
 
     private static JsonNode latest(Path taskDir) throws Exception {
-        return JSON.readTree(taskDir.resolve(FedJob.MODELS).resolve("latest.json").toFile());
+        return JSON.readTree(taskDir.resolve(RunFolder.MODELS).resolve("latest.json").toFile());
     }
 
     @Test
@@ -59,7 +60,7 @@ class MultiTaskITCase {
         assertThat(summary.has("inputs")).as("both tasks share one reading of the input").isFalse();
         for (String task : List.of("softmax", "mlp")) {
             JsonNode t = summary.path("tasks").path(task);
-            Path dir = out.resolve(FedJob.TASKS).resolve(task);
+            Path dir = out.resolve(RunFolder.TASKS).resolve(task);
             // every valid example is folded exactly once into each task's model, and its baseline's
             assertThat(t.path("samplesInModel").asLong()).as(task).isEqualTo(valid);
             assertThat(t.path("baseline").path("samplesInModel").asLong()).as(task).isEqualTo(valid);
@@ -67,7 +68,7 @@ class MultiTaskITCase {
             assertThat(model.path("final").asBoolean()).isTrue();
             assertThat(model.path("model").path("type").asText()).isEqualTo(task);
             assertThat(Files.readAllLines(dir.resolve("metrics.csv")).size()).as(task).isGreaterThan(10);
-            assertThat(dir.resolve(SourceStats.FILE)).exists();
+            assertThat(dir.resolve(RunFolder.SOURCES)).exists();
             double federated = t.path("metrics").path("holdoutAccuracy").asDouble();
             double centralized = t.path("baseline").path("holdoutAccuracy").asDouble();
             assertThat(federated).as(task + " holdout accuracy vs its centralized baseline " + centralized)
@@ -75,7 +76,7 @@ class MultiTaskITCase {
                     .isGreaterThanOrEqualTo(centralized - 0.02);
         }
         assertThat(latest(out.resolve("tasks/mlp")).path("model").path("hidden").get(0).asInt()).isEqualTo(16);
-        assertThat(out.resolve(FedJob.MODELS)).doesNotExist();
+        assertThat(out.resolve(RunFolder.MODELS)).doesNotExist();
         assertThat(Files.readString(out.resolve("report.html"))).contains("softmax").contains("mlp");
     }
 
@@ -134,10 +135,10 @@ class MultiTaskITCase {
         assertThat(second.path("folder").asText()).isEqualTo("input-1");
         assertThat(second.path("examples").asLong()).isEqualTo(3L * rows);
         assertThat(second.path("invalid").asLong()).isEqualTo(3L * badSize);
-        List<String> letters = Files.readAllLines(out.resolve("input-1").resolve(FedJob.DEAD_LETTER_FILE));
+        List<String> letters = Files.readAllLines(out.resolve("input-1").resolve(RunFolder.DEAD_LETTER));
         assertThat(letters).hasSize(3 * badSize)
                 .allSatisfy(l -> assertThat(l).contains("size 'medium' is not in input.labelNames"));
-        assertThat(out.resolve(FedJob.DEAD_LETTER_FILE)).content().isEmpty();
+        assertThat(out.resolve(RunFolder.DEAD_LETTER)).content().isEmpty();
 
         JsonNode classTask = summary.path("tasks").path("class");
         JsonNode sizeTask = summary.path("tasks").path("size");
@@ -153,7 +154,7 @@ class MultiTaskITCase {
         // the source's model was based on, which never goes back for a source
         for (String task : List.of("class", "size")) {
             JsonNode t = summary.path("tasks").path(task);
-            List<String> lines = Files.readAllLines(out.resolve("tasks").resolve(task).resolve(FedJob.PREDICTIONS_FILE));
+            List<String> lines = Files.readAllLines(out.resolve("tasks").resolve(task).resolve(RunFolder.PREDICTIONS));
             assertThat((long) lines.size()).as(task).isEqualTo(t.path("samplesInModel").asLong());
             java.util.Map<String, Long> versionOfSource = new java.util.HashMap<>();
             long correct = 0;
@@ -175,7 +176,7 @@ class MultiTaskITCase {
                     .isCloseTo(t.path("metrics").path("prequentialAccuracy").asDouble(), org.assertj.core.api.Assertions.within(1e-9));
         }
         // the centralized baseline writes its own prediction stream: one line per example it learned
-        Path baselinePredictions = out.resolve("tasks/class/baseline").resolve(FedJob.PREDICTIONS_FILE);
+        Path baselinePredictions = out.resolve("tasks/class/baseline").resolve(RunFolder.PREDICTIONS);
         assertThat((long) Files.readAllLines(baselinePredictions).size())
                 .isEqualTo(summary.path("tasks").path("class").path("baseline").path("samplesInModel").asLong());
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.data.IdxDataset;
@@ -83,7 +84,7 @@ class OrderITCase {
     /** Per source, the times of its predictions in the order the trainers made them. */
     static Map<String, List<Long>> trained(Path run) throws Exception {
         Map<String, List<Long>> bySource = new TreeMap<>();
-        try (BufferedReader reader = Files.newBufferedReader(run.resolve(FedJob.PREDICTIONS_FILE))) {
+        try (BufferedReader reader = Files.newBufferedReader(run.resolve(RunFolder.PREDICTIONS))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 JsonNode p = JSON.readTree(line);
@@ -124,7 +125,7 @@ class OrderITCase {
     }
 
     private static String baselineChecksum(Path run) throws Exception {
-        return JSON.readTree(run.resolve(FedJob.BASELINE).resolve(FedJob.MODELS).resolve("latest.json").toFile())
+        return JSON.readTree(run.resolve(RunFolder.BASELINE).resolve(RunFolder.MODELS).resolve("latest.json").toFile())
                 .path("checksum").asText();
     }
 

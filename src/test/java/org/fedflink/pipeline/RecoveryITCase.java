@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,9 +53,9 @@ class RecoveryITCase {
         assertThat(summary.path("examples").asLong()).isEqualTo(40000);
         long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();
         assertThat(summary.path("samplesInModel").asLong()).isEqualTo(valid);
-        assertThat(Files.readAllLines(out.resolve(FedJob.DEAD_LETTER_FILE))).hasSize(summary.path("invalid").asInt());
+        assertThat(Files.readAllLines(out.resolve(RunFolder.DEAD_LETTER))).hasSize(summary.path("invalid").asInt());
         // one prediction per valid example, none lost or repeated by the restart
-        assertThat((long) Files.readAllLines(out.resolve(FedJob.PREDICTIONS_FILE)).size()).isEqualTo(valid);
+        assertThat((long) Files.readAllLines(out.resolve(RunFolder.PREDICTIONS)).size()).isEqualTo(valid);
         List<Long> versions = FederatedLoopITCase.metricVersions(out);
         assertThat(versions).isSorted().doesNotHaveDuplicates();
         assertThat(Files.readString(tmp.resolve("failover").resolve("summary.json"))).contains("FINISHED");

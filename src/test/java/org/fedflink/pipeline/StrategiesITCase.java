@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.fedflink.aggregate.Attacks;
 import org.fedflink.aggregate.RdpAccountant;
+import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,7 +238,7 @@ class StrategiesITCase {
         // every version carries the epsilon spent up to it
         List<Double> perVersion = column(out, "epsilon");
         assertThat(perVersion).isNotEmpty().isSorted();
-        JsonNode latest = JSON.readTree(out.resolve(FedJob.MODELS).resolve("latest.json").toFile());
+        JsonNode latest = JSON.readTree(out.resolve(RunFolder.MODELS).resolve("latest.json").toFile());
         assertThat(latest.path("metrics").path("epsilon").asDouble()).isEqualTo(epsilon);
         assertThat(accuracy(summary)).isGreaterThan(0.5);
     }
@@ -293,8 +294,8 @@ class StrategiesITCase {
     }
 
     private static float[] finalParams(Path out) throws Exception {
-        JsonNode latest = JSON.readTree(out.resolve(FedJob.MODELS).resolve("latest.json").toFile());
-        byte[] bytes = Files.readAllBytes(out.resolve(FedJob.MODELS).resolve(latest.path("params").asText()));
+        JsonNode latest = JSON.readTree(out.resolve(RunFolder.MODELS).resolve("latest.json").toFile());
+        byte[] bytes = Files.readAllBytes(out.resolve(RunFolder.MODELS).resolve(latest.path("params").asText()));
         float[] params = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(params);
         return params;
