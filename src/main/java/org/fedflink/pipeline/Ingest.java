@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -73,7 +71,7 @@ public final class Ingest extends AbstractStreamOperator<Example>
         super.initializeState(context);
         countState = context.getOperatorStateStore().getListState(StateDescriptors.ingestCounts());
         sourceState = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>("ingest-sources", Types.STRING));
+                .getListState(StateDescriptors.ingestSources());
         // One {read, invalid} entry per subtask that wrote it: after rescaling, sums stay exact.
         for (long[] counts : countState.get()) {
             read += counts[0];

@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -55,7 +53,7 @@ public final class LocalBaselineWriter extends AbstractStreamOperator<Void>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         checkpointed = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("local-scores", TypeInformation.of(LocalBaseline.SourceResult.class)));
+                StateDescriptors.localScores());
         scores = new ArrayList<>();
         checkpointed.get().forEach(scores::add);
     }

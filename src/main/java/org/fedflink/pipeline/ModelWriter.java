@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -126,7 +124,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         super.initializeState(context);
         offsetState = context.getOperatorStateStore().getListState(StateDescriptors.fileOffset("metrics"));
         partialState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("partial-versions", TypeInformation.of(GlobalModel.class)));
+                StateDescriptors.partialVersions());
         restoredLength = -1;
         for (Long length : offsetState.get()) {
             restoredLength = Math.max(restoredLength, length);
@@ -136,7 +134,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
             add(piece, false);
         }
         lineageState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("lineage", org.apache.flink.api.common.typeinfo.Types.STRING));
+                StateDescriptors.lineage());
         List<String> lineage = new ArrayList<>();
         lineageState.get().forEach(lineage::add);
         lastEmitted = -1;

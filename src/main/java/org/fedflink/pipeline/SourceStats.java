@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -57,7 +55,7 @@ final class SourceStats extends AbstractStreamOperator<Void>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         checkpointed = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("source-totals", TypeInformation.of(SourceTotals.class)));
+                StateDescriptors.sourceTotals());
         totals = new HashMap<>();
         for (SourceTotals t : checkpointed.get()) {
             totals.put(t.source, t);

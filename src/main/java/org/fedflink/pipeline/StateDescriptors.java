@@ -5,6 +5,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.fedflink.eval.LocalBaseline;
 
 /**
  * Every state the job writes, defined once, so the job and the savepoint tools read the same
@@ -50,6 +51,31 @@ public final class StateDescriptors {
     /** Length of an appended output file at the last checkpoint (to truncate replays). */
     public static ListStateDescriptor<Long> fileOffset(String name) {
         return new ListStateDescriptor<>("file-offset-" + name, Types.LONG);
+    }
+
+    /** Sources an ingest subtask has seen (for the count of distinct sources). */
+    public static ListStateDescriptor<String> ingestSources() {
+        return new ListStateDescriptor<>("ingest-sources", Types.STRING);
+    }
+
+    /** Pieces of versions the model writer holds until every shard's piece arrived. */
+    public static ListStateDescriptor<GlobalModel> partialVersions() {
+        return new ListStateDescriptor<>("partial-versions", TypeInformation.of(GlobalModel.class));
+    }
+
+    /** The model writer's lineage: the jobs that made the versions it wrote. */
+    public static ListStateDescriptor<String> lineage() {
+        return new ListStateDescriptor<>("lineage", Types.STRING);
+    }
+
+    /** Per-source totals of the source statistics writer. */
+    public static ListStateDescriptor<SourceStats.SourceTotals> sourceTotals() {
+        return new ListStateDescriptor<>("source-totals", TypeInformation.of(SourceStats.SourceTotals.class));
+    }
+
+    /** The local-only baseline's per-source results, until the end of the input. */
+    public static ListStateDescriptor<LocalBaseline.SourceResult> localScores() {
+        return new ListStateDescriptor<>("local-scores", TypeInformation.of(LocalBaseline.SourceResult.class));
     }
 
     /** Versions the model writer has completed. */
