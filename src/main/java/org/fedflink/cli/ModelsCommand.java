@@ -17,6 +17,7 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.model.ModelSpec;
+import org.fedflink.pipeline.Loop;
 import org.fedflink.pipeline.SavepointModels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -116,7 +117,7 @@ public final class ModelsCommand implements Runnable {
                 }
                 base = "";
             }
-            return baseline ? (base.isEmpty() ? SavepointModels.BASELINE : base + "/" + SavepointModels.BASELINE) : base;
+            return new Loop(base.isEmpty() ? null : base, baseline).name();
         }
 
         /** The selected loop's version in one savepoint. */
@@ -346,11 +347,10 @@ public final class ModelsCommand implements Runnable {
         public Integer call() {
             try {
                 SavepointModels.Version v = read(snapshot);
-                String task = v.loop().isEmpty() || v.loop().equals(SavepointModels.BASELINE) ? null
-                        : v.loop().replace("/" + SavepointModels.BASELINE, "");
+                String task = Loop.named(v.loop()).task();
                 java.util.Optional<org.fedflink.artifact.Preprocessing> preprocessing = task == null
                         ? java.util.Optional.empty()
-                        : org.fedflink.artifact.Preprocessing.find(runFolder.resolve("tasks").resolve(task));
+                        : org.fedflink.artifact.Preprocessing.find(runFolder.resolve(RunFolder.TASKS).resolve(task));
                 if (preprocessing.isEmpty()) {
                     preprocessing = org.fedflink.artifact.Preprocessing.find(runFolder);
                 }

@@ -111,7 +111,8 @@ public final class FedJob {
             for (JobSpec.Task task : group) {
                 JobSpec taskSpec = task.spec();
                 ModelSpec model = taskSpec.model().toSpec();
-                String prefix = task.name() == null ? "" : task.name() + "/";
+                Loop own = Loop.of(task.name());
+                String prefix = own.uidPrefix();
                 Path taskOut = taskDir(outDir, task);
                 // the parse options and fitted scaling, so the task's models can score new data
                 // without the training input (fedflink predict)
@@ -124,8 +125,9 @@ public final class FedJob {
                 loop(centralized ? inOrder : examples, taskSpec, model, prefix, taskOut.toAbsolutePath().toString(),
                         holdout, centralized, modelKey);
                 if (!centralized && taskSpec.evaluation().has(JobSpec.Baseline.CENTRALIZED)) {
-                    loop(inOrder, taskSpec, model, prefix + RunFolder.BASELINE + "-",
-                            taskOut.resolve(RunFolder.BASELINE).toAbsolutePath().toString(), holdout, true, null);
+                    Loop baseline = Loop.baselineOf(task.name());
+                    loop(inOrder, taskSpec, model, baseline.uidPrefix(),
+                            baseline.dir(taskOut).toAbsolutePath().toString(), holdout, true, null);
                 }
                 if (taskSpec.evaluation().has(JobSpec.Baseline.LOCAL)) {
                     // not "baseline-local-": the centralized baseline's trainer uid is "baseline-" + "local-trainer"

@@ -33,9 +33,6 @@ public final class SavepointModels {
 
     private SavepointModels() {}
 
-    /** Name of the baseline loop of a task (or of the job, for a single-task job). */
-    public static final String BASELINE = "baseline";
-
     /**
      * One learning loop's model in a savepoint.
      *
@@ -82,35 +79,24 @@ public final class SavepointModels {
         }
     }
 
-    /** The aggregator uid and model of every loop of a job spec, by loop name. */
-    public static Map<String, ModelSpec> loops(JobSpec spec) {
-        Map<String, ModelSpec> loops = new LinkedHashMap<>();
+    /** Every loop of a job spec with its model, by {@link Loop#name()}. */
+    public static Map<String, LoopModel> loops(JobSpec spec) {
+        Map<String, LoopModel> loops = new LinkedHashMap<>();
         for (JobSpec.Task task : spec.runTasks()) {
-            String name = task.name() == null ? "" : task.name();
             ModelSpec model = task.spec().model().toSpec();
-            loops.put(name, model);
+            Loop own = Loop.of(task.name());
+            loops.put(own.name(), new LoopModel(own, model));
             if (task.spec().mode() != JobSpec.Mode.CENTRALIZED
                     && task.spec().evaluation().has(JobSpec.Baseline.CENTRALIZED)) {
-                loops.put(name.isEmpty() ? BASELINE : name + "/" + BASELINE, model);
+                Loop baseline = Loop.baselineOf(task.name());
+                loops.put(baseline.name(), new LoopModel(baseline, model));
             }
         }
         return loops;
     }
 
-    /** The aggregator's uid for a loop name of {@link #loops}: the uid prefix rule of {@link FedJob}. */
-    static String aggregatorUid(String loop) {
-        String prefix;
-        if (loop.isEmpty()) {
-            prefix = "";
-        } else if (loop.equals(BASELINE)) {
-            prefix = RunFolder.BASELINE + "-";
-        } else if (loop.endsWith("/" + BASELINE)) {
-            prefix = loop.substring(0, loop.length() - BASELINE.length()) + RunFolder.BASELINE + "-";
-        } else {
-            prefix = loop + "/";
-        }
-        return prefix + StateDescriptors.UID_AGGREGATOR;
-    }
+    /** A loop of a job spec and the shape of its model. */
+    public record LoopModel(Loop loop, ModelSpec model) {}
 
     /** Whether {@code dir} is one savepoint or checkpoint (it has Flink's {@code _metadata}). */
     public static boolean isSnapshot(Path dir) {
@@ -155,12 +141,12 @@ public final class SavepointModels {
         conf.setString("pipeline.generic-types", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         SavepointReader reader = SavepointReader.read(env, snapshot.toUri().toString(), new EmbeddedRocksDBStateBackend());
-        Map<String, ModelSpec> loops = loops(spec);
+        Map<String, LoopModel> loops = loops(spec);
         List<DataStream<LoopShard>> streams = new ArrayList<>();
         for (String loop : loops.keySet()) {
             DataStream<ShardState> shards;
             try {
-                shards = reader.readUnionState(OperatorIdentifier.forUid(aggregatorUid(loop)),
+                shards = reader.readUnionState(OperatorIdentifier.forUid(loops.get(loop).loop().aggregatorUid()),
                         StateDescriptors.shardState().getName(), TypeInformation.of(ShardState.class));
             } catch (IllegalArgumentException | IOException e) {
                 continue; // this loop did not run in that job (e.g. no baseline then)
@@ -169,7 +155,7 @@ public final class SavepointModels {
         }
         if (streams.isEmpty()) {
             throw new IllegalArgumentException(snapshot + " holds no aggregator state of job '" + spec.job()
-                    + "' (looked for operators " + loops.keySet().stream().map(SavepointModels::aggregatorUid).toList() + ")");
+                    + "' (looked for operators " + loops.values().stream().map(l -> l.loop().aggregatorUid()).toList() + ")");
         }
         DataStream<LoopShard> all = streams.get(0);
         for (int i = 1; i < streams.size(); i++) {
@@ -186,7 +172,7 @@ public final class SavepointModels {
         List<Version> versions = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Integer, ShardState>> e : byLoop.entrySet()) {
             if (!e.getValue().isEmpty()) {
-                versions.add(assemble(e.getKey(), loops.get(e.getKey()), List.copyOf(e.getValue().values())));
+                versions.add(assemble(e.getKey(), loops.get(e.getKey()).model(), List.copyOf(e.getValue().values())));
             }
         }
         return versions;
