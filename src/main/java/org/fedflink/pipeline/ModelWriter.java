@@ -211,30 +211,24 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     }
 
     private void publish(GlobalModel[] pieces) throws Exception {
-        float[] params = new float[spec.numParams()];
-        long version = 0;
-        long samples = Long.MAX_VALUE;
-        long sources = 0;
-        long rounds = 0;
-        long created = 0;
+        ShardPieces whole = new ShardPieces(spec.numParams());
         // each shard counts what it skipped or dropped; the same update reaches every shard, so the
         // largest count is the run's (a sum would count an update once per shard)
         long skipped = 0;
         long rejected = 0;
         long tooStale = 0;
-        int offset = 0;
         for (GlobalModel p : pieces) {
             skipped = Math.max(skipped, p.roundsSkipped());
             rejected = Math.max(rejected, p.updatesRejected());
             tooStale = Math.max(tooStale, p.updatesTooStale());
-            System.arraycopy(p.params(), 0, params, offset, p.params().length);
-            offset += p.params().length;
-            version = Math.max(version, p.version());
-            samples = Math.min(samples, p.samplesInModel());
-            sources = Math.max(sources, p.sourcesInModel());
-            rounds = Math.max(rounds, p.rounds());
-            created = Math.max(created, p.createdMillis());
+            whole.add(p.params(), p.version(), p.samplesInModel(), p.sourcesInModel(), p.rounds(), p.createdMillis());
         }
+        float[] params = whole.params();
+        long version = whole.version();
+        long samples = whole.samples();
+        long sources = whole.sources();
+        long rounds = whole.rounds();
+        long created = whole.createdMillis();
         GlobalModel first = pieces[0];
         lastPiece = first;
         // Scoring every version would put the holdout pass on the loop's critical path (through

@@ -179,43 +179,33 @@ public final class SavepointModels {
     }
 
     static Version assemble(String loop, ModelSpec model, List<ShardState> shards) {
-        float[] params = new float[model.numParams()];
+        ShardPieces whole = new ShardPieces(model.numParams());
         long[] versions = new long[shards.size()];
-        int offset = 0;
-        long samples = Long.MAX_VALUE;
-        long sources = 0;
-        long rounds = 0;
-        long created = 0;
         long correct = Long.MAX_VALUE;
         double lossSum = 0;
         boolean finished = true;
+        float[] params;
+        try {
+            for (int i = 0; i < shards.size(); i++) {
+                ShardState s = shards.get(i);
+                versions[i] = s.version;
+                if (whole.add(s.params, s.version, s.samplesInModel, s.sources == null ? 0 : s.sources.length, s.rounds,
+                        s.createdMillis)) {
+                    correct = s.prequentialCorrect;
+                    lossSum = s.prequentialLossSum;
+                }
+                finished &= s.finished;
+            }
+            params = whole.params();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the savepoint's model of loop '" + loop + "' does not fit the job spec's "
+                    + model.type() + " model: " + e.getMessage(), e);
+        }
         ShardState first = shards.get(0);
-        for (int i = 0; i < shards.size(); i++) {
-            ShardState s = shards.get(i);
-            if (offset + s.params.length > params.length) {
-                throw new IllegalArgumentException("the savepoint's model of loop '" + loop + "' has more parameters"
-                        + " than the job spec's " + model.type() + " model (" + params.length + ")");
-            }
-            System.arraycopy(s.params, 0, params, offset, s.params.length);
-            offset += s.params.length;
-            versions[i] = s.version;
-            if (s.samplesInModel < samples) {
-                samples = s.samplesInModel;
-                correct = s.prequentialCorrect;
-                lossSum = s.prequentialLossSum;
-            }
-            sources = Math.max(sources, s.sources == null ? 0 : s.sources.length);
-            rounds = Math.max(rounds, s.rounds);
-            created = Math.max(created, s.createdMillis);
-            finished &= s.finished;
-        }
-        if (offset != params.length) {
-            throw new IllegalArgumentException("the savepoint's model of loop '" + loop + "' has " + offset
-                    + " parameters, the job spec's " + model.type() + " model " + params.length);
-        }
+        long samples = whole.samples();
         CRC32 crc = new CRC32();
         crc.update(ModelWriter.toBytes(params));
-        return new Version(loop, model, versions, created, samples, sources, rounds,
+        return new Version(loop, model, versions, whole.createdMillis(), samples, whole.sources(), whole.rounds(),
                 samples == 0 ? Double.NaN : (double) correct / samples,
                 samples == 0 ? Double.NaN : lossSum / samples,
                 finished, first.jobId, first.parentJobId, params, String.format("crc32:%08x", crc.getValue()));
