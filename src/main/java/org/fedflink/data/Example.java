@@ -28,4 +28,12 @@ public record Example(String source, long timestamp, double label, int[] indices
     public Example withSource(String newSource) {
         return new Example(newSource, timestamp, label, indices, values);
     }
+
+    /** With the features' values (a record would show the arrays' identities), e.g. for a dead letter. */
+    @Override
+    public String toString() {
+        return "Example[source=" + source + ", timestamp=" + timestamp + ", label=" + label
+                + (indices == null ? "" : ", indices=" + java.util.Arrays.toString(indices))
+                + ", values=" + java.util.Arrays.toString(values) + "]";
+    }
 }

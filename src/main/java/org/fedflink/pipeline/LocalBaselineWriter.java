@@ -96,9 +96,11 @@ public final class LocalBaselineWriter extends AbstractStreamOperator<Void>
         return h.toString();
     }
 
-    private static String row(LocalBaseline.SourceResult s) {
+    private String row(LocalBaseline.SourceResult s) {
+        // a regression has no accuracy: its cell stays empty, as in the federated run's sources.csv
+        double accuracy = s.examples() == 0 || !classifier ? Double.NaN : (double) s.correct() / s.examples();
         StringBuilder r = new StringBuilder(SourceStats.csvField(s.source())).append(',').append(s.examples()).append(',')
-                .append(SourceStats.number(s.examples() == 0 ? Double.NaN : (double) s.correct() / s.examples()))
+                .append(SourceStats.number(accuracy))
                 .append(',').append(SourceStats.number(s.examples() == 0 ? Double.NaN : s.lossSum() / s.examples()));
         for (var score : s.holdouts()) {
             r.append(',').append(SourceStats.number(score.accuracy())).append(',').append(SourceStats.number(score.loss()))

@@ -14,7 +14,6 @@ import org.fedflink.artifact.RunFolder;
 import org.fedflink.eval.Evaluator;
 import org.fedflink.eval.LocalBaseline;
 import org.fedflink.report.CsvTable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,10 +197,6 @@ class LocalBaselineWriterTest {
     }
 
     @Test
-    @Disabled("bug: LocalBaselineWriter writes prequentialAccuracy = correct / examples into sources.csv whatever the "
-            + "model; for a regression model (classifier false) correct is always 0, so every source shows "
-            + "0.000000, while its summary.json leaves prequentialAccuracy out and SourceStats' sources.csv "
-            + "leaves the cell empty for regression")
     void endInput_regression_sourcesHaveNoPrequentialAccuracy() throws Exception {
         try (var h = harness(List.of("holdout"), false)) {
             h.open();
