@@ -284,18 +284,20 @@ public record JobSpec(
     }
 
     /**
-     * The local optimizer. {@code schedule} is left null by the binder when unset and resolved by
-     * {@link JobSpecRules}: {@code invsqrt}, or {@code constant} for {@code ftrl}. {@code epsilon}
+     * The local optimizer. {@code type}, {@code learningRate} and {@code schedule} are left null by
+     * the binder when unset and resolved by {@link JobSpecRules} (see its {@code resolveOptimizer}):
+     * a job spec after loading has all three. {@code epsilon}
      * and {@code accumulatorDecay} are Adagrad's; {@code beta},
      * {@code l1} and {@code l2} are FTRL's ({@code l2} is its own, beside {@code model.l2}).
      */
     public record OptimizerSpec(
-            OptimizerType type, double learningRate, Schedule schedule, double decay, double momentum, double epsilon,
+            OptimizerType type, Double learningRate, Schedule schedule, double decay, double momentum, double epsilon,
             double accumulatorDecay, double beta, double l1, double l2)
             implements Serializable {
 
-        OptimizerSpec withSchedule(Schedule newSchedule) {
-            return new OptimizerSpec(type, learningRate, newSchedule, decay, momentum, epsilon, accumulatorDecay, beta,
+        /** These settings with the type, rate and schedule the defaults left open. */
+        OptimizerSpec resolved(OptimizerType newType, double newRate, Schedule newSchedule) {
+            return new OptimizerSpec(newType, newRate, newSchedule, decay, momentum, epsilon, accumulatorDecay, beta,
                     l1, l2);
         }
     }
