@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.io.FileTrees;
-import org.fedflink.pipeline.FedJob;
 import org.fedflink.pipeline.LocalRunner;
 import org.fedflink.pipeline.RunSummary;
 

@@ -24,7 +24,6 @@ import org.fedflink.data.RowOrder;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.FileInput;
 import org.fedflink.io.Generators;
-import org.fedflink.pipeline.FedJob;
 
 /**
  * Loads an input into a Kafka topic, one message per row in the {@link ExampleMessages} format: a

@@ -19,7 +19,6 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
-import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.model.ModelSpec;
 

@@ -15,7 +15,6 @@ import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.io.Generators;
-import org.fedflink.pipeline.FedJob;
 import org.fedflink.pipeline.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

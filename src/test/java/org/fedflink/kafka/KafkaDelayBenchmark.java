@@ -19,7 +19,6 @@ import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.Generators;
-import org.fedflink.pipeline.FedJob;
 import org.fedflink.pipeline.LocalRunner;
 
 /**
