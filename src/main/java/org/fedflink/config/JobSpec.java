@@ -53,6 +53,11 @@ public record JobSpec(
         return tasks.isEmpty() ? java.util.List.of(new Task(null, this)) : tasks;
     }
 
+    JobSpec withOptimizer(OptimizerSpec newOptimizer) {
+        return new JobSpec(job, mode, seed, input, model, newOptimizer, rounds, aggregation, trainer, evaluation,
+                checkpoint, output, attack, localDp, drift, tasks);
+    }
+
     JobSpec withTasks(java.util.List<Task> newTasks) {
         return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
                 checkpoint, output, attack, localDp, drift, newTasks);

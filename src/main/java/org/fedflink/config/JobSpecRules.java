@@ -263,10 +263,9 @@ final class JobSpecRules {
             throw new JobSpecException("key 'aggregation.shards' must be <= the model's " + params
                     + " parameters, got " + aggregation.shards());
         }
-        JobSpec.OptimizerSpec optimizer = checkOptimizer(resolveOptimizer(spec.optimizer(), model, spec), params);
-        spec = new JobSpec(spec.job(), spec.mode(), spec.seed(), spec.input(), spec.model(), optimizer, spec.rounds(),
-                spec.aggregation(), spec.trainer(), spec.evaluation(), spec.checkpoint(), spec.output(), spec.attack(),
-                spec.localDp(), spec.drift(), spec.tasks());
+        JobSpec.OptimizerSpec optimizer = resolveOptimizer(spec.optimizer(), model, spec);
+        checkFtrl(optimizer, params);
+        spec = spec.withOptimizer(optimizer);
         checkStrategy(spec);
         checkTrainerState(spec, model);
         checkAttack(spec.attack(), model);
@@ -388,12 +387,11 @@ final class JobSpecRules {
      * a second way to shrink them, so it is refused rather than silently ignored. Its two floats of
      * state per parameter must fit one array.
      */
-    private static JobSpec.OptimizerSpec checkOptimizer(JobSpec.OptimizerSpec o, int params)
-            throws JobSpecException {
+    private static void checkFtrl(JobSpec.OptimizerSpec o, int params) throws JobSpecException {
         if (o.type() != JobSpec.OptimizerType.FTRL) {
-            return o;
+            return;
         }
-        if (o.schedule() != null && o.schedule() != JobSpec.Schedule.CONSTANT) {
+        if (o.schedule() != JobSpec.Schedule.CONSTANT) {
             throw new JobSpecException("key 'optimizer.schedule' must be constant or unset with optimizer.type ftrl"
                     + " (its step sizes learningRate / (beta + sqrt(n)) shrink per coordinate), got "
                     + Messages.yamlName(o.schedule()));
@@ -402,7 +400,6 @@ final class JobSpecRules {
             throw new JobSpecException("optimizer.type ftrl keeps 2 floats of state per parameter, so it takes at most "
                     + org.fedflink.model.Ftrl.MAX_PARAMS + " parameters; the model has " + params);
         }
-        return o;
     }
 
     /**
