@@ -1,5 +1,8 @@
 package org.fedflink.drift;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * How the server reacts to concept drift, as plain logic: a detector over the
  * {@link DriftSettings#error errors} of every example folded into the global model, in the order
@@ -80,7 +83,42 @@ public final class FederationDrift extends ErrorWatcher {
      *     examples are not {@link #risen() above their sources' levels} by enough
      */
     public boolean observe(String source, double loss, boolean correct) {
-        if (!detects() || !firesOn(baselines.excess(source, error(loss, correct))) || !risen()) {
+        return detects() && drifted(baselines.excess(source, error(loss, correct)));
+    }
+
+    /**
+     * Feeds the outcomes of one update's examples, in order, as {@link #observe} one by one.
+     *
+     * @param source the source whose update held them
+     * @param losses each example's loss
+     * @param correct whether each was predicted right: bit {@code i % 64} of word {@code i / 64}
+     * @return the statistic of each detection among them (usually none)
+     */
+    public List<Double> observeUpdate(String source, float[] losses, long[] correct) {
+        if (!detects()) {
+            return List.of();
+        }
+        List<Double> detections = new ArrayList<>(1);
+        double[] level = null;
+        for (int i = 0; i < losses.length; i++) {
+            double error = error(losses[i], (correct[i >>> 6] & (1L << i)) != 0);
+            if (Double.isNaN(error)) {
+                continue;
+            }
+            if (level == null) {
+                level = baselines.levelOf(source);
+            }
+            if (drifted(baselines.excess(level, error))) {
+                detections.add(statistic());
+                level = null; // the levels start anew at a drift
+            }
+        }
+        return detections;
+    }
+
+    /** Feeds the detector one excess; on a drift counts it and starts the sources' levels anew. */
+    private boolean drifted(double excess) {
+        if (!firesOn(excess) || !risen()) {
             return false;
         }
         detected();

@@ -54,10 +54,19 @@ public final class SourceBaselines {
      * before it: NaN while the source is warming up or for an error that is NaN.
      */
     public double excess(String source, double error) {
-        if (Double.isNaN(error)) {
-            return Double.NaN;
-        }
-        double[] level = levels.computeIfAbsent(source, s -> new double[2]);
+        return Double.isNaN(error) ? Double.NaN : excess(levelOf(source), error);
+    }
+
+    /**
+     * A source's level (its mean and examples seen), to take several of its examples' errors with
+     * {@link #excess(double[], double)} without a lookup for each; invalid after {@link #clear()}.
+     */
+    double[] levelOf(String source) {
+        return levels.computeIfAbsent(source, s -> new double[2]);
+    }
+
+    /** {@link #excess(String, double)} of a source's {@link #levelOf level} and an error that is not NaN. */
+    double excess(double[] level, double error) {
         double seen = level[1];
         double excess = Double.NaN;
         if (seen >= WARM_UP) {

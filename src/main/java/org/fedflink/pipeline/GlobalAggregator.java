@@ -377,12 +377,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             if (losses == null) {
                 continue;
             }
-            long[] correct = u.exampleCorrect();
-            for (int i = 0; i < losses.length; i++) {
-                if (drift.observe(u.source(), losses[i], (correct[i >>> 6] & (1L << i)) != 0)) {
-                    detections.add(drift.statistic());
-                }
-            }
+            detections.addAll(drift.observeUpdate(u.source(), losses, u.exampleCorrect()));
         }
         return detections;
     }

@@ -200,4 +200,33 @@ class FederationDriftTest {
             assertThat(at.get(0)).as("scale %s", scale).isBetween(20_000, 20_300);
         }
     }
+
+    /** An update's examples fed at once detect where the same examples fed one by one do. */
+    @Test
+    void observeUpdate_detectsWhereObserveDoes() {
+        double[] errors = DriftStreams.bernoulli(31, new int[] {4000, 1000}, new double[] {0.15, 0.7});
+        FederationDrift oneByOne = FederationDrift.of(ADWIN, true, 0, 0, null, null);
+        FederationDrift byUpdate = FederationDrift.of(ADWIN, true, 0, 0, null, null);
+        List<Double> expected = new ArrayList<>();
+        List<Double> actual = new ArrayList<>();
+        for (int start = 0; start < errors.length; start += 20) {
+            String source = "s" + (start / 20 % 4);
+            float[] losses = new float[20];
+            long[] correct = new long[1];
+            for (int i = 0; i < 20; i++) {
+                // a NaN loss now and then: its example counts for neither
+                losses[i] = (start + i) % 97 == 0 ? Float.NaN : 0.5f;
+                boolean right = errors[start + i] == 0;
+                correct[0] |= right ? 1L << i : 0;
+                if (oneByOne.observe(source, losses[i], right)) {
+                    expected.add(oneByOne.statistic());
+                }
+            }
+            actual.addAll(byUpdate.observeUpdate(source, losses, correct));
+        }
+
+        assertThat(actual).hasSize(1).isEqualTo(expected);
+        assertThat(byUpdate.baselines()).usingRecursiveComparison().isEqualTo(oneByOne.baselines());
+        assertThat(byUpdate.detectorState()).isEqualTo(oneByOne.detectorState());
+    }
 }
