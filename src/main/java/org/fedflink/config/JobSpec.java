@@ -53,11 +53,6 @@ public record JobSpec(
         return tasks.isEmpty() ? java.util.List.of(new Task(null, this)) : tasks;
     }
 
-    JobSpec withOptimizer(OptimizerSpec newOptimizer) {
-        return new JobSpec(job, mode, seed, input, model, newOptimizer, rounds, aggregation, trainer, evaluation,
-                checkpoint, output, attack, localDp, drift, tasks);
-    }
-
     JobSpec withTasks(java.util.List<Task> newTasks) {
         return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
                 checkpoint, output, attack, localDp, drift, newTasks);
@@ -289,20 +284,18 @@ public record JobSpec(
     }
 
     /**
-     * The local optimizer. {@code type}, {@code learningRate} and {@code schedule} are left null by
-     * the binder when unset and resolved by {@link JobSpecRules} (see its {@code resolveOptimizer}):
-     * a job spec after loading has all three. {@code epsilon}
+     * The local optimizer. {@code schedule} is left null by the binder when unset and resolved by
+     * {@link JobSpecRules}: {@code invsqrt}, or {@code constant} for {@code ftrl}. {@code epsilon}
      * and {@code accumulatorDecay} are Adagrad's; {@code beta},
      * {@code l1} and {@code l2} are FTRL's ({@code l2} is its own, beside {@code model.l2}).
      */
     public record OptimizerSpec(
-            OptimizerType type, Double learningRate, Schedule schedule, double decay, double momentum, double epsilon,
+            OptimizerType type, double learningRate, Schedule schedule, double decay, double momentum, double epsilon,
             double accumulatorDecay, double beta, double l1, double l2)
             implements Serializable {
 
-        /** These settings with the type, rate and schedule the defaults left open. */
-        OptimizerSpec resolved(OptimizerType newType, double newRate, Schedule newSchedule) {
-            return new OptimizerSpec(newType, newRate, newSchedule, decay, momentum, epsilon, accumulatorDecay, beta,
+        OptimizerSpec withSchedule(Schedule newSchedule) {
+            return new OptimizerSpec(type, learningRate, newSchedule, decay, momentum, epsilon, accumulatorDecay, beta,
                     l1, l2);
         }
     }

@@ -21,14 +21,6 @@ import org.fedflink.config.SpecBinder.Text;
  * and the rules that relate keys to each other.
  */
 final class JobSpecRules {
-
-    /** The default rate of Adagrad (a linear model's default optimizer). */
-    static final double ADAGRAD_LEARNING_RATE = 0.1;
-    /** The default rate of the other optimizers. */
-    static final double SGD_LEARNING_RATE = 0.05;
-    /** The default {@code optimizer.accumulatorDecay}. */
-    static final double ADAGRAD_ACCUMULATOR_DECAY = 0.99;
-
     /** Largest number of model parameters: the largest Java array. */
     static final long MAX_PARAMS = Integer.MAX_VALUE - 8;
 
@@ -136,16 +128,14 @@ final class JobSpecRules {
             entry("model.l2", Field.optional(0.0, SpecBinder.atLeast(0.0))),
             entry("model.hidden", Field.optional(List.of(), between(1, 1 << 16))),
 
-            // null: adagrad for a linear model, sgd for an mlp or fedsgd (resolveOptimizer)
-            entry("optimizer.type", Field.optional(null)),
-            // null: 0.1 for adagrad, 0.05 otherwise (resolveOptimizer)
-            entry("optimizer.learningRate", Field.optional(null, greaterThan(0))),
-            // null: invsqrt for sgd and momentum, constant for adagrad and ftrl (resolveOptimizer)
+            entry("optimizer.type", Field.optional(JobSpec.OptimizerType.SGD)),
+            entry("optimizer.learningRate", Field.optional(0.05, greaterThan(0))),
+            // null: invsqrt, or constant for ftrl (checkOptimizer)
             entry("optimizer.schedule", Field.optional(null)),
             entry("optimizer.decay", Field.optional(0.001, SpecBinder.atLeast(0.0))),
             entry("optimizer.momentum", Field.optional(0.9, halfOpen(0, 1))),
             entry("optimizer.epsilon", Field.optional(1.0e-8, greaterThan(0))),
-            entry("optimizer.accumulatorDecay", Field.optional(ADAGRAD_ACCUMULATOR_DECAY, SpecBinder.leftOpen(0, 1))),
+            entry("optimizer.accumulatorDecay", Field.optional(1.0, SpecBinder.leftOpen(0, 1))),
             entry("optimizer.beta", Field.optional(1.0, greaterThan(0))),
             entry("optimizer.l1", Field.optional(0.0, SpecBinder.atLeast(0.0))),
             entry("optimizer.l2", Field.optional(0.0, SpecBinder.atLeast(0.0))),
@@ -263,9 +253,7 @@ final class JobSpecRules {
             throw new JobSpecException("key 'aggregation.shards' must be <= the model's " + params
                     + " parameters, got " + aggregation.shards());
         }
-        JobSpec.OptimizerSpec optimizer = resolveOptimizer(spec.optimizer(), model, spec);
-        checkFtrl(optimizer, params);
-        spec = spec.withOptimizer(optimizer);
+        JobSpec.OptimizerSpec optimizer = checkOptimizer(spec.optimizer(), params);
         checkStrategy(spec);
         checkTrainerState(spec, model);
         checkAttack(spec.attack(), model);
@@ -358,40 +346,17 @@ final class JobSpecRules {
     }
 
     /**
-     * The optimizer's type, rate and schedule where the spec leaves them to the defaults, chosen on
-     * the quality suite (docs/job-spec.md gives the figures): a linear model takes Adagrad at a
-     * constant 0.1 (its per-coordinate steps suit sparse and unscaled features; with the
-     * accumulator's decay its steps never vanish on an unbounded stream); an MLP, and fedsgd,
-     * whose sources send plain gradient steps, take SGD at 0.05 on the {@code invsqrt} schedule.
-     * FTRL keeps a constant rate (its steps shrink per coordinate).
+     * The schedule of an unset {@code optimizer.schedule}: {@code invsqrt}, or {@code constant} for
+     * FTRL, whose per-coordinate step sizes are its schedule (a second, global decay on top would
+     * only be a second way to shrink them, so it is refused rather than silently ignored). FTRL's
+     * two floats of state per parameter must fit one array.
      */
-    private static JobSpec.OptimizerSpec resolveOptimizer(JobSpec.OptimizerSpec o, ModelSection model, JobSpec spec) {
-        JobSpec.OptimizerType type = o.type();
-        if (type == null) {
-            boolean plainSteps = model.type() == org.fedflink.model.ModelType.MLP
-                    || spec.aggregation().strategy() == JobSpec.Strategy.FEDSGD;
-            type = plainSteps ? JobSpec.OptimizerType.SGD : JobSpec.OptimizerType.ADAGRAD;
-        }
-        double rate = o.learningRate() != null ? o.learningRate()
-                : type == JobSpec.OptimizerType.ADAGRAD ? ADAGRAD_LEARNING_RATE : SGD_LEARNING_RATE;
-        JobSpec.Schedule schedule = o.schedule();
-        if (schedule == null) {
-            schedule = type == JobSpec.OptimizerType.ADAGRAD || type == JobSpec.OptimizerType.FTRL
-                    ? JobSpec.Schedule.CONSTANT : JobSpec.Schedule.INVSQRT;
-        }
-        return o.resolved(type, rate, schedule);
-    }
-
-    /**
-     * FTRL's per-coordinate step sizes are its schedule: a second, global decay on top would only be
-     * a second way to shrink them, so it is refused rather than silently ignored. Its two floats of
-     * state per parameter must fit one array.
-     */
-    private static void checkFtrl(JobSpec.OptimizerSpec o, int params) throws JobSpecException {
+    private static JobSpec.OptimizerSpec checkOptimizer(JobSpec.OptimizerSpec o, int params)
+            throws JobSpecException {
         if (o.type() != JobSpec.OptimizerType.FTRL) {
-            return;
+            return o.schedule() == null ? o.withSchedule(JobSpec.Schedule.INVSQRT) : o;
         }
-        if (o.schedule() != JobSpec.Schedule.CONSTANT) {
+        if (o.schedule() != null && o.schedule() != JobSpec.Schedule.CONSTANT) {
             throw new JobSpecException("key 'optimizer.schedule' must be constant or unset with optimizer.type ftrl"
                     + " (its step sizes learningRate / (beta + sqrt(n)) shrink per coordinate), got "
                     + Messages.yamlName(o.schedule()));
@@ -400,6 +365,7 @@ final class JobSpecRules {
             throw new JobSpecException("optimizer.type ftrl keeps 2 floats of state per parameter, so it takes at most "
                     + org.fedflink.model.Ftrl.MAX_PARAMS + " parameters; the model has " + params);
         }
+        return o.withSchedule(JobSpec.Schedule.CONSTANT);
     }
 
     /**

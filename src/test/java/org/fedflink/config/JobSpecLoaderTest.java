@@ -92,7 +92,7 @@ class JobSpecLoaderTest {
                         JobSpec.UnknownFields.IGNORE),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
-                        JobSpec.OptimizerType.ADAGRAD, 0.1, JobSpec.Schedule.CONSTANT, 0.001, 0.9, 1.0e-8, 0.99, 1.0,
+                        JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 1.0,
                         0.0, 0.0),
                 new RoundsSpec(20, 60_000L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 1, 1.0),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
@@ -373,20 +373,12 @@ class JobSpecLoaderTest {
                 + "  l1: 0.01\n  l2: 2\n");
 
         assertThat(spec.optimizer()).isEqualTo(new OptimizerSpec(JobSpec.OptimizerType.FTRL, 0.1,
-                JobSpec.Schedule.CONSTANT, 0.001, 0.9, 1.0e-8, 0.99, 0.5, 0.01, 2.0));
+                JobSpec.Schedule.CONSTANT, 0.001, 0.9, 1.0e-8, 1.0, 0.5, 0.01, 2.0));
         assertThat(JobSpecLoader.parse(JobSpecLoader.toYaml(spec), List.of())).isEqualTo(spec);
         assertThat(parse(MINIMAL, "optimizer.type=ftrl", "optimizer.schedule=constant").optimizer().schedule())
                 .isEqualTo(JobSpec.Schedule.CONSTANT);
-        // the defaults: Adagrad at a constant rate for a linear model, SGD on invsqrt for an mlp and fedsgd
-        assertThat(parse(MINIMAL).optimizer().schedule()).isEqualTo(JobSpec.Schedule.CONSTANT);
-        assertThat(parse(MINIMAL, "optimizer.type=sgd").optimizer().schedule()).isEqualTo(JobSpec.Schedule.INVSQRT);
-        assertThat(parse(MINIMAL, "optimizer.type=sgd").optimizer().learningRate()).isEqualTo(0.05);
-        JobSpec.OptimizerSpec mlp = parse(MINIMAL, "model.type=mlp", "model.hidden=8").optimizer();
-        assertThat(mlp.type()).isEqualTo(JobSpec.OptimizerType.SGD);
-        assertThat(mlp.learningRate()).isEqualTo(0.05);
-        assertThat(mlp.schedule()).isEqualTo(JobSpec.Schedule.INVSQRT);
-        assertThat(parse(MINIMAL, "aggregation.strategy=fedsgd").optimizer().type()).isEqualTo(JobSpec.OptimizerType.SGD);
-        assertThat(parse(MINIMAL, "optimizer.type=adagrad", "optimizer.schedule=invsqrt").optimizer().schedule())
+        assertThat(parse(MINIMAL).optimizer().schedule()).isEqualTo(JobSpec.Schedule.INVSQRT);
+        assertThat(parse(MINIMAL, "optimizer.type=adagrad").optimizer().schedule())
                 .isEqualTo(JobSpec.Schedule.INVSQRT);
     }
 

@@ -131,7 +131,7 @@ class StrategySpecTest {
                 .isEqualTo("key 'aggregation.proximalMu' is required when aggregation.strategy is fedprox");
         assertThat(error(MINIMAL, "aggregation.strategy=fedprox", "aggregation.proximalMu=40"))
                 .isEqualTo("key 'aggregation.proximalMu' times optimizer.learningRate must be < 1 (the proximal"
-                        + " pull would overshoot the global model), got 40 * 0.1");
+                        + " pull would overshoot the global model), got 40 * 0.05");
         assertThat(error(MINIMAL, "aggregation.strategy=fedsgd", "optimizer.type=adagrad"))
                 .isEqualTo("fedsgd needs optimizer.type sgd (sources send plain gradient steps), got adagrad");
         assertThat(error(MINIMAL, "aggregation.strategy=scaffold", "rounds.feedback=kafka",
