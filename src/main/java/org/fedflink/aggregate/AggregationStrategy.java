@@ -44,6 +44,16 @@ public interface AggregationStrategy extends java.io.Serializable {
     }
 
     /**
+     * Whether a round that carries fewer examples than usual takes a shorter step
+     * ({@link ShortRounds}). True for the rules that average their sources' updates; false for a
+     * rule whose global model must be every delta added whole (the centralized learner keeps its
+     * own parameters, so a step cut short would be lost for good).
+     */
+    default boolean shortensShortRounds() {
+        return true;
+    }
+
+    /**
      * Forgets what the server optimizer learned from earlier rounds, after a concept drift: its
      * momentum and adaptive moments (and the round count of their bias correction) go back to the
      * fresh all-zero state. State that is not an optimizer's is kept: a DP strategy's round

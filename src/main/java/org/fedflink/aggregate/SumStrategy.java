@@ -12,6 +12,12 @@ package org.fedflink.aggregate;
  */
 public record SumStrategy() implements AggregationStrategy {
 
+    /** Every delta lands whole: the learner never adopts the global model, so it could not make up for a cut. */
+    @Override
+    public boolean shortensShortRounds() {
+        return false;
+    }
+
     /**
      * {@inheritDoc}
      *

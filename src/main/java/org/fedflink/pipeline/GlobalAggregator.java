@@ -22,6 +22,7 @@ import org.fedflink.aggregate.Reputation;
 import org.fedflink.aggregate.RoundSize;
 import org.fedflink.aggregate.RoundAccumulator;
 import org.fedflink.aggregate.Scaffold;
+import org.fedflink.aggregate.ShortRounds;
 import org.fedflink.aggregate.ScaffoldControl;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
@@ -73,6 +74,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     private transient Set<String> sources;
     /** The sources of the latest updates, which size rounds when the spec leaves it to the server. */
     private transient RoundSize roundSize;
+    private transient ShortRounds shortRounds;
     private transient SlidingWindow window;
     private transient Set<Integer> endedSenders;
     private transient long roundId;
@@ -166,6 +168,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         pending = new ArrayList<>(Arrays.asList(shard.pending));
         sources = new HashSet<>(Arrays.asList(shard.sources));
         roundSize = RoundSize.of(shard.recentSources);
+        shortRounds = ShortRounds.of(new ShortRounds.State(
+                shard.shortRoundUpdates, shard.shortRoundSources, shard.shortRoundUsualSamples));
         endedSenders = new TreeSet<>();
         for (int s : shard.endedSenders) {
             endedSenders.add(s);
@@ -332,7 +336,17 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             // the round's updates were made after the change: no momentum from before it
             strategy.resetOptimizerState(shard.serverState);
         }
+        double share = shortRounds.share(
+                folded.stream().map(u -> new ShortRounds.Update(u.source(), u.samples())).toList(), roundTarget());
+        ShortRounds.State shortState = shortRounds.toState();
+        shard.shortRoundUpdates = shortState.roundUpdates();
+        shard.shortRoundSources = shortState.sources();
+        shard.shortRoundUsualSamples = shortState.usualSamples();
+        float[] before = share < 1 && strategy.shortensShortRounds() ? shard.params.clone() : null;
         strategy.apply(shard.params, shard.serverState, round);
+        if (before != null) {
+            ShortRounds.scaleStep(before, shard.params, share);
+        }
         sources.addAll(roundSources);
         if (scaffold && controlRound.updates() > 0) {
             // c += sum(deltaC_i) / N, N = every source the model has heard from so far

@@ -55,6 +55,15 @@ public class ShardState {
     public String[] reputationSources;
     public double[] reputationScores;
 
+    /**
+     * What rounds and sources usually carry ({@link org.fedflink.aggregate.ShortRounds#toState()}):
+     * the typical round's updates, and each source's typical examples per update; 0 and null before
+     * the first round.
+     */
+    public double shortRoundUpdates;
+    public String[] shortRoundSources;
+    public double[] shortRoundUsualSamples;
+
     /** The sources of the latest updates, oldest first ({@link org.fedflink.aggregate.RoundSize#recent()}). */
     public String[] recentSources;
 

@@ -145,6 +145,53 @@ class GlobalAggregatorTest {
         }
     }
 
+    /**
+     * The input ends on a round of one update of 2 examples after rounds of two updates of 10: it
+     * moves the model a tenth of its mean delta (ShortRounds), also when the server was restored
+     * in between (what is usual is kept in its state).
+     */
+    @Test
+    void processElement_aShortLastRoundTakesItsShareOfAStep_alsoAfterARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(2, 1)) {
+            h.open();
+            for (int round = 0; round < 3; round++) {
+                h.processElement(update("a", 10, 0, 0), 0);
+                h.processElement(update("b", 10, 0, 0), 0);
+            }
+            snapshot = h.snapshot(1, 1);
+        }
+        FeedbackChannel.release(loopId, 0);
+        try (var restored = harness(2, 1)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            // half a round's updates, a fifth of a's usual examples: a tenth of the mean delta
+            restored.processElement(update("a", 2, 10, -20), 0);
+            restored.processElement(LocalUpdate.endMarker(0, 0), 0);
+            GlobalModel last = restored.extractOutputValues().get(0);
+            assertThat(last.last()).isTrue();
+            assertThat(last.samplesInModel()).isEqualTo(62);
+            assertThat(last.params()[0]).isCloseTo(1f, within(1e-5f));
+            assertThat(last.params()[1]).isCloseTo(-2f, within(1e-5f));
+        }
+    }
+
+    /** The centralized learner's sum keeps every delta whole: its learner never adopts the global model. */
+    @Test
+    void processElement_theCentralizedSumAddsAShortRoundWhole() throws Exception {
+        AggregatorSettings settings = new AggregatorSettings(
+                Strategies.sum(), new ShardLayout(2, 1), 1, 0, 1, loopId, 1000, SPEC, 0);
+        try (var h = new OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel>(new GlobalAggregator(settings))) {
+            h.open();
+            for (int round = 0; round < 3; round++) {
+                h.processElement(update("centralized", 100, 0, 0), 0);
+            }
+            h.processElement(update("centralized", 2, 10, -20), 0);
+            List<GlobalModel> out = h.extractOutputValues();
+            assertThat(out.get(out.size() - 1).params()).containsExactly(10f, -20f);
+        }
+    }
+
     @Test
     void snapshot_restoreKeepsPendingRoundAndRepublishesVersion() throws Exception {
         OperatorSubtaskState snapshot;
