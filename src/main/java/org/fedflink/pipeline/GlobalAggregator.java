@@ -19,7 +19,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.aggregate.RdpAccountant;
 import org.fedflink.aggregate.Reputation;
-import org.fedflink.aggregate.RoundSize;
+import org.fedflink.aggregate.RoundPolicy;
 import org.fedflink.aggregate.RoundAccumulator;
 import org.fedflink.aggregate.Scaffold;
 import org.fedflink.aggregate.ShortRounds;
@@ -72,9 +72,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     private transient ShardState shard;
     private transient List<LocalUpdate> pending;
     private transient Set<String> sources;
-    /** The sources of the latest updates, which size rounds when the spec leaves it to the server. */
-    private transient RoundSize roundSize;
-    private transient ShortRounds shortRounds;
+    /** When a round is over and how far it moves the model. */
+    private transient RoundPolicy rounds;
     private transient SlidingWindow window;
     private transient Set<Integer> endedSenders;
     private transient long roundId;
@@ -167,9 +166,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         shard = restored;
         pending = new ArrayList<>(Arrays.asList(shard.pending));
         sources = new HashSet<>(Arrays.asList(shard.sources));
-        roundSize = RoundSize.of(shard.recentSources);
-        shortRounds = ShortRounds.of(new ShortRounds.State(
-                shard.shortRoundUpdates, shard.shortRoundSources, shard.shortRoundUsualSamples));
+        rounds = new RoundPolicy(settings.updatesPerRound(), settings.strategy().minUpdates(), settings.minSources(),
+                shard.recentSources, new ShortRounds.State(
+                        shard.shortRoundUpdates, shard.shortRoundSources, shard.shortRoundUsualSamples));
         endedSenders = new TreeSet<>();
         for (int s : shard.endedSenders) {
             endedSenders.add(s);
@@ -220,8 +219,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             return;
         }
         pending.add(update);
-        roundSize.observe(update.source());
-        if (pending.size() >= roundTarget() && enoughSources()) {
+        rounds.observe(update.source());
+        if (rounds.isFull(pendingSources(), roundTarget())) {
             closeRound(false);
         } else if (pending.size() == 1) {
             armTimeout();
@@ -229,25 +228,16 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     }
 
     /**
-     * How many updates close a round: the spec's number, or the server's ({@link RoundSize}); after
+     * How many updates close a round: the spec's number, or the server's ({@link RoundPolicy}); after
      * a drift fewer for a few rounds ({@link FederationDrift#roundTarget}), when there is one shard.
      */
     private int roundTarget() {
         int minUpdates = settings.strategy().minUpdates();
-        int usual = settings.updatesPerRound() > 0 ? settings.updatesPerRound() : roundSize.target(minUpdates);
-        return settings.layout().shards() == 1 ? drift.roundTarget(usual, minUpdates) : usual;
+        return rounds.target(usual -> settings.layout().shards() == 1 ? drift.roundTarget(usual, minUpdates) : usual);
     }
 
-    /** Whether the pending round has updates from at least {@code minSources} distinct sources. */
-    private boolean enoughSources() {
-        if (settings.minSources() <= 1) {
-            return true;
-        }
-        Set<String> distinct = new HashSet<>();
-        for (LocalUpdate u : pending) {
-            distinct.add(u.source());
-        }
-        return distinct.size() >= settings.minSources();
+    private List<String> pendingSources() {
+        return pending.stream().map(LocalUpdate::source).toList();
     }
 
     private void armTimeout() {
@@ -258,7 +248,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         long due = getProcessingTimeService().getCurrentProcessingTime() + settings.timeoutMillis();
         getProcessingTimeService().registerTimer(due, time -> {
             if (roundId == round && !pending.isEmpty()) {
-                if (enoughSources()) {
+                if (rounds.hasEnoughSources(pendingSources())) {
                     closeRound(false);
                 } else {
                     // the deadline never closes a round below minSources: wait another period
@@ -336,12 +326,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             // the round's updates were made after the change: no momentum from before it
             strategy.resetOptimizerState(shard.serverState);
         }
-        double share = shortRounds.share(
+        double share = rounds.share(
                 folded.stream().map(u -> new ShortRounds.Update(u.source(), u.samples())).toList(), roundTarget());
-        ShortRounds.State shortState = shortRounds.toState();
-        shard.shortRoundUpdates = shortState.roundUpdates();
-        shard.shortRoundSources = shortState.sources();
-        shard.shortRoundUsualSamples = shortState.usualSamples();
         float[] before = share < 1 && strategy.shortensShortRounds() ? shard.params.clone() : null;
         strategy.apply(shard.params, shard.serverState, round);
         if (before != null) {
@@ -498,7 +484,11 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         super.snapshotState(context);
         shard.pending = pending.toArray(new LocalUpdate[0]);
         shard.sources = sources.toArray(new String[0]);
-        shard.recentSources = roundSize.recent();
+        shard.recentSources = rounds.recentSources();
+        ShortRounds.State shortRounds = rounds.shortRoundsState();
+        shard.shortRoundUpdates = shortRounds.roundUpdates();
+        shard.shortRoundSources = shortRounds.sources();
+        shard.shortRoundUsualSamples = shortRounds.usualSamples();
         shard.window = window.toState();
         shard.endedSenders = endedSenders.stream().mapToInt(Integer::intValue).toArray();
         shard.globalDrifts = drift.drifts();
