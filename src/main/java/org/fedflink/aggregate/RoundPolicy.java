@@ -55,12 +55,11 @@ public final class RoundPolicy {
         return adjust.applyAsInt(usual);
     }
 
-    /** Whether a round holding {@code pending} updates of these sources may close now (target reached). */
-    public boolean isFull(List<String> pendingSources, int target) {
-        return pendingSources.size() >= target && hasEnoughSources(pendingSources);
-    }
-
-    /** Whether the pending round's updates come from at least {@code minSources} distinct sources. */
+    /**
+     * Whether the pending round's updates come from at least {@code minSources} distinct sources: a
+     * round closes when it has the target's updates and this holds, and a timeout never closes it
+     * while this does not.
+     */
     public boolean hasEnoughSources(Collection<String> pendingSources) {
         return minSources <= 1 || new HashSet<>(pendingSources).size() >= minSources;
     }

@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.CRC32;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
@@ -51,11 +53,41 @@ import org.fedflink.model.ModelType;
 public record SavedModel(
         Path file, long version, String job, boolean isFinal, ModelSpec spec, float[] params, JsonNode metadata) {
 
-    /** The metadata format this reads; the job's model writer writes the same string. */
+    /** The metadata format this reads and the job's model writer writes. */
     public static final String FORMAT = "fedflink-model/1";
 
     /** The only parameter encoding of {@value #FORMAT}. */
     public static final String ENCODING = "float32-le";
+
+    /**
+     * The {@code model} object of the format, the shape {@link #load} reads back: what the model
+     * writer publishes and what {@code models show} prints for a savepoint's version.
+     */
+    public static Map<String, Object> shape(ModelSpec spec) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("type", spec.type().name().toLowerCase(Locale.ROOT));
+        model.put("features", spec.features());
+        model.put("classes", spec.isClassifier() ? spec.classes() : null);
+        model.put("l2", spec.l2());
+        model.put("hidden", spec.hidden());
+        model.put("numParams", spec.numParams());
+        return model;
+    }
+
+    /**
+     * The {@code parent} object of the format: the version a version was made from and the job that
+     * made it (after a resume, another job than the version's own); null for a first version ({@code
+     * parentVersion <= 0}).
+     */
+    public static Map<String, Object> parent(long parentVersion, String parentJobId) {
+        if (parentVersion <= 0) {
+            return null;
+        }
+        Map<String, Object> parent = new LinkedHashMap<>();
+        parent.put("version", parentVersion);
+        parent.put("jobId", parentJobId);
+        return parent;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK = 1 << 16;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.fedflink.model.ModelSpec;
+import org.fedflink.artifact.SavedModel;
 import org.fedflink.pipeline.SavepointModels;
 
 /** The metadata of a model version read from a savepoint, as {@code models show} and {@code export} write it. */
@@ -28,26 +28,14 @@ final class ModelMetadata {
         meta.put("sourcesInModel", v.sourcesInModel());
         meta.put("rounds", v.rounds());
         meta.put("final", v.finished());
-        Map<String, Object> model = new LinkedHashMap<>();
-        ModelSpec m = v.model();
-        model.put("type", m.type().name().toLowerCase(Locale.ROOT));
-        model.put("features", m.features());
-        model.put("classes", m.isClassifier() ? m.classes() : null);
-        model.put("hidden", m.hidden());
-        model.put("numParams", m.numParams());
-        meta.put("model", model);
+        meta.put("model", SavedModel.shape(v.model()));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("prequentialAccuracy", finite(v.prequentialAccuracy()));
         metrics.put("prequentialLoss", finite(v.prequentialLoss()));
         meta.put("metrics", metrics);
         meta.put("jobId", v.jobId());
-        Map<String, Object> parent = null;
-        if (v.version() > 1) {
-            parent = new LinkedHashMap<>();
-            parent.put("version", v.version() - 1);
-            parent.put("jobId", v.parentJobId());
-        }
-        meta.put("parent", parent);
+        // a shard numbers its versions one by one, across resumes too: the parent is v - 1, made by parentJobId
+        meta.put("parent", SavedModel.parent(v.version() - 1, v.parentJobId()));
         meta.put("checksum", v.checksum());
         return meta;
     }

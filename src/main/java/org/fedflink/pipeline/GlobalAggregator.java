@@ -220,7 +220,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         }
         pending.add(update);
         rounds.observe(update.source());
-        if (rounds.isFull(pendingSources(), roundTarget())) {
+        if (pending.size() >= roundTarget() && rounds.hasEnoughSources(pendingSources())) {
             closeRound(false);
         } else if (pending.size() == 1) {
             armTimeout();
@@ -265,6 +265,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     }
 
     private void closeRound(boolean last) {
+        // the target this round was collected for (closing it may end the small rounds after a drift)
+        int target = roundTarget();
         AggregationStrategy strategy = settings.strategy();
         RoundAccumulator round = strategy.newRound(shard.params.length);
         long samples = 0;
@@ -327,7 +329,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             strategy.resetOptimizerState(shard.serverState);
         }
         double share = rounds.share(
-                folded.stream().map(u -> new ShortRounds.Update(u.source(), u.samples())).toList(), roundTarget());
+                folded.stream().map(u -> new ShortRounds.Update(u.source(), u.samples())).toList(), target);
         float[] before = share < 1 && strategy.shortensShortRounds() ? shard.params.clone() : null;
         strategy.apply(shard.params, shard.serverState, round);
         if (before != null) {

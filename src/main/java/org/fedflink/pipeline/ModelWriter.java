@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.artifact.RunFolder;
+import org.fedflink.artifact.SavedModel;
 import org.fedflink.eval.Evaluator;
 import org.fedflink.eval.HoldoutColumns;
 import org.fedflink.eval.HoldoutSets;
@@ -67,7 +68,6 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
             + "prequentialAccuracy,prequentialLoss,roundStaleness,windowPrequentialAccuracy,windowPrequentialLoss,"
             + "holdoutMacroF1,holdoutAuc,holdoutRmse,holdoutMae,roundUpdates,roundSources,"
             + "roundsSkipped,updatesRejected,updatesTooStale,epsilon,globalDrifts";
-    public static final String FORMAT = "fedflink-model/1";
 
     private final String job;
     private final ModelSpec spec;
@@ -252,7 +252,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         Files.write(models.resolve(name + ".f32"), bytes);
 
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
+        meta.put("format", SavedModel.FORMAT);
         meta.put("job", job);
         meta.put("version", version);
         meta.put("final", first.last());
@@ -269,21 +269,8 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
             lastJobId = jobId;
         }
         meta.put("jobId", jobId);
-        Map<String, Object> parent = null;
-        if (parentVersion > 0) {
-            parent = new LinkedHashMap<>();
-            parent.put("version", parentVersion);
-            parent.put("jobId", parentJobId);
-        }
-        meta.put("parent", parent);
-        Map<String, Object> modelMeta = new LinkedHashMap<>();
-        modelMeta.put("type", spec.type().name().toLowerCase(java.util.Locale.ROOT));
-        modelMeta.put("features", spec.features());
-        modelMeta.put("classes", spec.isClassifier() ? spec.classes() : null);
-        modelMeta.put("l2", spec.l2());
-        modelMeta.put("hidden", spec.hidden());
-        modelMeta.put("numParams", spec.numParams());
-        meta.put("model", modelMeta);
+        meta.put("parent", SavedModel.parent(parentVersion, parentJobId));
+        meta.put("model", SavedModel.shape(spec));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("holdoutExamples", score.examples());
         for (String figure : HoldoutColumns.FIGURES) {
@@ -313,7 +300,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         m.put("globalDrifts", first.globalDrifts());
         meta.put("metrics", m);
         meta.put("params", name + ".f32");
-        meta.put("paramsEncoding", "float32-le");
+        meta.put("paramsEncoding", SavedModel.ENCODING);
         meta.put("checksum", String.format("crc32:%08x", crc.getValue()));
         writeAtomically(models.resolve(name + ".json"), json.writeValueAsBytes(meta));
         writeAtomically(models.resolve(RunFolder.LATEST), json.writeValueAsBytes(meta));

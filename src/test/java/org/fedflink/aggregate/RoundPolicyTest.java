@@ -33,13 +33,11 @@ class RoundPolicyTest {
     }
 
     @Test
-    void isFull_needsTheTargetAndTheDistinctSources() {
+    void hasEnoughSources_countsDistinctSources() {
         RoundPolicy policy = new RoundPolicy(3, 1, 2, null, null);
-        assertThat(policy.isFull(List.of("a", "a"), 3)).isFalse();
-        assertThat(policy.isFull(List.of("a", "a", "a"), 3)).as("one source, two needed").isFalse();
-        assertThat(policy.isFull(List.of("a", "a", "b"), 3)).isTrue();
-        assertThat(policy.hasEnoughSources(List.of("a", "b"))).isTrue();
-        assertThat(new RoundPolicy(3, 1, 1, null, null).isFull(List.of("a", "a", "a"), 3)).isTrue();
+        assertThat(policy.hasEnoughSources(List.of("a", "a", "a"))).as("one source, two needed").isFalse();
+        assertThat(policy.hasEnoughSources(List.of("a", "a", "b"))).isTrue();
+        assertThat(new RoundPolicy(3, 1, 1, null, null).hasEnoughSources(List.of("a"))).isTrue();
     }
 
     @Test

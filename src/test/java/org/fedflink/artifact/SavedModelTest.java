@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
-import org.fedflink.pipeline.ModelWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +32,21 @@ class SavedModelTest {
         JSON.writeValue(file.toFile(), meta);
     }
 
+    /** The shape the model writer and {@code models show} write is the one load reads back, for every type. */
     @Test
-    void format_isWhatTheModelWriterWrites() {
-        assertThat(SavedModel.FORMAT).isEqualTo(ModelWriter.FORMAT);
+    void shape_isReadBackByLoad() throws Exception {
+        List<ModelSpec> specs = List.of(SOFTMAX,
+                new ModelSpec(ModelType.LINEAR, 3, 2, 0.5),
+                new ModelSpec(ModelType.LOGISTIC, 3, 2, 0.0),
+                new ModelSpec(ModelType.MLP, 5, 4, 0.001, List.of(6, 3)));
+        long version = 1;
+        for (ModelSpec spec : specs) {
+            Path file = write(spec, version++);
+            edit(file, meta -> meta.set("model", JSON.valueToTree(SavedModel.shape(spec))));
+            assertThat(SavedModel.load(file).spec()).isEqualTo(spec);
+        }
+        assertThat(SavedModel.parent(0, "job")).isNull();
+        assertThat(SavedModel.parent(4, "job")).containsEntry("version", 4L).containsEntry("jobId", "job");
     }
 
     @Test
