@@ -548,11 +548,27 @@ public final class LocalCluster {
     private void checkAlive(List<String> started) throws ClusterException {
         for (String member : started) {
             if (pidOf(member).isEmpty()) {
-                Path out = layout.logDir().resolve(member + ".out");
-                throw new ClusterException(member + " exited during the start; see " + layout.logFile(member)
-                        + " and " + out + lastWords(layout.logFile(member), out));
+                // look twice: a process in the middle of its exec (setsid into java) can briefly show
+                // an empty command line, which is not the mark of ours it is checked for
+                sleep(250);
+                if (pidOf(member).isEmpty()) {
+                    Path out = layout.logDir().resolve(member + ".out");
+                    throw new ClusterException(member + " exited during the start (" + whyGone(member) + "); see "
+                            + layout.logFile(member) + " and " + out + lastWords(layout.logFile(member), out));
+                }
             }
         }
+    }
+
+    /** What the pid file says of a member that is not running, for the error. */
+    private String whyGone(String member) {
+        OptionalLong pid = readPid(member);
+        if (pid.isEmpty()) {
+            return "no pid file";
+        }
+        boolean alive = ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+        return alive ? "pid " + pid.getAsLong() + " runs but its command line is " + LocalProcesses.commandLine(pid.getAsLong())
+                : "pid " + pid.getAsLong() + " is gone";
     }
 
     /** The log's last error line and the console's last lines, so that a failed start says why. */
