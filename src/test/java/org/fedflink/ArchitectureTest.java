@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Package rules of the code base. The math core (models, optimizers, aggregation strategies, drift
- * detectors) is plain Java so it can be unit-tested without a cluster and reused outside Flink;
+ * detectors, the federation's client side) is plain Java so it can be unit-tested without a cluster and reused outside Flink;
  * only the pipeline packages may depend on Flink.
  */
 class ArchitectureTest {
@@ -23,7 +23,8 @@ class ArchitectureTest {
     void mathCore_mainClasses_doNotDependOnFlink() {
         noClasses()
                 .that()
-                .resideInAnyPackage("org.fedflink.model..", "org.fedflink.aggregate..", "org.fedflink.drift..")
+                .resideInAnyPackage(
+                        "org.fedflink.model..", "org.fedflink.aggregate..", "org.fedflink.drift..", "org.fedflink.federation..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("org.apache.flink..")

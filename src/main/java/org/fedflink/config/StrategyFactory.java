@@ -10,6 +10,7 @@ import org.fedflink.aggregate.FedYogi;
 import org.fedflink.aggregate.StalenessWeight;
 import org.fedflink.aggregate.Strategies;
 import org.fedflink.config.JobSpec.AggregationSpec;
+import org.fedflink.federation.LocalStep;
 
 /**
  * Builds the server strategy that a job spec's {@code aggregation} section names, with its knobs
@@ -44,6 +45,19 @@ public final class StrategyFactory {
      */
     public static AggregationStrategy create(JobSpec spec) throws JobSpecException {
         return create(spec.aggregation(), spec.rounds().nominalUpdatesPerRound(), spec.seed());
+    }
+
+    /**
+     * The client side of the strategy an aggregation section describes: the local steps its
+     * server rule ({@link #create}) expects. Strategies that only change the server keep plain steps.
+     */
+    public static LocalStep localStep(AggregationSpec a) {
+        return switch (a.strategy()) {
+            case FEDPROX -> new LocalStep.Proximal(a.proximalMu() == null ? 0 : a.proximalMu());
+            case FEDSGD -> new LocalStep.Gradient();
+            case SCAFFOLD -> new LocalStep.Controlled();
+            default -> LocalStep.plain();
+        };
     }
 
     /**

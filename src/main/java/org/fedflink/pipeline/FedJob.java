@@ -31,6 +31,7 @@ import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.eval.LocalBaseline;
+import org.fedflink.federation.LocalStep;
 import org.fedflink.io.FileInput;
 import org.fedflink.io.Generators;
 import org.fedflink.io.NameOrderSplitAssigner;
@@ -287,7 +288,7 @@ public final class FedJob {
         int localExamples = centralized
                 ? (int) Math.min(Integer.MAX_VALUE, (long) spec.rounds().localExamples() * spec.rounds().nominalUpdatesPerRound())
                 : spec.rounds().localExamples();
-        TrainerSettings.LocalStep localStep = centralized ? TrainerSettings.LocalStep.PLAIN : localStep(spec);
+        LocalStep localStep = centralized ? LocalStep.plain() : StrategyFactory.localStep(spec.aggregation());
         int cacheSize = cacheSize(spec, model, localStep);
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
@@ -296,7 +297,6 @@ public final class FedJob {
                 // the centralized baseline stays the clean reference: plain steps, no attack, no noise
                 centralized ? null : SimulatedAttack.of(spec),
                 localStep,
-                spec.aggregation().proximalMu() == null ? 0 : spec.aggregation().proximalMu(),
                 centralized ? Participation.everyone() : new Participation(spec.rounds().sampleFraction(), spec.seed()),
                 centralized || !spec.localDp().enabled() ? null
                         : LocalDp.withNoiseMultiplier(spec.localDp().clippingNorm(), spec.localDp().noiseMultiplier()),
@@ -390,10 +390,10 @@ public final class FedJob {
     private static void localOnly(DataStream<Example> examples, JobSpec spec, ModelSpec model, String prefix,
             String out, HoldoutSupplier holdout) {
         int trainers = spec.trainer().parallelism();
-        TrainerSettings.LocalStep step = TrainerSettings.LocalStep.PLAIN;
+        LocalStep step = LocalStep.plain();
         ShardLayout layout = new ShardLayout(model.numParams(), 1);
         TrainerSettings settings = new TrainerSettings(model, optimizer(spec), Integer.MAX_VALUE, 0, layout,
-                cacheSize(spec, model, step), false, spec.seed(), false, null, step, 0, Participation.everyone(), null,
+                cacheSize(spec, model, step), false, spec.seed(), false, null, step, Participation.everyone(), null,
                 spec.trainer().state());
         examples.keyBy(new SourceKey())
                 .transform(prefix + "trainer", TypeInformation.of(LocalBaseline.SourceResult.class),
@@ -415,7 +415,7 @@ public final class FedJob {
     static final String HOLDOUT = "holdout";
 
     /** Sources a trainer subtask caches: trainer.cacheSize, else what fits trainer.cacheMegabytes. */
-    private static int cacheSize(JobSpec spec, ModelSpec model, TrainerSettings.LocalStep step) {
+    private static int cacheSize(JobSpec spec, ModelSpec model, LocalStep step) {
         if (spec.trainer().cacheSize() != null) {
             return spec.trainer().cacheSize();
         }
@@ -505,16 +505,6 @@ public final class FedJob {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
         return supplier;
-    }
-
-    /** The local side of the job's strategy. */
-    static TrainerSettings.LocalStep localStep(JobSpec spec) {
-        return switch (spec.aggregation().strategy()) {
-            case FEDPROX -> TrainerSettings.LocalStep.PROXIMAL;
-            case FEDSGD -> TrainerSettings.LocalStep.GRADIENT;
-            case SCAFFOLD -> TrainerSettings.LocalStep.CONTROLLED;
-            default -> TrainerSettings.LocalStep.PLAIN;
-        };
     }
 
     /** The federated strategy the job spec describes (validated when the spec was loaded). */

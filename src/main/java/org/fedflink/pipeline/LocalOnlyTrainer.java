@@ -8,11 +8,14 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.data.Example;
+import org.fedflink.drift.DriftSettings;
 import org.fedflink.eval.Evaluator;
 import org.fedflink.eval.HoldoutSets;
 import org.fedflink.eval.LocalBaseline;
+import org.fedflink.federation.LocalLearner;
+import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.SourceModel;
 import org.fedflink.model.Model;
-import org.fedflink.model.OffsetLearner;
 import org.fedflink.model.OnlineLearner;
 
 /**
@@ -30,10 +33,8 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     private final TrainerSettings settings;
     private final HoldoutSupplier holdouts;
 
-    private transient OnlineLearner learner;
-    private transient SparseSourceModels sparse;
-    private transient SourceStates states;
-    private transient ValueState<SourceState> state;
+    private transient LocalLearner learner;
+    private transient ValueState<SourceModel> state;
     private transient SourceCache cache;
 
     /**
@@ -56,26 +57,18 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     @Override
     public void open() throws Exception {
         super.open();
-        learner = new OnlineLearner(Model.of(settings.model()), settings.optimizer());
-        float[] initialParams = learner.initialParams(settings.initSeed());
-        sparse = settings.sparseState()
-                ? new SparseSourceModels(new OffsetLearner(learner, initialParams), settings.layout())
-                : null;
-        states = new SourceStates(learner, initialParams, sparse, settings.layout().shards());
+        learner = new LocalLearner(settings.model(), settings.optimizer(), settings.initSeed(), settings.layout(),
+                settings.sparseState(), LocalStep.plain(), false, DriftSettings.none());
         state = getPartitionedState(StateDescriptors.sourceState());
-        cache = new SourceCache(settings.cacheSize(), this, SourceCache.store(state::value, state, states));
+        cache = new SourceCache(settings.cacheSize(), this, SourceCache.store(state::value, state, learner));
     }
 
     @Override
     public void processElement(StreamRecord<Example> record) throws Exception {
         Example example = record.getValue();
-        SourceState s = cache.load((String) getCurrentKey());
+        SourceModel s = cache.load((String) getCurrentKey());
         s.dirty = true;
-        OnlineLearner.Outcome outcome = sparse != null
-                ? sparse.learn(s, s.steps, example.indices(), example.values(), example.label())
-                : learner.learn(s.params, s.optimizerState, s.steps, example.indices(), example.values(),
-                        example.label());
-        s.steps++;
+        OnlineLearner.Outcome outcome = learner.step(s, example.indices(), example.values(), example.label());
         // never reported: the counts cover the source's whole stream
         s.samples++;
         s.lossSum += outcome.loss();
@@ -99,12 +92,12 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
         float[] scratch = new float[settings.model().numParams()];
         for (String source : SourceCache.storedSources(getKeyedStateBackend(), StateDescriptors.sourceState())) {
             setCurrentKey(source);
-            SourceState s = state.value();
+            SourceModel s = state.value();
             if (s == null) {
                 continue;
             }
-            states.restored(s);
-            float[] params = states.model(s, scratch);
+            learner.restored(s);
+            float[] params = learner.model(s, scratch);
             HoldoutSets.Scores scored = sets.score(model, params);
             List<Evaluator.Score> all = new ArrayList<>();
             all.add(scored.primary());

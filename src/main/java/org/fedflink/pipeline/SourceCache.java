@@ -10,6 +10,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.KeyContext;
+import org.fedflink.federation.LocalLearner;
+import org.fedflink.federation.SourceModel;
 
 /**
  * The states of a trainer subtask's most recently used sources, in operator memory (LRU): a source
@@ -21,50 +23,50 @@ final class SourceCache {
     /** Where the states live in keyed state, under the operator's current key. */
     interface Store {
         /** The current key's stored state, or null. */
-        SourceState read() throws Exception;
+        SourceModel read() throws Exception;
 
         /** Writes {@code s} under the current key. */
-        void write(SourceState s) throws Exception;
+        void write(SourceModel s) throws Exception;
 
         /** The state of a source never seen. */
-        SourceState fresh();
+        SourceModel fresh();
 
         /** Completes a state read from keyed state to its in-memory form. */
-        void restored(SourceState s);
+        void restored(SourceModel s);
     }
 
     /** A reader of the current key's stored state (a trainer may also look under a legacy name). */
     @FunctionalInterface
     interface StoredState {
-        SourceState read() throws Exception;
+        SourceModel read() throws Exception;
     }
 
     /** The store of a trainer: {@code read} reads, {@code state} is written, {@code states} makes and completes. */
-    static Store store(StoredState read, ValueState<SourceState> state, SourceStates states) {
+    static Store store(StoredState read, ValueState<SourceModel> state, LocalLearner states) {
         return new Store() {
             @Override
-            public SourceState read() throws Exception {
+            public SourceModel read() throws Exception {
                 return read.read();
             }
 
             @Override
-            public void write(SourceState s) throws Exception {
+            public void write(SourceModel s) throws Exception {
                 state.update(s);
             }
 
             @Override
-            public SourceState fresh() {
+            public SourceModel fresh() {
                 return states.fresh();
             }
 
             @Override
-            public void restored(SourceState s) {
+            public void restored(SourceModel s) {
                 states.restored(s);
             }
         };
     }
 
-    private final LinkedHashMap<String, SourceState> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, SourceModel> cache = new LinkedHashMap<>(16, 0.75f, true);
     private final int capacity;
     private final KeyContext keys;
     private final Store store;
@@ -76,8 +78,8 @@ final class SourceCache {
     }
 
     /** The state of {@code source}, which must be the current key: cached, else stored, else fresh. */
-    SourceState load(String source) throws Exception {
-        SourceState s = cache.get(source);
+    SourceModel load(String source) throws Exception {
+        SourceModel s = cache.get(source);
         if (s != null) {
             return s;
         }
@@ -95,8 +97,8 @@ final class SourceCache {
     }
 
     private void evictEldest(String currentKey) throws Exception {
-        Iterator<Map.Entry<String, SourceState>> it = cache.entrySet().iterator();
-        Map.Entry<String, SourceState> eldest = it.next();
+        Iterator<Map.Entry<String, SourceModel>> it = cache.entrySet().iterator();
+        Map.Entry<String, SourceModel> eldest = it.next();
         it.remove();
         if (eldest.getValue().dirty) {
             keys.setCurrentKey(eldest.getKey());
@@ -106,7 +108,7 @@ final class SourceCache {
     }
 
     /** Writes {@code s} under the current key and marks it clean. */
-    void write(SourceState s) throws Exception {
+    void write(SourceModel s) throws Exception {
         store.write(s);
         s.dirty = false;
     }
@@ -114,7 +116,7 @@ final class SourceCache {
     /** Writes every changed cached state to keyed state; before a barrier and at the end of input. */
     void writeBack() throws Exception {
         Object current = keys.getCurrentKey();
-        for (Map.Entry<String, SourceState> cached : cache.entrySet()) {
+        for (Map.Entry<String, SourceModel> cached : cache.entrySet()) {
             if (cached.getValue().dirty) {
                 keys.setCurrentKey(cached.getKey());
                 write(cached.getValue());

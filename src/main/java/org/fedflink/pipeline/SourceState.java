@@ -1,93 +1,53 @@
 package org.fedflink.pipeline;
 
-import org.fedflink.model.IntFloatMap;
+import org.fedflink.federation.SourceModel;
 
 /**
- * The keyed state of one data source in a {@link LocalTrainer}, written by {@link
- * SourceStateSerializer} (state written by earlier versions with Flink's POJO serializer is still
- * read, see {@link StateDescriptors#legacySourceState}).
- *
- * <p>{@code params - anchor} is the progress not yet reported to the server. Reporting sends that
- * difference and moves the anchor to {@code params}; adopting a newer global model {@code G} sets
- * {@code params = G + (params - anchor)} and {@code anchor = G}, so progress made between a report
- * and the arrival of the next global model is carried over, reported exactly once, and never lost.
- *
- * <p>A sparse model ({@link SparseSourceModels}) keeps no dense arrays: its parameters are the
- * shared global model plus a sparse offset, {@code params = G + offset}, and its anchor is
- * {@code G + anchorOffset}. In keyed state the offset is {@code offsetIndices}/{@code
- * offsetValues} and the anchor's offset is {@code anchorValues} at the same indices (null while
- * equal to the offset); in operator memory they are the transient maps.
+ * A source's state as versions before the bulk serializer wrote it (Flink's POJO serializer,
+ * {@link StateDescriptors#legacySourceState}): read from their savepoints only, and moved to a
+ * {@link SourceModel} the first time the trainer touches the source. The POJO serializer stored
+ * this class's name and fields, so both stay as they were.
  */
 public class SourceState {
-    /** Current local parameters. */
     public float[] params;
-    /** Parameters at the last report or rebase; null in keyed state while equal to {@code params}. */
     public float[] anchor;
-    /** Local optimizer state. */
     public float[] optimizerState;
-    /** Global version each shard of {@code anchor} comes from. */
     public long[] baseVersions;
-    /**
-     * Local steps taken over the source's lifetime; the learning-rate schedule is at step
-     * {@code steps - scheduleStart}. It only grows, also through drift restarts: updates are
-     * numbered by it.
-     */
     public long steps;
-    /** The value of {@code steps} when drift last restarted the source's schedule (0: never). */
-    public long scheduleStart;
-    /** The federation's drift count the source has followed (restarted for). */
-    public long globalDriftsSeen;
-    /**
-     * The source's drift detector ({@link org.fedflink.drift.DriftDetector#toState()}) in keyed
-     * state; null without one, and in operator memory, where {@code drift} holds it live.
-     */
-    public double[] driftDetector;
-    /** Examples since the last report. */
     public long samples;
-    /** Prequential loss summed since the last report. */
     public double lossSum;
-    /** Prequential correct predictions since the last report. */
     public long correct;
-    /** SCAFFOLD: the source's control variate {@code c_i}; null for other strategies. */
     public float[] control;
-    /** SCAFFOLD: the step sizes summed since the last report. */
     public double rateSum;
-    /** Sparse layout: the indices where the local parameters differ from the global model. */
     public int[] offsetIndices;
-    /** Sparse layout: {@code params - G} at {@code offsetIndices}. */
     public float[] offsetValues;
-    /** Sparse layout: {@code anchor - G} at {@code offsetIndices}; null while equal to {@code offsetValues}. */
     public float[] anchorValues;
-    /**
-     * Sparse layout: the indices where the optimizer state is set (momentum, Adagrad, FTRL), as in
-     * the dense state: {@code s * numParams + p} for the {@code s}-th float of parameter {@code p}.
-     */
     public int[] stateIndices;
-    /** Sparse layout: the optimizer state at {@code stateIndices}. */
     public float[] stateValues;
-    /** Event-time boundary a timer is registered for, or Long.MIN_VALUE. */
     public long timerAt = Long.MIN_VALUE;
 
-    /**
-     * The prequential outcome of each example since the last report (shipped with the report for
-     * the server's exact window); null until the first. Written by {@link SourceStateSerializer}
-     * (transient only so that the POJO serializer of the legacy state leaves it alone).
-     */
-    transient org.fedflink.eval.OutcomeLog outcomes;
-    /** Sparse layout in operator memory: {@code params - G}; not serialized. */
-    transient IntFloatMap offset;
-    /** Sparse layout in operator memory: {@code anchor - G}; not serialized. */
-    transient IntFloatMap anchorOffset;
-    /** Sparse layout in operator memory: the optimizer state; not serialized. */
-    transient IntFloatMap sparseState;
-    /**
-     * In operator memory: the source's drift reaction, live (its detector, schedule start and
-     * federation drifts followed, which it takes from the fields above and which the serializer
-     * writes from it); null until the trainer completes the state. Not serialized as such.
-     */
-    transient org.fedflink.drift.DriftReaction drift;
-    /** Changed since it was last written to keyed state (a cached source); not serialized. */
-    transient boolean dirty;
-
     public SourceState() {}
+
+    /** The same state as the trainer holds it now, marked changed so that it is written anew. */
+    SourceModel toModel() {
+        SourceModel s = new SourceModel();
+        s.params = params;
+        s.anchor = anchor;
+        s.optimizerState = optimizerState;
+        s.baseVersions = baseVersions;
+        s.steps = steps;
+        s.samples = samples;
+        s.lossSum = lossSum;
+        s.correct = correct;
+        s.control = control;
+        s.rateSum = rateSum;
+        s.offsetIndices = offsetIndices;
+        s.offsetValues = offsetValues;
+        s.anchorValues = anchorValues;
+        s.stateIndices = stateIndices;
+        s.stateValues = stateValues;
+        s.timerAt = timerAt;
+        s.dirty = true;
+        return s;
+    }
 }

@@ -8,13 +8,14 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
+import org.fedflink.federation.SourceModel;
 
 /**
- * The trainer's keyed {@link SourceState}, its arrays in bulk. With many sources most examples
+ * The trainer's keyed {@link SourceModel}, its arrays in bulk. With many sources most examples
  * read and write a source's state in RocksDB, and the POJO serializer spent that time in
  * reflection and single-float writes. A leading format byte leaves room for later layouts.
  */
-public final class SourceStateSerializer extends BulkSerializer<SourceState> {
+public final class SourceStateSerializer extends BulkSerializer<SourceModel> {
     private static final long serialVersionUID = 1L;
     /**
      * 3: with the drift reaction (schedule start, federation drifts followed, detector state); 2
@@ -25,7 +26,7 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     private static final int FORMAT_WITHOUT_OUTCOMES = 1;
 
     @Override
-    public TypeSerializer<SourceState> duplicate() {
+    public TypeSerializer<SourceModel> duplicate() {
         return new SourceStateSerializer();
     }
 
@@ -36,13 +37,13 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     }
 
     @Override
-    public SourceState createInstance() {
-        return new SourceState();
+    public SourceModel createInstance() {
+        return new SourceModel();
     }
 
     /** A deep copy through the serialized form (the heap backend copies on snapshot). */
     @Override
-    public SourceState copy(SourceState from) {
+    public SourceModel copy(SourceModel from) {
         try {
             DataOutputSerializer out = new DataOutputSerializer(256);
             serialize(from, out);
@@ -53,7 +54,7 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     }
 
     @Override
-    public SourceState copy(SourceState from, SourceState reuse) {
+    public SourceModel copy(SourceModel from, SourceModel reuse) {
         return copy(from);
     }
 
@@ -64,7 +65,7 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
      * maps are written as sorted index and value arrays.
      */
     @Override
-    public void serialize(SourceState s, DataOutputView out) throws IOException {
+    public void serialize(SourceModel s, DataOutputView out) throws IOException {
         out.writeByte(FORMAT);
         writeFloats(s.params, out);
         writeFloats(s.samples == 0 ? null : s.anchor, out);
@@ -109,13 +110,13 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     }
 
     @Override
-    public SourceState deserialize(DataInputView in) throws IOException {
+    public SourceModel deserialize(DataInputView in) throws IOException {
         int format = in.readByte();
         if (format < FORMAT_WITHOUT_OUTCOMES || format > FORMAT) {
             throw new IOException("unknown source state format " + format + " (this version reads "
                     + FORMAT_WITHOUT_OUTCOMES + " to " + FORMAT + ")");
         }
-        SourceState s = new SourceState();
+        SourceModel s = new SourceModel();
         s.params = readFloats(in);
         s.anchor = readFloats(in);
         s.optimizerState = readFloats(in);
@@ -155,12 +156,12 @@ public final class SourceStateSerializer extends BulkSerializer<SourceState> {
     }
 
     @Override
-    public TypeSerializerSnapshot<SourceState> snapshotConfiguration() {
+    public TypeSerializerSnapshot<SourceModel> snapshotConfiguration() {
         return new Snapshot();
     }
 
     /** Restores this serializer (there is nothing to configure). */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<SourceState> {
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<SourceModel> {
         public Snapshot() {
             super(SourceStateSerializer::new);
         }

@@ -2,10 +2,11 @@ package org.fedflink.pipeline;
 
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.fedflink.eval.LocalBaseline;
+import org.fedflink.federation.SourceModel;
 
 /**
  * Every state the job writes, defined once, so the job and the savepoint tools read the same
@@ -14,10 +15,10 @@ import org.fedflink.eval.LocalBaseline;
 public final class StateDescriptors {
     private StateDescriptors() {}
 
-    /** Trainer keyed state: one {@link SourceState} per data source, in bulk ({@link SourceStateSerializer}). */
-    public static ValueStateDescriptor<SourceState> sourceState() {
+    /** Trainer keyed state: one {@link SourceModel} per data source, in bulk ({@link SourceStateSerializer}). */
+    public static ValueStateDescriptor<SourceModel> sourceState() {
         return new ValueStateDescriptor<>("source-state-bulk",
-                new RecordTypeInfo<>(SourceState.class, SourceStateSerializer::new));
+                new RecordTypeInfo<>(SourceModel.class, SourceStateSerializer::new));
     }
 
     /**

@@ -6,6 +6,7 @@ import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.config.JobSpec;
 import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.LocalStep;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
@@ -26,8 +27,7 @@ import org.fedflink.model.ModelType;
  *     the aggregators start from the same parameters
  * @param emitPredictions whether every prequential prediction goes to {@link LocalTrainer#PREDICTIONS}
  * @param attack the simulated attack of the job spec's {@code attack} section, or null
- * @param localStep how the strategy shapes the local steps
- * @param proximalMu FedProx's {@code mu} ({@link LocalStep#PROXIMAL})
+ * @param localStep how the strategy shapes the local steps and reports (its client side)
  * @param participation which report opportunities a source takes ({@code rounds.sampleFraction})
  * @param localDp clipping and noise applied to every update before it leaves its source, or null
  * @param stateLayout how a source's model is held ({@code trainer.state})
@@ -45,7 +45,6 @@ public record TrainerSettings(
         boolean emitPredictions,
         SimulatedAttack attack,
         LocalStep localStep,
-        double proximalMu,
         Participation participation,
         LocalDp localDp,
         JobSpec.StateLayout stateLayout,
@@ -67,33 +66,33 @@ public record TrainerSettings(
         }
         if (stateLayout == JobSpec.StateLayout.SPARSE && !sparseCapable(model, localStep)) {
             throw new IllegalArgumentException("a sparse trainer state needs a linear model (not "
-                    + model.type() + ") and plain local steps (not " + localStep + ")");
+                    + model.type() + ") and plain local steps (not " + localStep.name() + ")");
         }
     }
 
     /** Settings of sources that detect no drift. */
     public TrainerSettings(ModelSpec model, LocalOptimizer optimizer, int localExamples, long eventTimeMillis,
             ShardLayout layout, int cacheSize, boolean adoptGlobal, long initSeed, boolean emitPredictions,
-            SimulatedAttack attack, LocalStep localStep, double proximalMu, Participation participation,
+            SimulatedAttack attack, LocalStep localStep, Participation participation,
             LocalDp localDp, JobSpec.StateLayout stateLayout) {
         this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
-                emitPredictions, attack, localStep, proximalMu, participation, localDp, stateLayout,
+                emitPredictions, attack, localStep, participation, localDp, stateLayout,
                 DriftSettings.none());
     }
 
     /** These settings with sources that watch for and follow {@code newDrift}. */
     public TrainerSettings withDrift(DriftSettings newDrift) {
         return new TrainerSettings(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal,
-                initSeed, emitPredictions, attack, localStep, proximalMu, participation, localDp, stateLayout, newDrift);
+                initSeed, emitPredictions, attack, localStep, participation, localDp, stateLayout, newDrift);
     }
 
     /** Settings with the state layout chosen by {@link JobSpec.StateLayout#AUTO}. */
     public TrainerSettings(ModelSpec model, LocalOptimizer optimizer, int localExamples, long eventTimeMillis,
             ShardLayout layout, int cacheSize, boolean adoptGlobal, long initSeed, boolean emitPredictions,
-            SimulatedAttack attack, LocalStep localStep, double proximalMu, Participation participation,
+            SimulatedAttack attack, LocalStep localStep, Participation participation,
             LocalDp localDp) {
         this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
-                emitPredictions, attack, localStep, proximalMu, participation, localDp, JobSpec.StateLayout.AUTO);
+                emitPredictions, attack, localStep, participation, localDp, JobSpec.StateLayout.AUTO);
     }
 
     /** Bytes a cached sparse source is assumed to take: a few hundred touched coordinates in maps. */
@@ -117,7 +116,7 @@ public record TrainerSettings(
         } else {
             long params = model.numParams();
             long floats = 2 * params + optimizer.stateSize(model.numParams())
-                    + (localStep == LocalStep.CONTROLLED ? params : 0);
+                    + (long) localStep.extraFloatsPerParam() * params;
             perSource = floats * Float.BYTES + SOURCE_OVERHEAD_BYTES;
         }
         return (int) Math.max(100, Math.min(1_000_000, budgetBytes / perSource));
@@ -140,22 +139,7 @@ public record TrainerSettings(
     /** Whether the sparse layout can hold this model under this strategy's local steps. */
     public static boolean sparseCapable(ModelSpec model, LocalStep localStep) {
         // a proximal pull or a control-variate correction moves every coordinate at every step
-        return model.type() != ModelType.MLP && localStep == LocalStep.PLAIN;
-    }
-
-    /** The local side of a strategy. */
-    public enum LocalStep {
-        /** The optimizer's step, nothing else (FedAvg and every server-side rule). */
-        PLAIN,
-        /** FedProx: the optimizer's step, then a pull towards the global model. */
-        PROXIMAL,
-        /**
-         * FedSGD: no local steps; the source sums the SGD steps its examples ask for at the global
-         * model and sends their mean.
-         */
-        GRADIENT,
-        /** SCAFFOLD: steps corrected by the server and source control variates. */
-        CONTROLLED
+        return model.type() != ModelType.MLP && localStep.sparseCapable();
     }
 
     /** Settings of honest sources. */
@@ -170,6 +154,6 @@ public record TrainerSettings(
             long initSeed,
             boolean emitPredictions) {
         this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
-                emitPredictions, null, LocalStep.PLAIN, 0, Participation.everyone(), null);
+                emitPredictions, null, LocalStep.plain(), Participation.everyone(), null);
     }
 }

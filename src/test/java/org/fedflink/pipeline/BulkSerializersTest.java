@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.fedflink.data.Example;
+import org.fedflink.federation.SourceModel;
 import org.junit.jupiter.api.Test;
 
 class BulkSerializersTest {
@@ -94,7 +95,7 @@ class BulkSerializersTest {
     @Test
     void sourceStates_denseAndSparse_roundTrip_withoutTheAnchorOfAnIdleSource() throws IOException {
         SourceStateSerializer serializer = new SourceStateSerializer();
-        SourceState dense = new SourceState();
+        SourceModel dense = new SourceModel();
         dense.params = new float[] {1, 2, 3};
         dense.anchor = new float[] {1, 2, 2.5f};
         dense.optimizerState = new float[3];
@@ -104,13 +105,13 @@ class BulkSerializersTest {
         dense.lossSum = 1.25;
         dense.correct = 1;
         dense.timerAt = 99;
-        SourceState back = roundTrip(serializer, dense);
+        SourceModel back = roundTrip(serializer, dense);
         assertThat(back).usingRecursiveComparison().isEqualTo(dense);
 
         dense.outcomes = new org.fedflink.eval.OutcomeLog();
         dense.outcomes.add(0.5f, true);
         dense.outcomes.add(0.75f, false);
-        SourceState withOutcomes = roundTrip(serializer, dense);
+        SourceModel withOutcomes = roundTrip(serializer, dense);
         assertThat(withOutcomes.outcomes.losses()).containsExactly(0.5f, 0.75f);
         assertThat(withOutcomes.outcomes.correct(0)).isTrue();
         assertThat(withOutcomes.outcomes.correct(1)).isFalse();
@@ -119,13 +120,13 @@ class BulkSerializersTest {
         dense.samples = 0;
         assertThat(roundTrip(serializer, dense).anchor).isNull();
 
-        SourceState sparse = new SourceState();
+        SourceModel sparse = new SourceModel();
         sparse.baseVersions = new long[] {3};
         sparse.samples = 1;
         sparse.offset = org.fedflink.model.IntFloatMap.of(new int[] {900_000, 5}, new float[] {0.5f, -1f});
         sparse.anchorOffset = org.fedflink.model.IntFloatMap.of(new int[] {5}, new float[] {-0.75f});
         sparse.sparseState = new org.fedflink.model.IntFloatMap();
-        SourceState read = roundTrip(serializer, sparse);
+        SourceModel read = roundTrip(serializer, sparse);
         assertThat(read.offsetIndices).containsExactly(5, 900_000);
         assertThat(read.offsetValues).containsExactly(-1f, 0.5f);
         assertThat(read.anchorValues).containsExactly(-0.75f, 0f);
@@ -173,7 +174,7 @@ class BulkSerializersTest {
     @Test
     void sourceStates_format3CarriesTheDriftReaction_formats1And2AreReadWithout() throws IOException {
         SourceStateSerializer serializer = new SourceStateSerializer();
-        SourceState s = new SourceState();
+        SourceModel s = new SourceModel();
         s.params = new float[] {1, 2, 3};
         s.anchor = new float[] {1, 2, 2.5f};
         s.optimizerState = new float[] {0.5f, 0.25f, 0};
@@ -190,7 +191,7 @@ class BulkSerializersTest {
 
         byte[] format3 = bytes(serializer, s);
         assertThat(format3[0]).isEqualTo((byte) 3);
-        SourceState back = read(serializer, format3);
+        SourceModel back = read(serializer, format3);
         assertThat(back.scheduleStart).isEqualTo(100);
         assertThat(back.globalDriftsSeen).isEqualTo(2);
         assertThat(back.driftDetector).isEqualTo(detector);
@@ -203,7 +204,7 @@ class BulkSerializersTest {
         int tail = 8 + 8 + 4 + 8 * detector.length;
         byte[] format2 = java.util.Arrays.copyOf(format3, format3.length - tail);
         format2[0] = 2;
-        SourceState old = read(serializer, format2);
+        SourceModel old = read(serializer, format2);
         assertThat(old.scheduleStart).isZero();
         assertThat(old.globalDriftsSeen).isZero();
         assertThat(old.driftDetector).isNull();

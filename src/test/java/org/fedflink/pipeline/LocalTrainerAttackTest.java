@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.Attacks;
+import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
+import org.fedflink.federation.LocalStep;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.Model;
@@ -28,7 +29,7 @@ class LocalTrainerAttackTest {
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
             SimulatedAttack attack, int shards) throws Exception {
         TrainerSettings settings = new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), 2, 0,
-                new ShardLayout(SPEC.numParams(), shards), 100, true, 0, false, attack, TrainerSettings.LocalStep.PLAIN, 0,
+                new ShardLayout(SPEC.numParams(), shards), 100, true, 0, false, attack, LocalStep.plain(),
                 Participation.everyone(), null);
         return new KeyedTwoInputStreamOperatorTestHarness<>(new LocalTrainer(settings), Example::source, null,
                 Types.STRING);

@@ -17,13 +17,15 @@ import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.SourceModel;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Concept drift in {@link LocalTrainer}: a source whose errors jump restarts its optimizer and
@@ -40,7 +42,7 @@ class LocalTrainerDriftTest {
     private static TrainerSettings settings(JobSpec.StateLayout layout, int cacheSize) {
         return new TrainerSettings(SPEC, LocalOptimizers.adagrad(LearningRate.inverseSqrt(0.5, 0.01), 1e-8),
                 1_000_000, 0, new ShardLayout(SPEC.numParams(), 1), cacheSize, true, 0, false, null,
-                TrainerSettings.LocalStep.PLAIN, 0, Participation.everyone(), null, layout,
+                LocalStep.plain(), Participation.everyone(), null, layout,
                 new DriftSettings(DriftSettings.adwin(0.002), true, true));
     }
 
@@ -77,7 +79,7 @@ class LocalTrainerDriftTest {
     }
 
     /** The source's state as the trainer holds it (the heap backend keeps the live object). */
-    private static SourceState state(KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> h,
+    private static SourceModel state(KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> h,
             String source) throws Exception {
         LocalTrainer trainer = (LocalTrainer) h.getOperator();
         trainer.prepareSnapshotPreBarrier(0); // writes the cached states back
@@ -86,7 +88,7 @@ class LocalTrainerDriftTest {
                 StateDescriptors.sourceState()).value();
     }
 
-    private static boolean optimizerStateIsFresh(SourceState s) {
+    private static boolean optimizerStateIsFresh(SourceModel s) {
         if (s.sparseState != null) {
             return s.sparseState.isEmpty();
         }
@@ -109,7 +111,7 @@ class LocalTrainerDriftTest {
                 h.processElement1(e, e.timestamp());
                 if (first == null && !drifts(h).isEmpty()) {
                     first = drifts(h).get(0);
-                    SourceState a = state(h, "a");
+                    SourceModel a = state(h, "a");
                     // right after the detecting example: a fresh optimizer, the schedule at its step 0
                     assertThat(optimizerStateIsFresh(a)).isTrue();
                     assertThat(a.drift.scheduleStart()).isEqualTo(a.steps).isEqualTo(first.time() + 1);
@@ -127,7 +129,7 @@ class LocalTrainerDriftTest {
             // after the flip, and soon: ADWIN checks its window every 32 examples
             assertThat(first.time()).isGreaterThanOrEqualTo(FLIP).isLessThan(FLIP + 200);
             assertThat(drifts(h)).extracting(DriftEvent::source).containsOnly("a");
-            SourceState b = state(h, "b");
+            SourceModel b = state(h, "b");
             assertThat(b.drift.scheduleStart()).isZero();
             assertThat(b.steps).isEqualTo(PER_SOURCE);
             assertThat(optimizerStateIsFresh(b)).isFalse();
@@ -169,7 +171,7 @@ class LocalTrainerDriftTest {
             LocalTrainer trainer = (LocalTrainer) restored.getOperator();
             trainer.prepareSnapshotPreBarrier(2);
             trainer.setCurrentKey("a");
-            SourceState a = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+            SourceModel a = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     StateDescriptors.sourceState()).value();
             // RocksDB hands back a copy, read in format 3
             assertThat(a.scheduleStart).isEqualTo(uninterrupted.get(uninterrupted.size() - 1).time() + 1);
@@ -192,7 +194,7 @@ class LocalTrainerDriftTest {
             // at the end of the input every source adopts version 1 (and reports): nothing learnt since
             h.endInput1();
             for (String source : List.of("a", "b")) {
-                SourceState s = state(h, source);
+                SourceModel s = state(h, source);
                 assertThat(optimizerStateIsFresh(s)).as(source).isTrue();
                 assertThat(s.drift.federationDrifts()).as(source).isEqualTo(1);
                 assertThat(s.drift.scheduleStart()).as(source).isEqualTo(s.steps).isEqualTo(100);
@@ -211,7 +213,7 @@ class LocalTrainerDriftTest {
                 h.processElement1(e, e.timestamp());
             }
             assertThat(drifts(h)).isEmpty();
-            SourceState a = state(h, "a");
+            SourceModel a = state(h, "a");
             assertThat(a.drift.scheduleStart()).isZero();
             assertThat(a.drift.detects()).isFalse();
             assertThat(optimizerStateIsFresh(a)).isFalse();

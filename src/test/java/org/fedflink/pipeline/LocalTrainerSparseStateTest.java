@@ -16,6 +16,7 @@ import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.config.JobSpec.StateLayout;
 import org.fedflink.data.Example;
+import org.fedflink.federation.LocalStep;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.LocalOptimizers;
@@ -36,7 +37,7 @@ class LocalTrainerSparseStateTest {
     private static TrainerSettings settings(ModelSpec spec, LocalOptimizer optimizer, int shards, StateLayout layout,
             LocalDp localDp) {
         return new TrainerSettings(spec, optimizer, 5, 0, new ShardLayout(spec.numParams(), shards), 2, true, 0,
-                false, null, TrainerSettings.LocalStep.PLAIN, 0, Participation.everyone(), localDp, layout);
+                false, null, LocalStep.plain(), Participation.everyone(), localDp, layout);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
@@ -206,10 +207,10 @@ class LocalTrainerSparseStateTest {
         assertThat(settings(small, sgd, 1, StateLayout.AUTO, null).sparseState()).isFalse();
         assertThat(settings(large, sgd, 1, StateLayout.DENSE, null).sparseState()).isFalse();
         assertThat(new TrainerSettings(large, sgd, 5, 0, new ShardLayout(large.numParams(), 1), 2, true, 0, false,
-                null, TrainerSettings.LocalStep.PROXIMAL, 0.1, Participation.everyone(), null, StateLayout.AUTO)
+                null, new LocalStep.Proximal(0.1), Participation.everyone(), null, StateLayout.AUTO)
                 .sparseState()).isFalse();
         assertThatThrownBy(() -> new TrainerSettings(large, sgd, 5, 0, new ShardLayout(large.numParams(), 1), 2, true,
-                0, false, null, TrainerSettings.LocalStep.CONTROLLED, 0, Participation.everyone(), null,
+                0, false, null, new LocalStep.Controlled(), Participation.everyone(), null,
                 StateLayout.SPARSE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plain local steps");

@@ -10,6 +10,7 @@ import org.fedflink.aggregate.LocalDp;
 import org.fedflink.aggregate.Participation;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.data.Example;
+import org.fedflink.federation.LocalStep;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.Model;
@@ -30,18 +31,18 @@ class LocalTrainerStrategiesTest {
     private static final int K = 2;
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
-            TrainerSettings.LocalStep step, double mu, Participation participation, LocalDp localDp, int shards)
+            LocalStep step, Participation participation, LocalDp localDp, int shards)
             throws Exception {
         TrainerSettings settings = new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), K, 0,
-                new ShardLayout(SPEC.numParams(), shards), 100, true, 7, false, null, step, mu, participation,
+                new ShardLayout(SPEC.numParams(), shards), 100, true, 7, false, null, step, participation,
                 localDp);
         return new KeyedTwoInputStreamOperatorTestHarness<>(new LocalTrainer(settings), Example::source, null,
                 Types.STRING);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
-            TrainerSettings.LocalStep step, double mu) throws Exception {
-        return harness(step, mu, Participation.everyone(), null, 1);
+            LocalStep step) throws Exception {
+        return harness(step, Participation.everyone(), null, 1);
     }
 
     private static OnlineLearner learner() {
@@ -66,7 +67,7 @@ class LocalTrainerStrategiesTest {
         float[] g = {0.5f, -0.5f, 0.2f};
         Example a = ex("s", 1, 0, 0);
         Example b = ex("s", 0, 2, 1);
-        try (var h = harness(TrainerSettings.LocalStep.GRADIENT, 0)) {
+        try (var h = harness(new LocalStep.Gradient())) {
             h.open();
             h.processElement2(global(1, g, null), 0);
             h.processElement1(a, 0);
@@ -99,7 +100,7 @@ class LocalTrainerStrategiesTest {
         Example a = ex("s", 1, 0, 0);
         Example b = ex("s", 0, 1, 1);
         double mu = 2.0;
-        try (var h = harness(TrainerSettings.LocalStep.PROXIMAL, mu)) {
+        try (var h = harness(new LocalStep.Proximal(mu))) {
             h.open();
             h.processElement2(global(3, g, null), 0);
             h.processElement1(a, 0);
@@ -134,7 +135,7 @@ class LocalTrainerStrategiesTest {
         float[] g = {0f, 0f, 0f};
         float[] c = {0.1f, -0.2f, 0.05f};
         Example[] xs = {ex("s", 1, 0, 1), ex("s", 0, 1, 0), ex("s", 1, 1, 1), ex("s", 2, 0, 0)};
-        try (var h = harness(TrainerSettings.LocalStep.CONTROLLED, 0, Participation.everyone(), null, 2)) {
+        try (var h = harness(new LocalStep.Controlled(), Participation.everyone(), null, 2)) {
             h.open();
             // two shards: parameter 0, and parameters 1 and 2
             h.processElement2(new GlobalModel(0, 2, 1, new float[] {0f}, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -183,7 +184,7 @@ class LocalTrainerStrategiesTest {
 
     @Test
     void otherStrategies_sendNoControlVariate() throws Exception {
-        try (var h = harness(TrainerSettings.LocalStep.PLAIN, 0)) {
+        try (var h = harness(LocalStep.plain())) {
             h.open();
             h.processElement1(ex("s", 1, 0, 1), 0);
             h.processElement1(ex("s", 0, 1, 0), 0);
@@ -200,7 +201,7 @@ class LocalTrainerStrategiesTest {
     void sampleFraction_skipsReportOpportunities_withoutLosingAnything() throws Exception {
         Participation half = new Participation(0.5, 11);
         int examples = 40;
-        try (var h = harness(TrainerSettings.LocalStep.PLAIN, 0, half, null, 1)) {
+        try (var h = harness(LocalStep.plain(), half, null, 1)) {
             h.open();
             float[] learned = new float[3];
             OnlineLearner learner = learner();
@@ -236,7 +237,7 @@ class LocalTrainerStrategiesTest {
         // large steps, so the update is longer than the clipping norm
         Example a = ex("s", 30, 0, 1);
         Example b = ex("s", 0, 40, 1);
-        try (var h = harness(TrainerSettings.LocalStep.PLAIN, 0, Participation.everyone(),
+        try (var h = harness(LocalStep.plain(), Participation.everyone(),
                 LocalDp.withNoiseMultiplier(0.5, 0), 2)) {
             h.open();
             h.processElement1(a, 0);
@@ -247,7 +248,7 @@ class LocalTrainerStrategiesTest {
         }
         float[][] noisy = new float[2][];
         for (int run = 0; run < 2; run++) {
-            try (var h = harness(TrainerSettings.LocalStep.PLAIN, 0, Participation.everyone(),
+            try (var h = harness(LocalStep.plain(), Participation.everyone(),
                     LocalDp.withNoiseMultiplier(0.5, 1.0), 1)) {
                 h.open();
                 h.processElement1(a, 0);

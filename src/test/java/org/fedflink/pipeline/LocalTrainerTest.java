@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.data.Example;
+import org.fedflink.federation.SourceModel;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.Model;
@@ -267,7 +268,7 @@ class LocalTrainerTest {
             h.processElement1(f, 0);
             LocalTrainer trainer = (LocalTrainer) h.getOperator();
             trainer.setCurrentKey("a");
-            SourceState stored = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+            SourceModel stored = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     StateDescriptors.sourceState()).value();
             assertThat(stored.samples).isZero();
             assertThat(stored.anchor).isNull();
@@ -327,7 +328,7 @@ class LocalTrainerTest {
             trainer.setCurrentKey("a");
             assertThat(trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     StateDescriptors.legacySourceState()).value()).isNull();
-            SourceState moved = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+            SourceModel moved = trainer.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     StateDescriptors.sourceState()).value();
             assertThat(moved.steps).isEqualTo(6);
             assertThat(moved.params).containsExactly(expected);

@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.federation;
 
 import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.model.IntFloatMap;
@@ -6,15 +6,15 @@ import org.fedflink.model.OffsetLearner;
 import org.fedflink.model.OnlineLearner;
 
 /**
- * The sparse layout of the {@link LocalTrainer}'s per-source state: a source's model is the
- * shared global model plus a sparse offset (see {@link SourceState}), so a source costs what it
+ * The sparse layout of the per-source state ({@link LocalLearner}): a source's model is the
+ * shared global model plus a sparse offset (see {@link SourceModel}), so a source costs what it
  * touched since it last adopted a global version, not a copy of the model. Adopting a newer
  * version drops the reported part of the offset and keeps the unreported part, exactly as the
  * dense layout's {@code params = G + (params - anchor)}; reporting sends the unreported part as a
  * sparse delta. Used for linear models trained with plain local steps (no proximal pull or control
  * variates, which move every coordinate).
  */
-final class SparseSourceModels {
+public final class SparseSourceModels {
 
     private final OffsetLearner learner;
     private final ShardLayout layout;
@@ -30,7 +30,7 @@ final class SparseSourceModels {
     }
 
     /** A fresh source: the global model itself. */
-    void initialize(SourceState s) {
+    void initialize(SourceModel s) {
         s.offset = new IntFloatMap();
         s.anchorOffset = new IntFloatMap();
         s.sparseState = new IntFloatMap();
@@ -38,10 +38,10 @@ final class SparseSourceModels {
 
     /**
      * Builds the maps of a source read from keyed state (its serialized arrays, see
-     * {@link SourceStateSerializer}); a source whose maps are live (a heap backend hands back the
+     * {@link SourceModelSerializer}); a source whose maps are live (a heap backend hands back the
      * stored object itself) is left as it is.
      */
-    void restore(SourceState s) {
+    void restore(SourceModel s) {
         if (s.offset != null) {
             return;
         }
@@ -59,7 +59,7 @@ final class SparseSourceModels {
     }
 
     /** The source's whole model, {@code base + offset}, written into {@code into} (as long as the model). */
-    static void materialize(SourceState s, float[] base, float[] into) {
+    static void materialize(SourceModel s, float[] base, float[] into) {
         System.arraycopy(base, 0, into, 0, base.length);
         IntFloatMap offset = s.offset;
         for (int slot = 0; slot < offset.slots(); slot++) {
@@ -70,7 +70,7 @@ final class SparseSourceModels {
         }
     }
 
-    OnlineLearner.Outcome learn(SourceState s, long step, int[] indices, float[] values, double label) {
+    OnlineLearner.Outcome learn(SourceModel s, long step, int[] indices, float[] values, double label) {
         return learner.learn(s.offset, s.sparseState, step, indices, values, label);
     }
 
@@ -79,7 +79,7 @@ final class SparseSourceModels {
      * offset loses what was reported ({@code offset -= anchorOffset}) and the anchor becomes the
      * global model. Entries left at zero are removed, so the offset holds only unreported work.
      */
-    void rebase(SourceState s, int shard) {
+    void rebase(SourceModel s, int shard) {
         if (s.anchorOffset.isEmpty()) {
             return;
         }
@@ -125,7 +125,7 @@ final class SparseSourceModels {
      * The progress since the last report, one sparse piece per shard (indices relative to the
      * shard's first parameter), and moves the anchor to the parameters.
      */
-    Piece[] takeProgress(SourceState s) {
+    Piece[] takeProgress(SourceModel s) {
         int shards = layout.shards();
         IntFloatMap offset = s.offset;
         // one pass over the maps finds every change and its shard; a second fills the pieces
@@ -164,7 +164,7 @@ final class SparseSourceModels {
     }
 
     /** {@link #takeProgress} as one dense delta over all parameters (for local DP and attacks). */
-    float[] takeDenseProgress(SourceState s) {
+    float[] takeDenseProgress(SourceModel s) {
         float[] delta = new float[layout.numParams()];
         Piece[] pieces = takeProgress(s);
         for (int shard = 0; shard < pieces.length; shard++) {
@@ -177,5 +177,5 @@ final class SparseSourceModels {
     }
 
     /** One shard's sparse change: {@code values[i]} at {@code indices[i]}. */
-    record Piece(int[] indices, float[] values) {}
+    public record Piece(int[] indices, float[] values) {}
 }

@@ -1,0 +1,163 @@
+package org.fedflink.federation;
+
+import java.io.Serializable;
+import org.fedflink.model.OnlineLearner;
+
+/**
+ * The client side of a strategy: how a source's local steps and its reports are shaped. The
+ * server side is the strategy's {@link org.fedflink.aggregate.AggregationStrategy}; both are made
+ * from the job's strategy name in one place ({@code config.StrategyFactory}).
+ */
+public sealed interface LocalStep extends Serializable
+        permits LocalStep.Plain, LocalStep.Proximal, LocalStep.Gradient, LocalStep.Controlled {
+
+    /** The optimizer's step, nothing else (FedAvg and every server-side rule). */
+    static LocalStep plain() {
+        return new Plain();
+    }
+
+    /**
+     * One example's local work at schedule step {@code step}.
+     *
+     * @param global the newest global parameters, all shards side by side
+     * @param serverControl the newest server control variate (SCAFFOLD), else null
+     */
+    OnlineLearner.Outcome learn(OnlineLearner learner, SourceModel s, float[] global, float[] serverControl,
+            long step, int[] indices, float[] values, double label);
+
+    /**
+     * Shapes the dense progress {@code delta} a source reports (in place) and returns what the
+     * report carries beside it: SCAFFOLD's control variate change, else null.
+     */
+    default float[] finishReport(SourceModel s, float[] delta, float[] serverControl) {
+        return null;
+    }
+
+    /**
+     * Whether a step touches only the coordinates of its example, which is what a sparse
+     * per-source state can hold (a proximal pull or a control correction moves them all).
+     */
+    default boolean sparseCapable() {
+        return false;
+    }
+
+    /** Floats a source holds per parameter beyond its model, anchor and optimizer state. */
+    default int extraFloatsPerParam() {
+        return 0;
+    }
+
+    /** The name the job spec and error messages use. */
+    String name();
+
+    /** Plain steps: what every server-side rule trains with. */
+    record Plain() implements LocalStep {
+        @Override
+        public OnlineLearner.Outcome learn(OnlineLearner learner, SourceModel s, float[] global, float[] serverControl,
+                long step, int[] indices, float[] values, double label) {
+            return learner.learn(s.params, s.optimizerState, step, indices, values, label);
+        }
+
+        @Override
+        public boolean sparseCapable() {
+            return true;
+        }
+
+        @Override
+        public String name() {
+            return "plain";
+        }
+    }
+
+    /** FedProx (Li et al. 2020): the optimizer's step, then a pull of strength {@code mu} towards the global model. */
+    record Proximal(double mu) implements LocalStep {
+        public Proximal {
+            if (!(mu >= 0) || !Double.isFinite(mu)) {
+                throw new IllegalArgumentException("FedProx's mu must be finite and at least 0, got " + mu);
+            }
+        }
+
+        @Override
+        public OnlineLearner.Outcome learn(OnlineLearner learner, SourceModel s, float[] global, float[] serverControl,
+                long step, int[] indices, float[] values, double label) {
+            OnlineLearner.Outcome outcome = learner.learn(s.params, s.optimizerState, step, indices, values, label);
+            learner.proximalStep(s.params, global, step, mu);
+            return outcome;
+        }
+
+        @Override
+        public String name() {
+            return "proximal";
+        }
+    }
+
+    /**
+     * FedSGD: no local steps; the source sums the SGD steps its examples ask for at the global
+     * model ({@code params - anchor} accumulates them) and reports their mean.
+     */
+    record Gradient() implements LocalStep {
+        @Override
+        public OnlineLearner.Outcome learn(OnlineLearner learner, SourceModel s, float[] global, float[] serverControl,
+                long step, int[] indices, float[] values, double label) {
+            // scored and differentiated at the global model, which no local step moves
+            return learner.accumulateStep(global, step, indices, values, label, s.params);
+        }
+
+        @Override
+        public float[] finishReport(SourceModel s, float[] delta, float[] serverControl) {
+            float mean = 1f / s.samples;
+            for (int j = 0; j < delta.length; j++) {
+                delta[j] *= mean;
+            }
+            return null;
+        }
+
+        @Override
+        public String name() {
+            return "gradient";
+        }
+    }
+
+    /** SCAFFOLD (Karimireddy et al. 2020): steps corrected by the server's and the source's control variates. */
+    record Controlled() implements LocalStep {
+        @Override
+        public OnlineLearner.Outcome learn(OnlineLearner learner, SourceModel s, float[] global, float[] serverControl,
+                long step, int[] indices, float[] values, double label) {
+            OnlineLearner.Outcome outcome = learner.learn(s.params, s.optimizerState, step, indices, values, label);
+            if (s.control == null) {
+                s.control = new float[s.params.length];
+            }
+            s.rateSum += learner.controlStep(s.params, serverControl, s.control, step);
+            return outcome;
+        }
+
+        /**
+         * The new source control variate (Algorithm 1, option II): {@code c_i+ = c_i - c + (x - y) /
+         * (sum of the step sizes)}, with {@code y - x = delta} the progress since the last report.
+         * Stores {@code c_i+} and returns {@code c_i+ - c_i}.
+         */
+        @Override
+        public float[] finishReport(SourceModel s, float[] delta, float[] serverControl) {
+            if (s.control == null) {
+                s.control = new float[delta.length];
+            }
+            float[] change = new float[delta.length];
+            double inverseRate = s.rateSum > 0 ? 1 / s.rateSum : 0;
+            for (int j = 0; j < delta.length; j++) {
+                change[j] = (float) (-serverControl[j] - delta[j] * inverseRate);
+                s.control[j] += change[j];
+            }
+            s.rateSum = 0;
+            return change;
+        }
+
+        @Override
+        public int extraFloatsPerParam() {
+            return 1;
+        }
+
+        @Override
+        public String name() {
+            return "controlled";
+        }
+    }
+}
