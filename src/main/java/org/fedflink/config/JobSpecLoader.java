@@ -31,7 +31,7 @@ import java.util.Objects;
  * what is allowed.
  */
 public final class JobSpecLoader {
-    private static final SpecBinder BINDER = new SpecBinder(JobSpecRules.FIELDS);
+    private static final SpecBinder BINDER = new SpecBinder(JobSpecKeys.FIELDS);
 
     private static final YAMLMapper WRITER = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

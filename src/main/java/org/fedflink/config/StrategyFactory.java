@@ -174,7 +174,7 @@ public final class StrategyFactory {
         int space = message.indexOf(' ');
         String knob = space < 0 ? message : message.substring(0, space);
         String key = KEY_OF_KNOB.getOrDefault(knob, knob);
-        if (space > 0 && JobSpecRules.FIELDS.containsKey("aggregation." + key)) {
+        if (space > 0 && JobSpecKeys.FIELDS.containsKey("aggregation." + key)) {
             return "key 'aggregation." + key + "'" + message.substring(space);
         }
         return "aggregation.strategy " + strategy + ": " + message;

@@ -96,7 +96,7 @@ class JobSpecDocsTest {
         Map<String, List<String>> rows = rows();
         for (String key : leafKeys()) {
             String documented = rows.get(key).get(2);
-            SpecBinder.Field field = JobSpecRules.FIELDS.get(key);
+            SpecBinder.Field field = JobSpecKeys.FIELDS.get(key);
             if (field.mandatory()) {
                 assertThat(documented).as(key).isEqualTo("required");
                 continue;

@@ -47,8 +47,8 @@ class SpecBinderTest {
     @Test
     void rules_coverExactlyTheJobSpecKeys() {
         // the keys of a named entry (evaluation.holdouts.NAME.path) have their rules under NAME = *
-        List<String> entryRules = JobSpecRules.FIELDS.keySet().stream().filter(k -> k.contains(".*.")).toList();
-        assertThat(JobSpecRules.FIELDS.keySet().stream().filter(k -> !k.contains(".*.")))
+        List<String> entryRules = JobSpecKeys.FIELDS.keySet().stream().filter(k -> k.contains(".*.")).toList();
+        assertThat(JobSpecKeys.FIELDS.keySet().stream().filter(k -> !k.contains(".*.")))
                 .containsExactlyInAnyOrderElementsOf(JobSpecDocsTest.leafKeys());
         assertThat(entryRules).isNotEmpty().allSatisfy(rule ->
                 assertThat(JobSpecDocsTest.leafKeys()).contains(rule.substring(0, rule.indexOf(".*."))));
