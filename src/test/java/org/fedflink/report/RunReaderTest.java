@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -280,91 +279,14 @@ class RunReaderTest {
         ReportData data = RunReader.read(tmp);
 
         Chart preq = charts(data).get("model-prequential");
-        assertThat(preq.x()).hasSizeLessThanOrEqualTo(RunReader.MAX_POINTS);
+        assertThat(preq.x()).hasSizeLessThanOrEqualTo(LineCharts.MAX_POINTS);
         assertThat(preq.x().get(0)).isEqualTo(1.0);
         assertThat(preq.x().get(preq.x().size() - 1)).isEqualTo(versions);
         assertThat(data.sections().get(0).notes())
                 .contains("prequential accuracy per global version: 1 in 3 of its 12,000 points shown");
     }
 
-    // ---- throughput ----
-
-    @Test
-    void throughput_isTheRateOfConsecutiveSampleDeltas_inTimeOrder() throws Exception {
-        Path file = tmp.resolve("throughput.csv");
-        // unordered, with a repeated timestamp and a restore (count goes down)
-        Files.writeString(file, "examplesRead,elapsedMillis\n3000,4000\n0,0\n1000,2000\n1000,2000\n500,6000\n");
-
-        List<String> notes = new ArrayList<>();
-        RunReader.Throughput t = RunReader.throughput(CsvTable.read(file), notes).orElseThrow();
-
-        assertThat(t.seconds()).containsExactly(2.0, 4.0, 6.0);
-        assertThat(t.rates()).containsExactly(500.0, 1000.0, null);
-        assertThat(t.peak()).isEqualTo(1000.0);
-        assertThat(t.mean()).isCloseTo(500.0 / 6.0, within(1e-9));
-        assertThat(notes).isEmpty();
-    }
-
-    @Test
-    void throughput_withOneSampleOrWithoutAColumn_isOmittedWithANote() throws Exception {
-        Path one = tmp.resolve("one.csv");
-        Files.writeString(one, "elapsedMillis,examplesRead\n2000,100\n");
-        Path noCount = tmp.resolve("nocount.csv");
-        Files.writeString(noCount, "elapsedMillis\n2000\n4000\n");
-
-        List<String> notes = new ArrayList<>();
-        assertThat(RunReader.throughput(CsvTable.read(one), notes)).isEmpty();
-        assertThat(RunReader.throughput(CsvTable.read(noCount), notes)).isEmpty();
-
-        assertThat(notes).containsExactly(
-                "examples/s chart omitted: throughput.csv has fewer than two samples at different times",
-                "examples/s chart omitted: throughput.csv has no examplesRead column");
-    }
-
     // ---- sources ----
-
-    @Test
-    void sourceStats_stateTheWorstTenPercentMean() {
-        List<Double> acc = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            acc.add(0.9);
-        }
-        acc.set(3, 0.1);
-        acc.set(17, 0.3);
-        acc.add(null); // a source without accuracy does not count
-
-        RunReader.SourceStats s = RunReader.sourceStats(acc);
-
-        assertThat(s.count()).isEqualTo(20);
-        assertThat(s.worstCount()).isEqualTo(2);
-        assertThat(s.worstMean()).isCloseTo(0.2, within(1e-12));
-        assertThat(s.median()).isCloseTo(0.9, within(1e-12));
-        assertThat(s.mean()).isCloseTo((18 * 0.9 + 0.4) / 20, within(1e-12));
-        // fewer than ten sources: the worst 10% is still one source
-        assertThat(RunReader.sourceStats(List.of(0.5, 0.7, 0.9)).worstCount()).isEqualTo(1);
-        assertThat(RunReader.sourceStats(List.of(0.5, 0.7, 0.9)).worstMean()).isEqualTo(0.5);
-    }
-
-    @Test
-    void histogram_binsEveryValue_betweenMinAndMax() {
-        List<Double> values = new ArrayList<>();
-        java.util.Random random = new java.util.Random(3);
-        for (int i = 0; i < 1000; i++) {
-            values.add(0.5 + 0.5 * random.nextDouble());
-        }
-
-        RunReader.Histogram h = RunReader.histogram(values);
-
-        assertThat(h.counts()).hasSize(20); // Rice rule: 2 * 1000^(1/3)
-        assertThat(h.counts().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(1000.0);
-        assertThat(h.lo()).isEqualTo(values.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
-        assertThat(h.hi()).isEqualTo(values.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
-        assertThat(h.centers()).isSorted().allMatch(c -> c > h.lo() && c < h.hi());
-        // one distinct value: one narrow range, every value counted
-        RunReader.Histogram single = RunReader.histogram(List.of(0.8, 0.8));
-        assertThat(single.hi() - single.lo()).isCloseTo(0.01, within(1e-12));
-        assertThat(single.counts().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(2.0);
-    }
 
     @Test
     void sourcesSection_hasHistogramStatsAndWorstSourcesTable_withEveryColumn() throws Exception {
@@ -377,7 +299,7 @@ class RunReaderTest {
         assertThat(sources.charts().get(0).kind()).isEqualTo(Chart.BARS);
         assertThat(sources.charts().get(0).title()).contains("worst 10% mean 0.6000");
         assertThat(sources.table().columns()).containsExactly("source", "samples", "prequentialAccuracy", "invalid");
-        assertThat(sources.table().rows()).hasSize(RunReader.WORST_ROWS);
+        assertThat(sources.table().rows()).hasSize(SourcesSection.WORST_ROWS);
         assertThat(sources.table().rows().get(0)).containsExactly(RunFixture.HOSTILE_SOURCE, "5000", "0.550000", "0");
         assertThat(sources.table().rows().get(1).get(0)).isEqualTo("south, \"east\"");
     }
@@ -452,13 +374,6 @@ class RunReaderTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         Files.writeString(tmp.resolve("summary.json"), "[1]");
         assertThatThrownBy(() -> RunReader.read(tmp)).hasMessage("summary.json in '" + tmp + "' is not a json object");
-    }
-
-    @Test
-    void durations_readNaturally() {
-        assertThat(RunReader.duration(2.494)).isEqualTo("2.5 s");
-        assertThat(RunReader.duration(187)).isEqualTo("3 min 07 s");
-        assertThat(RunReader.duration(3720)).isEqualTo("1 h 02 min");
     }
 
     /** The headline's key numbers by label. */
