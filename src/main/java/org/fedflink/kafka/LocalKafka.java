@@ -3,35 +3,20 @@ package org.fedflink.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
-import org.fedflink.cluster.LocalProcesses;
-import org.fedflink.io.FileTrees;
 import org.fedflink.cluster.ClusterException;
 import org.fedflink.cluster.FlinkClasspath;
+import org.fedflink.cluster.LocalProcesses;
+import org.fedflink.io.FileTrees;
 
 /**
  * A single-node Kafka broker on this machine (KRaft: one JVM that is broker and controller),
@@ -54,9 +39,7 @@ public final class LocalKafka {
 
     static final String POM = "flink-conf/kafka/broker.pom.xml";
     static final String CACHE = "target/kafka-broker-classpath.txt";
-    static final String CONF = "flink-conf/kafka";
     static final String MAIN = "kafka.Kafka";
-    static final String STORAGE_TOOL = "kafka.tools.StorageTool";
     static final String LAYOUT_FILE = "broker.json";
     private static final String DIR_FLAG = "-Dfedflink.kafka=";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -178,27 +161,13 @@ public final class LocalKafka {
         } catch (ClusterException e) {
             throw new BrokerException(e.getMessage());
         }
-        boolean formatted;
-        try {
-            Files.createDirectories(layout.confDir());
-            Files.createDirectories(layout.dir().resolve("logs"));
-            Files.createDirectories(layout.dir().resolve("pids"));
-            layout.save();
-            writeServerProperties();
-            Files.copy(home.resolve(CONF).resolve("log4j2.properties"), layout.confDir().resolve("log4j2.properties"),
-                    StandardCopyOption.REPLACE_EXISTING);
-            formatted = Files.exists(layout.dataDir().resolve("meta.properties"));
-            FileTrees.rotate(layout.logFile());
-            FileTrees.rotate(layout.outFile());
-        } catch (IOException e) {
-            throw new BrokerException("cannot prepare " + layout.dir() + ": " + e.getMessage());
-        }
-        if (!formatted) {
-            format(classpath);
+        BrokerFolder folder = new BrokerFolder(home, layout, console);
+        if (!folder.prepare()) {
+            folder.format(classpath);
         }
         long pid = launch(classpath);
         try {
-            awaitReady(timeout);
+            BrokerProbe.awaitReady(layout, timeout, () -> pid().isPresent());
         } catch (BrokerException e) {
             terminate(pid, Duration.ofSeconds(20));
             throw e;
@@ -230,17 +199,7 @@ public final class LocalKafka {
 
     /** The broker's pid if it runs and was launched by this folder's start. */
     public OptionalLong pid() {
-        OptionalLong pid;
-        try {
-            pid = OptionalLong.of(Long.parseLong(Files.readString(layout.pidFile()).trim()));
-        } catch (IOException | NumberFormatException e) {
-            return OptionalLong.empty();
-        }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid.getAsLong());
-        if (handle.isEmpty() || !handle.get().isAlive() || !isOurs(pid.getAsLong())) {
-            return OptionalLong.empty();
-        }
-        return pid;
+        return LocalProcesses.runningPid(layout.pidFile(), List.of(DIR_FLAG + layout.dir()));
     }
 
     /** The status for a person: process, addresses, data, and the topics with their message counts. */
@@ -255,190 +214,53 @@ public final class LocalKafka {
         if (pid.isEmpty()) {
             return s.toString();
         }
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, layout.bootstrapServers());
-        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        try (Admin admin = Admin.create(props)) {
-            List<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream().sorted().toList();
-            if (names.isEmpty()) {
-                s.append("  no topics\n");
-                return s.toString();
-            }
-            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> earliest = new LinkedHashMap<>();
-            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            topics.values().forEach(t -> t.partitions().forEach(p -> {
-                earliest.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.earliest());
-                latest.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest());
-            }));
-            var first = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
-            var last = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            Map<String, Long> counts = new TreeMap<>();
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : last.entrySet()) {
-                counts.merge(e.getKey().topic(), e.getValue().offset() - first.get(e.getKey()).offset(), Long::sum);
-            }
-            // offsets, not messages: a transactional topic's commit markers take offsets too
-            s.append(String.format(Locale.ROOT, "  %-40s %10s %14s%n", "TOPIC", "PARTITIONS", "OFFSETS"));
-            for (String name : names) {
-                s.append(String.format(Locale.ROOT, "  %-40s %10d %14d%n", name, topics.get(name).partitions().size(),
-                        counts.getOrDefault(name, 0L)));
-            }
-        } catch (Exception e) {
-            s.append("  the broker does not answer: ").append(rootMessage(e)).append('\n');
-        }
-        return s.toString();
+        return s.append(BrokerProbe.topics(layout)).toString();
     }
 
-    // ---------------------------------------------------------------- start
-
-    /** {@code conf/server.properties}: the project's template plus this start's node, listeners and folders. */
-    private void writeServerProperties() throws IOException {
-        Properties props = new Properties();
-        try (var in = Files.newBufferedReader(home.resolve(CONF).resolve("server.properties"), StandardCharsets.UTF_8)) {
-            props.load(in);
-        }
-        Map<String, String> set = new LinkedHashMap<>();
-        set.put("node.id", "1");
-        set.put("controller.quorum.voters", "1@127.0.0.1:" + layout.controllerPort());
-        set.put("listeners", "PLAINTEXT://127.0.0.1:" + layout.port() + ",CONTROLLER://127.0.0.1:"
-                + layout.controllerPort());
-        set.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + layout.port());
-        set.put("log.dirs", layout.dataDir().toString());
-        set.forEach(props::setProperty);
-        StringBuilder text = new StringBuilder(
-                "# Written by bin/fedflink kafka start from flink-conf/kafka/server.properties (edit that one).\n");
-        new TreeMap<>(props).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        Files.writeString(layout.confDir().resolve("server.properties"), text, StandardCharsets.UTF_8);
-    }
-
-    /** Formats the KRaft storage of a new data folder with a fresh cluster id. */
-    private void format(String classpath) throws BrokerException {
-        say("  formatting " + layout.dataDir());
-        List<String> cmd = new ArrayList<>(List.of(LocalProcesses.java(), "-Xmx256m",
-                "-Dkafka.logs.dir=" + layout.dir().resolve("logs"),
-                "-Dlog4j2.configurationFile=" + layout.confDir().resolve("log4j2.properties").toUri(),
-                "-cp", classpath, STORAGE_TOOL, "format", "-t", Uuid.randomUuid().toString(),
-                "-c", layout.confDir().resolve("server.properties").toString()));
-        Path log = layout.dir().resolve("logs").resolve("format.out");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new BrokerException("formatting the broker's storage failed; see " + log);
-            }
-        } catch (IOException e) {
-            throw new BrokerException("cannot run kafka's StorageTool: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException("interrupted while formatting the broker's storage");
-        }
-    }
+    // ---------------------------------------------------------------- the process
 
     private long launch(String classpath) throws BrokerException {
-        List<String> cmd = new ArrayList<>();
-        // its own session: the broker outlives this command and a Ctrl-C in the terminal that started it
-        if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
-            cmd.add("setsid");
-        }
-        cmd.addAll(List.of(LocalProcesses.java(), "-Xms" + layout.heap(), "-Xmx" + layout.heap(), "-XX:+UseG1GC",
+        List<String> cmd = List.of(LocalProcesses.java(), "-Xms" + layout.heap(), "-Xmx" + layout.heap(), "-XX:+UseG1GC",
                 "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
                 "-Dkafka.logs.dir=" + layout.dir().resolve("logs"),
                 "-Dlog4j2.configurationFile=" + layout.confDir().resolve("log4j2.properties").toUri(),
                 DIR_FLAG + layout.dir(),
-                "-cp", classpath, MAIN, layout.confDir().resolve("server.properties").toString()));
+                "-cp", classpath, MAIN, layout.confDir().resolve("server.properties").toString());
         try {
-            Process process = new ProcessBuilder(cmd)
-                    .directory(layout.dir().toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.outFile().toFile()))
-                    .redirectErrorStream(true)
-                    .start();
-            Files.writeString(layout.pidFile(), process.pid() + "\n", StandardCharsets.UTF_8);
-            say("  kafka broker pid " + process.pid());
-            return process.pid();
+            long pid = LocalProcesses.launchDetached(cmd, layout.dir(), layout.outFile(), layout.pidFile());
+            if (console != null) {
+                console.println("  kafka broker pid " + pid);
+            }
+            return pid;
         } catch (IOException e) {
             throw new BrokerException("cannot start the kafka broker: " + e.getMessage());
         }
     }
 
-    /** Waits until the broker answers a metadata request (it then accepts produce and fetch requests). */
-    private void awaitReady(Duration timeout) throws BrokerException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, layout.bootstrapServers());
-        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-        props.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-        String last = "no answer";
-        try (Admin admin = Admin.create(props)) {
-            while (System.nanoTime() < deadline) {
-                if (pid().isEmpty()) {
-                    throw new BrokerException("the kafka broker exited during the start; see " + layout.logFile()
-                            + " and " + layout.outFile());
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception e) {
-                    last = rootMessage(e);
-                }
-                sleep(300);
-            }
-        }
-        throw new BrokerException("the kafka broker did not answer on " + layout.bootstrapServers() + " within "
-                + timeout.toSeconds() + " s (" + last + "); see " + layout.logFile());
-    }
-
-    // ---------------------------------------------------------------- processes
-
     private static void checkPortFree(int port, String what) throws BrokerException {
-        if (!LocalProcesses.portFree(port)) {
-            throw new BrokerException("port " + port + ", " + what + ", is in use; choose another");
+        Optional<String> inUse = LocalProcesses.portInUse(port, what);
+        if (inUse.isPresent()) {
+            throw new BrokerException(inUse.get());
         }
     }
 
-    private boolean isOurs(long pid) {
-        return LocalProcesses.commandLine(pid).contains(DIR_FLAG + layout.dir());
-    }
-
+    /** SIGTERM, SIGKILL after {@code grace}; then waits a little for a killed broker, so its data folder is let go. */
     private static void terminate(long pid, Duration grace) {
-        ProcessHandle.of(pid).ifPresent(h -> {
-            h.destroy();
+        for (ProcessHandle killed : LocalProcesses.terminate(List.of(pid), grace)) {
             try {
-                h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
-                try {
-                    h.onExit().get(10, TimeUnit.SECONDS);
-                } catch (Exception ignored) {
-                    // reported by the next status
-                }
+                killed.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported by the next status
             }
-        });
+        }
     }
 
+    /** The innermost cause of a Kafka client's failure, as one line for a person. */
     static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
-
-    private void say(String line) {
-        if (console != null) {
-            console.println(line);
-        }
-    }
-
-    private static void sleep(long millis) throws BrokerException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException("interrupted");
-        }
     }
 }
