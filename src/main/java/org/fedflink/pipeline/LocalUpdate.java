@@ -1,6 +1,6 @@
 package org.fedflink.pipeline;
 
-import org.fedflink.aggregate.Vectors;
+import org.fedflink.federation.ClientUpdate;
 
 /**
  * One shard's piece of a local update, sent by a trainer to the aggregator subtask of that shard;
@@ -41,7 +41,8 @@ public record LocalUpdate(
         float[] controlDelta,
         int[] deltaIndices,
         float[] exampleLosses,
-        long[] exampleCorrect) {
+        long[] exampleCorrect)
+        implements ClientUpdate {
 
     public LocalUpdate {
         if (deltaIndices != null && deltaIndices.length != delta.length) {
@@ -66,11 +67,6 @@ public record LocalUpdate(
                 controlDelta, deltaIndices, log.losses(), log.correctBits());
     }
 
-    /** The per-example outcomes this update carries, or null. */
-    public org.fedflink.eval.OutcomeLog outcomes() {
-        return exampleLosses == null ? null : org.fedflink.eval.OutcomeLog.of(exampleLosses, exampleCorrect);
-    }
-
     /** An update with a dense delta. */
     public LocalUpdate(int shard, String source, long baseVersion, long samples, double lossSum, long correct,
             float[] delta, boolean endOfInput, int sender, float[] controlDelta) {
@@ -81,29 +77,6 @@ public record LocalUpdate(
     public LocalUpdate(int shard, String source, long baseVersion, long samples, double lossSum, long correct,
             float[] delta, boolean endOfInput, int sender) {
         this(shard, source, baseVersion, samples, lossSum, correct, delta, endOfInput, sender, null);
-    }
-
-    /** Whether the delta is sparse ({@code deltaIndices} set). */
-    public boolean sparse() {
-        return deltaIndices != null;
-    }
-
-    /**
-     * The delta over every coordinate of a shard of {@code length} parameters: {@code delta}
-     * itself when dense, else a new array with the sparse changes in place.
-     *
-     * @throws IllegalArgumentException if a dense delta does not have that length or a sparse
-     *     index lies outside it
-     */
-    public float[] denseDelta(int length) {
-        if (deltaIndices == null) {
-            if (delta.length != length) {
-                throw new IllegalArgumentException("delta has length " + delta.length + " but the shard has "
-                        + length + " parameters");
-            }
-            return delta;
-        }
-        return Vectors.scatter(length, deltaIndices, delta);
     }
 
     static LocalUpdate endMarker(int shard, int sender) {

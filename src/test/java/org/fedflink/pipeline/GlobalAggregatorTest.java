@@ -72,7 +72,8 @@ class GlobalAggregatorTest {
             assertThat(v1.params()).containsExactly(2.25f, 3.5f);
             assertThat(v1.samplesInModel()).isEqualTo(40);
         }
-        List<LocalUpdate> merged = GlobalAggregator.mergedBySource(List.of(sparse, update("a", 30, 3, 4)), 2);
+        List<org.fedflink.federation.ClientUpdate> merged =
+                org.fedflink.federation.ShardServer.mergedBySource(List.of(sparse, update("a", 30, 3, 4)), 2);
         assertThat(merged).singleElement().satisfies(u -> assertThat(u.delta()).containsExactly(3f, 6f));
     }
 

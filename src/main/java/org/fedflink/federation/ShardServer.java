@@ -1,0 +1,475 @@
+package org.fedflink.federation;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.fedflink.aggregate.AggregationStrategy;
+import org.fedflink.aggregate.RdpAccountant;
+import org.fedflink.aggregate.Reputation;
+import org.fedflink.aggregate.RoundAccumulator;
+import org.fedflink.aggregate.RoundPolicy;
+import org.fedflink.aggregate.Scaffold;
+import org.fedflink.aggregate.ScaffoldControl;
+import org.fedflink.aggregate.ShortRounds;
+import org.fedflink.drift.FederationDrift;
+import org.fedflink.eval.OutcomeLog;
+import org.fedflink.eval.SlidingWindow;
+
+/**
+ * The server of one shard: collects the updates of a round and folds a closed round into the
+ * shard's parameters with the strategy's server rule. The caller (an operator) decides when to
+ * close a round on a deadline or at the end of the input, publishes the versions and keeps the
+ * state; this class holds the federated logic:
+ *
+ * <ul>
+ *   <li>Each update is added with its staleness (how many versions the shard moved on since the
+ *       update's base version), which FedBuff weighs; one staler than {@code maxStaleness} is
+ *       dropped on arrival. A round the strategy cannot apply (fewer updates than its
+ *       {@code minUpdates()}, after dropping non-finite ones) is skipped.
+ *   <li>With a DP strategy the updates of one source within a round are summed into one before the
+ *       strategy clips them, so a source moves a round by at most the clipping norm, and every
+ *       applied round is composed into an RDP accountant (sampling probability 1: rounds are not
+ *       random samples of the sources).
+ *   <li>Concept drift: the outcomes of the folded examples feed the {@link FederationDrift}; on a
+ *       detection the server optimizer's state is reset before the round is applied, and, with
+ *       one shard, the next rounds close small.
+ *   <li>A round shorter than usual takes a share of its step ({@link RoundPolicy#share}).
+ * </ul>
+ *
+ * @param <U> the update type the caller keeps pending (and checkpoints)
+ */
+public final class ShardServer<U extends ClientUpdate> {
+
+    /** What {@link #offer} did with an update. */
+    public enum Arrival {
+        /** Dropped: staler than {@code maxStaleness}. */
+        TOO_STALE,
+        /** The first update of a new round: the round's deadline starts. */
+        OPENED_ROUND,
+        /** Added to the round being collected. */
+        ADDED,
+        /** Added, and the round has what it needs to close. */
+        ROUND_FULL
+    }
+
+    /**
+     * A closed round.
+     *
+     * @param applied whether it moved the model (a new version); false when it was skipped
+     * @param updates the updates folded in
+     * @param sources the distinct sources among them
+     * @param samples their examples
+     * @param meanStaleness their mean staleness
+     * @param drifts the statistic of each federation drift detected in the round's examples
+     */
+    public record ClosedRound(boolean applied, int updates, int sources, long samples, double meanStaleness,
+            List<Double> drifts) {
+        /** A round that did not move the model (or none at all). */
+        public static ClosedRound skipped() {
+            return new ClosedRound(false, 0, 0, 0, Double.NaN, List.of());
+        }
+    }
+
+    /**
+     * The server's model and totals: what a checkpoint holds (beside its collaborators' own states).
+     *
+     * @param pending the updates of the round being collected
+     * @param sources every source the model has heard from
+     * @param newestUpdateTime the latest event time of an update, or {@link Long#MIN_VALUE}
+     */
+    public record State<U>(float[] params, float[] serverState, long version, long rounds, long samplesInModel,
+            double prequentialLossSum, long prequentialCorrect, List<U> pending, Set<String> sources,
+            long roundsSkipped, long updatesRejected, long updatesTooStale, long newestUpdateTime) {}
+
+    private final int shard;
+    private final AggregationStrategy strategy;
+    private final RoundPolicy rounds;
+    private final FederationDrift drift;
+    /** Per-source reputation, or null when off. */
+    private final Reputation reputation;
+    /** The privacy spent so far with a DP strategy, or null. */
+    private final RdpAccountant accountant;
+    private final double dpNoiseMultiplier;
+    private final double dpDelta;
+    private final long maxStaleness;
+    private final SlidingWindow window;
+    /** Whether the rounds after a drift close small: with one shard only, as shards close their rounds apart. */
+    private final boolean smallRoundsAfterDrift;
+
+    private final float[] params;
+    private final float[] serverState;
+    private long version;
+    private long roundCount;
+    private long samplesInModel;
+    private double prequentialLossSum;
+    private long prequentialCorrect;
+    private final List<U> pending;
+    private final Set<String> sources;
+    private long roundsSkipped;
+    private long updatesRejected;
+    private long updatesTooStale;
+    private long newestUpdateTime;
+    private double epsilon;
+
+    /**
+     * @param shard which shard (only shard 0's updates carry their examples' outcomes)
+     * @param reputation per-source reputation, or null for none
+     * @param accountant the privacy accountant of a DP strategy, or null for none
+     * @param maxStaleness drop updates staler than this (0: keep every update)
+     * @param shards the model's shard count
+     */
+    public ShardServer(int shard, int shards, AggregationStrategy strategy, RoundPolicy rounds, FederationDrift drift,
+            Reputation reputation, RdpAccountant accountant, double dpNoiseMultiplier, double dpDelta,
+            long maxStaleness, SlidingWindow window, State<U> restored) {
+        this.shard = shard;
+        this.strategy = strategy;
+        this.rounds = rounds;
+        this.drift = drift;
+        this.reputation = reputation;
+        this.accountant = accountant;
+        this.dpNoiseMultiplier = dpNoiseMultiplier;
+        this.dpDelta = dpDelta;
+        this.maxStaleness = maxStaleness;
+        this.window = window;
+        this.smallRoundsAfterDrift = shards == 1;
+        this.params = restored.params();
+        this.serverState = restored.serverState();
+        this.version = restored.version();
+        this.roundCount = restored.rounds();
+        this.samplesInModel = restored.samplesInModel();
+        this.prequentialLossSum = restored.prequentialLossSum();
+        this.prequentialCorrect = restored.prequentialCorrect();
+        this.pending = new ArrayList<>(restored.pending());
+        this.sources = new HashSet<>(restored.sources());
+        this.roundsSkipped = restored.roundsSkipped();
+        this.updatesRejected = restored.updatesRejected();
+        this.updatesTooStale = restored.updatesTooStale();
+        this.newestUpdateTime = restored.newestUpdateTime();
+        this.epsilon = accountant == null ? Double.NaN : accountant.epsilon(dpDelta).epsilon();
+    }
+
+    /**
+     * Takes an update into the round being collected.
+     *
+     * @param time the update's event time, or {@link Long#MIN_VALUE} for none
+     */
+    public Arrival offer(U update, long time) {
+        if (time != Long.MIN_VALUE) {
+            newestUpdateTime = Math.max(newestUpdateTime, time);
+        }
+        if (maxStaleness > 0 && staleness(update) > maxStaleness) {
+            updatesTooStale++;
+            return Arrival.TOO_STALE;
+        }
+        pending.add(update);
+        rounds.observe(update.source());
+        if (pending.size() >= roundTarget() && rounds.hasEnoughSources(pendingSources())) {
+            return Arrival.ROUND_FULL;
+        }
+        return pending.size() == 1 ? Arrival.OPENED_ROUND : Arrival.ADDED;
+    }
+
+    /** Whether a round is being collected. */
+    public boolean collecting() {
+        return !pending.isEmpty();
+    }
+
+    /** Whether the round being collected may close on its deadline: it has the distinct sources it needs. */
+    public boolean mayCloseOnDeadline() {
+        return !pending.isEmpty() && rounds.hasEnoughSources(pendingSources());
+    }
+
+    /**
+     * How many updates close a round: the spec's number, or the server's ({@link RoundPolicy}); after
+     * a drift fewer for a few rounds ({@link FederationDrift#roundTarget}), when there is one shard.
+     */
+    private int roundTarget() {
+        int minUpdates = strategy.minUpdates();
+        return rounds.target(usual -> smallRoundsAfterDrift ? drift.roundTarget(usual, minUpdates) : usual);
+    }
+
+    private List<String> pendingSources() {
+        return pending.stream().map(ClientUpdate::source).toList();
+    }
+
+    /** How many versions this shard moved on since the version {@code u} was computed from. */
+    private long staleness(ClientUpdate u) {
+        // never negative: trainers only know versions this shard published (and restored with it)
+        return Math.max(0, version - u.baseVersion());
+    }
+
+    /** Folds the round being collected into the model (a new version) or skips it; the round is over either way. */
+    public ClosedRound close() {
+        // the target this round was collected for (closing it may end the small rounds after a drift)
+        int target = roundTarget();
+        int length = params.length;
+        RoundAccumulator round = strategy.newRound(length);
+        List<? extends ClientUpdate> updates = accountant != null ? mergedBySource(pending, length) : pending;
+        boolean scaffold = strategy instanceof Scaffold;
+        RoundAccumulator controlRound = scaffold ? ScaffoldControl.newRound(length) : null;
+        // reputation scores whole updates against each other, so it sees them dense; without it a
+        // sparse update goes to the round as it came (a running sum adds only its entries)
+        List<float[]> weighed = null;
+        if (reputation != null) {
+            List<float[]> deltas = updates.stream().map(u -> u.denseDelta(length)).toList();
+            List<String> names = updates.stream().map(ClientUpdate::source).toList();
+            reputation.observe(names, deltas);
+            weighed = reputation.weigh(names, deltas);
+        }
+        List<ClientUpdate> folded = new ArrayList<>(updates.size());
+        Set<String> roundSources = new HashSet<>();
+        long samples = 0;
+        long correct = 0;
+        double lossSum = 0;
+        double staleness = 0;
+        for (int k = 0; k < updates.size(); k++) {
+            ClientUpdate u = updates.get(k);
+            int rejectedBefore = round.rejected();
+            if (weighed != null) {
+                round.add(weighed.get(k), u.samples(), staleness(u));
+            } else if (u.sparse()) {
+                round.addSparse(length, u.deltaIndices(), u.delta(), u.samples(), staleness(u));
+            } else {
+                round.add(u.denseDelta(length), u.samples(), staleness(u));
+            }
+            if (round.rejected() > rejectedBefore) {
+                continue;
+            }
+            if (scaffold && u.controlDelta() != null) {
+                controlRound.add(u.controlDelta(), 1);
+            }
+            folded.add(u);
+            roundSources.add(u.source());
+            staleness += staleness(u);
+            samples += u.samples();
+            correct += u.correct();
+            lossSum += u.lossSum();
+        }
+        updatesRejected += round.rejected();
+        pending.clear();
+        drift.roundClosed();
+        int accepted = round.updates();
+        if (accepted == 0 || accepted < strategy.minUpdates()) {
+            roundsSkipped++;
+            return ClosedRound.skipped();
+        }
+        List<Double> detections = watchDrift(folded);
+        if (!detections.isEmpty()) {
+            // the round's updates were made after the change: no momentum from before it
+            strategy.resetOptimizerState(serverState);
+        }
+        double share = rounds.share(
+                folded.stream().map(u -> new ShortRounds.Update(u.source(), u.samples())).toList(), target);
+        float[] before = share < 1 && strategy.shortensShortRounds() ? params.clone() : null;
+        strategy.apply(params, serverState, round);
+        if (before != null) {
+            ShortRounds.scaleStep(before, params, share);
+        }
+        sources.addAll(roundSources);
+        if (scaffold && controlRound.updates() > 0) {
+            // c += sum(deltaC_i) / N, N = every source the model has heard from so far
+            ScaffoldControl.update(serverState, controlRound, sources.size());
+        }
+        if (accountant != null) {
+            // one Gaussian mechanism per applied round; q = 1, see the class comment
+            accountant.compose(1.0, dpNoiseMultiplier, 1);
+            epsilon = accountant.epsilon(dpDelta).epsilon();
+        }
+        version++;
+        roundCount++;
+        samplesInModel += samples;
+        prequentialLossSum += lossSum;
+        prequentialCorrect += correct;
+        for (ClientUpdate u : folded) {
+            addToWindow(u);
+        }
+        return new ClosedRound(true, accepted, roundSources.size(), samples, staleness / accepted, detections);
+    }
+
+    /**
+     * The version after the last one with the same model: the final version at the end of the
+     * input when the last round closed exactly on the last update (its version is out already,
+     * not marked final, and a published version is never published again).
+     */
+    public void nextVersionSameModel() {
+        if (version > 0) {
+            version++;
+        }
+    }
+
+    /**
+     * Feeds the server's detector the outcome of every example of the folded updates, in order,
+     * and returns the statistic of each detection. Updates checkpointed before they carried their
+     * examples' outcomes are not watched.
+     */
+    private List<Double> watchDrift(List<ClientUpdate> folded) {
+        if (!drift.detects()) {
+            return List.of();
+        }
+        List<Double> detections = new ArrayList<>(1);
+        for (ClientUpdate u : folded) {
+            float[] losses = u.exampleLosses();
+            if (losses == null) {
+                continue;
+            }
+            detections.addAll(drift.observeUpdate(u.source(), losses, u.exampleCorrect()));
+        }
+        return detections;
+    }
+
+    /**
+     * Adds an update's examples to the window, each with its own outcome. Only shard 0's pieces
+     * carry outcomes (the other shards' windows stay empty: the model writer reads shard 0's). An
+     * update of shard 0 without them was checkpointed before updates carried them: its examples
+     * count with their mean loss, the correct ones first.
+     */
+    private void addToWindow(ClientUpdate u) {
+        if (u.exampleLosses() != null) {
+            window.addAll(u.exampleLosses(), u.exampleCorrect(), (int) u.samples());
+        } else if (shard == 0 && u.samples() > 0) {
+            float meanLoss = (float) (u.lossSum() / u.samples());
+            for (long i = 0; i < u.samples(); i++) {
+                window.add(meanLoss, i < u.correct());
+            }
+        }
+    }
+
+    /**
+     * The round's updates with those of one source summed into one (in order of each source's
+     * first update; the oldest base version, samples and prequential sums added up), so that a
+     * DP strategy clips each source's whole contribution to the round.
+     */
+    public static List<ClientUpdate> mergedBySource(List<? extends ClientUpdate> updates, int length) {
+        Map<String, ClientUpdate> bySource = new LinkedHashMap<>();
+        for (ClientUpdate u : updates) {
+            bySource.merge(u.source(), u, (a, b) -> {
+                float[] delta = a.sparse() ? a.denseDelta(length) : a.delta().clone();
+                float[] more = b.denseDelta(length);
+                for (int i = 0; i < delta.length; i++) {
+                    delta[i] += more[i];
+                }
+                OutcomeLog outcomes = null;
+                if (a.exampleLosses() != null && b.exampleLosses() != null) {
+                    outcomes = a.outcomes();
+                    outcomes.addAll(b.outcomes());
+                }
+                return new MergedUpdate(a.source(), Math.min(a.baseVersion(), b.baseVersion()),
+                        a.samples() + b.samples(), a.lossSum() + b.lossSum(), a.correct() + b.correct(), delta,
+                        outcomes == null ? null : outcomes.losses(), outcomes == null ? null : outcomes.correctBits());
+            });
+        }
+        return new ArrayList<>(bySource.values());
+    }
+
+    /** A source's updates of one round summed into one (dense, without a control variate). */
+    private record MergedUpdate(String source, long baseVersion, long samples, double lossSum, long correct,
+            float[] delta, float[] exampleLosses, long[] exampleCorrect) implements ClientUpdate {
+        @Override
+        public int[] deltaIndices() {
+            return null;
+        }
+
+        @Override
+        public float[] controlDelta() {
+            return null;
+        }
+    }
+
+    /** What a checkpoint holds of this server (its collaborators checkpoint their own states). */
+    public State<U> state() {
+        return new State<>(params, serverState, version, roundCount, samplesInModel, prequentialLossSum,
+                prequentialCorrect, List.copyOf(pending), Set.copyOf(sources), roundsSkipped, updatesRejected,
+                updatesTooStale, newestUpdateTime);
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** A copy of the shard's parameters. */
+    public float[] params() {
+        return params.clone();
+    }
+
+    public long samplesInModel() {
+        return samplesInModel;
+    }
+
+    public int sourceCount() {
+        return sources.size();
+    }
+
+    /** The rounds folded into the model. */
+    public long rounds() {
+        return roundCount;
+    }
+
+    /** Mean prequential loss over every example in the model; NaN before any. */
+    public double prequentialLoss() {
+        return samplesInModel == 0 ? Double.NaN : prequentialLossSum / samplesInModel;
+    }
+
+    /** Prequential accuracy over every example in the model; NaN before any. */
+    public double prequentialAccuracy() {
+        return samplesInModel == 0 ? Double.NaN : (double) prequentialCorrect / samplesInModel;
+    }
+
+    public SlidingWindow window() {
+        return window;
+    }
+
+    public long roundsSkipped() {
+        return roundsSkipped;
+    }
+
+    public long updatesRejected() {
+        return updatesRejected;
+    }
+
+    public long updatesTooStale() {
+        return updatesTooStale;
+    }
+
+    public long newestUpdateTime() {
+        return newestUpdateTime;
+    }
+
+    /** The privacy spent so far; NaN without a DP strategy. */
+    public double epsilon() {
+        return epsilon;
+    }
+
+    /** The {@code delta} of {@link #epsilon()}; NaN without a DP strategy. */
+    public double privacyDelta() {
+        return accountant == null ? Double.NaN : dpDelta;
+    }
+
+    /** What the trainers' steps need of the server's state: SCAFFOLD's control variate (a copy), else null. */
+    public float[] publishedControl() {
+        return strategy instanceof Scaffold ? serverState.clone() : null;
+    }
+
+    public FederationDrift drift() {
+        return drift;
+    }
+
+    /** When a round is over, with its own state to checkpoint. */
+    public RoundPolicy roundPolicy() {
+        return rounds;
+    }
+
+    public Reputation reputation() {
+        return reputation;
+    }
+
+    public RdpAccountant accountant() {
+        return accountant;
+    }
+}

@@ -1,0 +1,96 @@
+package org.fedflink.pipeline;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import org.fedflink.aggregate.RdpAccountant;
+import org.fedflink.aggregate.Reputation;
+import org.fedflink.aggregate.RoundPolicy;
+import org.fedflink.aggregate.ShortRounds;
+import org.fedflink.drift.DriftSettings;
+import org.fedflink.drift.FederationDrift;
+import org.fedflink.drift.SourceBaselines;
+import org.fedflink.eval.SlidingWindow;
+import org.fedflink.federation.ShardServer;
+
+/**
+ * Between a shard's checkpointed form ({@link ShardState}, a Flink POJO whose fields savepoints
+ * hold by name) and its live server ({@link ShardServer} and the collaborators it is built from).
+ */
+final class ShardStates {
+    private ShardStates() {}
+
+    /** The server of {@code shard}, as the settings make it and the state restores it. */
+    static ShardServer<LocalUpdate> server(AggregatorSettings settings, ShardState shard) {
+        RdpAccountant accountant = null;
+        if (settings.accountsPrivacy()) {
+            accountant = shard.privacy == null ? new RdpAccountant() : RdpAccountant.fromState(shard.privacy);
+        }
+        Reputation reputation = null;
+        if (!Double.isNaN(settings.reputationDecay())) {
+            reputation = shard.reputationSources == null
+                    ? new Reputation(settings.reputationDecay())
+                    : Reputation.fromState(settings.reputationDecay(),
+                            new Reputation.State(shard.reputationSources, shard.reputationScores));
+        }
+        // only shard 0's pieces carry the examples' outcomes
+        FederationDrift drift = FederationDrift.of(shard.shard == 0 ? settings.drift() : DriftSettings.none(),
+                settings.model().isClassifier(), shard.globalDrifts, shard.driftSmallRoundsLeft, shard.driftDetector,
+                new SourceBaselines.State(shard.driftBaselineSources, shard.driftBaselineMeans,
+                        shard.driftBaselineExamples, shard.driftBaselineRecent));
+        SlidingWindow window = shard.window == null
+                ? new SlidingWindow(settings.windowExamples())
+                : SlidingWindow.fromState(shard.window);
+        RoundPolicy rounds = new RoundPolicy(settings.updatesPerRound(), settings.strategy().minUpdates(),
+                settings.minSources(), shard.recentSources, new ShortRounds.State(
+                        shard.shortRoundUpdates, shard.shortRoundSources, shard.shortRoundUsualSamples));
+        ShardServer.State<LocalUpdate> state = new ShardServer.State<>(shard.params, shard.serverState, shard.version,
+                shard.rounds, shard.samplesInModel, shard.prequentialLossSum, shard.prequentialCorrect,
+                Arrays.asList(shard.pending), new HashSet<>(Arrays.asList(shard.sources)), shard.roundsSkipped,
+                shard.updatesRejected, shard.updatesTooStale, shard.newestUpdateTime);
+        return new ShardServer<>(shard.shard, settings.layout().shards(), settings.strategy(), rounds, drift,
+                reputation, accountant, settings.dpNoiseMultiplier(), settings.dpDelta(), settings.maxStaleness(),
+                window, state);
+    }
+
+    /** Writes the server's state, and its collaborators', into {@code shard}. */
+    static void store(ShardServer<LocalUpdate> server, ShardState shard) {
+        ShardServer.State<LocalUpdate> state = server.state();
+        shard.params = state.params();
+        shard.serverState = state.serverState();
+        shard.version = state.version();
+        shard.rounds = state.rounds();
+        shard.samplesInModel = state.samplesInModel();
+        shard.prequentialLossSum = state.prequentialLossSum();
+        shard.prequentialCorrect = state.prequentialCorrect();
+        shard.pending = state.pending().toArray(new LocalUpdate[0]);
+        shard.sources = state.sources().toArray(new String[0]);
+        shard.roundsSkipped = state.roundsSkipped();
+        shard.updatesRejected = state.updatesRejected();
+        shard.updatesTooStale = state.updatesTooStale();
+        shard.newestUpdateTime = state.newestUpdateTime();
+        RoundPolicy rounds = server.roundPolicy();
+        shard.recentSources = rounds.recentSources();
+        ShortRounds.State shortRounds = rounds.shortRoundsState();
+        shard.shortRoundUpdates = shortRounds.roundUpdates();
+        shard.shortRoundSources = shortRounds.sources();
+        shard.shortRoundUsualSamples = shortRounds.usualSamples();
+        shard.window = server.window().toState();
+        FederationDrift drift = server.drift();
+        shard.globalDrifts = drift.drifts();
+        shard.driftSmallRoundsLeft = drift.smallRoundsLeft();
+        shard.driftDetector = drift.detectorState();
+        SourceBaselines.State baselines = drift.baselines();
+        shard.driftBaselineSources = baselines == null ? null : baselines.sources();
+        shard.driftBaselineMeans = baselines == null ? null : baselines.means();
+        shard.driftBaselineExamples = baselines == null ? null : baselines.examples();
+        shard.driftBaselineRecent = baselines == null ? null : baselines.recent();
+        if (server.accountant() != null) {
+            shard.privacy = server.accountant().toState();
+        }
+        if (server.reputation() != null) {
+            Reputation.State r = server.reputation().toState();
+            shard.reputationSources = r.sources();
+            shard.reputationScores = r.scores();
+        }
+    }
+}

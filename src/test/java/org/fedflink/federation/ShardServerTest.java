@@ -1,0 +1,117 @@
+package org.fedflink.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.fedflink.aggregate.AggregationStrategy;
+import org.fedflink.aggregate.FedAvg;
+import org.fedflink.aggregate.RdpAccountant;
+import org.fedflink.aggregate.RoundPolicy;
+import org.fedflink.aggregate.Strategies;
+import org.fedflink.drift.DriftSettings;
+import org.fedflink.drift.FederationDrift;
+import org.fedflink.eval.SlidingWindow;
+import org.junit.jupiter.api.Test;
+
+/** The server of one shard, without Flink: rounds, staleness, skipped rounds, privacy. */
+class ShardServerTest {
+
+    private record Update(String source, long baseVersion, long samples, float[] delta) implements ClientUpdate {
+        @Override
+        public double lossSum() {
+            return 0.5 * samples;
+        }
+
+        @Override
+        public long correct() {
+            return samples / 2;
+        }
+
+        @Override
+        public int[] deltaIndices() {
+            return null;
+        }
+
+        @Override
+        public float[] controlDelta() {
+            return null;
+        }
+
+        @Override
+        public float[] exampleLosses() {
+            return null;
+        }
+
+        @Override
+        public long[] exampleCorrect() {
+            return null;
+        }
+    }
+
+    private static ShardServer<Update> server(int updatesPerRound, long maxStaleness, RdpAccountant accountant) {
+        return server(new FedAvg(1.0), updatesPerRound, maxStaleness, accountant);
+    }
+
+    private static ShardServer<Update> server(AggregationStrategy strategy, int updatesPerRound, long maxStaleness,
+            RdpAccountant accountant) {
+        return new ShardServer<>(0, 1, strategy, new RoundPolicy(updatesPerRound, 1, 1, null, null),
+                FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), null, accountant, 1.0, 1e-5,
+                maxStaleness, new SlidingWindow(100), new ShardServer.State<>(new float[2], new float[0], 0, 0, 0, 0,
+                        0, List.of(), Set.of(), 0, 0, 0, Long.MIN_VALUE));
+    }
+
+    @Test
+    void aFullRound_isTheSampleWeightedMeanOfItsUpdates_andANewVersion() {
+        ShardServer<Update> server = server(2, 0, null);
+        assertThat(server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE))
+                .isEqualTo(ShardServer.Arrival.OPENED_ROUND);
+        assertThat(server.offer(new Update("b", 0, 30, new float[] {0, 4}), 7)).isEqualTo(ShardServer.Arrival.ROUND_FULL);
+        ShardServer.ClosedRound round = server.close();
+        assertThat(round.applied()).isTrue();
+        assertThat(round.updates()).isEqualTo(2);
+        assertThat(round.samples()).isEqualTo(40);
+        assertThat(server.params()).containsExactly(0.25f, 3f);
+        assertThat(server.version()).isEqualTo(1);
+        assertThat(server.sourceCount()).isEqualTo(2);
+        assertThat(server.prequentialLoss()).isEqualTo(0.5);
+        assertThat(server.newestUpdateTime()).isEqualTo(7);
+        assertThat(server.collecting()).isFalse();
+    }
+
+    @Test
+    void anUpdateStalerThanAllowed_isDropped_andARoundOfNone_isSkipped() {
+        // the median drops an update that is not finite (FedAvg would take it)
+        ShardServer<Update> server = server(Strategies.median(), 1, 1, null);
+        server.offer(new Update("a", 0, 1, new float[] {1, 1}), Long.MIN_VALUE);
+        server.close();
+        server.offer(new Update("a", 1, 1, new float[] {1, 1}), Long.MIN_VALUE);
+        server.close();
+        assertThat(server.version()).isEqualTo(2);
+        // based on version 0, two versions behind
+        assertThat(server.offer(new Update("b", 0, 1, new float[] {5, 5}), Long.MIN_VALUE))
+                .isEqualTo(ShardServer.Arrival.TOO_STALE);
+        assertThat(server.updatesTooStale()).isEqualTo(1);
+        server.offer(new Update("c", 2, 1, new float[] {Float.NaN, 0}), Long.MIN_VALUE);
+        assertThat(server.close().applied()).isFalse();
+        assertThat(server.roundsSkipped()).isEqualTo(1);
+        assertThat(server.updatesRejected()).isEqualTo(1);
+        assertThat(server.params()).containsExactly(2f, 2f);
+    }
+
+    /** With a DP strategy a source's updates of one round count as one, and each applied round spends privacy. */
+    @Test
+    void privacy_mergesASourcesUpdates_andIsSpentPerAppliedRound() {
+        ShardServer<Update> server = server(3, 0, new RdpAccountant());
+        assertThat(server.epsilon()).isEqualTo(0.0);
+        server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE);
+        server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE);
+        server.offer(new Update("b", 0, 20, new float[] {0, 1}), Long.MIN_VALUE);
+        ShardServer.ClosedRound round = server.close();
+        assertThat(round.updates()).isEqualTo(2);
+        // a: (2, 0) from 20 examples, b: (0, 1) from 20
+        assertThat(server.params()).containsExactly(1f, 0.5f);
+        assertThat(server.epsilon()).isPositive();
+        assertThat(server.privacyDelta()).isEqualTo(1e-5);
+    }
+}
