@@ -49,7 +49,7 @@ final class LibSvmRowParser extends AbstractRowParser {
             String key = new String(c, s, e - s);
             Double mapped = labelMap.get(key);
             if (mapped == null) {
-                throw new InvalidRecordException("label '" + TextNumbers.shorten(key) + "' is not in input.labelNames");
+                throw RowValueRules.notALabelName("label", TextNumbers.shorten(key));
             }
             label = mapped;
         } else {

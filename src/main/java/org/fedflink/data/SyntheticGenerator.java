@@ -51,6 +51,10 @@ import org.fedflink.model.ModelType;
  *
  * <p>Serializable: the model is held in plain arrays, precomputed once; all methods are
  * thread-safe.
+ *
+ * <p>This class owns the seeding (one stream family per part, as above) and the record emission;
+ * the parts are {@link PlantedModel} (the concept), {@link SyntheticSources} (the non-IID sources)
+ * and {@link CorruptLines} (the malformed records).
  */
 public final class SyntheticGenerator implements Serializable {
 
@@ -59,6 +63,8 @@ public final class SyntheticGenerator implements Serializable {
     /** Upper bound on the number of precomputed model entries (means, shifts, class mixes). */
     static final long MAX_MODEL_ENTRIES = 1L << 25;
 
+    // the stream families of a seed: fixed numbers, so a part's draws do not move when another
+    // part changes (fixed seeds are relied on by tests and benchmarks)
     private static final long FAMILY_MEANS = 1;
     private static final long FAMILY_WEIGHTS = 2;
     private static final long FAMILY_SOURCES = 3;
@@ -67,56 +73,24 @@ public final class SyntheticGenerator implements Serializable {
     private static final long FAMILY_CORRUPT = 6;
     private static final long FAMILY_SHAPE = 7;
 
-    /** Number of corrupt-line shapes ({@link #corruptLine(long)}). */
-    static final int CORRUPT_SHAPES = 6;
-
-    static final int SHAPE_TRUNCATED = 0;
-    static final int SHAPE_WRONG_FEATURE_COUNT = 1;
-    static final int SHAPE_BAD_FEATURE = 2;
-    static final int SHAPE_MISSING_LABEL = 3;
-    static final int SHAPE_LABEL_OUT_OF_RANGE = 4;
-    static final int SHAPE_NON_NUMERIC_LABEL = 5;
-
-    private static final String[] BAD_FEATURE_TOKENS = {
-        "NaN", "\"NaN\"", "Infinity", "-Infinity", "\"nan\"", "null", "\"\"", "1e999", "\"0.5\""
-    };
-    private static final String[] NON_NUMERIC_LABELS = {"\"cat\"", null, "null", "true", "\"\"", "[1]"};
-
     private final Config config;
     private final boolean classifier;
     private final int features;
     /** Number of classes (classifiers), 0 for LINEAR. */
     private final int classes;
-    private final int sources;
+    private final int sourceCount;
     private final double noise;
     private final long startTimeMillis;
     private final long eventIntervalMillis;
 
-    /** classes x features, row-major (classifiers). */
-    private final double[] means;
-    /** |mu_c|^2 / 2 (classifiers). */
-    private final double[] halfNormSq;
-    /** The planted weights (LINEAR). */
-    private final double[] weights;
-    private final double bias;
-    /** sources x features, row-major. */
-    private final double[] shifts;
-    /** sources x classes cumulative class distributions, last entry of each row exactly 1. */
-    private final double[] classCdf;
-    /** The class mixes pi_s themselves (sources x classes), for inspection. */
-    private final double[] classMix;
-    private final String[] sourceNames;
+    private final PlantedModel planted;
+    private final SyntheticSources sources;
+    private final CorruptLines corrupt;
 
     private final long streamKey;
     private final long streamSalt;
     private final long holdoutKey;
     private final long holdoutSalt;
-    private final long corruptKey;
-    private final long corruptSalt;
-    private final long shapeKey;
-    private final long shapeSalt;
-    /** isCorrupt(i) iff the index's 53-bit uniform is below this. */
-    private final long corruptThreshold;
 
     public SyntheticGenerator(Config config) {
         validate(config);
@@ -128,87 +102,25 @@ public final class SyntheticGenerator implements Serializable {
             case LOGISTIC -> 2;
             case SOFTMAX, MLP -> config.classes();
         };
-        this.sources = config.sources();
+        this.sourceCount = config.sources();
         this.noise = config.noise();
         this.startTimeMillis = config.startTimeMillis();
         this.eventIntervalMillis = config.eventIntervalMillis();
         long seed = config.seed();
         double scale = config.classSeparation() / Math.sqrt(features);
-
-        if (classifier) {
-            SplitMix64 r = new SplitMix64(streamKeys(seed, FAMILY_MEANS)[0]);
-            means = new double[classes * features];
-            halfNormSq = new double[classes];
-            for (int c = 0; c < classes; c++) {
-                double sq = 0;
-                for (int j = 0; j < features; j++) {
-                    double m = r.nextGaussian() * scale;
-                    means[c * features + j] = m;
-                    sq += m * m;
-                }
-                halfNormSq[c] = sq / 2;
-            }
-            weights = null;
-            bias = 0;
-        } else {
-            SplitMix64 r = new SplitMix64(streamKeys(seed, FAMILY_WEIGHTS)[0]);
-            weights = new double[features];
-            for (int j = 0; j < features; j++) {
-                weights[j] = r.nextGaussian() * scale;
-            }
-            bias = r.nextGaussian();
-            means = null;
-            halfNormSq = null;
-        }
-
-        long[] sourceKeys = streamKeys(seed, FAMILY_SOURCES);
-        shifts = new double[sources * features];
-        classCdf = classifier ? new double[sources * classes] : null;
-        classMix = classifier ? new double[sources * classes] : null;
-        sourceNames = new String[sources];
-        double[] logGamma = classifier ? new double[classes] : null;
-        for (int s = 0; s < sources; s++) {
-            sourceNames[s] = "source-" + s;
-            SplitMix64 r = new SplitMix64(SplitMix64.streamSeed(sourceKeys[0], sourceKeys[1], s));
-            if (classifier) {
-                // Dirichlet(alpha) = normalised Gamma(alpha) draws, computed in logs (tiny alpha underflows)
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) {
-                    logGamma[c] = r.nextLogGamma(config.labelSkew());
-                    max = Math.max(max, logGamma[c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < classes; c++) {
-                    double p = Math.exp(logGamma[c] - max);
-                    classMix[s * classes + c] = p;
-                    sum += p;
-                }
-                double cum = 0;
-                for (int c = 0; c < classes; c++) {
-                    classMix[s * classes + c] /= sum;
-                    cum += classMix[s * classes + c];
-                    classCdf[s * classes + c] = cum;
-                }
-                classCdf[s * classes + classes - 1] = 1.0;
-            }
-            for (int j = 0; j < features; j++) {
-                shifts[s * features + j] = r.nextGaussian() * config.featureShift();
-            }
-        }
-
+        this.planted = classifier
+                ? PlantedModel.classMeans(classes, features, scale, new SplitMix64(streamKeys(seed, FAMILY_MEANS)[0]))
+                : PlantedModel.linear(features, scale, new SplitMix64(streamKeys(seed, FAMILY_WEIGHTS)[0]));
+        this.sources = new SyntheticSources(sourceCount, features, classes, config.labelSkew(), config.featureShift(),
+                streamKeys(seed, FAMILY_SOURCES));
         long[] k = streamKeys(seed, FAMILY_STREAM);
         streamKey = k[0];
         streamSalt = k[1];
         k = streamKeys(seed, FAMILY_HOLDOUT);
         holdoutKey = k[0];
         holdoutSalt = k[1];
-        k = streamKeys(seed, FAMILY_CORRUPT);
-        corruptKey = k[0];
-        corruptSalt = k[1];
-        k = streamKeys(seed, FAMILY_SHAPE);
-        shapeKey = k[0];
-        shapeSalt = k[1];
-        corruptThreshold = (long) (config.corruptFraction() * 0x1p53);
+        this.corrupt = new CorruptLines(streamKeys(seed, FAMILY_CORRUPT), streamKeys(seed, FAMILY_SHAPE),
+                config.corruptFraction(), classifier, classes);
     }
 
     private static long[] streamKeys(long seed, long family) {
@@ -277,7 +189,7 @@ public final class SyntheticGenerator implements Serializable {
 
     /** The name of source {@code s}: {@code "source-" + s} (the same String instance every time). */
     public String sourceName(int s) {
-        return sourceNames[s];
+        return sources.name(s);
     }
 
     /** The class mix {@code pi_s} of source {@code s} (a copy; classifiers only). */
@@ -285,9 +197,7 @@ public final class SyntheticGenerator implements Serializable {
         if (!classifier) {
             throw new IllegalStateException("linear regression has no classes");
         }
-        double[] pi = new double[classes];
-        System.arraycopy(classMix, s * classes, pi, 0, classes);
-        return pi;
+        return sources.classMix(s);
     }
 
     /** The index of the source of the i-th example of the stream (its first draw; cheap). */
@@ -295,7 +205,7 @@ public final class SyntheticGenerator implements Serializable {
         if (index < 0) {
             throw new IllegalArgumentException("index must be >= 0, got " + index);
         }
-        return new SplitMix64(SplitMix64.streamSeed(streamKey, streamSalt, index)).nextInt(sources);
+        return new SplitMix64(SplitMix64.streamSeed(streamKey, streamSalt, index)).nextInt(sourceCount);
     }
 
     /** The i-th example of the stream (source, timestamp, label, dense features). */
@@ -326,27 +236,28 @@ public final class SyntheticGenerator implements Serializable {
         return generate(SplitMix64.streamSeed(holdoutKey, holdoutSalt, j), timestamp(j));
     }
 
+    // The draws of one example, in this order: its source, its class (classifiers), then one
+    // gaussian per feature (and the label noise for LINEAR). sourceIndex relies on the source
+    // being the first draw; reordering would change every seeded stream.
     private Example generate(long seed, long timestamp) {
         SplitMix64 r = new SplitMix64(seed);
-        int s = r.nextInt(sources);
+        int s = r.nextInt(sourceCount);
         int d = features;
         float[] x = new float[d];
+        double[] shifts = sources.shifts;
         int shiftBase = s * d;
         double label;
         if (classifier) {
-            double u = r.nextDouble();
-            int base = s * classes;
-            int y = 0;
-            while (y < classes - 1 && u >= classCdf[base + y]) {
-                y++;
-            }
+            int y = sources.drawClass(s, r.nextDouble());
+            double[] means = planted.means;
             int meanBase = y * d;
             for (int j = 0; j < d; j++) {
                 x[j] = (float) (means[meanBase + j] + shifts[shiftBase + j] + noise * r.nextGaussian());
             }
             label = y;
         } else {
-            double dot = bias;
+            double[] weights = planted.weights;
+            double dot = planted.bias;
             for (int j = 0; j < d; j++) {
                 float v = (float) (shifts[shiftBase + j] + r.nextGaussian());
                 x[j] = v;
@@ -354,98 +265,31 @@ public final class SyntheticGenerator implements Serializable {
             }
             label = dot + noise * r.nextGaussian();
         }
-        return new Example(sourceNames[s], timestamp, label, null, x);
+        return new Example(sources.name(s), timestamp, label, null, x);
     }
 
     /** Whether the i-th record of the stream is a malformed one (drawn with {@code corruptFraction}). */
     public boolean isCorrupt(long index) {
-        long u = SplitMix64.mix64(SplitMix64.streamSeed(corruptKey, corruptSalt, index) + SplitMix64.GOLDEN) >>> 11;
-        return u < corruptThreshold;
+        return corrupt.isCorrupt(index);
     }
 
     /**
      * A malformed JSON line for the i-th record, as a bad producer might send: the i-th example
-     * written as JSON and damaged in one of {@value #CORRUPT_SHAPES} ways chosen deterministically
-     * by {@code i}: truncated JSON; one feature too few or too many; a feature that is {@code NaN},
-     * {@code Infinity}, a string, {@code null} or overflows a float; no label; a label out of range
-     * (a class outside {@code [0, classes)} for classifiers, a label overflowing to infinity for
-     * LINEAR); a non-numeric label (string, boolean, null, array). Each one is rejected by
-     * {@link JsonLineParser#parse} or by {@link ExampleValidator#check} (wrong feature count, class
+     * written as JSON and damaged in one of {@value CorruptLines#CORRUPT_SHAPES} ways chosen
+     * deterministically by {@code i}: truncated JSON; one feature too few or too many; a feature that
+     * is {@code NaN}, {@code Infinity}, a string, {@code null} or overflows a float; no label; a label
+     * out of range (a class outside {@code [0, classes)} for classifiers, a label overflowing to
+     * infinity for LINEAR); a non-numeric label (string, boolean, null, array). Each one is rejected
+     * by {@link JsonLineParser#parse} or by {@link ExampleValidator#check} (wrong feature count, class
      * out of range) for this generator's model.
      */
     public String corruptLine(long index) {
-        Example e = example(index);
-        SplitMix64 r = new SplitMix64(SplitMix64.streamSeed(shapeKey, shapeSalt, index));
-        int shape = r.nextInt(CORRUPT_SHAPES);
-        return corruptLine(e, shape, r);
+        return corrupt.line(example(index), index);
     }
 
     /** The shape {@link #corruptLine(long)} uses for index i (for tests). */
     int corruptShape(long index) {
-        return new SplitMix64(SplitMix64.streamSeed(shapeKey, shapeSalt, index)).nextInt(CORRUPT_SHAPES);
-    }
-
-    private String corruptLine(Example e, int shape, SplitMix64 r) {
-        if (shape == SHAPE_TRUNCATED) {
-            String full = JsonLineWriter.toJson(e);
-            // any strict, non-empty prefix of a JSON object is incomplete
-            return full.substring(0, 1 + r.nextInt(full.length() - 1));
-        }
-        float[] x = e.values();
-        String[] tokens;
-        if (shape == SHAPE_WRONG_FEATURE_COUNT) {
-            boolean drop = r.nextBoolean();
-            tokens = new String[drop ? x.length - 1 : x.length + 1];
-            for (int j = 0; j < tokens.length; j++) {
-                tokens[j] = j < x.length ? Float.toString(x[j]) : Float.toString((float) r.nextGaussian());
-            }
-        } else {
-            tokens = new String[x.length];
-            for (int j = 0; j < x.length; j++) {
-                tokens[j] = Float.toString(x[j]);
-            }
-            if (shape == SHAPE_BAD_FEATURE) {
-                tokens[r.nextInt(x.length)] = BAD_FEATURE_TOKENS[r.nextInt(BAD_FEATURE_TOKENS.length)];
-            }
-        }
-        StringBuilder label = new StringBuilder();
-        switch (shape) {
-            case SHAPE_MISSING_LABEL -> label = null;
-            case SHAPE_LABEL_OUT_OF_RANGE -> {
-                if (classifier) {
-                    label.append(r.nextBoolean() ? classes + r.nextInt(3) : -1 - r.nextInt(2));
-                } else {
-                    label.append(r.nextBoolean() ? "1e999" : "-1e999");
-                }
-            }
-            case SHAPE_NON_NUMERIC_LABEL -> {
-                String token = NON_NUMERIC_LABELS[r.nextInt(NON_NUMERIC_LABELS.length)];
-                if (token == null) {
-                    // a number sent as a string, e.g. "2"
-                    label.append('"');
-                    JsonLineWriter.appendNumber(label, e.label());
-                    label.append('"');
-                } else {
-                    label.append(token);
-                }
-            }
-            default -> JsonLineWriter.appendNumber(label, e.label());
-        }
-        StringBuilder sb = new StringBuilder(32 + 12 * tokens.length);
-        sb.append("{\"source\":");
-        JsonLineWriter.appendString(sb, e.source());
-        sb.append(",\"time\":").append(e.timestamp());
-        if (label != null) {
-            sb.append(",\"label\":").append(label);
-        }
-        sb.append(",\"features\":[");
-        for (int j = 0; j < tokens.length; j++) {
-            if (j > 0) {
-                sb.append(',');
-            }
-            sb.append(tokens[j]);
-        }
-        return sb.append("]}").toString();
+        return corrupt.shape(index);
     }
 
     /** {@code n} held-out examples drawn from the same mixture of sources (independent of the stream). */
@@ -472,20 +316,7 @@ public final class SyntheticGenerator implements Serializable {
      * @throws IllegalArgumentException if an example does not match the generator's dimension
      */
     public double plantedScore(List<Example> examples) {
-        if (examples.isEmpty()) {
-            return Double.NaN;
-        }
-        double total = 0;
-        for (Example e : examples) {
-            double prediction = plantedPrediction(e);
-            if (classifier) {
-                total += prediction == e.label() ? 1 : 0;
-            } else {
-                double err = e.label() - prediction;
-                total += err * err;
-            }
-        }
-        return total / examples.size();
+        return planted.score(examples);
     }
 
     /**
@@ -493,52 +324,7 @@ public final class SyntheticGenerator implements Serializable {
      * (classifiers) or {@code w*.x + b*} (LINEAR). Works for dense and sparse examples.
      */
     public double plantedPrediction(Example e) {
-        checkShape(e);
-        if (classifier) {
-            int best = 0;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                double score = dot(means, c * features, e) - halfNormSq[c];
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = c;
-                }
-            }
-            return best;
-        }
-        return dot(weights, 0, e) + bias;
-    }
-
-    private void checkShape(Example e) {
-        if (e.isDense()) {
-            if (e.values().length != features) {
-                throw new IllegalArgumentException(
-                        "expected " + features + " features, got " + e.values().length);
-            }
-        } else {
-            for (int index : e.indices()) {
-                if (index < 0 || index >= features) {
-                    throw new IllegalArgumentException(
-                            "feature index " + index + " is out of range [0, " + features + ")");
-                }
-            }
-        }
-    }
-
-    private static double dot(double[] w, int offset, Example e) {
-        float[] v = e.values();
-        int[] idx = e.indices();
-        double sum = 0;
-        if (idx == null) {
-            for (int j = 0; j < v.length; j++) {
-                sum += w[offset + j] * v[j];
-            }
-        } else {
-            for (int k = 0; k < v.length; k++) {
-                sum += w[offset + idx[k]] * v[k];
-            }
-        }
-        return sum;
+        return planted.prediction(e);
     }
 
     /** Generator configuration. */

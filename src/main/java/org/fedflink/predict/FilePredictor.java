@@ -1,38 +1,19 @@
 package org.fedflink.predict;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.zip.ZipException;
 import org.fedflink.artifact.ArtifactException;
 import org.fedflink.artifact.Preprocessing;
 import org.fedflink.artifact.SavedModel;
-import org.fedflink.data.Example;
-import org.fedflink.data.ExampleValidator;
 import org.fedflink.data.FeatureScaler;
 import org.fedflink.data.FormatException;
 import org.fedflink.data.FormatOptions;
-import org.fedflink.data.FormatProbe;
-import org.fedflink.data.IdxDataset;
-import org.fedflink.data.InputPaths;
 import org.fedflink.data.InputFormat;
-import org.fedflink.data.InvalidRecordException;
-import org.fedflink.data.JsonLineParser;
-import org.fedflink.data.LineReader;
-import org.fedflink.data.Row;
-import org.fedflink.data.RowParser;
-import org.fedflink.data.RowParsers;
+import org.fedflink.data.InputPaths;
 import org.fedflink.eval.Evaluator;
 import org.fedflink.model.ModelSpec;
 
@@ -80,16 +61,15 @@ import org.fedflink.model.ModelSpec;
  * <p>Labelled valid records are scored with {@link Evaluator.Accumulator}, the job's holdout
  * scoring, so the summary's accuracy (or RMSE) is the figure the job would report for this file
  * as its holdout set.
+ *
+ * <p>The parts: {@link ScoringFormat} settles the format and parse options, {@link RowsToScore}
+ * reads the records, {@link ScoringPass} checks, predicts and scores them, and
+ * {@link PredictionLines} writes the output.
  */
 public final class FilePredictor {
 
     /** {@code input.maxLineBytes}'s default, for runs that did not record theirs. */
     public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
-    private static final int PROGRESS_CHECK_ROWS = 256;
 
     /** Called every progress interval while a file is scored, on the scoring thread. */
     @FunctionalInterface
@@ -153,7 +133,6 @@ public final class FilePredictor {
     private final boolean writeProbabilities;
     private final Duration progressInterval;
     private final ProgressListener listener;
-    private final Map<Double, String> labelText;
 
     private FilePredictor(Builder b, FormatOptions options) {
         this.model = b.model;
@@ -165,7 +144,6 @@ public final class FilePredictor {
         this.writeProbabilities = b.probabilities;
         this.progressInterval = b.progressInterval;
         this.listener = b.listener;
-        this.labelText = inverse(options.labelMap());
     }
 
     /** Scores {@code input} with {@code model}; see {@link Builder} for the options. */
@@ -179,23 +157,7 @@ public final class FilePredictor {
      * t10k-images-idx3-ubyte}); each optionally followed by {@code .gz}.
      */
     public static Optional<InputFormat> formatOfName(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".gz")) {
-            name = name.substring(0, name.length() - 3);
-        }
-        if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
-            return Optional.of(InputFormat.JSONL);
-        }
-        if (name.endsWith(".csv")) {
-            return Optional.of(InputFormat.CSV);
-        }
-        if (name.endsWith(".libsvm") || name.endsWith(".svm")) {
-            return Optional.of(InputFormat.LIBSVM);
-        }
-        if (name.endsWith(".idx") || name.endsWith(".idx3") || name.endsWith("-ubyte") || name.endsWith(".ubyte")) {
-            return Optional.of(InputFormat.IDX);
-        }
-        return Optional.empty();
+        return ScoringFormat.formatOfName(file);
     }
 
     /** The parse options the file is read with. */
@@ -213,202 +175,20 @@ public final class FilePredictor {
      * @throws IOException when reading or writing fails otherwise
      */
     public Summary run(Writer out) throws IOException {
-        InputPaths.requireFile("input", input);
-        if (labels != null) {
-            InputPaths.requireFile("labels", labels);
-        }
-        Scoring scoring = new Scoring(out);
+        RowsToScore records = new RowsToScore(input, labels, options, maxLineBytes);
+        records.requireFiles();
+        ModelSpec spec = model.spec();
+        PredictionLines lines = out == null ? null : new PredictionLines(out,
+                options.format() == InputFormat.IDX ? "record" : "line", spec.isClassifier(), writeProbabilities,
+                model.version(), options.labelMap());
+        ScoringPass pass = new ScoringPass(model, scaler, lines, progressInterval, listener);
         try {
-            if (options.format() == InputFormat.IDX) {
-                scoreImages(scoring);
-            } else {
-                probe();
-                scoreRows(scoring);
-            }
-        } catch (ZipException e) {
-            throw new FormatException(input.getFileName() + " is not a valid gzip file (" + e.getMessage() + ")", e);
-        } catch (EOFException e) {
-            throw new FormatException(input.getFileName() + " is a truncated gzip file", e);
+            records.readInto(pass, spec.features());
         } finally {
-            scoring.close();
+            pass.close();
         }
-        return new Summary(input, options.format(), model.version(), scoring.rows, scoring.invalid,
-                scoring.accumulator.examples(), model.spec(), scoring.accumulator.score());
-    }
-
-    /** The first rows, so that a file of another format fails before anything is written. */
-    private void probe() throws IOException {
-        byte[] header = null;
-        List<byte[]> rows = new ArrayList<>();
-        boolean wantHeader = options.format() == InputFormat.CSV && options.csvHeader();
-        try (LineReader reader = new LineReader(LineReader.open(input), maxLineBytes)) {
-            if (wantHeader) {
-                header = header(reader);
-            }
-            Row row;
-            while (rows.size() < FormatProbe.MAX_ROWS && (row = reader.next()) != null) {
-                if (!row.oversized()) {
-                    rows.add(row.bytes());
-                }
-            }
-        }
-        FormatProbe.check(input.getFileName().toString(), options, header, rows);
-    }
-
-    private byte[] header(LineReader reader) throws IOException {
-        Row header = reader.next();
-        if (header == null) {
-            throw new FormatException(input.getFileName() + " is empty: a CSV file needs a header"
-                    + " (input.csv.header is true)");
-        }
-        if (header.oversized()) {
-            throw new FormatException(input.getFileName() + ": the CSV header is longer than " + maxLineBytes
-                    + " bytes (input.maxLineBytes)");
-        }
-        return header.bytes();
-    }
-
-    private void scoreRows(Scoring scoring) throws IOException {
-        try (LineReader reader = new LineReader(LineReader.open(input), maxLineBytes)) {
-            boolean wantHeader = options.format() == InputFormat.CSV && options.csvHeader();
-            RowParser parser = RowParsers.create(options, wantHeader ? header(reader) : null);
-            Row row;
-            while ((row = reader.next()) != null) {
-                if (row.oversized()) {
-                    scoring.invalid(row.lineNumber(), "line of " + row.length() + " bytes is longer than the limit of "
-                            + maxLineBytes + " bytes (input.maxLineBytes)");
-                    continue;
-                }
-                Example example;
-                try {
-                    example = parser.parse(row.bytes());
-                } catch (InvalidRecordException e) {
-                    scoring.invalid(row.lineNumber(), e.getMessage());
-                    continue;
-                }
-                scoring.score(row.lineNumber(), example);
-            }
-        }
-    }
-
-    private void scoreImages(Scoring scoring) throws IOException {
-        IdxDataset images = labels == null ? IdxDataset.readImages(input) : IdxDataset.read(input, labels);
-        if (images.features() != model.spec().features()) {
-            throw new FormatException(input.getFileName() + " has images of " + images.rows() + " x " + images.cols()
-                    + " = " + images.features() + " pixels, the model has " + model.spec().features() + " features");
-        }
-        for (int i = 0; i < images.size(); i++) {
-            scoring.score(i + 1L, images.example(i, null, JsonLineParser.NO_TIMESTAMP));
-        }
-    }
-
-    /** The state of one pass: counts, metrics, output. */
-    private final class Scoring {
-        private final Predictor predictor = Predictor.of(model);
-        private final Evaluator.Accumulator accumulator = new Evaluator.Accumulator(predictor.model(), model.params());
-        private final ExampleValidator validator = new ExampleValidator(model.spec());
-        private final JsonGenerator json;
-        private final String position = options.format() == InputFormat.IDX ? "record" : "line";
-        private final boolean classifier = model.spec().isClassifier();
-        private final long start = System.nanoTime();
-        private long nextProgress = start + progressInterval.toNanos();
-        private long rows;
-        private long invalid;
-
-        Scoring(Writer out) throws IOException {
-            this.json = out == null ? null : JSON.createGenerator(out).setRootValueSeparator(null);
-        }
-
-        void invalid(long line, String reason) throws IOException {
-            invalid++;
-            counted();
-            if (json != null) {
-                json.writeStartObject();
-                json.writeNumberField(position, line);
-                json.writeStringField("error", reason);
-                json.writeEndObject();
-                json.writeRaw('\n');
-            }
-        }
-
-        void score(long line, Example parsed) throws IOException {
-            boolean labelled = !Double.isNaN(parsed.label());
-            // the validator wants a source and a label; a row to score may have neither
-            String reason = validator.check(new Example("row", parsed.timestamp(), labelled ? parsed.label() : 0,
-                    parsed.indices(), parsed.values()));
-            if (reason != null) {
-                invalid(line, reason);
-                return;
-            }
-            Example example = scaler.apply(parsed);
-            Prediction prediction = predictor.predict(example);
-            if (labelled) {
-                accumulator.add(example);
-            }
-            counted();
-            if (json == null) {
-                return;
-            }
-            json.writeStartObject();
-            json.writeNumberField(position, line);
-            if (parsed.source() != null) {
-                json.writeStringField("source", parsed.source());
-            }
-            if (labelled) {
-                json.writeFieldName("label");
-                writeValue(parsed.label());
-            }
-            json.writeFieldName("prediction");
-            writeValue(prediction.value());
-            if (classifier) {
-                json.writeNumberField("probability", prediction.probability());
-                if (writeProbabilities) {
-                    json.writeFieldName("probabilities");
-                    json.writeArray(prediction.probabilities(), 0, prediction.probabilities().length);
-                }
-            }
-            json.writeNumberField("modelVersion", model.version());
-            json.writeEndObject();
-            json.writeRaw('\n');
-        }
-
-        /** A label or prediction: its text with a label map, a class index, or a real value. */
-        private void writeValue(double value) throws IOException {
-            String text = labelText.get(value + 0.0);
-            if (text != null) {
-                json.writeString(text);
-            } else if (classifier) {
-                json.writeNumber((long) value);
-            } else {
-                json.writeNumber(value);
-            }
-        }
-
-        private void counted() {
-            rows++;
-            if (listener != null && rows % PROGRESS_CHECK_ROWS == 0) {
-                long now = System.nanoTime();
-                if (now >= nextProgress) {
-                    nextProgress = now + progressInterval.toNanos();
-                    listener.progress(rows, invalid, (now - start) / 1_000_000);
-                }
-            }
-        }
-
-        void close() throws IOException {
-            if (json != null) {
-                json.close(); // flushes; the target stays open
-            }
-        }
-    }
-
-    /** Label value to text: the alphabetically first text of each value. */
-    private static Map<Double, String> inverse(Map<String, Double> labelMap) {
-        Map<Double, String> inverse = new HashMap<>();
-        if (labelMap != null) {
-            labelMap.forEach((text, value) -> inverse.merge(value + 0.0, text, (a, b) -> a.compareTo(b) <= 0 ? a : b));
-        }
-        return inverse;
+        return new Summary(input, options.format(), model.version(), pass.rows(), pass.invalid(), pass.labelled(),
+                spec, pass.score());
     }
 
     /** How to score a file. */
@@ -471,51 +251,12 @@ public final class FilePredictor {
          *     dimension)
          */
         public FilePredictor build() {
-            InputFormat resolved = format != null ? format
-                    : formatOfName(input).or(() -> preprocessing == null ? Optional.empty() : preprocessing.format())
-                            .orElseThrow(() -> new FormatException("cannot tell the format of " + input.getFileName()
-                                    + " from its name (.jsonl, .csv, .libsvm, .svm or .idx, optionally .gz);"
-                                    + " give --format"));
+            InputFormat resolved = ScoringFormat.resolve(format, input, preprocessing);
             if (labels != null && resolved != InputFormat.IDX) {
                 throw new FormatException("a labels file is only for idx images, not for "
                         + resolved.name().toLowerCase(Locale.ROOT) + " input");
             }
-            return new FilePredictor(this, options(resolved));
-        }
-
-        private FormatOptions options(InputFormat resolved) {
-            ModelSpec spec = model.spec();
-            FormatOptions trained = preprocessing == null ? null : preprocessing.options();
-            if (trained != null && trained.features() != spec.features()) {
-                throw new ArtifactException(Preprocessing.FILE_NAME + " describes an input of " + trained.features()
-                        + " features, but model " + model.name() + " has " + spec.features());
-            }
-            if (trained != null && trained.format() == resolved) {
-                return trained.toBuilder().scoring(true).build();
-            }
-            FormatOptions.Builder b = FormatOptions.builder(resolved, spec.features()).scoring(true);
-            if (trained != null) {
-                // another format than the run's: its default layout, with the run's names, labels and hashing
-                boolean named = resolved == InputFormat.JSONL || resolved == InputFormat.CSV;
-                boolean trainedNamed = trained.format() == InputFormat.JSONL || trained.format() == InputFormat.CSV;
-                if (named && trainedNamed) {
-                    b.sourceField(trained.sourceField()).timeField(trained.timeField());
-                }
-                b.labelField(trained.labelField())
-                        .featuresField(trained.featuresField())
-                        .indicesField(trained.indicesField())
-                        .valuesField(trained.valuesField())
-                        .textField(trained.textField())
-                        .labelMap(trained.labelMap())
-                        .hashing(named ? trained.hashing() : null)
-                        .unknownFields(trained.unknownFields());
-            }
-            try {
-                return b.build();
-            } catch (IllegalArgumentException e) {
-                throw new FormatException("cannot read " + resolved.name().toLowerCase(Locale.ROOT) + " input with "
-                        + "this run's settings: " + e.getMessage(), e);
-            }
+            return new FilePredictor(this, ScoringFormat.options(resolved, model, preprocessing));
         }
     }
 }

@@ -317,7 +317,7 @@ class SyntheticGeneratorTest {
             SyntheticGenerator g = new SyntheticGenerator(TestConfigs.of(type, features, 4, 0.1, 17L + features));
             ExampleValidator validator = new ExampleValidator(specOf(type, features, 4));
             JsonLineParser parser = new JsonLineParser();
-            int[] shapes = new int[SyntheticGenerator.CORRUPT_SHAPES];
+            int[] shapes = new int[CorruptLines.CORRUPT_SHAPES];
             for (long i = 0; i < 20_000; i++) {
                 String line = g.corruptLine(i);
                 shapes[g.corruptShape(i)]++;
@@ -350,18 +350,18 @@ class SyntheticGeneratorTest {
             }
             reasons.add(reason);
             switch (g.corruptShape(i)) {
-                case SyntheticGenerator.SHAPE_TRUNCATED -> {
+                case CorruptLines.SHAPE_TRUNCATED -> {
                     assertThat(reason).startsWith("truncated JSON");
                     assertThat(JsonLineWriter.toJson(g.example(i))).startsWith(line);
                 }
-                case SyntheticGenerator.SHAPE_WRONG_FEATURE_COUNT -> assertThat(reason).matches("expected 20 features, got (19|21)");
-                case SyntheticGenerator.SHAPE_BAD_FEATURE -> assertThat(reason).matches("feature \\d+ is not a finite number.*");
-                case SyntheticGenerator.SHAPE_MISSING_LABEL -> assertThat(reason).isEqualTo("missing label");
-                case SyntheticGenerator.SHAPE_LABEL_OUT_OF_RANGE -> assertThat(reason).matches("label -?\\d+ is out of range \\[0, 4\\)");
-                case SyntheticGenerator.SHAPE_NON_NUMERIC_LABEL -> assertThat(reason).startsWith("label is not a number");
+                case CorruptLines.SHAPE_WRONG_FEATURE_COUNT -> assertThat(reason).matches("expected 20 features, got (19|21)");
+                case CorruptLines.SHAPE_BAD_FEATURE -> assertThat(reason).matches("feature \\d+ is not a finite number.*");
+                case CorruptLines.SHAPE_MISSING_LABEL -> assertThat(reason).isEqualTo("missing label");
+                case CorruptLines.SHAPE_LABEL_OUT_OF_RANGE -> assertThat(reason).matches("label -?\\d+ is out of range \\[0, 4\\)");
+                case CorruptLines.SHAPE_NON_NUMERIC_LABEL -> assertThat(reason).startsWith("label is not a number");
                 default -> throw new AssertionError();
             }
-            if (g.corruptShape(i) != SyntheticGenerator.SHAPE_TRUNCATED) {
+            if (g.corruptShape(i) != CorruptLines.SHAPE_TRUNCATED) {
                 assertThat(line).startsWith("{\"source\":\"source-");
             }
         }
