@@ -9,9 +9,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Package rules of the code base. The math core (models, optimizers, aggregation strategies, drift
- * detectors, the federation's client side) is plain Java so it can be unit-tested without a cluster and reused outside Flink;
- * only the pipeline packages may depend on Flink.
+ * Package rules of the code base. The core (models and optimizers, the federation's learners,
+ * servers and strategies, drift detectors) is plain Java so it can be unit-tested without a
+ * cluster and reused outside Flink; only the job's packages may depend on Flink.
  */
 class ArchitectureTest {
 
@@ -24,7 +24,7 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "org.fedflink.model..", "org.fedflink.aggregate..", "org.fedflink.drift..", "org.fedflink.federation..")
+                        "org.fedflink.model..", "org.fedflink.federation..", "org.fedflink.drift..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("org.apache.flink..")

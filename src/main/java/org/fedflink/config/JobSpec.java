@@ -315,10 +315,10 @@ public record JobSpec(
 
         /**
          * The round size the strategy's knobs default from: {@code updatesPerRound}, or, when the
-         * server sizes rounds itself (null), {@link org.fedflink.aggregate.RoundSize#MIN}.
+         * server sizes rounds itself (null), {@link org.fedflink.federation.RoundSize#MIN}.
          */
         public int nominalUpdatesPerRound() {
-            return updatesPerRound != null ? updatesPerRound : org.fedflink.aggregate.RoundSize.MIN;
+            return updatesPerRound != null ? updatesPerRound : org.fedflink.federation.RoundSize.MIN;
         }
     }
 

@@ -136,7 +136,7 @@ final class JobSpecKeys {
 
             entry("rounds.localExamples", Field.optional(20, atLeast(1))),
             entry("rounds.eventTimeMillis", Field.optional(60_000L, atLeast(0))),
-            // null: the server sizes rounds from the sources active lately (aggregate/RoundSize)
+            // null: the server sizes rounds from the sources active lately (federation/RoundSize)
             entry("rounds.updatesPerRound", Field.optional(null, atLeast(1))),
             entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
             entry("rounds.feedback", Field.optional(JobSpec.Feedback.CHANNEL)),

@@ -1,9 +1,9 @@
 package org.fedflink.config;
 
-import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.config.JobSpec.AggregationSpec;
 import org.fedflink.config.JobSpec.InputSpec;
 import org.fedflink.config.JobSpec.ModelSection;
+import org.fedflink.federation.AggregationStrategy;
 
 /**
  * The rules that relate job spec keys to each other, applied after {@link SpecBinder} has checked
@@ -148,7 +148,7 @@ final class JobSpecRules {
         if (updates != null && updates < strategy.minUpdates()) {
             String knobs = switch (a.strategy()) {
                 case MULTIKRUM -> " with byzantineUpdates " + a.byzantineUpdates() + " and selectedUpdates "
-                        + ((org.fedflink.aggregate.MultiKrum) strategy).selectedUpdates();
+                        + ((org.fedflink.federation.MultiKrum) strategy).selectedUpdates();
                 case KRUM, BULYAN -> " with byzantineUpdates " + a.byzantineUpdates();
                 default -> "";
             };

@@ -1,16 +1,15 @@
 package org.fedflink.config;
 
 import java.util.Map;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.DpAdaptiveClipping;
-import org.fedflink.aggregate.DpFixedClipping;
-import org.fedflink.aggregate.FedAdagrad;
-import org.fedflink.aggregate.FedAdam;
-import org.fedflink.aggregate.FedYogi;
-import org.fedflink.aggregate.StalenessWeight;
-import org.fedflink.aggregate.Strategies;
 import org.fedflink.config.JobSpec.AggregationSpec;
-import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.DpAdaptiveClipping;
+import org.fedflink.federation.DpFixedClipping;
+import org.fedflink.federation.FedAdagrad;
+import org.fedflink.federation.FedAdam;
+import org.fedflink.federation.FedYogi;
+import org.fedflink.federation.StalenessWeight;
+import org.fedflink.federation.Strategies;
 
 /**
  * Builds the server strategy that a job spec's {@code aggregation} section names, with its knobs
@@ -48,19 +47,6 @@ public final class StrategyFactory {
     }
 
     /**
-     * The client side of the strategy an aggregation section describes: the local steps its
-     * server rule ({@link #create}) expects. Strategies that only change the server keep plain steps.
-     */
-    public static LocalStep localStep(AggregationSpec a) {
-        return switch (a.strategy()) {
-            case FEDPROX -> new LocalStep.Proximal(a.proximalMu() == null ? 0 : a.proximalMu());
-            case FEDSGD -> new LocalStep.Gradient();
-            case SCAFFOLD -> new LocalStep.Controlled();
-            default -> LocalStep.plain();
-        };
-    }
-
-    /**
      * The strategy an aggregation section describes.
      *
      * @param updatesPerRound {@code rounds.updatesPerRound}: Multi-Krum's default
@@ -74,7 +60,7 @@ public final class StrategyFactory {
         String name = Messages.yamlName(a.strategy());
         try {
             return switch (a.strategy()) {
-                case FEDAVG -> new org.fedflink.aggregate.FedAvg(a.serverLearningRate(), a.coordinateMean(),
+                case FEDAVG -> new org.fedflink.federation.FedAvg(a.serverLearningRate(), a.coordinateMean(),
                         a.serverStep() == JobSpec.ServerStep.UPDATE_LENGTH);
                 case FEDAVGM -> Strategies.fedAvgM(a.serverLearningRate(), a.serverMomentum());
                 case FEDADAGRAD -> {
@@ -110,11 +96,8 @@ public final class StrategyFactory {
                                 : Strategies.defaultClippedCountStddev(a.noiseMultiplier(), updatesPerRound),
                         seed);
                 case FEDBUFF -> Strategies.fedBuff(a.serverLearningRate(), stalenessWeight(a));
-                case FEDPROX -> {
-                    required(a.proximalMu(), "proximalMu", name);
-                    yield Strategies.fedAvg(a.serverLearningRate());
-                }
-                case FEDSGD -> Strategies.fedAvg(a.serverLearningRate());
+                case FEDPROX -> Strategies.fedProx(a.serverLearningRate(), required(a.proximalMu(), "proximalMu", name));
+                case FEDSGD -> Strategies.fedSgd(a.serverLearningRate());
                 case SCAFFOLD -> Strategies.scaffold(a.serverLearningRate());
             };
         } catch (IllegalArgumentException e) {

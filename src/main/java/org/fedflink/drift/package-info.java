@@ -6,7 +6,7 @@
  *
  * <p>They are fed one figure per example, such as the prequential 0/1 error or loss of a source or
  * of the federation, and say at which example the figure's mean changed. Like {@code model/} and
- * {@code aggregate/} the package imports nothing from Flink (ArchitectureTest keeps it so): an
+ * {@code federation/} the package imports nothing from Flink (ArchitectureTest keeps it so): an
  * operator holds a detector's {@link org.fedflink.drift.DriftDetector#toState() state} as a
  * {@code double[]} in its keyed state and calls the detector, as {@code LocalTrainer} does with
  * {@code model/}.

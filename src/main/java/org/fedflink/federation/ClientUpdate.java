@@ -1,6 +1,5 @@
 package org.fedflink.federation;
 
-import org.fedflink.aggregate.Vectors;
 import org.fedflink.eval.OutcomeLog;
 
 /**

@@ -1,7 +1,6 @@
 package org.fedflink.federation;
 
 import java.util.Arrays;
-import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.drift.DriftReaction;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.model.LocalOptimizer;

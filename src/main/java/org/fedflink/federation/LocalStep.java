@@ -5,11 +5,11 @@ import org.fedflink.model.OnlineLearner;
 
 /**
  * The client side of a strategy: how a source's local steps and its reports are shaped. The
- * server side is the strategy's {@link org.fedflink.aggregate.AggregationStrategy}; both are made
+ * server side is the strategy's {@link org.fedflink.federation.AggregationStrategy}; both are made
  * from the job's strategy name in one place ({@code config.StrategyFactory}).
  */
 public sealed interface LocalStep extends Serializable
-        permits LocalStep.Plain, LocalStep.Proximal, LocalStep.Gradient, LocalStep.Controlled {
+        permits LocalStep.Plain, LocalStep.Proximal, LocalStep.Gradient, Scaffold.ControlledSteps {
 
     /** The optimizer's step, nothing else (FedAvg and every server-side rule). */
     static LocalStep plain() {
@@ -114,50 +114,6 @@ public sealed interface LocalStep extends Serializable
         @Override
         public String name() {
             return "gradient";
-        }
-    }
-
-    /** SCAFFOLD (Karimireddy et al. 2020): steps corrected by the server's and the source's control variates. */
-    record Controlled() implements LocalStep {
-        @Override
-        public OnlineLearner.Outcome learn(OnlineLearner learner, SourceModel s, float[] global, float[] serverControl,
-                long step, int[] indices, float[] values, double label) {
-            OnlineLearner.Outcome outcome = learner.learn(s.params, s.optimizerState, step, indices, values, label);
-            if (s.control == null) {
-                s.control = new float[s.params.length];
-            }
-            s.rateSum += learner.controlStep(s.params, serverControl, s.control, step);
-            return outcome;
-        }
-
-        /**
-         * The new source control variate (Algorithm 1, option II): {@code c_i+ = c_i - c + (x - y) /
-         * (sum of the step sizes)}, with {@code y - x = delta} the progress since the last report.
-         * Stores {@code c_i+} and returns {@code c_i+ - c_i}.
-         */
-        @Override
-        public float[] finishReport(SourceModel s, float[] delta, float[] serverControl) {
-            if (s.control == null) {
-                s.control = new float[delta.length];
-            }
-            float[] change = new float[delta.length];
-            double inverseRate = s.rateSum > 0 ? 1 / s.rateSum : 0;
-            for (int j = 0; j < delta.length; j++) {
-                change[j] = (float) (-serverControl[j] - delta[j] * inverseRate);
-                s.control[j] += change[j];
-            }
-            s.rateSum = 0;
-            return change;
-        }
-
-        @Override
-        public int extraFloatsPerParam() {
-            return 1;
-        }
-
-        @Override
-        public String name() {
-            return "controlled";
         }
     }
 }

@@ -6,14 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.RdpAccountant;
-import org.fedflink.aggregate.Reputation;
-import org.fedflink.aggregate.RoundAccumulator;
-import org.fedflink.aggregate.RoundPolicy;
-import org.fedflink.aggregate.Scaffold;
-import org.fedflink.aggregate.ScaffoldControl;
-import org.fedflink.aggregate.ShortRounds;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.eval.OutcomeLog;
 import org.fedflink.eval.SlidingWindow;
@@ -208,8 +200,8 @@ public final class ShardServer<U extends ClientUpdate> {
         int length = params.length;
         RoundAccumulator round = strategy.newRound(length);
         List<? extends ClientUpdate> updates = accountant != null ? mergedBySource(pending, length) : pending;
-        boolean scaffold = strategy instanceof Scaffold;
-        RoundAccumulator controlRound = scaffold ? ScaffoldControl.newRound(length) : null;
+        boolean control = strategy.keepsControlVariate();
+        RoundAccumulator controlRound = control ? ScaffoldControl.newRound(length) : null;
         // reputation scores whole updates against each other, so it sees them dense; without it a
         // sparse update goes to the round as it came (a running sum adds only its entries)
         List<float[]> weighed = null;
@@ -238,7 +230,7 @@ public final class ShardServer<U extends ClientUpdate> {
             if (round.rejected() > rejectedBefore) {
                 continue;
             }
-            if (scaffold && u.controlDelta() != null) {
+            if (control && u.controlDelta() != null) {
                 controlRound.add(u.controlDelta(), 1);
             }
             folded.add(u);
@@ -269,7 +261,7 @@ public final class ShardServer<U extends ClientUpdate> {
             ShortRounds.scaleStep(before, params, share);
         }
         sources.addAll(roundSources);
-        if (scaffold && controlRound.updates() > 0) {
+        if (control && controlRound.updates() > 0) {
             // c += sum(deltaC_i) / N, N = every source the model has heard from so far
             ScaffoldControl.update(serverState, controlRound, sources.size());
         }
@@ -453,7 +445,7 @@ public final class ShardServer<U extends ClientUpdate> {
 
     /** What the trainers' steps need of the server's state: SCAFFOLD's control variate (a copy), else null. */
     public float[] publishedControl() {
-        return strategy instanceof Scaffold ? serverState.clone() : null;
+        return strategy.keepsControlVariate() ? serverState.clone() : null;
     }
 
     public FederationDrift drift() {

@@ -1,6 +1,5 @@
 package org.fedflink.federation;
 
-import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.model.IntFloatMap;
 import org.fedflink.model.OffsetLearner;
 import org.fedflink.model.OnlineLearner;

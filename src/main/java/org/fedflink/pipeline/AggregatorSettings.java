@@ -1,8 +1,8 @@
 package org.fedflink.pipeline;
 
 import java.io.Serializable;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.ShardLayout;
 
 /**
  * What a {@link GlobalAggregator} needs to know, resolved from the job spec.
@@ -10,7 +10,7 @@ import org.fedflink.aggregate.ShardLayout;
  * @param strategy the server rule
  * @param layout the shards of the model
  * @param updatesPerRound close a round after this many updates; 0: after as many as
- *     {@link org.fedflink.aggregate.RoundSize} asks for (half the sources active lately)
+ *     {@link org.fedflink.federation.RoundSize} asks for (half the sources active lately)
  * @param timeoutMillis or when its oldest update waited this long (0 = never)
  * @param trainerParallelism end markers expected before the last round closes
  * @param loopId the feedback loop to publish into

@@ -19,11 +19,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.LocalDp;
-import org.fedflink.aggregate.Participation;
-import org.fedflink.aggregate.ShardLayout;
-import org.fedflink.aggregate.Strategies;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.StrategyFactory;
@@ -31,7 +26,12 @@ import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.eval.LocalBaseline;
+import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.Participation;
+import org.fedflink.federation.ShardLayout;
+import org.fedflink.federation.Strategies;
 import org.fedflink.io.FileInput;
 import org.fedflink.io.Generators;
 import org.fedflink.io.NameOrderSplitAssigner;
@@ -288,7 +288,7 @@ public final class FedJob {
         int localExamples = centralized
                 ? (int) Math.min(Integer.MAX_VALUE, (long) spec.rounds().localExamples() * spec.rounds().nominalUpdatesPerRound())
                 : spec.rounds().localExamples();
-        LocalStep localStep = centralized ? LocalStep.plain() : StrategyFactory.localStep(spec.aggregation());
+        LocalStep localStep = strategy.localStep();
         int cacheSize = cacheSize(spec, model, localStep);
         TrainerSettings trainerSettings = new TrainerSettings(
                 model, optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),

@@ -11,8 +11,8 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.fedflink.aggregate.AggregationStrategy;
 import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.AggregationStrategy;
 import org.fedflink.federation.ShardServer;
 
 /**
@@ -96,7 +96,9 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         }
         AggregationStrategy strategy = settings.strategy();
         int stateSize = strategy.stateSize(restored.params.length);
-        boolean sameStrategy = restored.strategy == null || restored.strategy.equals(strategy.getClass().getName());
+        // by simple name: the strategies' package has moved (aggregate -> federation) under saved states
+        boolean sameStrategy = restored.strategy == null
+                || simpleName(restored.strategy).equals(strategy.getClass().getSimpleName());
         if (restored.serverState == null || restored.serverState.length != stateSize || !sameStrategy) {
             // a new job, or one resumed with another strategy: its optimizer state starts at zeros
             if (restored.serverState != null && restored.serverState.length > 0) {
@@ -112,6 +114,10 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         for (int s : shard.endedSenders) {
             endedSenders.add(s);
         }
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
     }
 
     @Override

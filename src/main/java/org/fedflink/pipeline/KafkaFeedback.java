@@ -24,7 +24,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.fedflink.aggregate.ShardLayout;
+import org.fedflink.federation.ShardLayout;
 import org.fedflink.kafka.ModelMessages;
 
 /**

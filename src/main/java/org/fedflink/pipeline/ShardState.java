@@ -46,17 +46,17 @@ public class ShardState {
     /** Updates dropped for exceeding {@code rounds.maxStaleness}. */
     public long updatesTooStale;
     /**
-     * The privacy spent by a DP strategy: {@link org.fedflink.aggregate.RdpAccountant#toState()};
+     * The privacy spent by a DP strategy: {@link org.fedflink.federation.RdpAccountant#toState()};
      * null until a DP strategy first runs. Never reset, even if the strategy changes on resume.
      */
     public double[] privacy;
 
-    /** Per-source reputation ({@code aggregation.reputation}), as {@link org.fedflink.aggregate.Reputation#toState()}; else null. */
+    /** Per-source reputation ({@code aggregation.reputation}), as {@link org.fedflink.federation.Reputation#toState()}; else null. */
     public String[] reputationSources;
     public double[] reputationScores;
 
     /**
-     * What rounds and sources usually carry ({@link org.fedflink.aggregate.ShortRounds#toState()}):
+     * What rounds and sources usually carry ({@link org.fedflink.federation.ShortRounds#toState()}):
      * the typical round's updates, and each source's typical examples per update; 0 and null before
      * the first round.
      */
@@ -64,7 +64,7 @@ public class ShardState {
     public String[] shortRoundSources;
     public double[] shortRoundUsualSamples;
 
-    /** The sources of the latest updates, oldest first ({@link org.fedflink.aggregate.RoundSize#recent()}). */
+    /** The sources of the latest updates, oldest first ({@link org.fedflink.federation.RoundSize#recent()}). */
     public String[] recentSources;
 
     /** Concept drifts the server detected ({@link org.fedflink.drift.FederationDrift#drifts()}). */

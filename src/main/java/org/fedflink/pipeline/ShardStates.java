@@ -2,15 +2,15 @@ package org.fedflink.pipeline;
 
 import java.util.Arrays;
 import java.util.HashSet;
-import org.fedflink.aggregate.RdpAccountant;
-import org.fedflink.aggregate.Reputation;
-import org.fedflink.aggregate.RoundPolicy;
-import org.fedflink.aggregate.ShortRounds;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.drift.SourceBaselines;
 import org.fedflink.eval.SlidingWindow;
+import org.fedflink.federation.RdpAccountant;
+import org.fedflink.federation.Reputation;
+import org.fedflink.federation.RoundPolicy;
 import org.fedflink.federation.ShardServer;
+import org.fedflink.federation.ShortRounds;
 
 /**
  * Between a shard's checkpointed form ({@link ShardState}, a Flink POJO whose fields savepoints

@@ -1,11 +1,11 @@
 package org.fedflink.pipeline;
 
 import java.io.Serializable;
-import org.fedflink.aggregate.Attacks;
-import org.fedflink.aggregate.ByzantineSelection;
-import org.fedflink.aggregate.LabelFlip;
-import org.fedflink.aggregate.UpdateAttack;
 import org.fedflink.config.JobSpec;
+import org.fedflink.federation.Attacks;
+import org.fedflink.federation.ByzantineSelection;
+import org.fedflink.federation.LabelFlip;
+import org.fedflink.federation.UpdateAttack;
 
 /**
  * The job spec's {@code attack} section as the trainers apply it: which sources are Byzantine and

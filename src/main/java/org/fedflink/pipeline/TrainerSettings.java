@@ -1,12 +1,12 @@
 package org.fedflink.pipeline;
 
 import java.io.Serializable;
-import org.fedflink.aggregate.LocalDp;
-import org.fedflink.aggregate.Participation;
-import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.config.JobSpec;
 import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.Participation;
+import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;

@@ -6,13 +6,13 @@ import static org.fedflink.config.JobSpecErrorsTest.error;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.DpAdaptiveClipping;
-import org.fedflink.aggregate.FedAdagrad;
-import org.fedflink.aggregate.FedAdam;
-import org.fedflink.aggregate.FedYogi;
-import org.fedflink.aggregate.StalenessWeight;
-import org.fedflink.aggregate.Strategies;
+import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.DpAdaptiveClipping;
+import org.fedflink.federation.FedAdagrad;
+import org.fedflink.federation.FedAdam;
+import org.fedflink.federation.FedYogi;
+import org.fedflink.federation.StalenessWeight;
+import org.fedflink.federation.Strategies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,8 +35,8 @@ class StrategySpecTest {
     @Test
     void create_default_isFedAvgWithTheServerLearningRate() throws Exception {
         // with the per-coordinate mean by default (docs/job-spec.md: chosen by the quality suite)
-        assertThat(strategy()).isEqualTo(new org.fedflink.aggregate.FedAvg(1.0, true));
-        assertThat(strategy("aggregation.serverLearningRate=0.5")).isEqualTo(new org.fedflink.aggregate.FedAvg(0.5, true));
+        assertThat(strategy()).isEqualTo(new org.fedflink.federation.FedAvg(1.0, true));
+        assertThat(strategy("aggregation.serverLearningRate=0.5")).isEqualTo(new org.fedflink.federation.FedAvg(0.5, true));
         assertThat(strategy("aggregation.coordinateMean=false")).isEqualTo(Strategies.fedAvg(1.0));
     }
 
@@ -116,12 +116,19 @@ class StrategySpecTest {
     }
 
     @Test
-    void create_localStepStrategies_runFedAvgOrScaffoldOnTheServer() throws Exception {
-        assertThat(strategy("aggregation.strategy=fedprox", "aggregation.proximalMu=0.01",
-                "aggregation.serverLearningRate=2")).isEqualTo(Strategies.fedAvg(2.0));
-        assertThat(strategy("aggregation.strategy=fedsgd", "aggregation.serverLearningRate=3"))
-                .isEqualTo(Strategies.fedAvg(3.0));
+    void create_localStepStrategies_runFedAvgOrScaffoldOnTheServer_overTheirOwnLocalSteps() throws Exception {
+        var fedProx = strategy("aggregation.strategy=fedprox", "aggregation.proximalMu=0.01",
+                "aggregation.serverLearningRate=2");
+        assertThat(fedProx).isEqualTo(new org.fedflink.federation.FedAvg(2.0, false, false,
+                new org.fedflink.federation.LocalStep.Proximal(0.01)));
+        var fedSgd = strategy("aggregation.strategy=fedsgd", "aggregation.serverLearningRate=3");
+        assertThat(fedSgd).isEqualTo(Strategies.fedSgd(3.0));
+        assertThat(fedSgd.localStep()).isInstanceOf(org.fedflink.federation.LocalStep.Gradient.class);
+        assertThat(strategy("aggregation.strategy=fedavg", "aggregation.serverLearningRate=3").localStep())
+                .isEqualTo(org.fedflink.federation.LocalStep.plain());
         assertThat(strategy("aggregation.strategy=scaffold")).isEqualTo(Strategies.scaffold(1.0));
+        assertThat(Strategies.scaffold(1.0).localStep())
+                .isInstanceOf(org.fedflink.federation.Scaffold.ControlledSteps.class);
         assertThat(Strategies.scaffold(1.0).stateSize(7)).isEqualTo(7);
     }
 
@@ -312,7 +319,7 @@ class StrategySpecTest {
                     aggregation:
                       strategy: median
                 """, List.of("tasks.robust.aggregation.strategy=krum", "tasks.robust.rounds.updatesPerRound=5"));
-        assertThat(StrategyFactory.create(spec.tasks().get(0).spec())).isEqualTo(new org.fedflink.aggregate.FedAvg(1, true));
+        assertThat(StrategyFactory.create(spec.tasks().get(0).spec())).isEqualTo(new org.fedflink.federation.FedAvg(1, true));
         assertThat(StrategyFactory.create(spec.tasks().get(1).spec())).isEqualTo(Strategies.krum(0));
     }
 }

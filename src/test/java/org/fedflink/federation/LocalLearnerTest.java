@@ -6,7 +6,6 @@ import static org.assertj.core.data.Offset.offset;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
@@ -114,7 +113,7 @@ class LocalLearnerTest {
 
     @Test
     void aSparseState_refusesStepsThatMoveEveryCoordinate() {
-        assertThatThrownBy(() -> learner(true, new LocalStep.Controlled(), 1))
+        assertThatThrownBy(() -> learner(true, new Scaffold.ControlledSteps(), 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("controlled");
     }

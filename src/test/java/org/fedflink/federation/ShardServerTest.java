@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.FedAvg;
-import org.fedflink.aggregate.RdpAccountant;
-import org.fedflink.aggregate.RoundPolicy;
-import org.fedflink.aggregate.Strategies;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.eval.SlidingWindow;

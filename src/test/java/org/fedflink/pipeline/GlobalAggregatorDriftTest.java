@@ -9,12 +9,12 @@ import java.util.UUID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.ShardLayout;
-import org.fedflink.aggregate.Strategies;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.eval.OutcomeLog;
+import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.ShardLayout;
+import org.fedflink.federation.Strategies;
 import org.junit.jupiter.api.Test;
 
 /**

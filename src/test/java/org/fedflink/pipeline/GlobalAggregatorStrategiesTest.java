@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.RdpAccountant;
-import org.fedflink.aggregate.ShardLayout;
-import org.fedflink.aggregate.StalenessWeight;
-import org.fedflink.aggregate.Strategies;
+import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.RdpAccountant;
+import org.fedflink.federation.ShardLayout;
+import org.fedflink.federation.StalenessWeight;
+import org.fedflink.federation.Strategies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

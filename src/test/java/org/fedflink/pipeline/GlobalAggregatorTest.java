@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.fedflink.aggregate.ShardLayout;
-import org.fedflink.aggregate.Strategies;
+import org.fedflink.federation.ShardLayout;
+import org.fedflink.federation.Strategies;
 import org.junit.jupiter.api.Test;
 
 /** Operator tests of {@link GlobalAggregator}: rounds, FedAvg, end markers, restore. */

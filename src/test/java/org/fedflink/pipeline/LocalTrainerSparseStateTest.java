@@ -11,12 +11,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.fedflink.aggregate.LocalDp;
-import org.fedflink.aggregate.Participation;
-import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.config.JobSpec.StateLayout;
 import org.fedflink.data.Example;
+import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.Participation;
+import org.fedflink.federation.Scaffold;
+import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.LocalOptimizers;
@@ -210,7 +211,7 @@ class LocalTrainerSparseStateTest {
                 null, new LocalStep.Proximal(0.1), Participation.everyone(), null, StateLayout.AUTO)
                 .sparseState()).isFalse();
         assertThatThrownBy(() -> new TrainerSettings(large, sgd, 5, 0, new ShardLayout(large.numParams(), 1), 2, true,
-                0, false, null, new LocalStep.Controlled(), Participation.everyone(), null,
+                0, false, null, new Scaffold.ControlledSteps(), Participation.everyone(), null,
                 StateLayout.SPARSE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plain local steps");

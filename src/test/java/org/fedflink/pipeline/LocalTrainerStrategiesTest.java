@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.fedflink.aggregate.LocalDp;
-import org.fedflink.aggregate.Participation;
-import org.fedflink.aggregate.ShardLayout;
 import org.fedflink.data.Example;
+import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.Participation;
+import org.fedflink.federation.Scaffold;
+import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.Model;
@@ -135,7 +136,7 @@ class LocalTrainerStrategiesTest {
         float[] g = {0f, 0f, 0f};
         float[] c = {0.1f, -0.2f, 0.05f};
         Example[] xs = {ex("s", 1, 0, 1), ex("s", 0, 1, 0), ex("s", 1, 1, 1), ex("s", 2, 0, 0)};
-        try (var h = harness(new LocalStep.Controlled(), Participation.everyone(), null, 2)) {
+        try (var h = harness(new Scaffold.ControlledSteps(), Participation.everyone(), null, 2)) {
             h.open();
             // two shards: parameter 0, and parameters 1 and 2
             h.processElement2(new GlobalModel(0, 2, 1, new float[] {0f}, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,

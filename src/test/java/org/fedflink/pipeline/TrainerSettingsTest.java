@@ -3,6 +3,7 @@ package org.fedflink.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.Scaffold;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.LocalOptimizers;
@@ -27,7 +28,7 @@ class TrainerSettingsTest {
                 .isEqualTo((int) (MB64 / (15_700 * 4 + 400)));
         // Adagrad's state and SCAFFOLD's control variate are a model each more
         LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-6);
-        assertThat(TrainerSettings.cacheEntries(softmax, adagrad, new LocalStep.Controlled(), false, MB64))
+        assertThat(TrainerSettings.cacheEntries(softmax, adagrad, new Scaffold.ControlledSteps(), false, MB64))
                 .isEqualTo((int) (MB64 / (31_400 * 4 + 400)));
         // FTRL's state is two models
         assertThat(TrainerSettings.cacheEntries(softmax, LocalOptimizers.ftrl(0.1, 1, 0, 0),

@@ -2,10 +2,10 @@ package org.fedflink.bench.jmh;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.fedflink.aggregate.AggregationStrategy;
-import org.fedflink.aggregate.RoundAccumulator;
-import org.fedflink.aggregate.Strategies;
-import org.fedflink.aggregate.TrimmedMean;
+import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.RoundAccumulator;
+import org.fedflink.federation.Strategies;
+import org.fedflink.federation.TrimmedMean;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

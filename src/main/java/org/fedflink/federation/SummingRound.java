@@ -1,0 +1,237 @@
+package org.fedflink.federation;
+
+import java.io.Serializable;
+
+/**
+ * The accumulator of {@link FedAvg} and {@link SumStrategy}: a running double-precision sum of the
+ * (optionally sample-weighted) deltas, so memory is one {@code double[]} per shard however many
+ * updates a round has. Doubles because a round may fold thousands of float deltas, and summing
+ * them in float would lose the small ones.
+ *
+ * <p>Rounds of the server optimizers (FedAvgM, FedAdagrad, FedAdam, FedYogi) also drop a delta that
+ * holds a NaN or an infinity and count it ({@link #rejected()}): one such delta would otherwise
+ * poison the optimizer's moments for good. FedAvg and sum rounds keep their original behaviour.
+ *
+ * <p>Serializable so that a pending round can be kept in operator state. Not thread-safe.
+ */
+final class SummingRound implements RoundAccumulator, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final boolean weighted;
+    private final boolean rejectNonFinite;
+    /** Whether the updates' lengths are kept, for {@link #updateLengthGain} (FedAvg's update-length step). */
+    private final boolean measureLengths;
+    private final double[] sum;
+    /**
+     * Per coordinate, the weights of the updates that moved it (a sparse update's entries, a dense
+     * update's non-zero coordinates): the divisor of {@link #coordinateMean()}.
+     */
+    private final double[] moved;
+    private int updates;
+    private long samples;
+    private int rejected;
+    /** {@code sum(w_i * |delta_i|^2)} and {@code sum(w_i^2)}: the updates' RMS length and effective count. */
+    private double squaredLengths;
+    private double squaredWeights;
+
+    /** @param weighted whether each delta is multiplied by its sample count (FedAvg) or not (sum) */
+    SummingRound(int length, boolean weighted) {
+        this(length, weighted, false);
+    }
+
+    /**
+     * @param weighted whether each delta is multiplied by its sample count (FedAvg) or not (sum)
+     * @param rejectNonFinite whether a delta holding a NaN or an infinity is dropped and counted
+     */
+    SummingRound(int length, boolean weighted, boolean rejectNonFinite) {
+        this(length, weighted, rejectNonFinite, false);
+    }
+
+    /** @param measureLengths whether to keep the updates' lengths for {@link #updateLengthGain} */
+    SummingRound(int length, boolean weighted, boolean rejectNonFinite, boolean measureLengths) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must be >= 0, got " + length);
+        }
+        this.weighted = weighted;
+        this.rejectNonFinite = rejectNonFinite;
+        this.measureLengths = measureLengths;
+        this.sum = new double[length];
+        this.moved = new double[length];
+    }
+
+    @Override
+    public void add(float[] delta, long samples) {
+        if (delta == null) {
+            throw new IllegalArgumentException("delta is required, got null");
+        }
+        if (delta.length != sum.length) {
+            throw new IllegalArgumentException("delta has length " + delta.length
+                    + " but this round's shard has length " + sum.length);
+        }
+        checkSamples(samples);
+        if (rejectNonFinite && !Vectors.allFinite(delta)) {
+            rejected++;
+            return;
+        }
+        double w = weighted ? samples : 1;
+        for (int i = 0; i < sum.length; i++) {
+            float d = delta[i];
+            if (d != 0f) {
+                sum[i] += w * d;
+                moved[i] += w;
+            }
+        }
+        countLength(w, delta);
+        updates++;
+        this.samples += samples;
+    }
+
+    /** Adds the entries only: a sparse update costs what it holds, not the shard's length. */
+    @Override
+    public void addSparse(int length, int[] indices, float[] values, long samples, long staleness) {
+        if (length != sum.length) {
+            throw new IllegalArgumentException("delta has length " + length
+                    + " but this round's shard has length " + sum.length);
+        }
+        Vectors.checkSparse(length, indices, values);
+        if (staleness < 0) {
+            throw new IllegalArgumentException("staleness must be >= 0, got " + staleness);
+        }
+        checkSamples(samples);
+        if (rejectNonFinite && !Vectors.allFinite(values)) {
+            rejected++;
+            return;
+        }
+        double w = weighted ? samples : 1;
+        for (int i = 0; i < indices.length; i++) {
+            sum[indices[i]] += w * values[i];
+            moved[indices[i]] += w;
+        }
+        countLength(w, values);
+        updates++;
+        this.samples += samples;
+    }
+
+    private void countLength(double w, float[] delta) {
+        if (measureLengths) {
+            double length = Vectors.l2Norm(delta);
+            squaredLengths += w * length * length;
+            squaredWeights += w * w;
+        }
+    }
+
+    /**
+     * How many times longer than {@code step} (the round's mean update) the global step should be
+     * so that the global model moves as far as the round's updates moved on their own: the updates'
+     * weighted RMS length over {@code |step|}, at least 1, at most {@code sqrt(effective updates)}
+     * ({@code (sum w_i)^2 / sum(w_i^2)}). Updates that agree give about 1 (their mean is as long as
+     * each of them); updates that are mostly noise around a common direction have a mean shorter
+     * by about {@code sqrt(updates)}, and the gain restores a source's own progress per round.
+     * 1 for a round that does not measure lengths.
+     */
+    double updateLengthGain(double[] step) {
+        double stepLength2 = 0;
+        for (double s : step) {
+            stepLength2 += s * s;
+        }
+        double total = weighted ? samples : updates;
+        if (!(stepLength2 > 0) || !(squaredWeights > 0)) {
+            return 1;
+        }
+        double rms = Math.sqrt(squaredLengths / total);
+        double cap = Math.sqrt(total * total / squaredWeights);
+        return Math.max(1, Math.min(cap, rms / Math.sqrt(stepLength2)));
+    }
+
+    private void checkSamples(long samples) {
+        if (weighted && samples < 1) {
+            // FedAvg weighs each delta by its sample count: a weight of 0 would count the update
+            // without letting it contribute, and a round of only such updates would divide 0 by 0.
+            throw new IllegalArgumentException(
+                    "samples must be >= 1 for a sample-weighted update, got " + samples);
+        }
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples must be >= 0, got " + samples);
+        }
+    }
+
+    @Override
+    public int updates() {
+        return updates;
+    }
+
+    @Override
+    public long samples() {
+        return samples;
+    }
+
+    @Override
+    public int rejected() {
+        return rejected;
+    }
+
+    /** Length of the shard this round collects. */
+    int length() {
+        return sum.length;
+    }
+
+    double[] sum() {
+        return sum;
+    }
+
+    /**
+     * The sample-weighted mean delta {@code sum(n_i * delta_i) / sum(n_i)} of a weighted round (the
+     * pseudo-gradient of the server optimizers, as in Flower's FedOpt family), or the plain mean of
+     * an unweighted one. Call only on a non-empty round.
+     */
+    double[] mean() {
+        double divisor = weighted ? samples : updates;
+        double[] mean = new double[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            mean[i] = sum[i] / divisor;
+        }
+        return mean;
+    }
+
+    /**
+     * The mean delta of each coordinate over the updates that moved it: {@code sum(n_i * delta_ij)
+     * / sum(n_i over the i with delta_ij != 0)} (0 where none did). For a dense model whose updates
+     * all move every coordinate it is {@link #mean()}; for sparse features a coordinate is not
+     * diluted by the updates of sources that never saw its feature.
+     */
+    double[] coordinateMean() {
+        double[] mean = new double[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            mean[i] = moved[i] > 0 ? sum[i] / moved[i] : 0;
+        }
+        return mean;
+    }
+
+    /**
+     * Checks that {@code round} can be applied to {@code global} by a strategy whose rounds are
+     * {@code weighted} or not, and returns it. Applying another strategy's round would
+     * reinterpret its sum (a weighted sum divided again, or an unweighted one divided by samples).
+     */
+    static SummingRound checkApplicable(float[] global, RoundAccumulator round, boolean weighted, String strategy) {
+        if (global == null) {
+            throw new IllegalArgumentException("global is required, got null");
+        }
+        if (!(round instanceof SummingRound r) || r.weighted != weighted) {
+            throw new IllegalArgumentException("round was not created by " + strategy + ".newRound: " + round);
+        }
+        if (r.updates == 0) {
+            throw new IllegalStateException(Vectors.emptyRoundMessage(r.rejected));
+        }
+        if (global.length != r.sum.length) {
+            throw new IllegalArgumentException("global has length " + global.length
+                    + " but the round's shard has length " + r.sum.length);
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return "SummingRound[length=" + sum.length + ", weighted=" + weighted + ", updates=" + updates
+                + ", samples=" + samples + ", rejected=" + rejected + "]";
+    }
+}
