@@ -2,12 +2,9 @@ package org.fedflink.federation;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.fedflink.drift.FederationDrift;
-import org.fedflink.eval.OutcomeLog;
 import org.fedflink.eval.SlidingWindow;
 
 /**
@@ -46,35 +43,6 @@ public final class ShardServer<U extends ClientUpdate> {
         /** Added, and the round has what it needs to close. */
         ROUND_FULL
     }
-
-    /**
-     * A closed round.
-     *
-     * @param applied whether it moved the model (a new version); false when it was skipped
-     * @param updates the updates folded in
-     * @param sources the distinct sources among them
-     * @param samples their examples
-     * @param meanStaleness their mean staleness
-     * @param drifts the statistic of each federation drift detected in the round's examples
-     */
-    public record ClosedRound(boolean applied, int updates, int sources, long samples, double meanStaleness,
-            List<Double> drifts) {
-        /** A round that did not move the model (or none at all). */
-        public static ClosedRound skipped() {
-            return new ClosedRound(false, 0, 0, 0, Double.NaN, List.of());
-        }
-    }
-
-    /**
-     * The server's model and totals: what a checkpoint holds (beside its collaborators' own states).
-     *
-     * @param pending the updates of the round being collected
-     * @param sources every source the model has heard from
-     * @param newestUpdateTime the latest event time of an update, or {@link Long#MIN_VALUE}
-     */
-    public record State<U>(float[] params, float[] serverState, long version, long rounds, long samplesInModel,
-            double prequentialLossSum, long prequentialCorrect, List<U> pending, Set<String> sources,
-            long roundsSkipped, long updatesRejected, long updatesTooStale, long newestUpdateTime) {}
 
     private final int shard;
     private final AggregationStrategy strategy;
@@ -115,7 +83,7 @@ public final class ShardServer<U extends ClientUpdate> {
      */
     public ShardServer(int shard, int shards, AggregationStrategy strategy, RoundPolicy rounds, FederationDrift drift,
             Reputation reputation, RdpAccountant accountant, double dpNoiseMultiplier, double dpDelta,
-            long maxStaleness, SlidingWindow window, State<U> restored) {
+            long maxStaleness, SlidingWindow window, ShardServerState<U> restored) {
         this.shard = shard;
         this.strategy = strategy;
         this.rounds = rounds;
@@ -199,7 +167,7 @@ public final class ShardServer<U extends ClientUpdate> {
         int target = roundTarget();
         int length = params.length;
         RoundAccumulator round = strategy.newRound(length);
-        List<? extends ClientUpdate> updates = accountant != null ? mergedBySource(pending, length) : pending;
+        List<? extends ClientUpdate> updates = accountant != null ? SourceMerge.mergedBySource(pending, length) : pending;
         boolean control = strategy.keepsControlVariate();
         RoundAccumulator controlRound = control ? ScaffoldControl.newRound(length) : null;
         // reputation scores whole updates against each other, so it sees them dense; without it a
@@ -329,50 +297,9 @@ public final class ShardServer<U extends ClientUpdate> {
         }
     }
 
-    /**
-     * The round's updates with those of one source summed into one (in order of each source's
-     * first update; the oldest base version, samples and prequential sums added up), so that a
-     * DP strategy clips each source's whole contribution to the round.
-     */
-    public static List<ClientUpdate> mergedBySource(List<? extends ClientUpdate> updates, int length) {
-        Map<String, ClientUpdate> bySource = new LinkedHashMap<>();
-        for (ClientUpdate u : updates) {
-            bySource.merge(u.source(), u, (a, b) -> {
-                float[] delta = a.sparse() ? a.denseDelta(length) : a.delta().clone();
-                float[] more = b.denseDelta(length);
-                for (int i = 0; i < delta.length; i++) {
-                    delta[i] += more[i];
-                }
-                OutcomeLog outcomes = null;
-                if (a.exampleLosses() != null && b.exampleLosses() != null) {
-                    outcomes = a.outcomes();
-                    outcomes.addAll(b.outcomes());
-                }
-                return new MergedUpdate(a.source(), Math.min(a.baseVersion(), b.baseVersion()),
-                        a.samples() + b.samples(), a.lossSum() + b.lossSum(), a.correct() + b.correct(), delta,
-                        outcomes == null ? null : outcomes.losses(), outcomes == null ? null : outcomes.correctBits());
-            });
-        }
-        return new ArrayList<>(bySource.values());
-    }
-
-    /** A source's updates of one round summed into one (dense, without a control variate). */
-    private record MergedUpdate(String source, long baseVersion, long samples, double lossSum, long correct,
-            float[] delta, float[] exampleLosses, long[] exampleCorrect) implements ClientUpdate {
-        @Override
-        public int[] deltaIndices() {
-            return null;
-        }
-
-        @Override
-        public float[] controlDelta() {
-            return null;
-        }
-    }
-
     /** What a checkpoint holds of this server (its collaborators checkpoint their own states). */
-    public State<U> state() {
-        return new State<>(params, serverState, version, roundCount, samplesInModel, prequentialLossSum,
+    public ShardServerState<U> state() {
+        return new ShardServerState<>(params, serverState, version, roundCount, samplesInModel, prequentialLossSum,
                 prequentialCorrect, List.copyOf(pending), Set.copyOf(sources), roundsSkipped, updatesRejected,
                 updatesTooStale, newestUpdateTime);
     }

@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.ClosedRound;
 import org.fedflink.federation.ShardServer;
 
 /**
@@ -136,7 +137,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         }
         channel = FeedbackChannel.of(settings.loopId(), shard.shard);
         if (server.version() > 0) {
-            channel.offer(snapshot(false, ShardServer.ClosedRound.skipped()));
+            channel.offer(snapshot(false, ClosedRound.skipped()));
         }
         if (shard.finished) {
             channel.end();
@@ -182,7 +183,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     }
 
     private void closeRound(boolean last) {
-        ShardServer.ClosedRound round = server.close();
+        ClosedRound round = server.close();
         roundId++;
         if (!round.applied()) {
             if (last) {
@@ -209,14 +210,14 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             // marked final, and a published version is never published again (the model topic
             // holds each version once). The final version is the next one, the same model.
             server.nextVersionSameModel();
-            publish(snapshot(true, ShardServer.ClosedRound.skipped()));
+            publish(snapshot(true, ClosedRound.skipped()));
         }
         shard.finished = true;
         channel.end();
     }
 
     /** The shard's current version, with the figures of the round that made it. */
-    private GlobalModel snapshot(boolean last, ShardServer.ClosedRound round) {
+    private GlobalModel snapshot(boolean last, ClosedRound round) {
         return new GlobalModel(
                 server.shard(),
                 settings.layout().shards(),

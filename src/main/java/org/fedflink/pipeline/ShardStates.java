@@ -10,6 +10,7 @@ import org.fedflink.federation.RdpAccountant;
 import org.fedflink.federation.Reputation;
 import org.fedflink.federation.RoundPolicy;
 import org.fedflink.federation.ShardServer;
+import org.fedflink.federation.ShardServerState;
 import org.fedflink.federation.ShortRounds;
 
 /**
@@ -43,7 +44,7 @@ final class ShardStates {
         RoundPolicy rounds = new RoundPolicy(settings.updatesPerRound(), settings.strategy().minUpdates(),
                 settings.minSources(), shard.recentSources, new ShortRounds.State(
                         shard.shortRoundUpdates, shard.shortRoundSources, shard.shortRoundUsualSamples));
-        ShardServer.State<LocalUpdate> state = new ShardServer.State<>(shard.params, shard.serverState, shard.version,
+        ShardServerState<LocalUpdate> state = new ShardServerState<>(shard.params, shard.serverState, shard.version,
                 shard.rounds, shard.samplesInModel, shard.prequentialLossSum, shard.prequentialCorrect,
                 Arrays.asList(shard.pending), new HashSet<>(Arrays.asList(shard.sources)), shard.roundsSkipped,
                 shard.updatesRejected, shard.updatesTooStale, shard.newestUpdateTime);
@@ -54,7 +55,7 @@ final class ShardStates {
 
     /** Writes the server's state, and its collaborators', into {@code shard}. */
     static void store(ShardServer<LocalUpdate> server, ShardState shard) {
-        ShardServer.State<LocalUpdate> state = server.state();
+        ShardServerState<LocalUpdate> state = server.state();
         shard.params = state.params();
         shard.serverState = state.serverState();
         shard.version = state.version();

@@ -52,7 +52,7 @@ class ShardServerTest {
             RdpAccountant accountant) {
         return new ShardServer<>(0, 1, strategy, new RoundPolicy(updatesPerRound, 1, 1, null, null),
                 FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), null, accountant, 1.0, 1e-5,
-                maxStaleness, new SlidingWindow(100), new ShardServer.State<>(new float[2], new float[0], 0, 0, 0, 0,
+                maxStaleness, new SlidingWindow(100), new ShardServerState<>(new float[2], new float[0], 0, 0, 0, 0,
                         0, List.of(), Set.of(), 0, 0, 0, Long.MIN_VALUE));
     }
 
@@ -62,7 +62,7 @@ class ShardServerTest {
         assertThat(server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE))
                 .isEqualTo(ShardServer.Arrival.OPENED_ROUND);
         assertThat(server.offer(new Update("b", 0, 30, new float[] {0, 4}), 7)).isEqualTo(ShardServer.Arrival.ROUND_FULL);
-        ShardServer.ClosedRound round = server.close();
+        ClosedRound round = server.close();
         assertThat(round.applied()).isTrue();
         assertThat(round.updates()).isEqualTo(2);
         assertThat(round.samples()).isEqualTo(40);
@@ -102,7 +102,7 @@ class ShardServerTest {
         server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE);
         server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE);
         server.offer(new Update("b", 0, 20, new float[] {0, 1}), Long.MIN_VALUE);
-        ShardServer.ClosedRound round = server.close();
+        ClosedRound round = server.close();
         assertThat(round.updates()).isEqualTo(2);
         // a: (2, 0) from 20 examples, b: (0, 1) from 20
         assertThat(server.params()).containsExactly(1f, 0.5f);

@@ -73,7 +73,7 @@ class GlobalAggregatorTest {
             assertThat(v1.samplesInModel()).isEqualTo(40);
         }
         List<org.fedflink.federation.ClientUpdate> merged =
-                org.fedflink.federation.ShardServer.mergedBySource(List.of(sparse, update("a", 30, 3, 4)), 2);
+                org.fedflink.federation.SourceMerge.mergedBySource(List.of(sparse, update("a", 30, 3, 4)), 2);
         assertThat(merged).singleElement().satisfies(u -> assertThat(u.delta()).containsExactly(3f, 6f));
     }
 
