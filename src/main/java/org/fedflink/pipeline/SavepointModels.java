@@ -203,7 +203,7 @@ public final class SavepointModels {
         ShardState first = shards.get(0);
         long samples = whole.samples();
         CRC32 crc = new CRC32();
-        crc.update(ModelWriter.toBytes(params));
+        crc.update(VersionFiles.toBytes(params));
         return new Version(loop, model, versions, whole.createdMillis(), samples, whole.sources(), whole.rounds(),
                 samples == 0 ? Double.NaN : (double) correct / samples,
                 samples == 0 ? Double.NaN : lossSum / samples,

@@ -92,7 +92,7 @@ public record JobExamples(List<Example> train, HoldoutSets holdouts, long invali
         }
     }
 
-    /** The job's holdout files, read as the job reads them ({@code FedJob}'s holdout sets). */
+    /** The job's holdout files, read as the job reads them ({@code pipeline.TaskHoldouts}). */
     private static HoldoutSets holdouts(JobSpec spec, FileInput files, ModelSpec model) {
         Map<String, List<Example>> named = new LinkedHashMap<>();
         spec.evaluation().holdouts().forEach((name, h) ->

@@ -61,8 +61,8 @@ class ModelWriterTest {
 
     @Test
     void metricsHeader_namedHoldoutColumnsComeAfterTheOthers() {
-        assertThat(ModelWriter.metricsHeader(List.of())).isEqualTo(ModelWriter.METRICS_HEADER);
-        assertThat(ModelWriter.metricsHeader(List.of("a", "b"))).isEqualTo(ModelWriter.METRICS_HEADER + ","
+        assertThat(VersionReport.metricsHeader(List.of())).isEqualTo(VersionReport.METRICS_HEADER);
+        assertThat(VersionReport.metricsHeader(List.of("a", "b"))).isEqualTo(VersionReport.METRICS_HEADER + ","
                 + String.join(",", HoldoutColumns.columns(List.of("a", "b"))));
     }
 
@@ -75,7 +75,7 @@ class ModelWriterTest {
         Path out = run(HoldoutSets.of(null, named), version(1, 5, false), version(2, 5, false), version(3, -5, true));
 
         CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
-        assertThat(String.join(",", metrics.header())).isEqualTo(ModelWriter.metricsHeader(List.of("same", "flipped")));
+        assertThat(String.join(",", metrics.header())).isEqualTo(VersionReport.metricsHeader(List.of("same", "flipped")));
         assertThat(metrics.rows()).allSatisfy(row -> assertThat(row).hasSize(metrics.header().size()));
         // version 1 (w = 5) learned "x > 0"; version 2 is not scored; version 3 (w = -5) the opposite
         assertThat(metrics.numbers("holdout.same.accuracy").orElseThrow()).containsExactly(1.0, null, 0.0);
@@ -126,7 +126,7 @@ class ModelWriterTest {
         Path out = run(HoldoutSets.of(concept(false)), version(1, 5, true));
 
         CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
-        assertThat(String.join(",", metrics.header())).isEqualTo(ModelWriter.METRICS_HEADER);
+        assertThat(String.join(",", metrics.header())).isEqualTo(VersionReport.METRICS_HEADER);
         assertThat(JSON.readTree(out.resolve("models/latest.json").toFile()).path("metrics").has("holdouts")).isFalse();
     }
 }

@@ -1,0 +1,98 @@
+package org.fedflink.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.fedflink.artifact.RunFolder;
+import org.fedflink.artifact.SavedModel;
+
+/**
+ * The {@code models/} folder of a loop: each version's parameter file {@code vNNNNNNNN.f32}
+ * (float32 little-endian, {@link SavedModel#ENCODING}) and metadata {@code vNNNNNNNN.json}, and
+ * {@code latest.json}, a copy of the newest version's metadata. Metadata files are replaced
+ * atomically, so a reader never sees half of one.
+ */
+final class VersionFiles {
+
+    /** A version's parameter file: its name in {@code models/} and its {@code crc32:} checksum. */
+    record Params(String fileName, String checksum) {}
+
+    private final Path models;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Creates the folder {@code models} if it is missing. */
+    VersionFiles(Path models) throws IOException {
+        this.models = Files.createDirectories(models);
+    }
+
+    /** The parameters as the parameter file holds them. */
+    static byte[] toBytes(float[] params) {
+        ByteBuffer buffer = ByteBuffer.allocate(params.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(params);
+        return buffer.array();
+    }
+
+    /** Writes the parameter file of {@code version}. */
+    Params writeParams(long version, float[] params) throws IOException {
+        byte[] bytes = toBytes(params);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        String fileName = baseName(version) + ".f32";
+        Files.write(models.resolve(fileName), bytes);
+        return new Params(fileName, String.format("crc32:%08x", crc.getValue()));
+    }
+
+    /** Writes the metadata of {@code version} and makes it the latest. */
+    void writeMetadata(long version, Map<String, Object> metadata) throws IOException {
+        writeAtomically(models.resolve(baseName(version) + ".json"), json.writeValueAsBytes(metadata));
+        writeAtomically(models.resolve(RunFolder.LATEST), json.writeValueAsBytes(metadata));
+    }
+
+    /**
+     * Moves the files of versions after {@code restored} (left by the job this one was resumed
+     * from, which went further) to {@code models/superseded/<their jobId>/}, so that {@code models/}
+     * holds one line of versions, and points {@code latest.json} back at {@code restored}.
+     */
+    void supersedeAfter(long restored) throws IOException {
+        List<Path> later = new ArrayList<>();
+        try (var files = Files.list(models)) {
+            files.filter(p -> p.getFileName().toString().matches("v\\d{8}\\.json"))
+                    .filter(p -> Long.parseLong(p.getFileName().toString().substring(1, 9)) > restored)
+                    .forEach(later::add);
+        }
+        for (Path meta : later) {
+            String owner = json.readTree(meta.toFile()).path("jobId").asText("unknown");
+            Path target = Files.createDirectories(models.resolve("superseded").resolve(owner));
+            String name = meta.getFileName().toString().replace(".json", "");
+            Files.move(meta, target.resolve(meta.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Path params = models.resolve(name + ".f32");
+            if (Files.exists(params)) {
+                Files.move(params, target.resolve(params.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path restoredMeta = models.resolve(baseName(restored) + ".json");
+        if (!later.isEmpty() && Files.exists(restoredMeta)) {
+            writeAtomically(models.resolve(RunFolder.LATEST), Files.readAllBytes(restoredMeta));
+        }
+    }
+
+    /** {@code vNNNNNNNN}: how a version names its files. */
+    private static String baseName(long version) {
+        return String.format("v%08d", version);
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
