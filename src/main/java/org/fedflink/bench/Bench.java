@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.io.FileTrees;
-import org.fedflink.pipeline.LocalRunner;
-import org.fedflink.pipeline.RunSummary;
+import org.fedflink.runner.LocalRunner;
+import org.fedflink.runner.RunSummary;
 
 /**
  * Runs benchmark cases one after the other in this JVM. For each: the case's whole fedflink job

@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
-import org.fedflink.pipeline.ClusterJob;
-import picocli.CommandLine;
+import org.fedflink.runner.ClusterJob;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The main class of the job jar ({@code target/fedflink-job.jar}) for Flink's own CLI:

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.fedflink.artifact.SavedModel;
-import org.fedflink.pipeline.SavepointModels;
+import org.fedflink.versions.SavepointModels;
 
 /** The metadata of a model version read from a savepoint, as {@code models show} and {@code export} write it. */
 final class ModelMetadata {

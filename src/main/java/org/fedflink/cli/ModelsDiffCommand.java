@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.fedflink.pipeline.SavepointModels;
+import org.fedflink.versions.SavepointModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

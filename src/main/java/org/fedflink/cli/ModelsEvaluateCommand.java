@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.pipeline.Loop;
-import org.fedflink.pipeline.SavepointModels;
+import org.fedflink.versions.SavepointModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fedflink.model.ModelSpec;
-import org.fedflink.pipeline.SavepointModels;
+import org.fedflink.versions.SavepointModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -9,9 +9,9 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.pipeline.Loop;
-import org.fedflink.pipeline.SavepointModels;
-import picocli.CommandLine;
+import org.fedflink.versions.SavepointModels;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Options every {@code models} subcommand shares, and what they do with them. */
 class ModelsOptions {

@@ -41,7 +41,7 @@ public final class FedJob {
     /** The key every example gets in the centralized learner. */
     public static final String CENTRALIZED_KEY = "centralized";
     /** The name of the primary holdout set (evaluation.holdout or holdoutPath, else the first named one). */
-    static final String HOLDOUT = "holdout";
+    public static final String HOLDOUT = "holdout";
 
     /** The slots a local cluster needs to run this job (all operators share one slot-sharing group). */
     public static int requiredSlots(JobSpec spec) {

@@ -8,7 +8,7 @@ package org.fedflink.pipeline;
  * counts of sources and rounds and the time made are the largest. The model writer assembles
  * published pieces with it, the savepoint reader checkpointed shard states.
  */
-final class ShardPieces {
+public final class ShardPieces {
 
     private final float[] params;
     private int filled;
@@ -19,7 +19,7 @@ final class ShardPieces {
     private long createdMillis;
 
     /** @param numParams the whole model's parameters */
-    ShardPieces(int numParams) {
+    public ShardPieces(int numParams) {
         this.params = new float[numParams];
     }
 
@@ -30,7 +30,7 @@ final class ShardPieces {
      *     prequential figures are then the version's)
      * @throws IllegalArgumentException if the pieces hold more parameters than the model
      */
-    boolean add(float[] piece, long version, long samples, long sources, long rounds, long createdMillis) {
+    public boolean add(float[] piece, long version, long samples, long sources, long rounds, long createdMillis) {
         if (filled + piece.length > params.length) {
             throw new IllegalArgumentException("the shards hold more parameters than the model's " + params.length);
         }
@@ -50,7 +50,7 @@ final class ShardPieces {
      *
      * @throws IllegalArgumentException if the pieces hold fewer parameters than the model
      */
-    float[] params() {
+    public float[] params() {
         if (filled != params.length) {
             throw new IllegalArgumentException("the shards hold " + filled + " parameters, the model " + params.length);
         }
@@ -61,19 +61,19 @@ final class ShardPieces {
         return version;
     }
 
-    long samples() {
+    public long samples() {
         return samples;
     }
 
-    long sources() {
+    public long sources() {
         return sources;
     }
 
-    long rounds() {
+    public long rounds() {
         return rounds;
     }
 
-    long createdMillis() {
+    public long createdMillis() {
         return createdMillis;
     }
 }

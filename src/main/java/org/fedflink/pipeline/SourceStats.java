@@ -29,7 +29,7 @@ import org.fedflink.eval.Fairness;
  *
  * <p>Runs with parallelism 1; its state grows with the number of sources (about 50 bytes each).
  */
-final class SourceStats extends AbstractStreamOperator<Void>
+public final class SourceStats extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<LocalUpdate, Void>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 

@@ -21,7 +21,7 @@ import org.fedflink.artifact.SavedModel;
  * {@code latest.json}, a copy of the newest version's metadata. Metadata files are replaced
  * atomically, so a reader never sees half of one.
  */
-final class VersionFiles {
+public final class VersionFiles {
 
     /** A version's parameter file: its name in {@code models/} and its {@code crc32:} checksum. */
     record Params(String fileName, String checksum) {}
@@ -35,7 +35,7 @@ final class VersionFiles {
     }
 
     /** The parameters as the parameter file holds them. */
-    static byte[] toBytes(float[] params) {
+    public static byte[] toBytes(float[] params) {
         ByteBuffer buffer = ByteBuffer.allocate(params.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(params);
         return buffer.array();

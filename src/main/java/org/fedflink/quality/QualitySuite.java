@@ -20,7 +20,7 @@ import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
 import org.fedflink.config.JobSpecLoader;
-import org.fedflink.pipeline.LocalRunner;
+import org.fedflink.runner.LocalRunner;
 
 /**
  * Runs the quality suite: every dataset with the project's defaults, the federated model beside the

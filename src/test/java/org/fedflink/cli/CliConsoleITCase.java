@@ -82,6 +82,6 @@ class CliConsoleITCase {
                 + " (details in " + tmp.resolve("fedflink.log") + ")" + System.lineSeparator());
         assertThat(result.err() + result.out()).doesNotContain("at org.", "at java.");
         assertThat(tmp.resolve("fedflink.log")).content()
-                .contains("ERROR org.fedflink.cli.details", "command failed", "at org.fedflink.pipeline.LocalRunner");
+                .contains("ERROR org.fedflink.cli.details", "command failed", "at org.fedflink.runner.LocalRunner");
     }
 }

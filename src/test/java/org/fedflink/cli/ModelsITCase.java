@@ -15,7 +15,7 @@ import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.io.Generators;
-import org.fedflink.pipeline.LocalRunner;
+import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

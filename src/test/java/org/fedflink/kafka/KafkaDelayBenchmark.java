@@ -19,7 +19,7 @@ import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.Generators;
-import org.fedflink.pipeline.LocalRunner;
+import org.fedflink.runner.LocalRunner;
 
 /**
  * Not a test: measures the end-to-end delay of a Kafka-fed job against a running broker. It starts

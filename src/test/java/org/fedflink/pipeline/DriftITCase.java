@@ -1,7 +1,5 @@
 package org.fedflink.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +12,10 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.report.CsvTable;
+import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Drift detection in whole jobs on the embedded MiniCluster (the settings {@link LocalRunner}

@@ -1,7 +1,5 @@
 package org.fedflink.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -14,10 +12,13 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.Generators;
+import org.fedflink.runner.LocalRunner;
+import org.fedflink.runner.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Whole jobs on an embedded MiniCluster with RocksDB, incremental checkpoints, generic types

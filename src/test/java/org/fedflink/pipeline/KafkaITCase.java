@@ -1,7 +1,5 @@
 package org.fedflink.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +21,12 @@ import org.fedflink.kafka.EmbeddedKafka;
 import org.fedflink.kafka.ExampleMessages;
 import org.fedflink.kafka.FileProducer;
 import org.fedflink.kafka.ModelMessages;
+import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Kafka end to end against an in-process broker: a Kafka-fed job learns what the same data read

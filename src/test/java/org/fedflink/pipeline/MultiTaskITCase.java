@@ -1,7 +1,5 @@
 package org.fedflink.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -13,8 +11,10 @@ import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.Generators;
+import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Several tasks in one job on an embedded MiniCluster: each task has its own loop, global model,

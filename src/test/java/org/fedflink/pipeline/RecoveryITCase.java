@@ -1,8 +1,5 @@
 package org.fedflink.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +7,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
+import org.fedflink.runner.LocalRunner;
+import org.fedflink.runner.ProgressProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Failures and restarts of whole jobs on an embedded MiniCluster with RocksDB: nothing lost or

@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
+import org.fedflink.pipeline.FedJob;
 
 /**
  * The outcome of a run, as written to {@code summary.json}: counts from the ingest subtasks, the

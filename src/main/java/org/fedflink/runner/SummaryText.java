@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

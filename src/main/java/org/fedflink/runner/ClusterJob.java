@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +32,8 @@ import org.fedflink.artifact.RunFolder;
 import org.fedflink.cluster.FlinkRest;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
+import org.fedflink.pipeline.FedJob;
+import org.fedflink.pipeline.StateDescriptors;
 
 /**
  * A job spec run on a Flink cluster rather than the embedded MiniCluster of {@link LocalRunner}:

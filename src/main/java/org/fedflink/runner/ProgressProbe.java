@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,14 +36,14 @@ import org.fedflink.eval.HoldoutColumns;
  * ({@link ReadCount}) and a rate that moves with it. The REST address may change while a job runs
  * (a JobManager failover): it is asked for on every sample.
  */
-final class ProgressProbe {
+public final class ProgressProbe {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The ingest gauge of records read since the job began (restored counts included). */
-    static final String READ_TOTAL = "recordsReadTotal";
+    public static final String READ_TOTAL = "recordsReadTotal";
     /** Flink's counter of the records read by the current attempt. */
-    static final String READ_ATTEMPT = "recordsRead";
+    public static final String READ_ATTEMPT = "recordsRead";
 
     /** How much of the end of a {@code metrics.csv} is read first to find its newest scored version. */
     static final int TAIL_BYTES = 64 * 1024;
@@ -60,7 +60,7 @@ final class ProgressProbe {
     /** Metric ids by their name (the part after the last dot), as the ingest vertex lists them. */
     private Map<String, String> metricIds;
 
-    ProgressProbe(Supplier<URI> rest, JobID job, Path outDir, Map<String, Path> taskDirs, long startMillis) {
+    public ProgressProbe(Supplier<URI> rest, JobID job, Path outDir, Map<String, Path> taskDirs, long startMillis) {
         this.rest = rest;
         this.job = job;
         this.outDir = outDir;
@@ -76,7 +76,7 @@ final class ProgressProbe {
      * Samples the job's progress, appends it to {@code throughput.csv} ({@code elapsedMillis,examplesRead})
      * and returns a progress line for a person.
      */
-    String sample() {
+    public String sample() {
         long now = System.currentTimeMillis();
         long total = examplesRead();
         ReadCount.Reading reading = read.observe(now, total);
@@ -91,7 +91,7 @@ final class ProgressProbe {
     }
 
     /** The examples-read figure of the last line. */
-    long examplesShown() {
+    public long examplesShown() {
         return read.shown();
     }
 
@@ -121,7 +121,7 @@ final class ProgressProbe {
      * (so from one snapshot of the job's metrics); empty when the REST API does not answer or the
      * ingest has not reported yet.
      */
-    Map<String, Long> ingestMetrics(String... names) {
+    public Map<String, Long> ingestMetrics(String... names) {
         try {
             URI base = rest.get();
             if (vertexId == null) {

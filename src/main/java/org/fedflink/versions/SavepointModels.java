@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.versions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +21,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.fedflink.config.JobSpec;
 import org.fedflink.model.ModelSpec;
+import org.fedflink.pipeline.Loop;
+import org.fedflink.pipeline.ShardPieces;
+import org.fedflink.pipeline.ShardState;
+import org.fedflink.pipeline.StateDescriptors;
+import org.fedflink.pipeline.VersionFiles;
 
 /**
  * Global model versions as a savepoint or retained checkpoint holds them: the aggregators' shard

@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,6 +21,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
+import org.fedflink.pipeline.FedJob;
 
 /**
  * Runs a job spec on an embedded MiniCluster (Web UI and REST bound to 127.0.0.1): builds the

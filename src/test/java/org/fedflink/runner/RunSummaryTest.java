@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

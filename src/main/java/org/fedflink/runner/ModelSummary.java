@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +13,8 @@ import org.fedflink.artifact.RunFolder;
 import org.fedflink.eval.Fairness;
 import org.fedflink.eval.HoldoutColumns;
 import org.fedflink.eval.TimeToAccuracy;
+import org.fedflink.pipeline.FedJob;
+import org.fedflink.pipeline.SourceStats;
 import org.fedflink.report.CsvTable;
 
 /**

@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
-import org.fedflink.pipeline.ProgressProbe.Latest;
-import org.fedflink.pipeline.ProgressProbe.ReadCount;
+import org.fedflink.runner.ProgressProbe.Latest;
+import org.fedflink.runner.ProgressProbe.ReadCount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
