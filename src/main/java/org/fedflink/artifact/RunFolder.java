@@ -61,6 +61,14 @@ public final class RunFolder {
     /** The run's charts. */
     public static final String REPORT = "report.html";
 
+    /**
+     * The folder of the {@code reading}-th extra reading of the input (1, 2, ...: the second and
+     * later readings of a multi-task job), which holds that reading's counts and dead letters.
+     */
+    public static String inputFolder(int reading) {
+        return "input-" + reading;
+    }
+
     private static final Pattern VERSION_FILE = Pattern.compile("v(\\d{8,18})\\.json");
 
     private RunFolder() {}

@@ -92,6 +92,25 @@ public record SavedModel(
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK = 1 << 16;
 
+    /** Parameters as a parameter file holds them: float32, little-endian ({@link #ENCODING}). */
+    public static byte[] toBytes(float[] params) {
+        ByteBuffer buffer = ByteBuffer.allocate(params.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(params);
+        return buffer.array();
+    }
+
+    /** The {@code checksum} of a parameter file's bytes ({@code crc32:} and their CRC-32). */
+    public static String checksum(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return checksum(crc.getValue());
+    }
+
+    /** The {@code checksum} of a parameter file whose CRC-32 is {@code crc32}. */
+    public static String checksum(long crc32) {
+        return String.format(Locale.ROOT, "crc32:%08x", crc32);
+    }
+
     /** The file name of version {@code version}'s metadata: {@code v00000042.json}. */
     public static String fileName(long version) {
         return String.format(Locale.ROOT, "v%08d.json", version);
@@ -230,7 +249,7 @@ public record SavedModel(
         } catch (IOException e) {
             throw new ArtifactException("cannot read " + file + ": " + oneLine(e.getMessage()), e);
         }
-        String actual = String.format(Locale.ROOT, "crc32:%08x", crc.getValue());
+        String actual = checksum(crc.getValue());
         if (!actual.equals(checksum)) {
             throw new ArtifactException(file + " is corrupt: its checksum is " + actual + ", the metadata says "
                     + checksum);

@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
+import org.fedflink.artifact.SavedModel;
 
 /**
  * The message format of global model versions on a Kafka model topic ({@code output.kafka.modelTopic}),
@@ -52,15 +52,13 @@ public final class ModelMessages {
      * @param loopId the learning loop that made the version
      */
     public static byte[] value(Map<String, Object> metadata, float[] params, String loopId) {
-        byte[] bytes = toBytes(params);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
+        byte[] bytes = SavedModel.toBytes(params);
         Map<String, Object> m = new LinkedHashMap<>(metadata);
         m.put("format", FORMAT);
         m.put("loopId", loopId);
         m.put("params", Base64.getEncoder().encodeToString(bytes));
         m.put("paramsEncoding", ENCODING);
-        m.put("checksum", String.format("crc32:%08x", crc.getValue()));
+        m.put("checksum", SavedModel.checksum(bytes));
         try {
             return JSON.writeValueAsBytes(m);
         } catch (IOException e) {
@@ -135,9 +133,7 @@ public final class ModelMessages {
             throw new IllegalArgumentException("model message version " + node.path("version").asLong() + ": "
                     + bytes.length + " parameter bytes, expected " + numParams * 4);
         }
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        String checksum = String.format("crc32:%08x", crc.getValue());
+        String checksum = SavedModel.checksum(bytes);
         if (!checksum.equals(node.path("checksum").asText())) {
             throw new IllegalArgumentException("model message version " + node.path("version").asLong()
                     + ": checksum " + checksum + " does not match " + node.path("checksum").asText());
@@ -147,11 +143,5 @@ public final class ModelMessages {
         ObjectNode metadata = ((ObjectNode) node).deepCopy();
         metadata.remove("params");
         return new Version(metadata, params);
-    }
-
-    private static byte[] toBytes(float[] params) {
-        ByteBuffer buffer = ByteBuffer.allocate(params.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(params);
-        return buffer.array();
     }
 }

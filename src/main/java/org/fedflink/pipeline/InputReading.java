@@ -32,8 +32,8 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
      */
     static InputReading of(StreamExecutionEnvironment env, List<JobSpec.Task> group, int index, Path outDir) {
         // The first reading keeps the names and uids of a single-task job, so savepoints carry over.
-        String prefix = index == 0 ? "" : "input-" + index + "/";
-        Path dir = index == 0 ? outDir : outDir.resolve("input-" + index);
+        String prefix = index == 0 ? "" : RunFolder.inputFolder(index) + "/";
+        Path dir = index == 0 ? outDir : outDir.resolve(RunFolder.inputFolder(index));
         JobSpec first = group.get(0).spec();
         // Files are looked at here, on the client, so a file that is not its declared format fails
         // now; a Kafka input is described by its message format (and its topic is checked below).

@@ -3,15 +3,12 @@ package org.fedflink.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.artifact.SavedModel;
 
@@ -34,21 +31,12 @@ public final class VersionFiles {
         this.models = Files.createDirectories(models);
     }
 
-    /** The parameters as the parameter file holds them. */
-    public static byte[] toBytes(float[] params) {
-        ByteBuffer buffer = ByteBuffer.allocate(params.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(params);
-        return buffer.array();
-    }
-
     /** Writes the parameter file of {@code version}. */
     Params writeParams(long version, float[] params) throws IOException {
-        byte[] bytes = toBytes(params);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
+        byte[] bytes = SavedModel.toBytes(params);
         String fileName = baseName(version) + ".f32";
         Files.write(models.resolve(fileName), bytes);
-        return new Params(fileName, String.format("crc32:%08x", crc.getValue()));
+        return new Params(fileName, SavedModel.checksum(bytes));
     }
 
     /** Writes the metadata of {@code version} and makes it the latest. */

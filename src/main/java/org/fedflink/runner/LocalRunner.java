@@ -247,8 +247,8 @@ public final class LocalRunner implements AutoCloseable {
      */
     static void clearCounts(Path out) throws java.io.IOException {
         org.fedflink.io.FileTrees.deleteRecursively(out.resolve(FedJob.COUNTS));
-        for (int g = 1; Files.isDirectory(out.resolve("input-" + g)); g++) {
-            org.fedflink.io.FileTrees.deleteRecursively(out.resolve("input-" + g).resolve(FedJob.COUNTS));
+        for (int g = 1; Files.isDirectory(out.resolve(RunFolder.inputFolder(g))); g++) {
+            org.fedflink.io.FileTrees.deleteRecursively(out.resolve(RunFolder.inputFolder(g)).resolve(FedJob.COUNTS));
         }
     }
 }

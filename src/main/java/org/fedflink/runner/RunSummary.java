@@ -71,11 +71,11 @@ public final class RunSummary {
             }
             // tasks with another label field or classes read the input again: input-1/, input-2/, ...
             ArrayNode inputs = null;
-            for (int g = 1; Files.isDirectory(out.resolve("input-" + g)); g++) {
+            for (int g = 1; Files.isDirectory(out.resolve(RunFolder.inputFolder(g))); g++) {
                 long[] c = new long[2];
-                countInto(out.resolve("input-" + g).resolve(FedJob.COUNTS), c);
+                countInto(out.resolve(RunFolder.inputFolder(g)).resolve(FedJob.COUNTS), c);
                 inputs = inputs == null ? root.putArray("inputs") : inputs;
-                inputs.addObject().put("folder", "input-" + g).put("examples", c[0]).put("invalid", c[1]);
+                inputs.addObject().put("folder", RunFolder.inputFolder(g)).put("examples", c[0]).put("invalid", c[1]);
             }
         }
         root.put("outDir", out.toAbsolutePath().toString());

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.state.api.OperatorIdentifier;
@@ -19,13 +18,13 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import org.fedflink.artifact.SavedModel;
 import org.fedflink.config.JobSpec;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.pipeline.Loop;
 import org.fedflink.pipeline.ShardPieces;
 import org.fedflink.pipeline.ShardState;
 import org.fedflink.pipeline.StateDescriptors;
-import org.fedflink.pipeline.VersionFiles;
 
 /**
  * Global model versions as a savepoint or retained checkpoint holds them: the aggregators' shard
@@ -207,12 +206,10 @@ public final class SavepointModels {
         }
         ShardState first = shards.get(0);
         long samples = whole.samples();
-        CRC32 crc = new CRC32();
-        crc.update(VersionFiles.toBytes(params));
         return new Version(loop, model, versions, whole.createdMillis(), samples, whole.sources(), whole.rounds(),
                 samples == 0 ? Double.NaN : (double) correct / samples,
                 samples == 0 ? Double.NaN : lossSum / samples,
-                finished, first.jobId, first.parentJobId, params, String.format("crc32:%08x", crc.getValue()));
+                finished, first.jobId, first.parentJobId, params, SavedModel.checksum(SavedModel.toBytes(params)));
     }
 
     /** A shard state tagged with its loop (a Flink POJO, so no generic types are needed). */

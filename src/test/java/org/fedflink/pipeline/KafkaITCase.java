@@ -147,7 +147,7 @@ class KafkaITCase {
         assertThat(last.params()).hasSize(21 * 4);
         // the same parameters as the run folder's file of that version
         byte[] file = Files.readAllBytes(out.resolve("models").resolve(String.format("v%08d.f32", last.version())));
-        assertThat(VersionFiles.toBytes(last.params())).isEqualTo(file);
+        assertThat(org.fedflink.artifact.SavedModel.toBytes(last.params())).isEqualTo(file);
 
         List<ConsumerRecord<byte[], byte[]>> letters = kafka.readCommitted("dead-letters", Duration.ofSeconds(30),
                 records -> records.size() >= invalid);
