@@ -15,7 +15,7 @@ import org.fedflink.model.ModelSpec;
 /**
  * Writes model versions the way the job's model writer does ({@code vNNNNNNNN.json} +
  * {@code .f32} + {@code latest.json}), for tests that need a run folder without running a job.
- * {@code PredictCommandITCase} checks the real writer's files load the same way.
+ * {@code PredictCommandIT} checks the real writer's files load the same way.
  */
 public final class ModelFixture {
 

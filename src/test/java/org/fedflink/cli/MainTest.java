@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a failed command prints: one line on stderr naming the problem (the key and the path for an
- * input), no stack trace. CliConsoleITCase runs the command line as a process with the real log
+ * input), no stack trace. CliConsoleIT runs the command line as a process with the real log
  * configuration, to show that the log does not add a stack trace to the console either.
  */
 class MainTest {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code fedflink predict} on run folders written by hand; PredictCommandITCase runs a real job first. */
+/** {@code fedflink predict} on run folders written by hand; PredictCommandIT runs a real job first. */
 class PredictCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

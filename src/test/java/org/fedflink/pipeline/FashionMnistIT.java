@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the job from docs/running-jobs.md; this test holds the federated model to the baseline of its own run and
  * checks that nothing was lost.
  */
-class FashionMnistITCase {
+class FashionMnistIT {
 
     @TempDir
     Path tmp;

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Failures and restarts of whole jobs on an embedded MiniCluster with RocksDB: nothing lost or
  * counted twice after a TaskManager dies, and versions continue after stop-with-savepoint.
  */
-class RecoveryITCase {
+class RecoveryIT {
 
     @TempDir
     Path tmp;
@@ -32,7 +32,7 @@ class RecoveryITCase {
                 "evaluation.baseline=none",
                 "checkpoint.intervalMillis=300"));
         overrides.addAll(List.of(extra));
-        return FederatedLoopITCase.quickstart(overrides.toArray(new String[0]));
+        return FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
     }
 
     @Test
@@ -44,7 +44,7 @@ class RecoveryITCase {
                 .withOverrides(java.util.Map.of("restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "3",
                         "restart-strategy.fixed-delay.delay", "500 ms")))) {
-            FederatedLoopITCase.awaitCompletedCheckpoint(out);
+            FederatedLoopIT.awaitCompletedCheckpoint(out);
             Thread.sleep(500); // let more examples and versions pass the checkpoint
             runner.cluster().terminateTaskManager(0).get(30, TimeUnit.SECONDS);
             runner.cluster().startTaskManager();
@@ -57,7 +57,7 @@ class RecoveryITCase {
         assertThat(Files.readAllLines(out.resolve(RunFolder.DEAD_LETTER))).hasSize(summary.path("invalid").asInt());
         // one prediction per valid example, none lost or repeated by the restart
         assertThat((long) Files.readAllLines(out.resolve(RunFolder.PREDICTIONS)).size()).isEqualTo(valid);
-        List<Long> versions = FederatedLoopITCase.metricVersions(out);
+        List<Long> versions = FederatedLoopIT.metricVersions(out);
         assertThat(versions).isSorted().doesNotHaveDuplicates();
         assertThat(Files.readString(tmp.resolve("failover").resolve("summary.json"))).contains("FINISHED");
     }
@@ -165,10 +165,10 @@ class RecoveryITCase {
         String savepoint;
         long stoppedAt;
         try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out))) {
-            FederatedLoopITCase.awaitCompletedCheckpoint(out);
+            FederatedLoopIT.awaitCompletedCheckpoint(out);
             // a version must be out before the stop: a checkpoint alone can come before the first round
-            FederatedLoopITCase.awaitVersion(out, 3);
-            FederatedLoopITCase.awaitCompletedCheckpoint(out);
+            FederatedLoopIT.awaitVersion(out, 3);
+            FederatedLoopIT.awaitCompletedCheckpoint(out);
             savepoint = runner.stopWithSavepoint(out.resolve("savepoints"));
             JsonNode first = runner.awaitSummary().json();
             assertThat(first.path("status").asText()).isEqualTo("STOPPED");
@@ -193,7 +193,7 @@ class RecoveryITCase {
         long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();
         assertThat(summary.path("samplesInModel").asLong()).isEqualTo(valid);
         assertThat(summary.path("globalVersion").asLong()).isGreaterThan(stoppedAt);
-        List<Long> versions = FederatedLoopITCase.metricVersions(out);
+        List<Long> versions = FederatedLoopIT.metricVersions(out);
         assertThat(versions).isSorted().doesNotHaveDuplicates().contains(stoppedAt, stoppedAt + 1);
     }
 }

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.within;
  * same seed therefore differ by a few tenths of a point of holdout accuracy; the comparisons below
  * use a 10,000-example holdout set so that scoring noise stays below that.
  */
-class StrategiesITCase {
+class StrategiesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,7 +40,7 @@ class StrategiesITCase {
     Path tmp;
 
     private static JsonNode run(Path out, List<String> overrides) throws Exception {
-        JobSpec spec = FederatedLoopITCase.quickstart(overrides.toArray(new String[0]));
+        JobSpec spec = FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
         return LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
     }
 
@@ -221,7 +221,7 @@ class StrategiesITCase {
     @Test
     void dpFixed_reportsEpsilonInEveryVersionAndTheAccountantSurvivesAFailure() throws Exception {
         double z = 1.0;
-        JobSpec spec = FederatedLoopITCase.quickstart("input.generator.examples=40000",
+        JobSpec spec = FederatedLoopIT.quickstart("input.generator.examples=40000",
                 "input.generator.ratePerSecond=8000", "evaluation.baseline=none", "checkpoint.intervalMillis=300",
                 "aggregation.strategy=dpfixed", "aggregation.clippingNorm=0.3", "aggregation.noiseMultiplier=" + z);
         Path out = tmp.resolve("dp");
@@ -258,7 +258,7 @@ class StrategiesITCase {
         List<String> overrides = List.of("input.generator.examples=40000", "input.generator.ratePerSecond=8000",
                 "evaluation.baseline=none", "evaluation.holdout=10000", "checkpoint.intervalMillis=300",
                 "aggregation.strategy=fedadam");
-        JobSpec spec = FederatedLoopITCase.quickstart(overrides.toArray(new String[0]));
+        JobSpec spec = FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
         Path first = tmp.resolve("free-1");
         Path second = tmp.resolve("free-2");
         Path failed = tmp.resolve("failover");
@@ -284,8 +284,8 @@ class StrategiesITCase {
                 .withOverrides(Map.of("restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "3",
                         "restart-strategy.fixed-delay.delay", "500 ms")))) {
-            FederatedLoopITCase.awaitVersion(out, 3);
-            FederatedLoopITCase.awaitCompletedCheckpoint(out);
+            FederatedLoopIT.awaitVersion(out, 3);
+            FederatedLoopIT.awaitCompletedCheckpoint(out);
             Thread.sleep(500); // let more versions pass the checkpoint, to be replayed
             runner.cluster().terminateTaskManager(0).get(30, TimeUnit.SECONDS);
             runner.cluster().startTaskManager();

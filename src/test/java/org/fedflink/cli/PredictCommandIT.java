@@ -29,7 +29,7 @@ import picocli.CommandLine;
  * baseline), then {@code fedflink predict} on its holdout file: the run folder alone must be enough
  * to score the file exactly as the job's holdout evaluation did.
  */
-class PredictCommandITCase {
+class PredictCommandIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -128,7 +128,7 @@ class PredictCommandITCase {
             Path latest = run.resolve(baseline ? "baseline/models/latest.json" : "models/latest.json");
             JsonNode meta = JSON.readTree(latest.toFile());
             double jobAccuracy = meta.path("metrics").path("holdoutAccuracy").asDouble();
-            List<JsonNode> lines = out.toString().lines().map(PredictCommandITCase::json).toList();
+            List<JsonNode> lines = out.toString().lines().map(PredictCommandIT::json).toList();
             long right = lines.stream().filter(l -> l.get("prediction").asInt() == l.get("label").asInt()).count();
             assertThat(lines).hasSize(500);
             assertThat(right / 500.0).isEqualTo(jobAccuracy);

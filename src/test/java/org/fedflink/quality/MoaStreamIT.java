@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * twice. Tagged {@code moa}: {@code -DexcludedGroups=moa} skips it where Maven cannot resolve MOA.
  */
 @Tag("moa")
-class MoaStreamITCase {
+class MoaStreamIT {
 
     @TempDir
     Path tmp;

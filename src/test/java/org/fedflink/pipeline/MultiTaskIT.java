@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * versions and run-folder part; tasks that read the input alike share one reading, and a task
  * with another label column reads it again with its own dead letters.
  */
-class MultiTaskITCase {
+class MultiTaskIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Drift detection in whole jobs on the embedded MiniCluster (the settings {@link LocalRunner}
  * always applies: RocksDB, checkpoints, generic types off, uids required).
  */
-class DriftITCase {
+class DriftIT {
 
     /** Examples of the drifting stream, and the position at which its label rule changes. */
     private static final int EXAMPLES = 40_000;
@@ -116,7 +116,7 @@ class DriftITCase {
         List<Object[]> global = rows.stream().filter(r -> r[2].equals(DriftSettings.GLOBAL)).toList();
         List<Object[]> sources = rows.stream().filter(r -> !r[2].equals(DriftSettings.GLOBAL)).toList();
         for (Object[] r : rows) {
-            System.out.printf("DriftITCase: %s detected at example %d (%+d after the change), version %d%n",
+            System.out.printf("DriftIT: %s detected at example %d (%+d after the change), version %d%n",
                     r[2], r[0], (long) r[0] - CHANGE, r[1]);
         }
 
@@ -148,7 +148,7 @@ class DriftITCase {
         assertThat(noneSummary.path("drifts").path("global").asLong()).isZero();
         double adapted = summary.path("metrics").path("prequentialAccuracy").asDouble();
         double unadapted = noneSummary.path("metrics").path("prequentialAccuracy").asDouble();
-        System.out.printf("DriftITCase: prequential accuracy over the run: adwin %.4f, none %.4f%n", adapted, unadapted);
+        System.out.printf("DriftIT: prequential accuracy over the run: adwin %.4f, none %.4f%n", adapted, unadapted);
         // the restarts pay: the flipped rule is unlearnt sooner (measured: 0.854-0.861 against 0.809-0.811)
         assertThat(adapted).isGreaterThan(unadapted + 0.02);
     }
@@ -159,13 +159,13 @@ class DriftITCase {
      */
     @Test
     void quickstart_defaultDetection_costsLessThanHalfAPointOfHoldoutAccuracy() throws Exception {
-        JsonNode none = run(FederatedLoopITCase.quickstart("evaluation.baseline=none", "drift.detector=none"),
+        JsonNode none = run(FederatedLoopIT.quickstart("evaluation.baseline=none", "drift.detector=none"),
                 tmp.resolve("none"));
-        JsonNode adwin = run(FederatedLoopITCase.quickstart("evaluation.baseline=none"), tmp.resolve("adwin"));
+        JsonNode adwin = run(FederatedLoopIT.quickstart("evaluation.baseline=none"), tmp.resolve("adwin"));
 
         double withNone = none.path("metrics").path("holdoutAccuracy").asDouble();
         double withAdwin = adwin.path("metrics").path("holdoutAccuracy").asDouble();
-        System.out.printf("DriftITCase: quickstart holdout accuracy none %.4f, adwin %.4f; adwin's drifts %s%n",
+        System.out.printf("DriftIT: quickstart holdout accuracy none %.4f, adwin %.4f; adwin's drifts %s%n",
                 withNone, withAdwin, adwin.path("drifts"));
         assertThat(Math.abs(withAdwin - withNone)).isLessThanOrEqualTo(0.005);
         assertThat(adwin.path("samplesInModel").asLong()).isEqualTo(none.path("samplesInModel").asLong());

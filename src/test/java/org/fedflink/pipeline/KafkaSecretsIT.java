@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code input.kafka.properties} reaches the Kafka clients (the job reads and writes the broker)
  * but no file of the run folder and no line the test JVM logged during the run.
  */
-class KafkaSecretsITCase {
+class KafkaSecretsIT {
 
     /** Where the test JVM logs (src/test/resources/log4j2-test.properties). */
     private static final Path TEST_LOG = Path.of("target/test-logs/tests.log");
@@ -38,7 +38,7 @@ class KafkaSecretsITCase {
         Path out = tmp.resolve("run");
         JsonNode summary;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(true)) {
-            JobSpec data = FederatedLoopITCase.quickstart("input.generator.examples=5000",
+            JobSpec data = FederatedLoopIT.quickstart("input.generator.examples=5000",
                     "input.generator.corruptFraction=0.01");
             FileProducer.produce(data, "secure", kafka.client(), new FileProducer.Options(2, 0, 0, null, false));
             List<String> overrides = new ArrayList<>(List.of(

@@ -27,7 +27,7 @@ import picocli.CommandLine;
  * rolls back: numbering continues from its version in a new job, whose first version names the
  * old job's version as its parent, and the abandoned versions move to {@code models/superseded/}.
  */
-class ModelsITCase {
+class ModelsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the federated model within 1 point of the centralized baseline trained on the same stream, above
  * the mean of the models every source trained alone, and no version collapsing.
  */
-class QualitySuiteITCase {
+class QualitySuiteIT {
 
     private static final double WITHIN_CENTRALIZED = 0.01;
     private static final double COLLAPSE = 0.10;

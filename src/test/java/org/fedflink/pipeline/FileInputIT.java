@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * invalid rows, passes and shuffling, a partition of data without sources, holdout files in the
  * input's format, and a file that is not its declared format at all.
  */
-class FileInputITCase {
+class FileInputIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 4000;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failed command prints its one-line error and nothing else on the console; the stack trace is in
  * the log file.
  */
-class CliConsoleITCase {
+class CliConsoleIT {
 
     @TempDir
     Path tmp;

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * input's exact order, ends with the same model in every run of the same input — also when
  * several readers split the input by source ({@code input.parallelism}).
  */
-class OrderITCase {
+class OrderIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 1200;
@@ -57,7 +57,7 @@ class OrderITCase {
 
     @BeforeAll
     static void data() throws Exception {
-        generator = new SyntheticGenerator(Generators.config(FederatedLoopITCase.quickstart()));
+        generator = new SyntheticGenerator(Generators.config(FederatedLoopIT.quickstart()));
         rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
             Example e = generator.example(i);
@@ -73,7 +73,7 @@ class OrderITCase {
                 "evaluation.baseline=centralized", "evaluation.report=false",
                 "input.startTimeMillis=" + START, "input.eventIntervalMillis=" + INTERVAL));
         overrides.addAll(List.of(extra));
-        JobSpec spec = FederatedLoopITCase.quickstart(overrides.toArray(new String[0]));
+        JobSpec spec = FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
         Path out = tmp.resolve("runs").resolve(name);
         JsonNode summary = LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
         assertThat(summary.path("status").asText()).as(name).isEqualTo("FINISHED");
@@ -187,9 +187,9 @@ class OrderITCase {
         int perFile = ROWS / 3;
         // written out of name order, so listing order cannot pass for name order by luck
         for (int part : new int[] {2, 0, 1}) {
-            StringBuilder text = new StringBuilder(FileInputITCase.header()).append('\n');
+            StringBuilder text = new StringBuilder(FileInputIT.header()).append('\n');
             for (Example e : rows.subList(part * perFile, (part + 1) * perFile)) {
-                text.append(FileInputITCase.csvRow(e)).append('\n');
+                text.append(FileInputIT.csvRow(e)).append('\n');
             }
             Files.writeString(dir.resolve("part-" + part + ".csv"), text);
         }

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and after a TaskManager failure every valid example is folded in once and the model topic holds
  * each version once, in order, for a {@code read_committed} consumer.
  */
-class KafkaITCase {
+class KafkaIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EmbeddedKafka kafka;
@@ -63,7 +63,7 @@ class KafkaITCase {
                 "input.kafka.bootstrapServers=" + kafka.bootstrapServers(),
                 "evaluation.baseline=none"));
         overrides.addAll(List.of(extra));
-        return FederatedLoopITCase.quickstart(overrides.toArray(new String[0]));
+        return FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
     }
 
     /** The generator's first {@code n} records as JSONL (malformed ones as the generator makes them). */
@@ -104,12 +104,12 @@ class KafkaITCase {
     @Test
     void boundedKafkaJob_learnsAsTheFileJobDoes_andPublishesEveryVersionAndDeadLetter() throws Exception {
         long n = 40_000;
-        JobSpec fileSpec = FederatedLoopITCase.quickstart("input.generator.corruptFraction=0.002",
+        JobSpec fileSpec = FederatedLoopIT.quickstart("input.generator.corruptFraction=0.002",
                 "evaluation.baseline=none");
         SyntheticGenerator generator = new SyntheticGenerator(Generators.config(fileSpec));
         Path data = writeJsonl(generator, n, tmp.resolve("train.jsonl"));
         Path holdout = writeHoldout(generator, tmp.resolve("holdout.jsonl"));
-        JobSpec fileJob = FederatedLoopITCase.quickstart("input.type=jsonl", "input.path=" + data,
+        JobSpec fileJob = FederatedLoopIT.quickstart("input.type=jsonl", "input.path=" + data,
                 "evaluation.holdoutPath=" + holdout, "evaluation.baseline=none");
         JsonNode fromFile = LocalRunner.run(fileJob, LocalRunner.Options.defaults(tmp.resolve("file-run"))).json();
 
@@ -164,7 +164,7 @@ class KafkaITCase {
 
     @Test
     void severalPartitions_eachSourceIsTrainedInPartitionOrder_withOneReaderOrOnePerPartition() throws Exception {
-        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(FederatedLoopITCase.quickstart()));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(FederatedLoopIT.quickstart()));
         // strictly increasing times, so the predictions name the row each one is about
         long start = 1_700_000_000_000L;
         StringBuilder text = new StringBuilder();
@@ -177,7 +177,7 @@ class KafkaITCase {
         }
         Path data = Files.writeString(tmp.resolve("ordered.jsonl"), text);
         // keyed by source, so each source's messages are in one partition, in file order
-        FileProducer.produce(FederatedLoopITCase.quickstart("input.type=jsonl", "input.path=" + data), "ordered",
+        FileProducer.produce(FederatedLoopIT.quickstart("input.type=jsonl", "input.path=" + data), "ordered",
                 kafka.client(), new FileProducer.Options(3, 0, 0, null, false));
 
         for (int readers : new int[] {1, 3}) {
@@ -185,7 +185,7 @@ class KafkaITCase {
             JsonNode summary = LocalRunner.run(kafkaJob("ordered", "output.predictions=true", "trainer.parallelism=2",
                     "input.parallelism=" + readers, "evaluation.report=false"), LocalRunner.Options.defaults(out)).json();
             assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
-            Map<String, List<Long>> trained = OrderITCase.trained(out);
+            Map<String, List<Long>> trained = OrderIT.trained(out);
             assertThat(trained.keySet()).isEqualTo(expected.keySet());
             for (Map.Entry<String, List<Long>> source : expected.entrySet()) {
                 assertThat(trained.get(source.getKey()))
@@ -198,7 +198,7 @@ class KafkaITCase {
     @Test
     void malformedMessages_reachTheDeadLetterTopicWithReasonPartitionAndOffset() throws Exception {
         kafka.createTopic("mixed", 1);
-        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(FederatedLoopITCase.quickstart()));
+        SyntheticGenerator generator = new SyntheticGenerator(Generators.config(FederatedLoopIT.quickstart()));
         List<Map.Entry<String, byte[]>> messages = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             Example e = generator.example(i);
@@ -250,7 +250,7 @@ class KafkaITCase {
 
     @Test
     void taskManagerKilledAfterACheckpoint_everyValidExampleOnce_andModelVersionsStrictlyIncreasing() throws Exception {
-        JobSpec source = FederatedLoopITCase.quickstart("input.generator.examples=150000",
+        JobSpec source = FederatedLoopIT.quickstart("input.generator.examples=150000",
                 "input.generator.corruptFraction=0.001");
         FileProducer.Result produced = FileProducer.produce(source, "failover", kafka.client(),
                 new FileProducer.Options(4, 0, 0, null, false));
@@ -262,8 +262,8 @@ class KafkaITCase {
                 .withOverrides(Map.of("restart-strategy.type", "fixed-delay",
                         "restart-strategy.fixed-delay.attempts", "3",
                         "restart-strategy.fixed-delay.delay", "500 ms")))) {
-            FederatedLoopITCase.awaitCompletedCheckpoint(out);
-            FederatedLoopITCase.awaitVersion(out, 5);
+            FederatedLoopIT.awaitCompletedCheckpoint(out);
+            FederatedLoopIT.awaitVersion(out, 5);
             assertThat(runner.cluster().getJobStatus(runner.jobId()).get(10, TimeUnit.SECONDS))
                     .as("the failure must come while the job runs").isEqualTo(JobStatus.RUNNING);
             runner.cluster().terminateTaskManager(0).get(30, TimeUnit.SECONDS);
@@ -293,13 +293,13 @@ class KafkaITCase {
             "input.generator.corruptFraction=0.001",
             "evaluation.baseline=none", "checkpoint.intervalMillis=200",
             "output.kafka.bootstrapServers=" + kafka.bootstrapServers()};
-        JsonNode channel = LocalRunner.run(FederatedLoopITCase.quickstart(common),
+        JsonNode channel = LocalRunner.run(FederatedLoopIT.quickstart(common),
                 LocalRunner.Options.defaults(tmp.resolve("channel-run"))).json();
         List<String> overrides = new ArrayList<>(List.of(common));
         overrides.addAll(List.of("rounds.feedback=kafka", "output.kafka.modelTopic=feedback-models",
                 "output.kafka.transactionalIdPrefix=feedback-test"));
         Path out = tmp.resolve("kafka-feedback-run");
-        JsonNode viaKafka = LocalRunner.run(FederatedLoopITCase.quickstart(overrides.toArray(new String[0])),
+        JsonNode viaKafka = LocalRunner.run(FederatedLoopIT.quickstart(overrides.toArray(new String[0])),
                 LocalRunner.Options.defaults(out)).json();
 
         assertThat(viaKafka.path("status").asText()).isEqualTo("FINISHED");
@@ -308,7 +308,7 @@ class KafkaITCase {
         // trainers that never saw a global version would report updates based on version 0: the mean
         // staleness over the run would be about half the last version
         double staleness = meanStaleness(out);
-        List<Long> numbers = FederatedLoopITCase.metricVersions(out);
+        List<Long> numbers = FederatedLoopIT.metricVersions(out);
         long version = numbers.get(numbers.size() - 1);
         double channelAccuracy = channel.path("metrics").path("holdoutAccuracy").asDouble();
         double kafkaAccuracy = viaKafka.path("metrics").path("holdoutAccuracy").asDouble();

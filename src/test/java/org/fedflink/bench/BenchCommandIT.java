@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * MiniCluster, reference loop, bench.json). Checks the figures are there and positive, never how
  * large they are.
  */
-class BenchCommandITCase {
+class BenchCommandIT {
 
     @TempDir
     Path tmp;

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Whole jobs on an embedded MiniCluster with RocksDB, incremental checkpoints, generic types
  * disabled and uids required (the settings {@link LocalRunner} always applies).
  */
-class FederatedLoopITCase {
+class FederatedLoopIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
