@@ -4,9 +4,10 @@ import java.io.Serializable;
 import org.fedflink.model.OnlineLearner;
 
 /**
- * The client side of a strategy: how a source's local steps and its reports are shaped. The
- * server side is the strategy's {@link org.fedflink.federation.AggregationStrategy}; both are made
- * from the job's strategy name in one place ({@code config.StrategyFactory}).
+ * The client side of a strategy: how a source's local steps and its reports are shaped. A
+ * strategy ({@link AggregationStrategy}) is its server rule together with the local steps it asks
+ * for ({@link AggregationStrategy#localStep()}); SCAFFOLD's corrected steps live beside its server
+ * rule ({@link Scaffold.ControlledSteps}).
  */
 public sealed interface LocalStep extends Serializable
         permits LocalStep.Plain, LocalStep.Proximal, LocalStep.Gradient, Scaffold.ControlledSteps {
@@ -46,7 +47,7 @@ public sealed interface LocalStep extends Serializable
         return 0;
     }
 
-    /** The name the job spec and error messages use. */
+    /** A short name, for error messages. */
     String name();
 
     /** Plain steps: what every server-side rule trains with. */

@@ -18,7 +18,6 @@ import org.fedflink.eval.HoldoutSets;
 import org.fedflink.io.FileInput;
 import org.fedflink.io.Generators;
 import org.fedflink.model.ModelSpec;
-import org.fedflink.pipeline.FedJob;
 import org.fedflink.pipeline.HoldoutFile;
 
 /**
