@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.fedflink.FreePorts;
 
 /**
  * Drives {@code bin/fedflink} as a person would, for the cluster tests: each call is a new process
@@ -49,7 +47,7 @@ final class ClusterScript {
         }
         deleteRecursively(root);
         Files.createDirectories(root);
-        this.restPort = freePortPair();
+        this.restPort = FreePorts.pair();
     }
 
     /** The outcome of one command. */
@@ -63,7 +61,7 @@ final class ClusterScript {
     /** {@code bin/fedflink cluster start} on this folder's free ports, plus {@code extra} options. */
     Result start(String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("cluster", "start", "--port", String.valueOf(restPort),
-                "--rpc-port", String.valueOf(freePort()), "--zk-port", String.valueOf(freePort())));
+                "--rpc-port", String.valueOf(FreePorts.one()), "--zk-port", String.valueOf(FreePorts.one())));
         args.addAll(Arrays.asList(extra));
         return fedflink(Duration.ofMinutes(4), args.toArray(String[]::new));
     }
@@ -199,28 +197,6 @@ final class ClusterScript {
         }
         throw new AssertionError("timed out after " + timeout + " waiting for " + what
                 + (last == null ? "" : " (last error: " + last + ")"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A port p with p + 1 free too (the standby JobManager's REST port). */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p = freePort();
-            if (p < 65000) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1));
-                    return p;
-                } catch (IOException e) {
-                    // taken: try another
-                }
-            }
-        }
-        throw new IOException("no free pair of ports");
     }
 
     static void deleteRecursively(Path dir) throws IOException {

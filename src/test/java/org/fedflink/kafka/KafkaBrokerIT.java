@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.fedflink.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +46,7 @@ class KafkaBrokerIT {
         }
         deleteRecursively(root);
         Files.createDirectories(root);
-        port = freePort();
+        port = FreePorts.one();
     }
 
     @AfterEach
@@ -66,7 +64,7 @@ class KafkaBrokerIT {
     void realBroker_produceRunTail_andARestartMidRunLosesNothing() throws Exception {
         String servers = "127.0.0.1:" + port;
         Result started = fedflink(Duration.ofMinutes(3), "kafka", "start", "--port", String.valueOf(port),
-                "--controller-port", String.valueOf(freePort()), "--heap", "384m").assertOk();
+                "--controller-port", String.valueOf(FreePorts.one()), "--heap", "384m").assertOk();
         assertThat(started.out()).contains("started the kafka broker", servers);
 
         fedflink(Duration.ofMinutes(2), "produce", "--spec", "jobs/quickstart.yaml", "--topic", "examples",
@@ -191,13 +189,6 @@ class KafkaBrokerIT {
         pb.environment().put("FEDFLINK_JAVA_OPTS", "-Xmx1g");
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         return pb;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

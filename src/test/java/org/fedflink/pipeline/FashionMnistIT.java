@@ -1,5 +1,7 @@
 package org.fedflink.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,6 @@ import org.fedflink.io.FileInput;
 import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shipped Fashion-MNIST softmax job on the real data set (Debian package

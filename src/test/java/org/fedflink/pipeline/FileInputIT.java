@@ -1,5 +1,8 @@
 package org.fedflink.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
@@ -22,8 +25,6 @@ import org.fedflink.io.Generators;
 import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * File inputs end to end on an embedded MiniCluster: CSV (gzip) and LibSVM files with planted

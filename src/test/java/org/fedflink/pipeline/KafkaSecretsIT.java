@@ -1,5 +1,7 @@
 package org.fedflink.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,6 @@ import org.fedflink.kafka.FileProducer;
 import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A job against a broker that requires SASL/PLAIN: the password configured in

@@ -1,5 +1,7 @@
 package org.fedflink.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -14,7 +16,6 @@ import org.fedflink.io.Generators;
 import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Several tasks in one job on an embedded MiniCluster: each task has its own loop, global model,
