@@ -113,7 +113,17 @@ public record SavedModel(
 
     /** The file name of version {@code version}'s metadata: {@code v00000042.json}. */
     public static String fileName(long version) {
-        return String.format(Locale.ROOT, "v%08d.json", version);
+        return baseName(version) + ".json";
+    }
+
+    /** The file name of version {@code version}'s parameters: {@code v00000042.f32}. */
+    public static String paramsFileName(long version) {
+        return baseName(version) + ".f32";
+    }
+
+    /** {@code v00000042}: how version {@code version} names its files. */
+    public static String baseName(long version) {
+        return String.format(Locale.ROOT, "v%08d", version);
     }
 
     /**
@@ -174,7 +184,7 @@ public record SavedModel(
 
     /** {@code v00000042}: the version as it names the files. */
     public String name() {
-        return String.format(Locale.ROOT, "v%08d", version);
+        return baseName(version);
     }
 
     private static ModelSpec spec(JsonNode model, Path file) {

@@ -35,7 +35,7 @@ final class LibSvmRowParser extends AbstractRowParser {
                 break;
             }
         }
-        int s = skipBlanks(c, start, end);
+        int s = CsvFields.skipSpaces(c, start, end);
         if (s == end) {
             throw new InvalidRecordException("empty line (only a comment)");
         }
@@ -61,7 +61,7 @@ final class LibSvmRowParser extends AbstractRowParser {
         }
         int n = 0;
         long prev = -1;
-        for (s = skipBlanks(c, e, end); s < end; s = skipBlanks(c, e, end)) {
+        for (s = CsvFields.skipSpaces(c, e, end); s < end; s = CsvFields.skipSpaces(c, e, end)) {
             e = tokenEnd(c, s, end);
             int colon = indexOf(c, s, e, ':');
             if (colon < 0) {
@@ -123,13 +123,6 @@ final class LibSvmRowParser extends AbstractRowParser {
 
     private static boolean isQid(char[] c, int s, int e) {
         return e - s >= 4 && c[s] == 'q' && c[s + 1] == 'i' && c[s + 2] == 'd' && c[s + 3] == ':';
-    }
-
-    private static int skipBlanks(char[] c, int s, int end) {
-        while (s < end && (c[s] == ' ' || c[s] == '\t')) {
-            s++;
-        }
-        return s;
     }
 
     private static int tokenEnd(char[] c, int s, int end) {

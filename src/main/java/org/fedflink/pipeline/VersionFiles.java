@@ -34,14 +34,14 @@ public final class VersionFiles {
     /** Writes the parameter file of {@code version}. */
     Params writeParams(long version, float[] params) throws IOException {
         byte[] bytes = SavedModel.toBytes(params);
-        String fileName = baseName(version) + ".f32";
+        String fileName = SavedModel.paramsFileName(version);
         Files.write(models.resolve(fileName), bytes);
         return new Params(fileName, SavedModel.checksum(bytes));
     }
 
     /** Writes the metadata of {@code version} and makes it the latest. */
     void writeMetadata(long version, Map<String, Object> metadata) throws IOException {
-        writeAtomically(models.resolve(baseName(version) + ".json"), json.writeValueAsBytes(metadata));
+        writeAtomically(models.resolve(SavedModel.fileName(version)), json.writeValueAsBytes(metadata));
         writeAtomically(models.resolve(RunFolder.LATEST), json.writeValueAsBytes(metadata));
     }
 
@@ -67,15 +67,10 @@ public final class VersionFiles {
                 Files.move(params, target.resolve(params.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Path restoredMeta = models.resolve(baseName(restored) + ".json");
+        Path restoredMeta = models.resolve(SavedModel.fileName(restored));
         if (!later.isEmpty() && Files.exists(restoredMeta)) {
             writeAtomically(models.resolve(RunFolder.LATEST), Files.readAllBytes(restoredMeta));
         }
-    }
-
-    /** {@code vNNNNNNNN}: how a version names its files. */
-    private static String baseName(long version) {
-        return String.format("v%08d", version);
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {

@@ -108,7 +108,7 @@ public final class FilePredictor {
             StringBuilder sb = new StringBuilder();
             sb.append("scored ").append(scored()).append(" of ").append(rows).append(rows == 1 ? " row" : " rows")
                     .append(" of ").append(input.getFileName()).append(" with model ")
-                    .append(String.format(Locale.ROOT, "v%08d", modelVersion))
+                    .append(SavedModel.baseName(modelVersion))
                     .append(" (").append(invalid).append(" invalid); ");
             if (labelled == 0) {
                 sb.append("no labels");

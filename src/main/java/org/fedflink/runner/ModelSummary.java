@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.fedflink.artifact.RunFolder;
@@ -206,24 +207,17 @@ final class ModelSummary {
      * prequential accuracies and the mean of the worst 10 % (the fairness figure).
      */
     private static void sourceFairness(Path file, ObjectNode metrics) throws IOException {
-        if (!Files.exists(file)) {
+        Optional<CsvTable> table = CsvTable.readIfExists(file);
+        if (table.isEmpty()) {
             return;
         }
-        List<Double> accuracies = new ArrayList<>();
-        try (var lines = Files.lines(file)) {
-            lines.skip(1).forEach(line -> {
-                // source names may be quoted and contain commas: the figures are the last columns
-                String[] tail = line.substring(line.lastIndexOf('"') + 1).split(",", -1);
-                String accuracy = tail[tail.length - 2];
-                if (!accuracy.isEmpty()) {
-                    accuracies.add(Double.parseDouble(accuracy));
-                }
-            });
-        }
-        metrics.put("sourcesReporting", accuracies.size());
-        if (!accuracies.isEmpty()) {
-            double[] values = accuracies.stream().mapToDouble(Double::doubleValue).toArray();
-            metrics.put("sourceMeanPrequentialAccuracy", java.util.Arrays.stream(values).average().orElse(Double.NaN));
+        double[] values = table.get().numbers("prequentialAccuracy").orElse(List.of()).stream()
+                .filter(v -> v != null)
+                .mapToDouble(Double::doubleValue)
+                .toArray();
+        metrics.put("sourcesReporting", values.length);
+        if (values.length > 0) {
+            metrics.put("sourceMeanPrequentialAccuracy", Arrays.stream(values).average().orElse(Double.NaN));
             metrics.put("worstDecilePrequentialAccuracy",
                     Fairness.worstFractionMean(values, SourceStats.WORST_FRACTION));
         }
