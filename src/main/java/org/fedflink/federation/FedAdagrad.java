@@ -23,7 +23,7 @@ package org.fedflink.federation;
  * @param beta1 first-moment decay (Flower: fixed 0); in {@code [0, 1)}
  * @param tau adaptivity: added to {@code sqrt(v)} (Flower's {@code tau}); finite and {@code > 0}
  */
-public record FedAdagrad(double eta, double beta1, double tau) implements AggregationStrategy {
+public record FedAdagrad(double eta, double beta1, double tau) implements AdaptiveServerOptimizer {
 
     /** Flower's default {@code eta}. */
     public static final double DEFAULT_ETA = 1e-1;
@@ -44,40 +44,14 @@ public record FedAdagrad(double eta, double beta1, double tau) implements Aggreg
         return new FedAdagrad(DEFAULT_ETA, DEFAULT_BETA1, DEFAULT_TAU);
     }
 
+    /** Adagrad's second moment: the sum of the squared deltas. */
     @Override
-    public RoundAccumulator newRound(int length) {
-        return new SummingRound(length, true, true);
+    public double secondMoment(double previous, double squaredDelta) {
+        return previous + squaredDelta;
     }
 
     @Override
-    public int stateSize(int length) {
-        return 2 * length;
-    }
-
-    /** After a concept drift: a fresh optimizer, its whole state back to zeros. */
-    @Override
-    public void resetOptimizerState(float[] serverState) {
-        java.util.Arrays.fill(serverState, 0f);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the round has no updates
-     * @throws IllegalArgumentException if the round is not a sample-weighted round of this length,
-     *     or {@code serverState} is not of length {@code stateSize(global.length)}
-     */
-    @Override
-    public void apply(float[] global, float[] serverState, RoundAccumulator round) {
-        double[] d = SummingRound.checkApplicable(global, round, true, "FedAdagrad").mean();
-        int n = global.length;
-        Vectors.checkState(serverState, stateSize(n));
-        for (int i = 0; i < n; i++) {
-            double m = beta1 * serverState[i] + (1 - beta1) * d[i];
-            double v = serverState[n + i] + d[i] * d[i];
-            serverState[i] = (float) m;
-            serverState[n + i] = (float) v;
-            global[i] = (float) (global[i] + eta * m / (Math.sqrt(v) + tau));
-        }
+    public double stepSize(float[] serverState, int length) {
+        return eta;
     }
 }

@@ -35,7 +35,7 @@ package org.fedflink.federation;
  * @param biasCorrection whether {@code eta} is bias-corrected as in Flower's FedAdam (see above)
  */
 public record FedAdam(double eta, double beta1, double beta2, double tau, boolean biasCorrection)
-        implements AggregationStrategy {
+        implements AdaptiveServerOptimizer {
 
     /** Flower's default {@code eta}. */
     public static final double DEFAULT_ETA = 1e-1;
@@ -62,19 +62,8 @@ public record FedAdam(double eta, double beta1, double beta2, double tau, boolea
     }
 
     @Override
-    public RoundAccumulator newRound(int length) {
-        return new SummingRound(length, true, true);
-    }
-
-    @Override
     public int stateSize(int length) {
         return 2 * length + RoundCounter.SIZE;
-    }
-
-    /** After a concept drift: a fresh optimizer, its whole state back to zeros. */
-    @Override
-    public void resetOptimizerState(float[] serverState) {
-        java.util.Arrays.fill(serverState, 0f);
     }
 
     /**
@@ -90,27 +79,18 @@ public record FedAdam(double eta, double beta1, double beta2, double tau, boolea
         return eta * Math.sqrt(1 - Math.pow(beta2, exponent)) / (1 - Math.pow(beta1, exponent));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the round has no updates
-     * @throws IllegalArgumentException if the round is not a sample-weighted round of this length,
-     *     or {@code serverState} is not of length {@code stateSize(global.length)}
-     */
+    /** Adam's second moment: an exponential moving average of {@code d^2}. */
     @Override
-    public void apply(float[] global, float[] serverState, RoundAccumulator round) {
-        double[] d = SummingRound.checkApplicable(global, round, true, "FedAdam").mean();
-        int n = global.length;
-        Vectors.checkState(serverState, stateSize(n));
-        int counter = 2 * n;
+    public double secondMoment(double previous, double squaredDelta) {
+        return beta2 * previous + (1 - beta2) * squaredDelta;
+    }
+
+    /** {@link #learningRate} of the round being applied, counted in the state after the moments. */
+    @Override
+    public double stepSize(float[] serverState, int length) {
+        int counter = 2 * length;
         double rate = learningRate(RoundCounter.read(serverState, counter) + 1);
-        for (int i = 0; i < n; i++) {
-            double m = beta1 * serverState[i] + (1 - beta1) * d[i];
-            double v = beta2 * serverState[n + i] + (1 - beta2) * d[i] * d[i];
-            serverState[i] = (float) m;
-            serverState[n + i] = (float) v;
-            global[i] = (float) (global[i] + rate * m / (Math.sqrt(v) + tau));
-        }
         RoundCounter.increment(serverState, counter);
+        return rate;
     }
 }

@@ -25,7 +25,7 @@ package org.fedflink.federation;
  * @param beta2 second-moment rate (Flower's {@code beta_2}); in {@code [0, 1)}
  * @param tau adaptivity (Flower's {@code tau}); finite and {@code > 0}
  */
-public record FedYogi(double eta, double beta1, double beta2, double tau) implements AggregationStrategy {
+public record FedYogi(double eta, double beta1, double beta2, double tau) implements AdaptiveServerOptimizer {
 
     /** Flower's default {@code eta}. */
     public static final double DEFAULT_ETA = 1e-2;
@@ -49,42 +49,14 @@ public record FedYogi(double eta, double beta1, double beta2, double tau) implem
         return new FedYogi(DEFAULT_ETA, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_TAU);
     }
 
+    /** Yogi's second moment: moves towards {@code d^2} by {@code (1 - beta2) d^2}, additively. */
     @Override
-    public RoundAccumulator newRound(int length) {
-        return new SummingRound(length, true, true);
+    public double secondMoment(double previous, double squaredDelta) {
+        return previous - (1 - beta2) * squaredDelta * Math.signum(previous - squaredDelta);
     }
 
     @Override
-    public int stateSize(int length) {
-        return 2 * length;
-    }
-
-    /** After a concept drift: a fresh optimizer, its whole state back to zeros. */
-    @Override
-    public void resetOptimizerState(float[] serverState) {
-        java.util.Arrays.fill(serverState, 0f);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the round has no updates
-     * @throws IllegalArgumentException if the round is not a sample-weighted round of this length,
-     *     or {@code serverState} is not of length {@code stateSize(global.length)}
-     */
-    @Override
-    public void apply(float[] global, float[] serverState, RoundAccumulator round) {
-        double[] d = SummingRound.checkApplicable(global, round, true, "FedYogi").mean();
-        int n = global.length;
-        Vectors.checkState(serverState, stateSize(n));
-        for (int i = 0; i < n; i++) {
-            double d2 = d[i] * d[i];
-            double m = beta1 * serverState[i] + (1 - beta1) * d[i];
-            double vPrev = serverState[n + i];
-            double v = vPrev - (1 - beta2) * d2 * Math.signum(vPrev - d2);
-            serverState[i] = (float) m;
-            serverState[n + i] = (float) v;
-            global[i] = (float) (global[i] + eta * m / (Math.sqrt(v) + tau));
-        }
+    public double stepSize(float[] serverState, int length) {
+        return eta;
     }
 }
