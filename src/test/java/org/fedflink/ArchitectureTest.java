@@ -1,6 +1,7 @@
 package org.fedflink;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -40,6 +41,36 @@ class ArchitectureTest {
                 .beFreeOfCycles()
                 .because("dependencies point one way (cli -> runners -> job -> io/config -> model), so a"
                         + " package can be read, tested and changed without the ones above it")
+                .check(MAIN_CLASSES);
+    }
+
+    /**
+     * The layers, outermost first: the command line; the tools that run jobs (runners, bench,
+     * quality suite); the job itself (operators, state, savepoint versions); the services the job
+     * and the tools share (spec, run folder and model files, inputs, Kafka, cluster processes,
+     * reports, scoring); the core (federation, drift, evaluation, examples); the models. Each may
+     * use the layers below it only.
+     */
+    @Test
+    void layers_dependDownwardOnly() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("org.fedflink.cli..")
+                .layer("tools").definedBy("org.fedflink.runner..", "org.fedflink.bench..", "org.fedflink.quality..")
+                .layer("job").definedBy("org.fedflink.pipeline..", "org.fedflink.versions..")
+                .layer("services").definedBy("org.fedflink.config..", "org.fedflink.artifact..", "org.fedflink.io..",
+                        "org.fedflink.kafka..", "org.fedflink.cluster..", "org.fedflink.report..",
+                        "org.fedflink.predict..")
+                .layer("core").definedBy("org.fedflink.federation..", "org.fedflink.drift..", "org.fedflink.eval..",
+                        "org.fedflink.data..")
+                .layer("model").definedBy("org.fedflink.model..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("tools").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("job").mayOnlyBeAccessedByLayers("cli", "tools")
+                .whereLayer("services").mayOnlyBeAccessedByLayers("cli", "tools", "job")
+                .whereLayer("core").mayOnlyBeAccessedByLayers("cli", "tools", "job", "services")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "tools", "job", "services", "core")
+                .because("dependencies point one way: cli -> tools -> job -> services -> core -> model")
                 .check(MAIN_CLASSES);
     }
 }
