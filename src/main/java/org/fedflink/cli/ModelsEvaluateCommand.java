@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.fedflink.artifact.Preprocessing;
 import org.fedflink.artifact.RunFolder;
+import org.fedflink.artifact.SavedModel;
+import org.fedflink.data.InputFormat;
 import org.fedflink.pipeline.Loop;
+import org.fedflink.predict.FilePredictor;
 import org.fedflink.versions.SavepointModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,23 +36,23 @@ final class ModelsEvaluateCommand extends ModelsOptions implements Callable<Inte
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "jsonl, csv, libsvm or idx (default: from the file name, else the run's input format).")
-    org.fedflink.data.InputFormat format;
+    InputFormat format;
 
     @Override
     public Integer call() {
         try {
             SavepointModels.Version v = read(snapshot);
             String task = Loop.named(v.loop()).task();
-            java.util.Optional<org.fedflink.artifact.Preprocessing> preprocessing = task == null
+            java.util.Optional<Preprocessing> preprocessing = task == null
                     ? java.util.Optional.empty()
-                    : org.fedflink.artifact.Preprocessing.find(runFolder.resolve(RunFolder.TASKS).resolve(task));
+                    : Preprocessing.find(runFolder.resolve(RunFolder.TASKS).resolve(task));
             if (preprocessing.isEmpty()) {
-                preprocessing = org.fedflink.artifact.Preprocessing.find(runFolder);
+                preprocessing = Preprocessing.find(runFolder);
             }
             var metadata = JSON.valueToTree(metadata(snapshot, v));
-            var model = new org.fedflink.artifact.SavedModel(snapshot, v.version(), jobSpec(snapshot).job(),
+            var model = new SavedModel(snapshot, v.version(), jobSpec(snapshot).job(),
                     v.finished(), v.model(), v.params(), metadata);
-            var summary = org.fedflink.predict.FilePredictor.builder(model, data)
+            var summary = FilePredictor.builder(model, data)
                     .preprocessing(preprocessing.orElse(null))
                     .format(format)
                     .labels(labels)

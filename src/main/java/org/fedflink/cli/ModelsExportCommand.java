@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fedflink.model.ModelSpec;
+import org.fedflink.model.ModelType;
 import org.fedflink.versions.SavepointModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ final class ModelsExportCommand extends ModelsOptions implements Callable<Intege
         StringBuilder s = new StringBuilder();
         float[] p = v.params();
         ModelSpec m = v.model();
-        if (m.type() == org.fedflink.model.ModelType.MLP) {
+        if (m.type() == ModelType.MLP) {
             s.append("index,value\n");
             for (int i = 0; i < p.length; i++) {
                 s.append(i).append(',').append(p[i]).append('\n');

@@ -3,6 +3,7 @@ package org.fedflink.config;
 import java.util.List;
 import org.fedflink.config.JobSpec.InputSpec;
 import org.fedflink.config.JobSpec.ModelSection;
+import org.fedflink.model.ModelType;
 
 /**
  * The rules that relate the {@code input} and {@code output} keys to each other and to the model,
@@ -182,7 +183,7 @@ final class InputOutputRules {
             throw new JobSpecException("key 'input.labelNames' applies to jsonl, csv and kafka input only ("
                     + Messages.yamlName(input.type()) + " labels are numbers)");
         }
-        if (model.type() == org.fedflink.model.ModelType.LINEAR) {
+        if (model.type() == ModelType.LINEAR) {
             throw new JobSpecException("key 'input.labelNames' applies to classifiers only, not to a linear model");
         }
         if (names.size() != model.classes()) {

@@ -1,6 +1,11 @@
 package org.fedflink.config;
 
 import java.io.Serializable;
+import org.fedflink.drift.DetectorConfig;
+import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.RoundSize;
+import org.fedflink.model.ModelSpec;
+import org.fedflink.model.ModelType;
 
 /**
  * A validated learning job: what {@link JobSpecLoader} returns after binding a YAML job spec,
@@ -272,14 +277,14 @@ public record JobSpec(
             implements Serializable {}
 
     public record ModelSection(
-            org.fedflink.model.ModelType type, int features, int classes, double l2, java.util.List<Integer> hidden)
+            ModelType type, int features, int classes, double l2, java.util.List<Integer> hidden)
             implements Serializable {
         public ModelSection {
             hidden = hidden == null ? java.util.List.of() : java.util.List.copyOf(hidden);
         }
 
-        public org.fedflink.model.ModelSpec toSpec() {
-            return new org.fedflink.model.ModelSpec(type, features, classes, l2, hidden);
+        public ModelSpec toSpec() {
+            return new ModelSpec(type, features, classes, l2, hidden);
         }
     }
 
@@ -318,7 +323,7 @@ public record JobSpec(
          * server sizes rounds itself (null), {@link org.fedflink.federation.RoundSize#MIN}.
          */
         public int nominalUpdatesPerRound() {
-            return updatesPerRound != null ? updatesPerRound : org.fedflink.federation.RoundSize.MIN;
+            return updatesPerRound != null ? updatesPerRound : RoundSize.MIN;
         }
     }
 
@@ -450,14 +455,14 @@ public record JobSpec(
             implements Serializable {
 
         /** The detection these keys describe, for the trainers and the aggregators. */
-        public org.fedflink.drift.DriftSettings toSettings() {
-            org.fedflink.drift.DetectorConfig config = switch (detector) {
-                case ADWIN -> org.fedflink.drift.DriftSettings.adwin(delta);
-                case PAGE_HINKLEY -> org.fedflink.drift.DriftSettings.pageHinkley(threshold);
+        public DriftSettings toSettings() {
+            DetectorConfig config = switch (detector) {
+                case ADWIN -> DriftSettings.adwin(delta);
+                case PAGE_HINKLEY -> DriftSettings.pageHinkley(threshold);
                 case NONE -> null;
             };
-            return config == null ? org.fedflink.drift.DriftSettings.none()
-                    : new org.fedflink.drift.DriftSettings(config, perSource, global);
+            return config == null ? DriftSettings.none()
+                    : new DriftSettings(config, perSource, global);
         }
     }
 

@@ -4,6 +4,9 @@ import org.fedflink.config.JobSpec.AggregationSpec;
 import org.fedflink.config.JobSpec.InputSpec;
 import org.fedflink.config.JobSpec.ModelSection;
 import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.MultiKrum;
+import org.fedflink.model.Ftrl;
+import org.fedflink.model.ModelType;
 
 /**
  * The rules that relate job spec keys to each other, applied after {@link SpecBinder} has checked
@@ -71,7 +74,7 @@ final class JobSpecRules {
                 }
             }
         }
-        if (model.type() == org.fedflink.model.ModelType.MLP) {
+        if (model.type() == ModelType.MLP) {
             if (model.hidden().isEmpty() || model.hidden().size() > 2) {
                 throw new JobSpecException("key 'model.hidden' must list 1 or 2 hidden layer sizes for an mlp"
                         + " (such as [128] or [256, 128]), got " + model.hidden());
@@ -95,7 +98,7 @@ final class JobSpecRules {
 
     /** A linear model has one real-valued output, so its {@code model.classes} is ignored and set to 2. */
     private static ModelSection resolveModel(ModelSection model) {
-        if (model.type() != org.fedflink.model.ModelType.LINEAR) {
+        if (model.type() != ModelType.LINEAR) {
             return model;
         }
         return new ModelSection(model.type(), model.features(), 2, model.l2(), model.hidden());
@@ -115,9 +118,9 @@ final class JobSpecRules {
                     + " (its step sizes learningRate / (beta + sqrt(n)) shrink per coordinate), got "
                     + Messages.yamlName(o.schedule()));
         }
-        if (params > org.fedflink.model.Ftrl.MAX_PARAMS) {
+        if (params > Ftrl.MAX_PARAMS) {
             throw new JobSpecException("optimizer.type ftrl keeps 2 floats of state per parameter, so it takes at most "
-                    + org.fedflink.model.Ftrl.MAX_PARAMS + " parameters; the model has " + params);
+                    + Ftrl.MAX_PARAMS + " parameters; the model has " + params);
         }
     }
 
@@ -148,7 +151,7 @@ final class JobSpecRules {
         if (updates != null && updates < strategy.minUpdates()) {
             String knobs = switch (a.strategy()) {
                 case MULTIKRUM -> " with byzantineUpdates " + a.byzantineUpdates() + " and selectedUpdates "
-                        + ((org.fedflink.federation.MultiKrum) strategy).selectedUpdates();
+                        + ((MultiKrum) strategy).selectedUpdates();
                 case KRUM, BULYAN -> " with byzantineUpdates " + a.byzantineUpdates();
                 default -> "";
             };
@@ -217,7 +220,7 @@ final class JobSpecRules {
         if (spec.trainer().state() != JobSpec.StateLayout.SPARSE) {
             return;
         }
-        if (model.type() == org.fedflink.model.ModelType.MLP) {
+        if (model.type() == ModelType.MLP) {
             throw new JobSpecException("key 'trainer.state' cannot be sparse for an mlp (every step moves every"
                     + " weight); use auto or dense");
         }
@@ -232,7 +235,7 @@ final class JobSpecRules {
     /** Label flipping needs classes to flip. */
     private static void checkAttack(JobSpec.AttackSpec attack, ModelSection model) throws JobSpecException {
         if (attack.enabled() && attack.type() == JobSpec.AttackType.LABELFLIP
-                && model.type() == org.fedflink.model.ModelType.LINEAR) {
+                && model.type() == ModelType.LINEAR) {
             throw new JobSpecException("key 'attack.type' labelflip needs a classifier (logistic, softmax or mlp),"
                     + " got model.type linear");
         }

@@ -7,6 +7,7 @@ import org.fedflink.federation.DpAdaptiveClipping;
 import org.fedflink.federation.DpFixedClipping;
 import org.fedflink.federation.FedAdagrad;
 import org.fedflink.federation.FedAdam;
+import org.fedflink.federation.FedAvg;
 import org.fedflink.federation.FedYogi;
 import org.fedflink.federation.StalenessWeight;
 import org.fedflink.federation.Strategies;
@@ -60,7 +61,7 @@ public final class StrategyFactory {
         String name = Messages.yamlName(a.strategy());
         try {
             return switch (a.strategy()) {
-                case FEDAVG -> new org.fedflink.federation.FedAvg(a.serverLearningRate(), a.coordinateMean(),
+                case FEDAVG -> new FedAvg(a.serverLearningRate(), a.coordinateMean(),
                         a.serverStep() == JobSpec.ServerStep.UPDATE_LENGTH);
                 case FEDAVGM -> Strategies.fedAvgM(a.serverLearningRate(), a.serverMomentum());
                 case FEDADAGRAD -> {

@@ -329,7 +329,7 @@ public final class SyntheticGenerator implements Serializable {
 
     /** Generator configuration. */
     public record Config(
-            org.fedflink.model.ModelType type,
+            ModelType type,
             int features,
             int classes,
             int sources,

@@ -3,6 +3,7 @@ package org.fedflink.federation;
 import java.util.Arrays;
 import org.fedflink.drift.DriftReaction;
 import org.fedflink.drift.DriftSettings;
+import org.fedflink.eval.OutcomeLog;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.Model;
 import org.fedflink.model.ModelSpec;
@@ -194,7 +195,7 @@ public final class LocalLearner {
         OnlineLearner.Outcome outcome = step(s, indices, values, label);
         s.samples++;
         if (s.outcomes == null) {
-            s.outcomes = new org.fedflink.eval.OutcomeLog();
+            s.outcomes = new OutcomeLog();
         }
         s.outcomes.add((float) outcome.loss(), outcome.correct());
         s.lossSum += outcome.loss();

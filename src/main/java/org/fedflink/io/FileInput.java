@@ -24,6 +24,7 @@ import org.fedflink.data.PartitionScheme;
 import org.fedflink.data.Partitioner;
 import org.fedflink.data.Row;
 import org.fedflink.data.Standardizer;
+import org.fedflink.data.TextHashing;
 
 /**
  * A bounded file input, prepared on the client before the job is built: the files, how to parse
@@ -247,7 +248,7 @@ public record FileInput(
             builder.labelMap(labelMap);
         }
         if (input.hashing().bits() > 0) {
-            builder.hashing(new org.fedflink.data.TextHashing(
+            builder.hashing(new TextHashing(
                     input.hashing().bits(), input.hashing().ngrams(), input.hashing().lowercase()));
         }
         return builder.build();

@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.fedflink.artifact.Preprocessing;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
+import org.fedflink.data.FeatureScaler;
 import org.fedflink.io.FileInput;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizer;
@@ -74,8 +76,8 @@ public final class FedJob {
                 // the parse options and fitted scaling, so the task's models can score new data
                 // without the training input (fedflink predict)
                 FileInput files = input.files();
-                org.fedflink.artifact.Preprocessing.of(taskSpec, files == null ? null : files.options(),
-                        files == null ? org.fedflink.data.FeatureScaler.none() : files.scaler()).write(taskOut);
+                Preprocessing.of(taskSpec, files == null ? null : files.options(),
+                        files == null ? FeatureScaler.none() : files.scaler()).write(taskOut);
                 HoldoutSupplier holdout = TaskHoldouts.of(taskSpec, files);
                 // the model topic gets the job's (or task's) model; a baseline is for comparison only
                 String modelKey = task.name() == null ? spec.job() : spec.job() + "/" + task.name();

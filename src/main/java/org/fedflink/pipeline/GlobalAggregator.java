@@ -15,6 +15,7 @@ import org.fedflink.drift.DriftSettings;
 import org.fedflink.federation.AggregationStrategy;
 import org.fedflink.federation.ClosedRound;
 import org.fedflink.federation.ShardServer;
+import org.fedflink.model.Model;
 
 /**
  * The operator of one shard's server ({@link ShardServer}): it holds the shard's checkpointed
@@ -89,7 +90,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             restored = new ShardState();
             restored.shard = index;
             // version 0 is the model every trainer starts from: zeros, or an MLP's seeded initialisation
-            float[] initial = org.fedflink.model.Model.of(settings.model()).initialParams(settings.initSeed());
+            float[] initial = Model.of(settings.model()).initialParams(settings.initSeed());
             restored.params = Arrays.copyOfRange(initial, settings.layout().from(index), settings.layout().to(index));
             restored.sources = new String[0];
             restored.pending = new LocalUpdate[0];

@@ -1,5 +1,6 @@
 package org.fedflink.pipeline;
 
+import org.fedflink.eval.OutcomeLog;
 import org.fedflink.federation.ClientUpdate;
 
 /**
@@ -62,7 +63,7 @@ public record LocalUpdate(
     }
 
     /** This update carrying the per-example outcomes of {@code log} (shard 0's piece). */
-    public LocalUpdate withOutcomes(org.fedflink.eval.OutcomeLog log) {
+    public LocalUpdate withOutcomes(OutcomeLog log) {
         return new LocalUpdate(shard, source, baseVersion, samples, lossSum, correct, delta, endOfInput, sender,
                 controlDelta, deltaIndices, log.losses(), log.correctBits());
     }

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
+import org.fedflink.data.Example;
 
 /**
  * {@link RawRecord}s from a reader to ingest. Mostly they never leave the reader's task (ingest is
@@ -42,7 +43,7 @@ public final class RawRecordSerializer extends BulkSerializer<RawRecord> {
         String origin = StringValue.readString(in);
         long position = in.readLong();
         String text = StringValue.readString(in);
-        org.fedflink.data.Example example = in.readBoolean() ? examples.deserialize(in) : null;
+        Example example = in.readBoolean() ? examples.deserialize(in) : null;
         return new RawRecord(origin, position, text, example, StringValue.readString(in));
     }
 

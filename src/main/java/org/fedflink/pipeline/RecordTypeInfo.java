@@ -5,6 +5,7 @@ import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.util.function.SerializableSupplier;
+import org.fedflink.data.Example;
 
 /**
  * Type information of a record type that Flink serializes with one of our {@link BulkSerializer}s
@@ -22,8 +23,8 @@ final class RecordTypeInfo<T> extends TypeInformation<T> {
     }
 
     /** {@link org.fedflink.data.Example}s, dense or sparse, with bulk-copied feature arrays. */
-    static TypeInformation<org.fedflink.data.Example> examples() {
-        return new RecordTypeInfo<>(org.fedflink.data.Example.class, ExampleSerializer::new);
+    static TypeInformation<Example> examples() {
+        return new RecordTypeInfo<>(Example.class, ExampleSerializer::new);
     }
 
     /** {@link LocalUpdate}s with bulk-copied deltas. */

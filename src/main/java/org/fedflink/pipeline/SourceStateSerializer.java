@@ -8,6 +8,7 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
+import org.fedflink.eval.OutcomeLog;
 import org.fedflink.federation.SourceModel;
 
 /**
@@ -145,7 +146,7 @@ public final class SourceStateSerializer extends BulkSerializer<SourceModel> {
         if (format >= FORMAT_WITHOUT_DRIFT) {
             float[] losses = readFloats(in);
             long[] correct = readLongs(in);
-            s.outcomes = losses == null ? null : org.fedflink.eval.OutcomeLog.of(losses, correct);
+            s.outcomes = losses == null ? null : OutcomeLog.of(losses, correct);
         }
         if (format >= FORMAT) {
             s.scheduleStart = in.readLong();

@@ -32,8 +32,11 @@ import org.fedflink.artifact.RunFolder;
 import org.fedflink.cluster.FlinkRest;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecException;
+import org.fedflink.config.JobSpecLoader;
 import org.fedflink.pipeline.FedJob;
 import org.fedflink.pipeline.StateDescriptors;
+import org.fedflink.report.ReportException;
+import org.fedflink.report.RunReport;
 
 /**
  * A job spec run on a Flink cluster rather than the embedded MiniCluster of {@link LocalRunner}:
@@ -92,7 +95,7 @@ public final class ClusterJob {
         LocalRunner.clearCounts(out);
         Files.deleteIfExists(out.resolve(ProgressProbe.THROUGHPUT_FILE));
         // the effective spec, with every default, as a local run writes it: the models commands read it
-        Files.writeString(out.resolve(RunFolder.JOB), org.fedflink.config.JobSpecLoader.toYaml(spec));
+        Files.writeString(out.resolve(RunFolder.JOB), JobSpecLoader.toYaml(spec));
         env.configure(jobConfiguration(spec, out));
         FedJob.build(env, spec, out);
         StreamGraph graph = env.getStreamGraph();
@@ -229,8 +232,8 @@ public final class ClusterJob {
         summary.write(out);
         if (spec.evaluation().report()) {
             try {
-                org.fedflink.report.RunReport.write(out);
-            } catch (IOException | org.fedflink.report.ReportException e) {
+                RunReport.write(out);
+            } catch (IOException | ReportException e) {
                 // the run itself is done and summarised; a report that cannot be drawn must not fail it
                 System.err.println("warning: could not write the report of " + out + ": " + e.getMessage());
             }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.fedflink.artifact.RunFolder;
+import org.fedflink.drift.DriftSettings;
 import org.fedflink.eval.Fairness;
 import org.fedflink.eval.HoldoutColumns;
 import org.fedflink.eval.TimeToAccuracy;
@@ -194,7 +195,7 @@ final class ModelSummary {
         if (table.isPresent()) {
             List<String> sources = table.get().strings("source").orElse(List.of());
             rows = sources.size();
-            named = sources.stream().filter(org.fedflink.drift.DriftSettings.GLOBAL::equals).count();
+            named = sources.stream().filter(DriftSettings.GLOBAL::equals).count();
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("global", global);
