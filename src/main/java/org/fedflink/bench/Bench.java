@@ -188,8 +188,12 @@ public final class Bench {
         double ratio = examplesPerSecond / c.parallelism() / referenceRate;
         double cpuSeconds = probe.cpuSecondsBetween(firstRead, allTrained);
         double cpuRatio = reference.cpuSeconds() / cpuSeconds;
+        double anchorRate = reference.anchorExamplesPerSecond();
+        double anchorRatio = examplesPerSecond / c.parallelism() / anchorRate;
         progress("  reference: %,.0f examples/s; ratio per slot %.2f; CPU: job %.1f s, reference %.1f s (ratio %.2f)",
                 referenceRate, ratio, cpuSeconds, reference.cpuSeconds(), cpuRatio);
+        progress("  anchor (straightforward loop): %,.0f examples/s; job's ratio per slot %.2f", anchorRate,
+                anchorRatio);
         pruneModels(caseDir);
 
         return new BenchResult(
@@ -203,6 +207,8 @@ public final class Bench {
                 examplesPerSecond,
                 referenceRate,
                 ratio,
+                anchorRate,
+                anchorRatio,
                 cpuRatio,
                 latency.at(50),
                 latency.at(99),
@@ -222,6 +228,7 @@ public final class Bench {
                 peakRss,
                 s.path("metrics").path("holdoutAccuracy").asDouble(Double.NaN),
                 reference.holdoutAccuracy(),
+                reference.anchorHoldoutAccuracy(),
                 trainSeconds,
                 cpuSeconds,
                 reference.seconds(),

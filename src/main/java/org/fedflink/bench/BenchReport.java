@@ -43,6 +43,8 @@ public final class BenchReport {
         number(o, "examplesPerSecond", r.examplesPerSecond());
         number(o, "referenceExamplesPerSecond", r.referenceExamplesPerSecond());
         number(o, "ratioPerSlot", r.ratioPerSlot());
+        number(o, "anchorExamplesPerSecond", r.anchorExamplesPerSecond());
+        number(o, "ratioToAnchorPerSlot", r.ratioToAnchorPerSlot());
         number(o, "cpuRatio", r.cpuRatio());
         number(o, "latencyP50Millis", r.latencyP50Millis());
         number(o, "latencyP99Millis", r.latencyP99Millis());
@@ -62,6 +64,7 @@ public final class BenchReport {
         size(o, "peakRssBytes", r.peakRssBytes());
         number(o, "holdoutAccuracy", r.holdoutAccuracy());
         number(o, "referenceHoldoutAccuracy", r.referenceHoldoutAccuracy());
+        number(o, "anchorHoldoutAccuracy", r.anchorHoldoutAccuracy());
         number(o, "trainSeconds", r.trainSeconds());
         number(o, "cpuSeconds", r.cpuSeconds());
         number(o, "referenceSeconds", r.referenceSeconds());
@@ -104,14 +107,14 @@ public final class BenchReport {
                 o.path("case").asText(), o.path("workload").asText(), o.path("data").asText(),
                 o.path("status").asText(), o.path("examples").asLong(), o.path("slots").asInt(),
                 o.path("sources").asLong(), d(o, "examplesPerSecond"), d(o, "referenceExamplesPerSecond"),
-                d(o, "ratioPerSlot"), d(o, "cpuRatio"), d(o, "latencyP50Millis"), d(o, "latencyP99Millis"),
+                d(o, "ratioPerSlot"), d(o, "anchorExamplesPerSecond"), d(o, "ratioToAnchorPerSlot"), d(o, "cpuRatio"), d(o, "latencyP50Millis"), d(o, "latencyP99Millis"),
                 o.path("updates").asLong(), o.path("versions").asLong(), o.path("checkpoints").asLong(),
                 d(o, "checkpointMillis"), d(o, "checkpointMaxMillis"), l(o, "checkpointBytes"),
                 d(o, "checkpointIncrementalBytes"), d(o, "checkpointStartDelayMillis"), d(o, "checkpointSyncMillis"),
                 d(o, "checkpointAsyncMillis"),
                 o.path("checkpointSlowestTask").isNull() ? null : o.path("checkpointSlowestTask").asText(null),
                 l(o, "peakHeapBytes"), l(o, "peakHeapAfterGcBytes"), l(o, "peakRssBytes"), d(o, "holdoutAccuracy"),
-                d(o, "referenceHoldoutAccuracy"), d(o, "trainSeconds"), d(o, "cpuSeconds"), d(o, "referenceSeconds"),
+                d(o, "referenceHoldoutAccuracy"), d(o, "anchorHoldoutAccuracy"), d(o, "trainSeconds"), d(o, "cpuSeconds"), d(o, "referenceSeconds"),
                 d(o, "referenceCpuSeconds"), d(o, "startupSeconds"), d(o, "jobWallSeconds"), tasks,
                 o.path("runDir").asText(), o.path("command").asText());
     }
@@ -152,8 +155,8 @@ public final class BenchReport {
 
     /** The results as a table for a terminal (and for Markdown: the rows are pipe-separated). */
     public static String table(List<BenchResult> results) {
-        String[] header = {"case", "ex/s", "ref ex/s", "ratio/slot", "cpu ratio", "slots", "sources", "lat p50 ms", "lat p99 ms",
-            "ckpt ms", "ckpt MB", "heap MB", "live MB", "RSS MB", "acc job/ref", "data"};
+        String[] header = {"case", "ex/s", "ref ex/s", "ratio/slot", "anchor ex/s", "/anchor", "cpu ratio", "slots", "sources", "lat p50 ms", "lat p99 ms",
+            "ckpt ms", "ckpt MB", "heap MB", "live MB", "RSS MB", "acc job/ref/anchor", "data"};
         String[][] rows = new String[results.size()][];
         for (int i = 0; i < rows.length; i++) {
             BenchResult r = results.get(i);
@@ -162,6 +165,8 @@ public final class BenchReport {
                 fmt("%,.0f", r.examplesPerSecond()),
                 fmt("%,.0f", r.referenceExamplesPerSecond()),
                 fmt("%.3f", r.ratioPerSlot()),
+                fmt("%,.0f", r.anchorExamplesPerSecond()),
+                fmt("%.3f", r.ratioToAnchorPerSlot()),
                 fmt("%.3f", r.cpuRatio()),
                 Integer.toString(r.slots()),
                 String.format(Locale.ROOT, "%,d", r.sources()),
@@ -172,7 +177,8 @@ public final class BenchReport {
                 megabytes(r.peakHeapBytes()),
                 megabytes(r.peakHeapAfterGcBytes()),
                 megabytes(r.peakRssBytes()),
-                fmt("%.3f", r.holdoutAccuracy()) + "/" + fmt("%.3f", r.referenceHoldoutAccuracy()),
+                fmt("%.3f", r.holdoutAccuracy()) + "/" + fmt("%.3f", r.referenceHoldoutAccuracy()) + "/"
+                        + fmt("%.3f", r.anchorHoldoutAccuracy()),
                 r.data()
             };
         }

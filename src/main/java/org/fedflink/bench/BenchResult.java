@@ -14,6 +14,9 @@ package org.fedflink.bench;
  * @param examplesPerSecond examples / trainSeconds
  * @param referenceExamplesPerSecond the plain-Java loop's steps per second
  * @param ratioPerSlot (examplesPerSecond / slots) / referenceExamplesPerSecond
+ * @param anchorExamplesPerSecond the straightforward loop's ({@link Anchor}) steps per second over the same
+ *     examples; NaN for a model without an anchor
+ * @param ratioToAnchorPerSlot (examplesPerSecond / slots) / anchorExamplesPerSecond
  * @param cpuRatio the reference's CPU time in its steps / the process's CPU time during trainSeconds: the
  *     job's efficiency per CPU-second, which other load on the machine does not change much
  * @param latencyP50Millis median update-to-model latency, see {@link UpdateLatency}
@@ -34,6 +37,7 @@ package org.fedflink.bench;
  * @param peakRssBytes peak resident set size of the process during the job
  * @param holdoutAccuracy the job's final global model on the holdout set
  * @param referenceHoldoutAccuracy the reference model on the same holdout set
+ * @param anchorHoldoutAccuracy the anchor's model on the same holdout set
  * @param trainSeconds from the first example read to the first global version holding every example
  * @param cpuSeconds CPU time of the whole process (every thread) during trainSeconds
  * @param referenceSeconds time in the reference loop's steps
@@ -55,6 +59,8 @@ public record BenchResult(
         double examplesPerSecond,
         double referenceExamplesPerSecond,
         double ratioPerSlot,
+        double anchorExamplesPerSecond,
+        double ratioToAnchorPerSlot,
         double cpuRatio,
         double latencyP50Millis,
         double latencyP99Millis,
@@ -74,6 +80,7 @@ public record BenchResult(
         long peakRssBytes,
         double holdoutAccuracy,
         double referenceHoldoutAccuracy,
+        double anchorHoldoutAccuracy,
         double trainSeconds,
         double cpuSeconds,
         double referenceSeconds,
@@ -92,7 +99,8 @@ public record BenchResult(
     static BenchResult failed(BenchCase c, String status, String runDir) {
         double nan = Double.NaN;
         return new BenchResult(c.name(), c.workload().description(), "", status, 0, c.parallelism(), 0, nan, nan,
-                nan, nan, nan, nan, 0, 0, 0, nan, nan, -1, nan, nan, nan, nan, null, -1, -1, -1, nan, nan, nan, nan,
+                nan, nan, nan, nan, nan, nan, 0, 0, 0, nan, nan, -1, nan, nan, nan, nan, null, -1, -1, -1, nan, nan, nan,
+                nan, nan,
                 nan, nan, nan, nan, java.util.List.of(), runDir, "");
     }
 }

@@ -29,6 +29,10 @@ import org.fedflink.pipeline.FedJob;
  * partition, passes, shuffle and scaling) outside the timed loop. Before timing, the JIT is warmed
  * up on up to {@value #WARMUP} examples with a throw-away model, so the figure is the loop's
  * steady speed.
+ *
+ * <p>The {@link Anchor}, a straightforward loop written apart from the project's model code, steps
+ * through the same chunks, timed separately and interleaved chunk by chunk with the project's loop
+ * so that both see the same load on the machine.
  */
 final class Reference {
 
@@ -40,10 +44,18 @@ final class Reference {
      * @param seconds time spent in the steps
      * @param cpuSeconds CPU time of the loop's thread in the steps
      * @param holdoutAccuracy the final model's accuracy on the job's holdout set (NaN without one)
+     * @param anchorSeconds time the {@link Anchor} spent in its steps over the same examples (NaN:
+     *     no anchor for this model)
+     * @param anchorHoldoutAccuracy the anchor's final accuracy on the same holdout set
      */
-    record Result(long examples, double seconds, double cpuSeconds, double holdoutAccuracy) {
+    record Result(long examples, double seconds, double cpuSeconds, double holdoutAccuracy, double anchorSeconds,
+            double anchorHoldoutAccuracy) {
         double examplesPerSecond() {
             return seconds > 0 ? examples / seconds : Double.NaN;
+        }
+
+        double anchorExamplesPerSecond() {
+            return anchorSeconds > 0 ? examples / anchorSeconds : Double.NaN;
         }
     }
 
@@ -53,6 +65,7 @@ final class Reference {
         try (Examples source = Examples.of(spec, workDir)) {
             long n = Math.min(examples, source.size());
             OnlineLearner learner = new OnlineLearner(Model.of(spec.model().toSpec()), FedJob.optimizer(spec));
+            boolean anchored = Anchor.supports(spec.model().type());
             Example[] chunk = new Example[CHUNK];
 
             // warm-up, untimed, on a model that is thrown away
@@ -67,9 +80,17 @@ final class Reference {
                     Example e = chunk[i];
                     learner.learn(params, state, step++, e.indices(), e.values(), e.label());
                 }
+                if (anchored) {
+                    Anchor warm = anchor(spec);
+                    for (int i = 0; i < m; i++) {
+                        warm.learn(chunk[i]);
+                    }
+                }
                 done += count;
             }
 
+            Anchor anchor = anchored ? anchor(spec) : null;
+            long anchorNanos = 0;
             params = learner.initialParams(spec.seed());
             state = learner.initialState();
             step = 0;
@@ -87,14 +108,30 @@ final class Reference {
                 }
                 nanos += System.nanoTime() - t0;
                 cpuNanos += threads.getCurrentThreadCpuTime() - c0;
+                if (anchored) {
+                    long a0 = System.nanoTime();
+                    for (int i = 0; i < m; i++) {
+                        anchor.learn(chunk[i]);
+                    }
+                    anchorNanos += System.nanoTime() - a0;
+                }
                 done += count;
             }
             List<Example> holdout = source.holdout();
-            double accuracy = holdout.isEmpty() || !spec.model().toSpec().isClassifier()
-                    ? Double.NaN
-                    : Evaluator.score(learner.model(), params, holdout).accuracy();
-            return new Result(step, nanos / 1e9, cpuNanos / 1e9, accuracy);
+            boolean scored = !holdout.isEmpty() && spec.model().toSpec().isClassifier();
+            double accuracy = scored ? Evaluator.score(learner.model(), params, holdout).accuracy() : Double.NaN;
+            double anchorAccuracy = scored && anchored
+                    ? holdout.stream().filter(anchor::predictsRight).count() / (double) holdout.size()
+                    : Double.NaN;
+            return new Result(step, nanos / 1e9, cpuNanos / 1e9, accuracy, anchored ? anchorNanos / 1e9 : Double.NaN,
+                    anchorAccuracy);
         }
+    }
+
+    /** The anchor for the job's model, stepping at the optimizer's base learning rate. */
+    private static Anchor anchor(JobSpec spec) {
+        JobSpec.ModelSection model = spec.model();
+        return new Anchor(model.type(), model.features(), model.classes(), spec.optimizer().learningRate(), model.l2());
     }
 
     /** The job's examples by position in its stream, and its holdout set. */

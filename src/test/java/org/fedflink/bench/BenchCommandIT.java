@@ -36,7 +36,8 @@ class BenchCommandIT {
         assertThat(r.path("slots").asInt()).isEqualTo(1);
         for (String key : List.of("examples", "sources", "examplesPerSecond", "referenceExamplesPerSecond",
                 "ratioPerSlot", "latencyP99Millis", "checkpointMillis", "checkpointBytes", "peakHeapBytes",
-                "peakRssBytes", "updates", "versions", "checkpoints")) {
+                "peakRssBytes", "updates", "versions", "checkpoints", "anchorExamplesPerSecond",
+                "ratioToAnchorPerSlot")) {
             assertThat(r.path(key).isNumber()).as(key + " is a number").isTrue();
             assertThat(r.path(key).asDouble()).as(key).isPositive();
         }
@@ -44,6 +45,7 @@ class BenchCommandIT {
         assertThat(r.path("latencyP50Millis").asDouble()).isBetween(0.0, r.path("latencyP99Millis").asDouble());
         assertThat(r.path("holdoutAccuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.path("referenceHoldoutAccuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.path("anchorHoldoutAccuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(Path.of(r.path("runDir").asText()).resolve("summary.json")).exists();
         assertThat(Files.exists(out.resolve("logistic-p1").resolve("checkpoints"))).as("pruned").isFalse();
     }

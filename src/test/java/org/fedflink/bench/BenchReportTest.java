@@ -16,8 +16,8 @@ class BenchReportTest {
 
     static BenchResult result(String name, double rate, double checkpointMillis) {
         return new BenchResult(name, "dense softmax 784x10", "Fashion-MNIST x8", "FINISHED", 480_000, 2, 100,
-                rate, 190_000, rate / 2 / 190_000, 0.5, 3.5, 40.25, 24_000, 960, 3, checkpointMillis, 300, 25_000_000,
-                1.5e6, 120, 15, 40, "local trainer", 400_000_000, 130_000_000, 800_000_000, 0.84, 0.83, 4.0, 8.0, 2.5, 2.4, 6.0, 20.0,
+                rate, 190_000, rate / 2 / 190_000, 240_000, rate / 2 / 240_000, 0.5, 3.5, 40.25, 24_000, 960, 3, checkpointMillis, 300, 25_000_000,
+                1.5e6, 120, 15, 40, "local trainer", 400_000_000, 130_000_000, 800_000_000, 0.84, 0.83, 0.82, 4.0, 8.0, 2.5, 2.4, 6.0, 20.0,
                 List.of(new TaskTimes("local trainer", "0", 0.9, 0.05, 0.05)), "/runs/x",
                 "bin/fedflink run jobs/bench/softmax-fashion-mnist.yaml");
     }
@@ -34,11 +34,13 @@ class BenchReportTest {
         assertThat(first.path("case").asText()).isEqualTo("softmax-p2");
         for (String key : List.of("case", "examplesPerSecond", "referenceExamplesPerSecond", "ratioPerSlot", "slots",
                 "sources", "examples", "latencyP50Millis", "latencyP99Millis", "checkpointMillis", "checkpointBytes",
-                "peakHeapBytes", "peakRssBytes", "holdoutAccuracy", "referenceHoldoutAccuracy", "cpuRatio")) {
+                "peakHeapBytes", "peakRssBytes", "holdoutAccuracy", "referenceHoldoutAccuracy", "cpuRatio", "anchorExamplesPerSecond",
+                "ratioToAnchorPerSlot", "anchorHoldoutAccuracy")) {
             assertThat(first.has(key)).as(key).isTrue();
         }
         assertThat(first.path("examplesPerSecond").asDouble()).isEqualTo(120_000);
         assertThat(first.path("ratioPerSlot").asDouble()).isEqualTo(120_000 / 2.0 / 190_000);
+        assertThat(first.path("ratioToAnchorPerSlot").asDouble()).isEqualTo(120_000 / 2.0 / 240_000);
         assertThat(first.path("slots").asInt()).isEqualTo(2);
         assertThat(first.path("latencyP99Millis").asDouble()).isEqualTo(40.25);
         assertThat(first.path("checkpointBytes").asLong()).isEqualTo(25_000_000);
@@ -69,6 +71,6 @@ class BenchReportTest {
         String[] lines = table.split("\n");
         assertThat(lines).hasSize(3);
         assertThat(lines[0]).contains("case", "ex/s", "ratio/slot", "cpu ratio", "lat p50 ms", "RSS MB");
-        assertThat(lines[2]).contains("softmax-p1", "90,000", "190,000", "0.237", "0.500", "3.5", "40.3", "25.0", "800");
+        assertThat(lines[2]).contains("softmax-p1", "90,000", "190,000", "0.237", "240,000", "0.188", "0.500", "3.5", "40.3", "25.0", "800");
     }
 }
