@@ -1,6 +1,7 @@
 package org.fedflink.config;
 
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.fedflink.config.JobSpec.AggregationSpec;
 import org.fedflink.federation.AggregationStrategy;
 import org.fedflink.federation.DpAdaptiveClipping;
@@ -123,16 +124,16 @@ public final class StrategyFactory {
 
     /**
      * The noise multiplier {@code z} of a client-level DP strategy (the value its privacy is
-     * accounted with), or {@code NaN} for a strategy that gives no DP guarantee.
+     * accounted with); empty for a strategy that gives no DP guarantee.
      */
-    public static double noiseMultiplier(AggregationStrategy strategy) {
+    public static OptionalDouble noiseMultiplier(AggregationStrategy strategy) {
         if (strategy instanceof DpFixedClipping fixed) {
-            return fixed.noiseMultiplier();
+            return OptionalDouble.of(fixed.noiseMultiplier());
         }
         if (strategy instanceof DpAdaptiveClipping adaptive) {
-            return adaptive.noiseMultiplier();
+            return OptionalDouble.of(adaptive.noiseMultiplier());
         }
-        return Double.NaN;
+        return OptionalDouble.empty();
     }
 
     private static double or(Double value, double fallback) {

@@ -6,7 +6,6 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.eval.LocalBaseline;
 import org.fedflink.federation.LocalStep;
-import org.fedflink.federation.Participation;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.ModelSpec;
 
@@ -28,9 +27,16 @@ final class LocalOnlyGraph {
         int trainers = spec.trainer().parallelism();
         LocalStep step = LocalStep.plain();
         ShardLayout layout = new ShardLayout(model.numParams(), 1);
-        TrainerSettings settings = new TrainerSettings(model, FedJob.optimizer(spec), Integer.MAX_VALUE, 0, layout,
-                LoopPlan.cacheSize(spec, model, step), false, spec.seed(), false, null, step, Participation.everyone(),
-                null, spec.trainer().state());
+        // its sources never report: the holdout scores each model at the end of the input
+        TrainerSettings settings = TrainerSettings.builder(model, FedJob.optimizer(spec))
+                .localExamples(Integer.MAX_VALUE)
+                .layout(layout)
+                .cacheSize(LoopPlan.cacheSize(spec, model, step))
+                .adoptGlobal(false)
+                .initSeed(spec.seed())
+                .localStep(step)
+                .stateLayout(spec.trainer().state())
+                .build();
         examples.keyBy(ExampleKeys.bySource())
                 .transform(prefix + "trainer", TypeInformation.of(LocalBaseline.SourceResult.class),
                         new LocalOnlyTrainer(settings, holdout))

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
@@ -25,6 +26,7 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 import org.fedflink.data.Example;
 import org.fedflink.federation.Attacks;
+import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalLearner;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.federation.SourceModel;
@@ -123,7 +125,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
         sourceDrifts = getMetricGroup().counter("sourceDrifts");
         byzantine = new java.util.concurrent.ConcurrentHashMap<>();
-        if (settings.attack() != null) {
+        if (settings.attack().isPresent()) {
             getMetricGroup().gauge("byzantineSources", () -> byzantine.values().stream().filter(b -> b).count());
         }
         // every subtask's copies come back (union state): the newest version of each shard wins
@@ -146,8 +148,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     }
 
     private boolean isByzantine(String source) {
-        SimulatedAttack attack = settings.attack();
-        return attack != null && byzantine.computeIfAbsent(source, attack::isByzantine);
+        Optional<SimulatedAttack> attack = settings.attack();
+        return attack.isPresent() && byzantine.computeIfAbsent(source, attack.get()::isByzantine);
     }
 
     @Override
@@ -158,9 +160,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         s.dirty = true;
         learner.rebase(s);
         // a label-flipping Byzantine source learns (and is scored) on the flipped label
-        double label = settings.attack() == null
-                ? example.label()
-                : settings.attack().label(isByzantine(source), example.label());
+        Optional<SimulatedAttack> attack = settings.attack();
+        double label = attack.isPresent() ? attack.get().label(isByzantine(source), example.label()) : example.label();
         OnlineLearner.Outcome outcome = learner.learn(s, example.indices(), example.values(), label);
         if (settings.emitPredictions()) {
             // the examples before this one in the source's coming report
@@ -240,8 +241,11 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
      *     {@link Long#MIN_VALUE} for none
      */
     private void report(String source, SourceModel s, long time) {
-        boolean corrupt = settings.attack() != null && isByzantine(source);
-        LocalLearner.Progress progress = learner.takeProgress(s, settings.localDp() != null || corrupt);
+        Optional<SimulatedAttack> attack = settings.attack();
+        boolean corrupt = isByzantine(source);
+        Optional<LocalDp> localDp = settings.localDp();
+        // clipping, noise and corruption need the whole update dense
+        LocalLearner.Progress progress = learner.takeProgress(s, localDp.isPresent() || corrupt);
         int sender = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         if (progress.pieces() != null) {
             SparseSourceModels.Piece[] pieces = progress.pieces();
@@ -255,16 +259,16 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
         float[] delta = progress.delta();
         float[] controlDelta = progress.controlDelta();
-        if (settings.localDp() != null) {
+        if (localDp.isPresent()) {
             // s.steps only grows, so it numbers the source's updates, alike on every replay
-            settings.localDp().privatize(delta, Attacks.updateSeed(settings.initSeed(), source, s.steps));
+            localDp.get().privatize(delta, Attacks.updateSeed(settings.initSeed(), source, s.steps));
         }
         for (int shard = 0; shard < layout.shards(); shard++) {
             int from = layout.from(shard);
             int to = layout.to(shard);
             float[] piece = Arrays.copyOfRange(delta, from, to);
             if (corrupt) {
-                settings.attack().corrupt(true, source, s.steps, shard, layout.shards(), piece);
+                attack.get().corrupt(true, source, s.steps, shard, layout.shards(), piece);
             }
             emit(withOutcomes(shard, s, new LocalUpdate(
                     shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, piece, false, sender,

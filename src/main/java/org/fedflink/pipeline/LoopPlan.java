@@ -87,28 +87,41 @@ record LoopPlan(
         // 0: the server sizes rounds from the sources active lately
         int updatesPerRound = configuredRound == null ? 0 : configuredRound;
         LocalStep localStep = strategy.localStep();
-        TrainerSettings trainer = new TrainerSettings(
-                model, FedJob.optimizer(spec), spec.rounds().localExamples(), spec.rounds().eventTimeMillis(),
-                layout, cacheSize(spec, model, localStep), true, spec.seed(),
-                spec.output().predictions(),
-                SimulatedAttack.of(spec),
-                localStep,
-                new Participation(spec.rounds().sampleFraction(), spec.seed()),
-                !spec.localDp().enabled() ? null
-                        : LocalDp.withNoiseMultiplier(spec.localDp().clippingNorm(), spec.localDp().noiseMultiplier()),
-                spec.trainer().state(),
-                drift);
-        AggregatorSettings aggregator = new AggregatorSettings(
-                strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers,
-                UUID.randomUUID().toString(), spec.evaluation().windowExamples(), model, spec.seed(),
-                spec.rounds().maxStaleness(),
-                StrategyFactory.noiseMultiplier(strategy), spec.aggregation().dpDelta(),
-                spec.rounds().minSources(),
-                !spec.aggregation().reputation() ? Double.NaN : spec.aggregation().reputationDecay(),
-                drift);
+        TrainerSettings.Builder trainer = TrainerSettings.builder(model, FedJob.optimizer(spec))
+                .localExamples(spec.rounds().localExamples())
+                .eventTimeMillis(spec.rounds().eventTimeMillis())
+                .layout(layout)
+                .cacheSize(cacheSize(spec, model, localStep))
+                .initSeed(spec.seed())
+                .emitPredictions(spec.output().predictions())
+                .localStep(localStep)
+                .participation(new Participation(spec.rounds().sampleFraction(), spec.seed()))
+                .stateLayout(spec.trainer().state())
+                .drift(drift);
+        SimulatedAttack.of(spec).ifPresent(trainer::attack);
+        JobSpec.LocalDpSpec localDp = spec.localDp();
+        if (localDp.enabled()) {
+            trainer.localDp(LocalDp.withNoiseMultiplier(localDp.clippingNorm(), localDp.noiseMultiplier()));
+        }
+        String loopId = UUID.randomUUID().toString();
+        AggregatorSettings.Builder aggregator = AggregatorSettings.builder(strategy, model, loopId)
+                .layout(layout)
+                .updatesPerRound(updatesPerRound)
+                .timeoutMillis(spec.rounds().timeoutMillis())
+                .trainerParallelism(trainers)
+                .windowExamples(spec.evaluation().windowExamples())
+                .initSeed(spec.seed())
+                .maxStaleness(spec.rounds().maxStaleness())
+                .minSources(spec.rounds().minSources())
+                .drift(drift);
+        StrategyFactory.noiseMultiplier(strategy).ifPresent(noiseMultiplier ->
+                aggregator.dpAccounting(new DpAccounting(noiseMultiplier, spec.aggregation().dpDelta())));
+        if (spec.aggregation().reputation()) {
+            aggregator.reputationDecay(spec.aggregation().reputationDecay());
+        }
         boolean kafkaFeedback = modelKey != null && spec.rounds().feedback() == JobSpec.Feedback.KAFKA;
         return new LoopPlan(loop, dir.toAbsolutePath().toString(), spec, model, modelKey, false,
-                ExampleKeys.bySource(), true, kafkaFeedback, trainer, aggregator);
+                ExampleKeys.bySource(), true, kafkaFeedback, trainer.build(), aggregator.build());
     }
 
     /**
@@ -126,27 +139,31 @@ record LoopPlan(
         int localExamples = (int) Math.min(Integer.MAX_VALUE,
                 (long) spec.rounds().localExamples() * spec.rounds().nominalUpdatesPerRound());
         LocalStep localStep = strategy.localStep();
-        TrainerSettings trainer = new TrainerSettings(
-                model, FedJob.optimizer(spec), localExamples, spec.rounds().eventTimeMillis(),
-                layout, cacheSize(spec, model, localStep), false, spec.seed(),
-                spec.output().predictions(),
-                null,
-                localStep,
-                Participation.everyone(),
-                null,
-                spec.trainer().state(),
-                drift);
-        // one learner, each report a round: none is held back as stale, for too few sources or by reputation
+        TrainerSettings trainer = TrainerSettings.builder(model, FedJob.optimizer(spec))
+                .localExamples(localExamples)
+                .eventTimeMillis(spec.rounds().eventTimeMillis())
+                .layout(layout)
+                .cacheSize(cacheSize(spec, model, localStep))
+                .adoptGlobal(false)
+                .initSeed(spec.seed())
+                .emitPredictions(spec.output().predictions())
+                .localStep(localStep)
+                .stateLayout(spec.trainer().state())
+                .drift(drift)
+                .build();
+        // One learner, each report a round: none is held back as stale, for too few sources or by
+        // reputation. The sum gives no DP guarantee, so there is no privacy to account for.
         int trainers = 1;
         int updatesPerRound = 1;
-        AggregatorSettings aggregator = new AggregatorSettings(
-                strategy, layout, updatesPerRound, spec.rounds().timeoutMillis(), trainers,
-                UUID.randomUUID().toString(), spec.evaluation().windowExamples(), model, spec.seed(),
-                0,
-                StrategyFactory.noiseMultiplier(strategy), spec.aggregation().dpDelta(),
-                1,
-                Double.NaN,
-                drift);
+        AggregatorSettings aggregator = AggregatorSettings.builder(strategy, model, UUID.randomUUID().toString())
+                .layout(layout)
+                .updatesPerRound(updatesPerRound)
+                .timeoutMillis(spec.rounds().timeoutMillis())
+                .trainerParallelism(trainers)
+                .windowExamples(spec.evaluation().windowExamples())
+                .initSeed(spec.seed())
+                .drift(drift)
+                .build();
         return new LoopPlan(loop, dir.toAbsolutePath().toString(), spec, model, modelKey, true,
                 ExampleKeys.allAsOne(), false, false, trainer, aggregator);
     }

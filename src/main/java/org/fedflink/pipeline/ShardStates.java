@@ -2,6 +2,8 @@ package org.fedflink.pipeline;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.drift.SourceBaselines;
@@ -22,15 +24,18 @@ final class ShardStates {
 
     /** The server of {@code shard}, as the settings make it and the state restores it. */
     static ShardServer<LocalUpdate> server(AggregatorSettings settings, ShardState shard) {
+        Optional<DpAccounting> dp = settings.dpAccounting();
         RdpAccountant accountant = null;
-        if (settings.accountsPrivacy()) {
+        if (dp.isPresent()) {
             accountant = shard.privacy == null ? new RdpAccountant() : RdpAccountant.fromState(shard.privacy);
         }
         Reputation reputation = null;
-        if (!Double.isNaN(settings.reputationDecay())) {
+        OptionalDouble reputationDecay = settings.reputationDecay();
+        if (reputationDecay.isPresent()) {
+            double decay = reputationDecay.getAsDouble();
             reputation = shard.reputationSources == null
-                    ? new Reputation(settings.reputationDecay())
-                    : Reputation.fromState(settings.reputationDecay(),
+                    ? new Reputation(decay)
+                    : Reputation.fromState(decay,
                             new Reputation.State(shard.reputationSources, shard.reputationScores));
         }
         // only shard 0's pieces carry the examples' outcomes
@@ -48,9 +53,10 @@ final class ShardStates {
                 shard.rounds, shard.samplesInModel, shard.prequentialLossSum, shard.prequentialCorrect,
                 Arrays.asList(shard.pending), new HashSet<>(Arrays.asList(shard.sources)), shard.roundsSkipped,
                 shard.updatesRejected, shard.updatesTooStale, shard.newestUpdateTime);
+        // the server reads the noise multiplier and delta only when it has an accountant
         return new ShardServer<>(shard.shard, settings.layout().shards(), settings.strategy(), rounds, drift,
-                reputation, accountant, settings.dpNoiseMultiplier(), settings.dpDelta(), settings.maxStaleness(),
-                window, state);
+                reputation, accountant, dp.map(DpAccounting::noiseMultiplier).orElse(Double.NaN),
+                dp.map(DpAccounting::delta).orElse(Double.NaN), settings.maxStaleness(), window, state);
     }
 
     /** Writes the server's state, and its collaborators', into {@code shard}. */

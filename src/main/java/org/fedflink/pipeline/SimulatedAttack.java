@@ -1,6 +1,7 @@
 package org.fedflink.pipeline;
 
 import java.io.Serializable;
+import java.util.Optional;
 import org.fedflink.config.JobSpec;
 import org.fedflink.federation.Attacks;
 import org.fedflink.federation.ByzantineSelection;
@@ -21,20 +22,20 @@ import org.fedflink.federation.UpdateAttack;
 public record SimulatedAttack(ByzantineSelection byzantine, UpdateAttack update, LabelFlip labelFlip, long seed)
         implements Serializable {
 
-    /** The attack {@code spec} describes, or null when {@code attack.fraction} is 0. */
-    public static SimulatedAttack of(JobSpec spec) {
+    /** The attack {@code spec} describes; empty when {@code attack.fraction} is 0. */
+    public static Optional<SimulatedAttack> of(JobSpec spec) {
         JobSpec.AttackSpec a = spec.attack();
         if (!a.enabled()) {
-            return null;
+            return Optional.empty();
         }
         ByzantineSelection byzantine = Attacks.byzantine(a.fraction(), spec.seed());
-        return switch (a.type()) {
+        return Optional.of(switch (a.type()) {
             case SIGNFLIP -> new SimulatedAttack(byzantine, Attacks.signFlip(), null, spec.seed());
             case SCALE -> new SimulatedAttack(byzantine, Attacks.scaling(a.scale()), null, spec.seed());
             case NOISE -> new SimulatedAttack(byzantine, Attacks.gaussianNoise(a.noiseStddev()), null, spec.seed());
             case LABELFLIP -> new SimulatedAttack(byzantine, null,
                     Attacks.labelFlip(spec.model().toSpec().isClassifier() ? spec.model().classes() : 2), spec.seed());
-        };
+        });
     }
 
     /** Whether {@code source} is Byzantine. */

@@ -1,6 +1,7 @@
 package org.fedflink.pipeline;
 
 import java.io.Serializable;
+import java.util.Optional;
 import org.fedflink.config.JobSpec;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.federation.LocalDp;
@@ -12,44 +13,17 @@ import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
 
 /**
- * What a {@link LocalTrainer} needs to know, resolved from the job spec.
+ * What a {@link LocalTrainer} needs to know, resolved from the job spec. Build with
+ * {@link #builder}; immutable once built.
  *
- * @param model model shape
- * @param optimizer local optimizer (configuration only; state lives per source)
- * @param localExamples report every K examples of a source
- * @param eventTimeMillis also report at event-time boundaries of this length (0 = off)
- * @param layout how parameters are split into shards
- * @param cacheSize sources kept in operator memory per subtask
- * @param adoptGlobal whether sources rebase on newer global models; false for the centralized
- *     learner, whose own parameters are the global model (adopting its own versions back, which
- *     lag behind by the updates in flight, would turn plain SGD into delayed SGD)
- * @param initSeed seed of the initial parameters (models that do not start at zero, such as an MLP);
- *     the aggregators start from the same parameters
- * @param emitPredictions whether every prequential prediction goes to {@link LocalTrainer#PREDICTIONS}
- * @param attack the simulated attack of the job spec's {@code attack} section, or null
- * @param localStep how the strategy shapes the local steps and reports (its client side)
- * @param participation which report opportunities a source takes ({@code rounds.sampleFraction})
- * @param localDp clipping and noise applied to every update before it leaves its source, or null
- * @param stateLayout how a source's model is held ({@code trainer.state})
- * @param drift which drift each source watches for and follows ({@code drift})
+ * <p>A final class rather than a record: the settings travel to the operators with the job graph
+ * (Java serialization), and the optional parts, which a record would have to expose as nullable
+ * components, are kept here as nullable fields behind accessors that return an {@link Optional}
+ * (which is not serializable itself).
  */
-public record TrainerSettings(
-        ModelSpec model,
-        LocalOptimizer optimizer,
-        int localExamples,
-        long eventTimeMillis,
-        ShardLayout layout,
-        int cacheSize,
-        boolean adoptGlobal,
-        long initSeed,
-        boolean emitPredictions,
-        SimulatedAttack attack,
-        LocalStep localStep,
-        Participation participation,
-        LocalDp localDp,
-        JobSpec.StateLayout stateLayout,
-        DriftSettings drift)
-        implements Serializable {
+public final class TrainerSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /**
      * The smallest model that {@link JobSpec.StateLayout#AUTO} holds sparse: below it a dense copy per
@@ -57,48 +31,174 @@ public record TrainerSettings(
      */
     public static final int SPARSE_STATE_MIN_PARAMS = 1 << 16;
 
-    public TrainerSettings {
-        if (drift == null) {
-            throw new IllegalArgumentException("drift is required (DriftSettings.none() detects nothing)");
-        }
-        if (stateLayout == null) {
-            throw new IllegalArgumentException("stateLayout is required");
-        }
-        if (stateLayout == JobSpec.StateLayout.SPARSE && !sparseCapable(model, localStep)) {
-            throw new IllegalArgumentException("a sparse trainer state needs a linear model (not "
-                    + model.type() + ") and plain local steps (not " + localStep.name() + ")");
-        }
-    }
-
-    /** Settings of sources that detect no drift. */
-    public TrainerSettings(ModelSpec model, LocalOptimizer optimizer, int localExamples, long eventTimeMillis,
-            ShardLayout layout, int cacheSize, boolean adoptGlobal, long initSeed, boolean emitPredictions,
-            SimulatedAttack attack, LocalStep localStep, Participation participation,
-            LocalDp localDp, JobSpec.StateLayout stateLayout) {
-        this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
-                emitPredictions, attack, localStep, participation, localDp, stateLayout,
-                DriftSettings.none());
-    }
-
-    /** These settings with sources that watch for and follow {@code newDrift}. */
-    public TrainerSettings withDrift(DriftSettings newDrift) {
-        return new TrainerSettings(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal,
-                initSeed, emitPredictions, attack, localStep, participation, localDp, stateLayout, newDrift);
-    }
-
-    /** Settings with the state layout chosen by {@link JobSpec.StateLayout#AUTO}. */
-    public TrainerSettings(ModelSpec model, LocalOptimizer optimizer, int localExamples, long eventTimeMillis,
-            ShardLayout layout, int cacheSize, boolean adoptGlobal, long initSeed, boolean emitPredictions,
-            SimulatedAttack attack, LocalStep localStep, Participation participation,
-            LocalDp localDp) {
-        this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
-                emitPredictions, attack, localStep, participation, localDp, JobSpec.StateLayout.AUTO);
-    }
-
     /** Bytes a cached sparse source is assumed to take: a few hundred touched coordinates in maps. */
     static final long SPARSE_SOURCE_BYTES = 16 << 10;
     /** Bytes of a cached source besides its arrays: the state object, its cache entry and name. */
     static final long SOURCE_OVERHEAD_BYTES = 400;
+
+    private final ModelSpec model;
+    private final LocalOptimizer optimizer;
+    private final int localExamples;
+    private final long eventTimeMillis;
+    private final ShardLayout layout;
+    private final int cacheSize;
+    private final boolean adoptGlobal;
+    private final long initSeed;
+    private final boolean emitPredictions;
+    /** Null when no source attacks. */
+    private final SimulatedAttack attack;
+    private final LocalStep localStep;
+    private final Participation participation;
+    /** Null when updates leave their sources as they are. */
+    private final LocalDp localDp;
+    private final JobSpec.StateLayout stateLayout;
+    private final DriftSettings drift;
+
+    private TrainerSettings(Builder b) {
+        if (b.localExamples < 1) {
+            throw new IllegalArgumentException("localExamples must be at least 1, got " + b.localExamples);
+        }
+        if (b.eventTimeMillis < 0) {
+            throw new IllegalArgumentException("eventTimeMillis must be at least 0, got " + b.eventTimeMillis);
+        }
+        if (b.cacheSize < 1) {
+            throw new IllegalArgumentException("cacheSize must be at least 1, got " + b.cacheSize);
+        }
+        if (b.stateLayout == JobSpec.StateLayout.SPARSE && !sparseCapable(b.model, b.localStep)) {
+            throw new IllegalArgumentException("a sparse trainer state needs a linear model (not "
+                    + b.model.type() + ") and plain local steps (not " + b.localStep.name() + ")");
+        }
+        this.model = b.model;
+        this.optimizer = b.optimizer;
+        this.localExamples = b.localExamples;
+        this.eventTimeMillis = b.eventTimeMillis;
+        this.layout = b.layout;
+        this.cacheSize = b.cacheSize;
+        this.adoptGlobal = b.adoptGlobal;
+        this.initSeed = b.initSeed;
+        this.emitPredictions = b.emitPredictions;
+        this.attack = b.attack;
+        this.localStep = b.localStep;
+        this.participation = b.participation;
+        this.localDp = b.localDp;
+        this.stateLayout = b.stateLayout;
+        this.drift = b.drift;
+    }
+
+    /**
+     * A builder of the settings of honest sources of {@code model} learning with {@code optimizer}:
+     * no attack, plain local steps, every report taken, no local DP, the state layout
+     * {@link JobSpec.StateLayout#AUTO} chooses, no drift detection, the model in one shard, no
+     * event-time reports, sources that adopt newer global models, seed 0 and no predictions out.
+     * {@link Builder#localExamples} and {@link Builder#cacheSize} have no default and must be set.
+     */
+    public static Builder builder(ModelSpec model, LocalOptimizer optimizer) {
+        return new Builder(model, optimizer);
+    }
+
+    /** A builder holding these settings, to derive modified ones. */
+    public Builder toBuilder() {
+        Builder b = new Builder(model, optimizer)
+                .localExamples(localExamples)
+                .eventTimeMillis(eventTimeMillis)
+                .layout(layout)
+                .cacheSize(cacheSize)
+                .adoptGlobal(adoptGlobal)
+                .initSeed(initSeed)
+                .emitPredictions(emitPredictions)
+                .localStep(localStep)
+                .participation(participation)
+                .stateLayout(stateLayout)
+                .drift(drift);
+        attack().ifPresent(b::attack);
+        localDp().ifPresent(b::localDp);
+        return b;
+    }
+
+    /** The model's shape. */
+    public ModelSpec model() {
+        return model;
+    }
+
+    /** The local optimizer (configuration only; its state lives per source). */
+    public LocalOptimizer optimizer() {
+        return optimizer;
+    }
+
+    /** A source reports every this many examples. */
+    public int localExamples() {
+        return localExamples;
+    }
+
+    /** A source also reports at event-time boundaries of this length; 0: it does not. */
+    public long eventTimeMillis() {
+        return eventTimeMillis;
+    }
+
+    /** How the parameters are split into shards. */
+    public ShardLayout layout() {
+        return layout;
+    }
+
+    /** Sources kept in operator memory per subtask. */
+    public int cacheSize() {
+        return cacheSize;
+    }
+
+    /**
+     * Whether sources rebase on newer global models; false for the centralized learner, whose own
+     * parameters are the global model (adopting its own versions back, which lag behind by the
+     * updates in flight, would turn plain SGD into delayed SGD).
+     */
+    public boolean adoptGlobal() {
+        return adoptGlobal;
+    }
+
+    /**
+     * The seed of the initial parameters (models that do not start at zero, such as an MLP); the
+     * aggregators start from the same parameters.
+     */
+    public long initSeed() {
+        return initSeed;
+    }
+
+    /** Whether every prequential prediction goes to {@link LocalTrainer#PREDICTIONS}. */
+    public boolean emitPredictions() {
+        return emitPredictions;
+    }
+
+    /** The simulated attack of the job spec's {@code attack} section; empty when no source attacks. */
+    public Optional<SimulatedAttack> attack() {
+        return Optional.ofNullable(attack);
+    }
+
+    /** How the strategy shapes the local steps and reports (its client side). */
+    public LocalStep localStep() {
+        return localStep;
+    }
+
+    /** Which report opportunities a source takes ({@code rounds.sampleFraction}). */
+    public Participation participation() {
+        return participation;
+    }
+
+    /**
+     * The clipping and noise applied to every update before it leaves its source; empty when
+     * updates leave as they are.
+     */
+    public Optional<LocalDp> localDp() {
+        return Optional.ofNullable(localDp);
+    }
+
+    /** How a source's model is held ({@code trainer.state}). */
+    public JobSpec.StateLayout stateLayout() {
+        return stateLayout;
+    }
+
+    /** Which drift each source watches for and follows ({@code drift}). */
+    public DriftSettings drift() {
+        return drift;
+    }
 
     /**
      * How many sources fit a cache of {@code budgetBytes}: the bytes of one cached source are
@@ -142,18 +242,114 @@ public record TrainerSettings(
         return model.type() != ModelType.MLP && localStep.sparseCapable();
     }
 
-    /** Settings of honest sources. */
-    public TrainerSettings(
-            ModelSpec model,
-            LocalOptimizer optimizer,
-            int localExamples,
-            long eventTimeMillis,
-            ShardLayout layout,
-            int cacheSize,
-            boolean adoptGlobal,
-            long initSeed,
-            boolean emitPredictions) {
-        this(model, optimizer, localExamples, eventTimeMillis, layout, cacheSize, adoptGlobal, initSeed,
-                emitPredictions, null, LocalStep.plain(), Participation.everyone(), null);
+    /**
+     * Collects settings, each at the default {@link TrainerSettings#builder} names until set;
+     * {@link #build} validates them. The setters take no null: a part that is off is left unset.
+     */
+    public static final class Builder {
+        private final ModelSpec model;
+        private final LocalOptimizer optimizer;
+        private int localExamples;
+        private long eventTimeMillis;
+        private ShardLayout layout;
+        private int cacheSize;
+        private boolean adoptGlobal = true;
+        private long initSeed;
+        private boolean emitPredictions;
+        private SimulatedAttack attack;
+        private LocalStep localStep = LocalStep.plain();
+        private Participation participation = Participation.everyone();
+        private LocalDp localDp;
+        private JobSpec.StateLayout stateLayout = JobSpec.StateLayout.AUTO;
+        private DriftSettings drift = DriftSettings.none();
+
+        private Builder(ModelSpec model, LocalOptimizer optimizer) {
+            this.model = required("model", model);
+            this.optimizer = required("optimizer", optimizer);
+            this.layout = new ShardLayout(model.numParams(), 1);
+        }
+
+        /** Report every {@code localExamples} examples of a source; required, at least 1. */
+        public Builder localExamples(int localExamples) {
+            this.localExamples = localExamples;
+            return this;
+        }
+
+        /** Also report at event-time boundaries of this length (0, the default: do not). */
+        public Builder eventTimeMillis(long eventTimeMillis) {
+            this.eventTimeMillis = eventTimeMillis;
+            return this;
+        }
+
+        public Builder layout(ShardLayout layout) {
+            this.layout = required("layout", layout);
+            return this;
+        }
+
+        /** Keep this many sources in operator memory per subtask; required, at least 1. */
+        public Builder cacheSize(int cacheSize) {
+            this.cacheSize = cacheSize;
+            return this;
+        }
+
+        public Builder adoptGlobal(boolean adoptGlobal) {
+            this.adoptGlobal = adoptGlobal;
+            return this;
+        }
+
+        public Builder initSeed(long initSeed) {
+            this.initSeed = initSeed;
+            return this;
+        }
+
+        public Builder emitPredictions(boolean emitPredictions) {
+            this.emitPredictions = emitPredictions;
+            return this;
+        }
+
+        /** Byzantine sources attack as {@code attack} says. */
+        public Builder attack(SimulatedAttack attack) {
+            this.attack = required("attack", attack);
+            return this;
+        }
+
+        public Builder localStep(LocalStep localStep) {
+            this.localStep = required("localStep", localStep);
+            return this;
+        }
+
+        public Builder participation(Participation participation) {
+            this.participation = required("participation", participation);
+            return this;
+        }
+
+        /** Every update is clipped and noised by {@code localDp} before it leaves its source. */
+        public Builder localDp(LocalDp localDp) {
+            this.localDp = required("localDp", localDp);
+            return this;
+        }
+
+        public Builder stateLayout(JobSpec.StateLayout stateLayout) {
+            this.stateLayout = required("stateLayout", stateLayout);
+            return this;
+        }
+
+        /** Sources watch for and follow drift as {@code drift} says ({@link DriftSettings#none()}: not at all). */
+        public Builder drift(DriftSettings drift) {
+            this.drift = required("drift", drift);
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of range */
+        public TrainerSettings build() {
+            return new TrainerSettings(this);
+        }
+
+        private static <T> T required(String name, T value) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " is required, got null");
+            }
+            return value;
+        }
     }
 }

@@ -13,7 +13,6 @@ import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.eval.OutcomeLog;
 import org.fedflink.federation.AggregationStrategy;
-import org.fedflink.federation.ShardLayout;
 import org.fedflink.federation.Strategies;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +35,11 @@ class GlobalAggregatorDriftTest {
 
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(AggregationStrategy strategy,
             DriftSettings drift) throws Exception {
-        AggregatorSettings settings = new AggregatorSettings(strategy, new ShardLayout(2, 1), 4, 0, 1, loopId, 1000,
-                SPEC, 0).withDrift(drift);
+        AggregatorSettings settings = AggregatorSettings.builder(strategy, SPEC, loopId)
+                .updatesPerRound(4)
+                .windowExamples(1000)
+                .drift(drift)
+                .build();
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
     }
 

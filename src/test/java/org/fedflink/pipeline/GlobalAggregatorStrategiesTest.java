@@ -9,7 +9,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.fedflink.federation.AggregationStrategy;
 import org.fedflink.federation.RdpAccountant;
-import org.fedflink.federation.ShardLayout;
 import org.fedflink.federation.StalenessWeight;
 import org.fedflink.federation.Strategies;
 import org.junit.jupiter.api.AfterEach;
@@ -32,17 +31,19 @@ class GlobalAggregatorStrategiesTest {
         FeedbackChannel.release(loopId, 0);
     }
 
-    private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(
-            AggregationStrategy strategy, int updatesPerRound, long maxStaleness, double dpNoise) throws Exception {
-        return harness(strategy, updatesPerRound, maxStaleness, dpNoise, 1, 0);
+    /** Settings of one shard of {@link #SPEC} closing a round every {@code updatesPerRound} updates. */
+    private AggregatorSettings.Builder settings(AggregationStrategy strategy, int updatesPerRound) {
+        return AggregatorSettings.builder(strategy, SPEC, loopId).updatesPerRound(updatesPerRound).windowExamples(1000);
     }
 
-    private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(AggregationStrategy strategy,
-            int updatesPerRound, long maxStaleness, double dpNoise, int minSources, long timeoutMillis)
-            throws Exception {
-        return harness(new AggregatorSettings(strategy, new ShardLayout(2, 1), updatesPerRound,
-                timeoutMillis, 1, loopId, 1000, SPEC, 0, maxStaleness, dpNoise, 1e-5, minSources, Double.NaN,
-                org.fedflink.drift.DriftSettings.none()));
+    /** The accounting of a DP strategy of noise multiplier {@code z}. */
+    private static DpAccounting dp(double z) {
+        return new DpAccounting(z, 1e-5);
+    }
+
+    private static OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(
+            AggregatorSettings.Builder settings) throws Exception {
+        return harness(settings.build());
     }
 
     private static OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(AggregatorSettings settings)
@@ -61,7 +62,7 @@ class GlobalAggregatorStrategiesTest {
 
     @Test
     void fedBuff_weighsEachUpdateByItsStaleness() throws Exception {
-        try (var h = harness(Strategies.fedBuff(1.0, StalenessWeight.inverseSqrt()), 1, 0, Double.NaN)) {
+        try (var h = harness(settings(Strategies.fedBuff(1.0, StalenessWeight.inverseSqrt()), 1))) {
             h.open();
             h.processElement(update("a", 0, 1, 1), 0); // v1: fresh, weight 1
             h.processElement(update("b", 0, 2, 2), 0); // v2: one version stale, weight 1/sqrt(2)
@@ -77,7 +78,7 @@ class GlobalAggregatorStrategiesTest {
     @Test
     void minSources_keepsTheRoundOpenPastItsSizeAndPastTheDeadline_untilEnoughSourcesSentUpdates()
             throws Exception {
-        try (var h = harness(Strategies.fedAvg(1.0), 2, 0, Double.NaN, 3, 1000)) {
+        try (var h = harness(settings(Strategies.fedAvg(1.0), 2).minSources(3).timeoutMillis(1000))) {
             h.open();
             h.setProcessingTime(0);
             h.processElement(update("a", 0, 1, 1), 0);
@@ -108,7 +109,7 @@ class GlobalAggregatorStrategiesTest {
     @Test
     void scaffold_movesTheServerControlVariateBySummedControlDeltasOverAllSources_andSendsIt()
             throws Exception {
-        try (var h = harness(Strategies.scaffold(1.0), 2, 0, Double.NaN)) {
+        try (var h = harness(settings(Strategies.scaffold(1.0), 2))) {
             h.open();
             h.processElement(new LocalUpdate(0, "a", 0, 10, 0, 0, new float[] {1, 0}, false, 0,
                     new float[] {0.2f, 0.4f}), 0);
@@ -139,8 +140,7 @@ class GlobalAggregatorStrategiesTest {
      */
     @Test
     void reputation_scalesEachUpdateByItsSourcesScore_andSurvivesARestore() throws Exception {
-        AggregatorSettings settings = new AggregatorSettings(Strategies.fedAvg(1.0), new ShardLayout(2, 1), 4, 0, 1,
-                loopId, 1000, SPEC, 0, 0, Double.NaN, 1e-5, 1, 0.5, org.fedflink.drift.DriftSettings.none());
+        AggregatorSettings settings = settings(Strategies.fedAvg(1.0), 4).reputationDecay(0.5).build();
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
         try (var h = harness(settings)) {
             h.open();
@@ -165,7 +165,7 @@ class GlobalAggregatorStrategiesTest {
 
     @Test
     void otherStrategies_sendNoControlVariate() throws Exception {
-        try (var h = harness(Strategies.fedAvg(1.0), 1, 0, Double.NaN)) {
+        try (var h = harness(settings(Strategies.fedAvg(1.0), 1))) {
             h.open();
             h.processElement(update("a", 0, 1, 1), 0);
             assertThat(last(h).control()).isNull();
@@ -174,7 +174,7 @@ class GlobalAggregatorStrategiesTest {
 
     @Test
     void maxStaleness_dropsAndCountsUpdatesThatAreTooOld() throws Exception {
-        try (var h = harness(Strategies.fedAvg(1.0), 1, 1, Double.NaN)) {
+        try (var h = harness(settings(Strategies.fedAvg(1.0), 1).maxStaleness(1))) {
             h.open();
             h.processElement(update("a", 0, 1, 1), 0); // v1
             h.processElement(update("b", 0, 1, 1), 0); // v2 (staleness 1: kept)
@@ -191,7 +191,7 @@ class GlobalAggregatorStrategiesTest {
     @Test
     void roundShortOfTheStrategysMinimum_isSkippedAndCounted() throws Exception {
         // Krum with f = 0 needs 3 updates; the end of input closes a round of 2
-        try (var h = harness(Strategies.krum(0), 3, 0, Double.NaN)) {
+        try (var h = harness(settings(Strategies.krum(0), 3))) {
             h.open();
             h.processElement(update("a", 0, 1, 1), 0);
             h.processElement(update("b", 0, 1, 1), 0);
@@ -210,7 +210,7 @@ class GlobalAggregatorStrategiesTest {
 
     @Test
     void nonFiniteUpdates_areRejectedAndARoundLeftShortIsSkipped() throws Exception {
-        try (var h = harness(Strategies.median(), 2, 0, Double.NaN)) {
+        try (var h = harness(settings(Strategies.median(), 2))) {
             h.open();
             h.processElement(update("a", 0, 1, 1), 0);
             h.processElement(update("b", 0, Float.NaN, 1), 0); // round of 1 finite update: median of {1}
@@ -235,7 +235,7 @@ class GlobalAggregatorStrategiesTest {
     void dp_mergesEachSourcesUpdatesBeforeClippingAndAccountsEveryAppliedRound() throws Exception {
         // clipping norm 1, no noise: a source's two updates [3,0] and [0,4] are one update [3,4],
         // clipped to [0.6,0.8]; clipped separately they would give a different mean
-        try (var h = harness(Strategies.dpFixedClipping(1.0, 0.0, 1), 3, 0, 0.0)) {
+        try (var h = harness(settings(Strategies.dpFixedClipping(1.0, 0.0, 1), 3).dpAccounting(dp(0.0)))) {
             h.open();
             h.processElement(update("a", 0, 3, 0), 0);
             h.processElement(update("a", 0, 0, 4), 0);
@@ -257,7 +257,7 @@ class GlobalAggregatorStrategiesTest {
         double z = 2.0;
         OperatorSubtaskState snapshot;
         double afterTwo;
-        try (var h = harness(Strategies.dpFixedClipping(1.0, z, 1), 1, 0, z)) {
+        try (var h = harness(settings(Strategies.dpFixedClipping(1.0, z, 1), 1).dpAccounting(dp(z)))) {
             h.open();
             h.processElement(update("a", 0, 0.1f, 0.1f), 0);
             double afterOne = last(h).epsilon();
@@ -267,7 +267,7 @@ class GlobalAggregatorStrategiesTest {
             snapshot = h.snapshot(1, 1);
         }
         FeedbackChannel.release(loopId, 0);
-        try (var restored = harness(Strategies.dpFixedClipping(1.0, z, 1), 1, 0, z)) {
+        try (var restored = harness(settings(Strategies.dpFixedClipping(1.0, z, 1), 1).dpAccounting(dp(z)))) {
             restored.initializeState(snapshot);
             restored.open();
             assertThat(FeedbackChannel.of(loopId, 0).poll().epsilon()).isEqualTo(afterTwo);
@@ -283,7 +283,7 @@ class GlobalAggregatorStrategiesTest {
     void serverOptimizerState_survivesARestore() throws Exception {
         AggregationStrategy momentum = Strategies.fedAvgM(1.0, 0.9);
         float[] uninterrupted;
-        try (var h = harness(momentum, 1, 0, Double.NaN)) {
+        try (var h = harness(settings(momentum, 1))) {
             h.open();
             for (int i = 0; i < 3; i++) {
                 h.processElement(update("a", i, 1, 1), 0);
@@ -292,14 +292,14 @@ class GlobalAggregatorStrategiesTest {
         }
         FeedbackChannel.release(loopId, 0);
         OperatorSubtaskState snapshot;
-        try (var h = harness(momentum, 1, 0, Double.NaN)) {
+        try (var h = harness(settings(momentum, 1))) {
             h.open();
             h.processElement(update("a", 0, 1, 1), 0);
             h.processElement(update("a", 1, 1, 1), 0);
             snapshot = h.snapshot(1, 1);
         }
         FeedbackChannel.release(loopId, 0);
-        try (var restored = harness(momentum, 1, 0, Double.NaN)) {
+        try (var restored = harness(settings(momentum, 1))) {
             restored.initializeState(snapshot);
             restored.open();
             restored.processElement(update("a", 2, 1, 1), 0);
@@ -312,7 +312,7 @@ class GlobalAggregatorStrategiesTest {
     @Test
     void resumedWithAnotherStrategy_startsItsServerStateAfresh() throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = harness(Strategies.fedYogi(), 1, 0, Double.NaN)) {
+        try (var h = harness(settings(Strategies.fedYogi(), 1))) {
             h.open();
             h.processElement(update("a", 0, 1, 1), 0);
             snapshot = h.snapshot(1, 1);
@@ -320,7 +320,7 @@ class GlobalAggregatorStrategiesTest {
         FeedbackChannel.release(loopId, 0);
         // FedAdagrad's state has FedYogi's size, but not its meaning
         float[] step = new float[2];
-        try (var restored = harness(Strategies.fedAdagrad(), 1, 0, Double.NaN)) {
+        try (var restored = harness(settings(Strategies.fedAdagrad(), 1))) {
             restored.initializeState(snapshot);
             restored.open();
             float[] before = FeedbackChannel.of(loopId, 0).poll().params();
@@ -328,7 +328,7 @@ class GlobalAggregatorStrategiesTest {
             step[0] = last(restored).params()[0] - before[0];
         }
         FeedbackChannel.release(loopId, 0);
-        try (var fresh = harness(Strategies.fedAdagrad(), 1, 0, Double.NaN)) {
+        try (var fresh = harness(settings(Strategies.fedAdagrad(), 1))) {
             fresh.open();
             fresh.processElement(update("a", 0, 1, 1), 0);
             // Adagrad's first step from zero moments: eta * d / (|d| + tau) = 0.1

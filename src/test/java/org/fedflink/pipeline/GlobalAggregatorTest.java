@@ -23,8 +23,11 @@ class GlobalAggregatorTest {
 
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness(int updatesPerRound, int trainers)
             throws Exception {
-        AggregatorSettings settings = new AggregatorSettings(
-                Strategies.fedAvg(1.0), new ShardLayout(2, 1), updatesPerRound, 0, trainers, loopId, 1000, SPEC, 0);
+        AggregatorSettings settings = AggregatorSettings.builder(Strategies.fedAvg(1.0), SPEC, loopId)
+                .updatesPerRound(updatesPerRound)
+                .trainerParallelism(trainers)
+                .windowExamples(1000)
+                .build();
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(settings));
     }
 
@@ -180,8 +183,10 @@ class GlobalAggregatorTest {
     /** The centralized learner's sum keeps every delta whole: its learner never adopts the global model. */
     @Test
     void processElement_theCentralizedSumAddsAShortRoundWhole() throws Exception {
-        AggregatorSettings settings = new AggregatorSettings(
-                Strategies.sum(), new ShardLayout(2, 1), 1, 0, 1, loopId, 1000, SPEC, 0);
+        AggregatorSettings settings = AggregatorSettings.builder(Strategies.sum(), SPEC, loopId)
+                .updatesPerRound(1)
+                .windowExamples(1000)
+                .build();
         try (var h = new OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel>(new GlobalAggregator(settings))) {
             h.open();
             for (int round = 0; round < 3; round++) {
@@ -228,8 +233,11 @@ class GlobalAggregatorTest {
             h.processElement(update("a", 10, 1, 2), 0);
             snapshot = h.snapshot(1, 1);
         }
-        AggregatorSettings twoShards = new AggregatorSettings(
-                Strategies.fedAvg(1.0), new ShardLayout(2, 2), 2, 0, 1, loopId, 1000, SPEC, 0);
+        AggregatorSettings twoShards = AggregatorSettings.builder(Strategies.fedAvg(1.0), SPEC, loopId)
+                .layout(new ShardLayout(2, 2))
+                .updatesPerRound(2)
+                .windowExamples(1000)
+                .build();
         try (var restored = new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(twoShards), 2, 2, 0)) {
             assertThatThrownBy(() -> restored.initializeState(snapshot))
                     .hasStackTraceContaining("the savepoint holds a model split into 1 shards but the job spec asks for 2; the shard count cannot change on restore");

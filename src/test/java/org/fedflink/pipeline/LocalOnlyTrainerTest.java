@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.fedflink.data.Example;
 import org.fedflink.eval.LocalBaseline;
-import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.ModelSpec;
@@ -38,8 +37,11 @@ class LocalOnlyTrainerTest {
     }
 
     private static TrainerSettings settings(int cacheSize) {
-        return new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(0.1)), Integer.MAX_VALUE, 0,
-                new ShardLayout(SPEC.numParams(), 1), cacheSize, false, 0, false);
+        return TrainerSettings.builder(SPEC, LocalOptimizers.sgd(LearningRate.constant(0.1)))
+                .localExamples(Integer.MAX_VALUE)
+                .cacheSize(cacheSize)
+                .adoptGlobal(false)
+                .build();
     }
 
     private static List<LocalBaseline.SourceResult> run(int cacheSize) throws Exception {

@@ -3,14 +3,13 @@ package org.fedflink.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.Example;
 import org.fedflink.federation.Attacks;
-import org.fedflink.federation.LocalStep;
-import org.fedflink.federation.Participation;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
@@ -28,14 +27,22 @@ class LocalTrainerAttackTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
             SimulatedAttack attack, int shards) throws Exception {
-        TrainerSettings settings = new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), 2, 0,
-                new ShardLayout(SPEC.numParams(), shards), 100, true, 0, false, attack, LocalStep.plain(),
-                Participation.everyone(), null);
+        TrainerSettings settings = TrainerSettings.builder(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)))
+                .localExamples(2)
+                .layout(new ShardLayout(SPEC.numParams(), shards))
+                .cacheSize(100)
+                .attack(attack)
+                .build();
         return new KeyedTwoInputStreamOperatorTestHarness<>(new LocalTrainer(settings), Example::source, null,
                 Types.STRING);
     }
 
     private static SimulatedAttack attack(double fraction, String type, String... more) throws Exception {
+        return attackOf(fraction, type, more).orElseThrow();
+    }
+
+    /** The attack of a job spec with these {@code attack} settings, if it has one. */
+    private static Optional<SimulatedAttack> attackOf(double fraction, String type, String... more) throws Exception {
         List<String> overrides = new java.util.ArrayList<>(List.of("attack.fraction=" + fraction, "attack.type=" + type,
                 "model.type=logistic", "model.features=2", "model.classes=2"));
         overrides.addAll(List.of(more));
@@ -74,7 +81,7 @@ class LocalTrainerAttackTest {
 
     @Test
     void of_noFraction_isNoAttack() throws Exception {
-        assertThat(attack(0, "signflip")).isNull();
+        assertThat(attackOf(0, "signflip")).isEmpty();
     }
 
     @Test

@@ -15,9 +15,6 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.drift.DriftSettings;
-import org.fedflink.federation.LocalStep;
-import org.fedflink.federation.Participation;
-import org.fedflink.federation.ShardLayout;
 import org.fedflink.federation.SourceModel;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizers;
@@ -40,10 +37,12 @@ class LocalTrainerDriftTest {
     private static final int PER_SOURCE = 1200;
 
     private static TrainerSettings settings(JobSpec.StateLayout layout, int cacheSize) {
-        return new TrainerSettings(SPEC, LocalOptimizers.adagrad(LearningRate.inverseSqrt(0.5, 0.01), 1e-8),
-                1_000_000, 0, new ShardLayout(SPEC.numParams(), 1), cacheSize, true, 0, false, null,
-                LocalStep.plain(), Participation.everyone(), null, layout,
-                new DriftSettings(DriftSettings.adwin(0.002), true, true));
+        return TrainerSettings.builder(SPEC, LocalOptimizers.adagrad(LearningRate.inverseSqrt(0.5, 0.01), 1e-8))
+                .localExamples(1_000_000)
+                .cacheSize(cacheSize)
+                .stateLayout(layout)
+                .drift(new DriftSettings(DriftSettings.adwin(0.002), true, true))
+                .build();
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
@@ -206,7 +205,9 @@ class LocalTrainerDriftTest {
 
     @Test
     void processElement1_withoutDriftSettings_neverRestarts() throws Exception {
-        TrainerSettings none = settings(JobSpec.StateLayout.DENSE, 100).withDrift(DriftSettings.none());
+        TrainerSettings none = settings(JobSpec.StateLayout.DENSE, 100).toBuilder()
+                .drift(DriftSettings.none())
+                .build();
         try (var h = harness(none)) {
             h.open();
             for (Example e : stream()) {

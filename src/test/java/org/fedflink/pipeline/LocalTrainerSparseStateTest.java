@@ -15,7 +15,6 @@ import org.fedflink.config.JobSpec.StateLayout;
 import org.fedflink.data.Example;
 import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalStep;
-import org.fedflink.federation.Participation;
 import org.fedflink.federation.Scaffold;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.LearningRate;
@@ -35,10 +34,17 @@ class LocalTrainerSparseStateTest {
 
     private static final int FEATURES = 40;
 
-    private static TrainerSettings settings(ModelSpec spec, LocalOptimizer optimizer, int shards, StateLayout layout,
-            LocalDp localDp) {
-        return new TrainerSettings(spec, optimizer, 5, 0, new ShardLayout(spec.numParams(), shards), 2, true, 0,
-                false, null, LocalStep.plain(), Participation.everyone(), localDp, layout);
+    private static TrainerSettings.Builder builder(ModelSpec spec, LocalOptimizer optimizer, int shards,
+            StateLayout layout) {
+        return TrainerSettings.builder(spec, optimizer)
+                .localExamples(5)
+                .layout(new ShardLayout(spec.numParams(), shards))
+                .cacheSize(2)
+                .stateLayout(layout);
+    }
+
+    private static TrainerSettings settings(ModelSpec spec, LocalOptimizer optimizer, int shards, StateLayout layout) {
+        return builder(spec, optimizer, shards, layout).build();
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
@@ -156,8 +162,8 @@ class LocalTrainerSparseStateTest {
             for (LocalOptimizer optimizer : optimizers) {
                 for (int shards : new int[] {1, 3}) {
                     List<Event> events = scenario(spec, 7);
-                    List<LocalUpdate> dense = run(settings(spec, optimizer, shards, StateLayout.DENSE, null), events);
-                    List<LocalUpdate> sparse = run(settings(spec, optimizer, shards, StateLayout.SPARSE, null), events);
+                    List<LocalUpdate> dense = run(settings(spec, optimizer, shards, StateLayout.DENSE), events);
+                    List<LocalUpdate> sparse = run(settings(spec, optimizer, shards, StateLayout.SPARSE), events);
 
                     assertSameUpdates(dense, sparse, new ShardLayout(spec.numParams(), shards));
                     List<LocalUpdate> pieces = sparse.stream().filter(u -> !u.endOfInput()).toList();
@@ -180,8 +186,8 @@ class LocalTrainerSparseStateTest {
         ModelSpec spec = new ModelSpec(ModelType.SOFTMAX, FEATURES, 3, 0.01);
         LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.3));
         List<Event> events = scenario(spec, 5);
-        List<LocalUpdate> dense = run(settings(spec, sgd, 2, StateLayout.DENSE, null), events, false);
-        List<LocalUpdate> sparse = run(settings(spec, sgd, 2, StateLayout.SPARSE, null), events, false);
+        List<LocalUpdate> dense = run(settings(spec, sgd, 2, StateLayout.DENSE), events, false);
+        List<LocalUpdate> sparse = run(settings(spec, sgd, 2, StateLayout.SPARSE), events, false);
 
         assertSameUpdates(dense, sparse, new ShardLayout(spec.numParams(), 2));
     }
@@ -192,8 +198,8 @@ class LocalTrainerSparseStateTest {
         LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.3));
         LocalDp dp = LocalDp.withNoiseMultiplier(0.5, 0.1);
         List<Event> events = scenario(spec, 11);
-        List<LocalUpdate> dense = run(settings(spec, sgd, 2, StateLayout.DENSE, dp), events);
-        List<LocalUpdate> sparse = run(settings(spec, sgd, 2, StateLayout.SPARSE, dp), events);
+        List<LocalUpdate> dense = run(builder(spec, sgd, 2, StateLayout.DENSE).localDp(dp).build(), events);
+        List<LocalUpdate> sparse = run(builder(spec, sgd, 2, StateLayout.SPARSE).localDp(dp).build(), events);
 
         assertSameUpdates(dense, sparse, new ShardLayout(spec.numParams(), 2));
         assertThat(sparse.stream().filter(u -> !u.endOfInput())).isNotEmpty().noneMatch(LocalUpdate::sparse);
@@ -204,15 +210,13 @@ class LocalTrainerSparseStateTest {
         LocalOptimizer sgd = LocalOptimizers.sgd(LearningRate.constant(0.1));
         ModelSpec large = new ModelSpec(ModelType.LOGISTIC, 1 << 20, 2, 0.0);
         ModelSpec small = new ModelSpec(ModelType.SOFTMAX, 784, 10, 0.0);
-        assertThat(settings(large, sgd, 1, StateLayout.AUTO, null).sparseState()).isTrue();
-        assertThat(settings(small, sgd, 1, StateLayout.AUTO, null).sparseState()).isFalse();
-        assertThat(settings(large, sgd, 1, StateLayout.DENSE, null).sparseState()).isFalse();
-        assertThat(new TrainerSettings(large, sgd, 5, 0, new ShardLayout(large.numParams(), 1), 2, true, 0, false,
-                null, new LocalStep.Proximal(0.1), Participation.everyone(), null, StateLayout.AUTO)
+        assertThat(settings(large, sgd, 1, StateLayout.AUTO).sparseState()).isTrue();
+        assertThat(settings(small, sgd, 1, StateLayout.AUTO).sparseState()).isFalse();
+        assertThat(settings(large, sgd, 1, StateLayout.DENSE).sparseState()).isFalse();
+        assertThat(builder(large, sgd, 1, StateLayout.AUTO).localStep(new LocalStep.Proximal(0.1)).build()
                 .sparseState()).isFalse();
-        assertThatThrownBy(() -> new TrainerSettings(large, sgd, 5, 0, new ShardLayout(large.numParams(), 1), 2, true,
-                0, false, null, new Scaffold.ControlledSteps(), Participation.everyone(), null,
-                StateLayout.SPARSE))
+        assertThatThrownBy(() -> builder(large, sgd, 1, StateLayout.SPARSE).localStep(new Scaffold.ControlledSteps())
+                .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plain local steps");
     }

@@ -31,19 +31,24 @@ class LocalTrainerStrategiesTest {
     private static final double RATE = 0.1;
     private static final int K = 2;
 
+    private static TrainerSettings.Builder settings(LocalStep step, int shards) {
+        return TrainerSettings.builder(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)))
+                .localExamples(K)
+                .layout(new ShardLayout(SPEC.numParams(), shards))
+                .cacheSize(100)
+                .initSeed(7)
+                .localStep(step);
+    }
+
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
-            LocalStep step, Participation participation, LocalDp localDp, int shards)
-            throws Exception {
-        TrainerSettings settings = new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), K, 0,
-                new ShardLayout(SPEC.numParams(), shards), 100, true, 7, false, null, step, participation,
-                localDp);
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new LocalTrainer(settings), Example::source, null,
+            TrainerSettings.Builder settings) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new LocalTrainer(settings.build()), Example::source, null,
                 Types.STRING);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
             LocalStep step) throws Exception {
-        return harness(step, Participation.everyone(), null, 1);
+        return harness(settings(step, 1));
     }
 
     private static OnlineLearner learner() {
@@ -136,7 +141,7 @@ class LocalTrainerStrategiesTest {
         float[] g = {0f, 0f, 0f};
         float[] c = {0.1f, -0.2f, 0.05f};
         Example[] xs = {ex("s", 1, 0, 1), ex("s", 0, 1, 0), ex("s", 1, 1, 1), ex("s", 2, 0, 0)};
-        try (var h = harness(new Scaffold.ControlledSteps(), Participation.everyone(), null, 2)) {
+        try (var h = harness(settings(new Scaffold.ControlledSteps(), 2))) {
             h.open();
             // two shards: parameter 0, and parameters 1 and 2
             h.processElement2(new GlobalModel(0, 2, 1, new float[] {0f}, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -202,7 +207,7 @@ class LocalTrainerStrategiesTest {
     void sampleFraction_skipsReportOpportunities_withoutLosingAnything() throws Exception {
         Participation half = new Participation(0.5, 11);
         int examples = 40;
-        try (var h = harness(LocalStep.plain(), half, null, 1)) {
+        try (var h = harness(settings(LocalStep.plain(), 1).participation(half))) {
             h.open();
             float[] learned = new float[3];
             OnlineLearner learner = learner();
@@ -238,8 +243,7 @@ class LocalTrainerStrategiesTest {
         // large steps, so the update is longer than the clipping norm
         Example a = ex("s", 30, 0, 1);
         Example b = ex("s", 0, 40, 1);
-        try (var h = harness(LocalStep.plain(), Participation.everyone(),
-                LocalDp.withNoiseMultiplier(0.5, 0), 2)) {
+        try (var h = harness(settings(LocalStep.plain(), 2).localDp(LocalDp.withNoiseMultiplier(0.5, 0)))) {
             h.open();
             h.processElement1(a, 0);
             h.processElement1(b, 0);
@@ -249,8 +253,7 @@ class LocalTrainerStrategiesTest {
         }
         float[][] noisy = new float[2][];
         for (int run = 0; run < 2; run++) {
-            try (var h = harness(LocalStep.plain(), Participation.everyone(),
-                    LocalDp.withNoiseMultiplier(0.5, 1.0), 1)) {
+            try (var h = harness(settings(LocalStep.plain(), 1).localDp(LocalDp.withNoiseMultiplier(0.5, 1.0)))) {
                 h.open();
                 h.processElement1(a, 0);
                 h.processElement1(b, 0);

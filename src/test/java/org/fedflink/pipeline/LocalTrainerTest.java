@@ -28,8 +28,12 @@ class LocalTrainerTest {
     private static final double RATE = 0.1;
 
     private static TrainerSettings settings(int localExamples, long eventTimeMillis, int shards, int cacheSize) {
-        return new TrainerSettings(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)), localExamples,
-                eventTimeMillis, new ShardLayout(SPEC.numParams(), shards), cacheSize, true, 0, false);
+        return TrainerSettings.builder(SPEC, LocalOptimizers.sgd(LearningRate.constant(RATE)))
+                .localExamples(localExamples)
+                .eventTimeMillis(eventTimeMillis)
+                .layout(new ShardLayout(SPEC.numParams(), shards))
+                .cacheSize(cacheSize)
+                .build();
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Example, GlobalModel, LocalUpdate> harness(
@@ -136,8 +140,7 @@ class LocalTrainerTest {
     @Test
     void processElement2_ftrlStepsFromTheAdoptedGlobalModel() throws Exception {
         var ftrl = LocalOptimizers.ftrl(0.5, 1.0, 0.0, 0.0);
-        TrainerSettings settings = new TrainerSettings(SPEC, ftrl, 2, 0, new ShardLayout(SPEC.numParams(), 1), 100,
-                true, 0, false);
+        TrainerSettings settings = TrainerSettings.builder(SPEC, ftrl).localExamples(2).cacheSize(100).build();
         try (var h = harness(settings)) {
             h.open();
             Example e1 = ex("a", 1, 0, 1);

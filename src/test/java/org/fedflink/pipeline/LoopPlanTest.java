@@ -67,11 +67,27 @@ class LoopPlanTest {
         assertThat(federated.trainers()).isEqualTo(2);
         assertThat(federated.trainer().localExamples()).isEqualTo(20);
         assertThat(federated.trainer().adoptGlobal()).isTrue();
-        assertThat(federated.trainer().attack()).isNotNull();
-        assertThat(federated.trainer().localDp()).isNotNull();
+        assertThat(federated.trainer().attack()).isPresent();
+        assertThat(federated.trainer().localDp()).isPresent();
         assertThat(federated.aggregator().strategy()).isEqualTo(StrategyFactory.create(spec));
         assertThat(federated.aggregator().updatesPerRound()).isEqualTo(40);
         assertThat(federated.aggregator().maxStaleness()).isEqualTo(3);
+        assertThat(federated.aggregator().dpAccounting()).isEmpty();
+        assertThat(federated.aggregator().reputationDecay()).isEmpty();
+    }
+
+    @Test
+    void federated_dpStrategyIsAccountedFor_andReputationKept() throws Exception {
+        JobSpec spec = quickstart("aggregation.strategy=dpfixed", "aggregation.clippingNorm=1",
+                "aggregation.noiseMultiplier=0.8", "aggregation.dpDelta=1e-6", "aggregation.reputation=true",
+                "aggregation.reputationDecay=0.7");
+        List<LoopPlan> plans = plans(spec);
+
+        assertThat(plans.get(0).aggregator().dpAccounting()).contains(new DpAccounting(0.8, 1e-6));
+        assertThat(plans.get(0).aggregator().reputationDecay()).hasValue(0.7);
+        // the baseline's sum gives no DP guarantee, and it keeps no reputation
+        assertThat(plans.get(1).aggregator().dpAccounting()).isEmpty();
+        assertThat(plans.get(1).aggregator().reputationDecay()).isEmpty();
     }
 
     @Test
@@ -90,13 +106,13 @@ class LoopPlanTest {
         // a federated round's worth of examples (20 x 40) per report
         assertThat(baseline.trainer().localExamples()).isEqualTo(800);
         assertThat(baseline.trainer().adoptGlobal()).isFalse();
-        assertThat(baseline.trainer().attack()).isNull();
-        assertThat(baseline.trainer().localDp()).isNull();
+        assertThat(baseline.trainer().attack()).isEmpty();
+        assertThat(baseline.trainer().localDp()).isEmpty();
         assertThat(baseline.trainer().drift()).isEqualTo(DriftSettings.none());
         assertThat(baseline.aggregator().strategy()).isInstanceOf(Strategies.sum().getClass());
         assertThat(baseline.aggregator().updatesPerRound()).isEqualTo(1);
         assertThat(baseline.aggregator().maxStaleness()).isZero();
         assertThat(baseline.aggregator().minSources()).isEqualTo(1);
-        assertThat(baseline.aggregator().reputationDecay()).isNaN();
+        assertThat(baseline.aggregator().reputationDecay()).isEmpty();
     }
 }

@@ -1,9 +1,17 @@
 package org.fedflink.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.flink.util.InstantiationUtil;
+import org.fedflink.config.JobSpec;
+import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.Attacks;
+import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalStep;
+import org.fedflink.federation.Participation;
 import org.fedflink.federation.Scaffold;
+import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.LocalOptimizers;
@@ -45,5 +53,66 @@ class TrainerSettingsTest {
         assertThat(TrainerSettings.cacheEntries(huge, SGD, LocalStep.plain(), false, MB64)).isEqualTo(100);
         assertThat(TrainerSettings.cacheEntries(tiny, SGD, LocalStep.plain(), false, 1L << 40))
                 .isEqualTo(1_000_000);
+    }
+
+    private static final ModelSpec MODEL = new ModelSpec(ModelType.LOGISTIC, 4, 2, 0);
+
+    @Test
+    void builder_defaultsToHonestPlainSourcesWithNothingOptionalOn() {
+        TrainerSettings settings = TrainerSettings.builder(MODEL, SGD).localExamples(5).cacheSize(10).build();
+
+        assertThat(settings.attack()).isEmpty();
+        assertThat(settings.localDp()).isEmpty();
+        assertThat(settings.localStep()).isEqualTo(LocalStep.plain());
+        assertThat(settings.participation()).isEqualTo(Participation.everyone());
+        assertThat(settings.stateLayout()).isEqualTo(JobSpec.StateLayout.AUTO);
+        assertThat(settings.drift()).isEqualTo(DriftSettings.none());
+        assertThat(settings.layout()).isEqualTo(new ShardLayout(MODEL.numParams(), 1));
+        assertThat(settings.eventTimeMillis()).isZero();
+        assertThat(settings.adoptGlobal()).isTrue();
+        assertThat(settings.emitPredictions()).isFalse();
+    }
+
+    @Test
+    void build_withoutTheValuesThatHaveNoDefault_fails() {
+        assertThatThrownBy(() -> TrainerSettings.builder(MODEL, SGD).cacheSize(10).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("localExamples must be at least 1, got 0");
+        assertThatThrownBy(() -> TrainerSettings.builder(MODEL, SGD).localExamples(5).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cacheSize must be at least 1, got 0");
+        assertThatThrownBy(() -> TrainerSettings.builder(MODEL, SGD).attack(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("attack is required, got null");
+    }
+
+    /** The settings go to the operators with the job graph, by Java serialization, optional parts and all. */
+    @Test
+    void serialization_andToBuilder_keepEverySetting() throws Exception {
+        SimulatedAttack attack = new SimulatedAttack(Attacks.byzantine(0.5, 3), Attacks.signFlip(), null, 3);
+        LocalDp localDp = LocalDp.withNoiseMultiplier(1.0, 0.1);
+        TrainerSettings settings = TrainerSettings.builder(MODEL, SGD)
+                .localExamples(5)
+                .eventTimeMillis(1000)
+                .layout(new ShardLayout(MODEL.numParams(), 2))
+                .cacheSize(10)
+                .adoptGlobal(false)
+                .initSeed(9)
+                .emitPredictions(true)
+                .attack(attack)
+                .localStep(new LocalStep.Proximal(0.1))
+                .participation(new Participation(0.5, 9))
+                .localDp(localDp)
+                .stateLayout(JobSpec.StateLayout.DENSE)
+                .drift(new DriftSettings(DriftSettings.adwin(0.002), true, false))
+                .build();
+
+        for (TrainerSettings copy : new TrainerSettings[] {InstantiationUtil.clone(settings),
+                settings.toBuilder().build()}) {
+            assertThat(copy).usingRecursiveComparison().isEqualTo(settings);
+            assertThat(copy.attack()).contains(attack);
+            assertThat(copy.localDp()).contains(localDp);
+        }
+        assertThat(settings.toBuilder().drift(DriftSettings.none()).build().drift()).isEqualTo(DriftSettings.none());
     }
 }
