@@ -3,6 +3,7 @@ package org.fedflink.federation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.eval.SlidingWindow;
@@ -48,12 +49,8 @@ public final class ShardServer<U extends ClientUpdate> {
     private final AggregationStrategy strategy;
     private final RoundPolicy rounds;
     private final FederationDrift drift;
-    /** Per-source reputation, or null when off. */
-    private final Reputation reputation;
-    /** The privacy spent so far with a DP strategy, or null. */
-    private final RdpAccountant accountant;
-    private final double dpNoiseMultiplier;
-    private final double dpDelta;
+    private final Optional<Reputation> reputation;
+    private final Optional<PrivacyLedger> privacy;
     private final long maxStaleness;
     private final SlidingWindow window;
     /** Whether the rounds after a drift close small: with one shard only, as shards close their rounds apart. */
@@ -72,26 +69,22 @@ public final class ShardServer<U extends ClientUpdate> {
     private long updatesRejected;
     private long updatesTooStale;
     private long newestUpdateTime;
-    private double epsilon;
 
     /**
      * @param shard which shard (only shard 0's updates carry their examples' outcomes)
-     * @param reputation per-source reputation, or null for none
-     * @param accountant the privacy accountant of a DP strategy, or null for none
+     * @param reputation per-source reputation, if on
+     * @param privacy the privacy a client-level DP strategy spends, if the strategy is one
      * @param maxStaleness drop updates staler than this (0: keep every update)
      * @param shards the model's shard count
      */
     public ShardServer(int shard, int shards, AggregationStrategy strategy, RoundPolicy rounds, FederationDrift drift,
-            Reputation reputation, RdpAccountant accountant, double dpNoiseMultiplier, double dpDelta,
-            long maxStaleness, SlidingWindow window, ShardServerState<U> restored) {
+            Optional<Reputation> reputation, Optional<PrivacyLedger> privacy, long maxStaleness, SlidingWindow window, ShardServerState<U> restored) {
         this.shard = shard;
         this.strategy = strategy;
         this.rounds = rounds;
         this.drift = drift;
         this.reputation = reputation;
-        this.accountant = accountant;
-        this.dpNoiseMultiplier = dpNoiseMultiplier;
-        this.dpDelta = dpDelta;
+        this.privacy = privacy;
         this.maxStaleness = maxStaleness;
         this.window = window;
         this.smallRoundsAfterDrift = shards == 1;
@@ -108,7 +101,6 @@ public final class ShardServer<U extends ClientUpdate> {
         this.updatesRejected = restored.updatesRejected();
         this.updatesTooStale = restored.updatesTooStale();
         this.newestUpdateTime = restored.newestUpdateTime();
-        this.epsilon = accountant == null ? Double.NaN : accountant.epsilon(dpDelta).epsilon();
     }
 
     /**
@@ -167,17 +159,19 @@ public final class ShardServer<U extends ClientUpdate> {
         int target = roundTarget();
         int length = params.length;
         RoundAccumulator round = strategy.newRound(length);
-        List<? extends ClientUpdate> updates = accountant != null ? SourceMerge.mergedBySource(pending, length) : pending;
+        // a DP guarantee is per source: a source's updates within a round count as one
+        List<? extends ClientUpdate> updates =
+                privacy.isPresent() ? SourceMerge.mergedBySource(pending, length) : pending;
         boolean control = strategy.keepsControlVariate();
         RoundAccumulator controlRound = control ? ScaffoldControl.newRound(length) : null;
         // reputation scores whole updates against each other, so it sees them dense; without it a
         // sparse update goes to the round as it came (a running sum adds only its entries)
         List<float[]> weighed = null;
-        if (reputation != null) {
+        if (reputation.isPresent()) {
             List<float[]> deltas = updates.stream().map(u -> u.denseDelta(length)).toList();
             List<String> names = updates.stream().map(ClientUpdate::source).toList();
-            reputation.observe(names, deltas);
-            weighed = reputation.weigh(names, deltas);
+            reputation.get().observe(names, deltas);
+            weighed = reputation.get().weigh(names, deltas);
         }
         List<ClientUpdate> folded = new ArrayList<>(updates.size());
         Set<String> roundSources = new HashSet<>();
@@ -233,11 +227,7 @@ public final class ShardServer<U extends ClientUpdate> {
             // c += sum(deltaC_i) / N, N = every source the model has heard from so far
             ScaffoldControl.update(serverState, controlRound, sources.size());
         }
-        if (accountant != null) {
-            // one Gaussian mechanism per applied round; q = 1, see the class comment
-            accountant.compose(1.0, dpNoiseMultiplier, 1);
-            epsilon = accountant.epsilon(dpDelta).epsilon();
-        }
+        privacy.ifPresent(PrivacyLedger::roundApplied);
         version++;
         roundCount++;
         samplesInModel += samples;
@@ -360,14 +350,14 @@ public final class ShardServer<U extends ClientUpdate> {
         return newestUpdateTime;
     }
 
-    /** The privacy spent so far; NaN without a DP strategy. */
+    /** The privacy spent so far, as the published versions carry it: NaN without a DP strategy. */
     public double epsilon() {
-        return epsilon;
+        return privacy.map(PrivacyLedger::epsilon).orElse(Double.NaN);
     }
 
     /** The {@code delta} of {@link #epsilon()}; NaN without a DP strategy. */
     public double privacyDelta() {
-        return accountant == null ? Double.NaN : dpDelta;
+        return privacy.map(PrivacyLedger::delta).orElse(Double.NaN);
     }
 
     /** What the trainers' steps need of the server's state: SCAFFOLD's control variate (a copy), else null. */
@@ -384,11 +374,11 @@ public final class ShardServer<U extends ClientUpdate> {
         return rounds;
     }
 
-    public Reputation reputation() {
+    public Optional<Reputation> reputation() {
         return reputation;
     }
 
-    public RdpAccountant accountant() {
-        return accountant;
+    public Optional<PrivacyLedger> privacy() {
+        return privacy;
     }
 }

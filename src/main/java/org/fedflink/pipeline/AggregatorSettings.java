@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.DpAccounting;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.model.ModelSpec;
 

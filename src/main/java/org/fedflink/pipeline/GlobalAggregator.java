@@ -133,7 +133,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         getMetricGroup().gauge("updatesRejected", () -> server.updatesRejected());
         getMetricGroup().gauge("updatesTooStale", () -> server.updatesTooStale());
         getMetricGroup().gauge("globalDrifts", () -> server.drift().drifts());
-        if (server.accountant() != null) {
+        if (server.privacy().isPresent()) {
             getMetricGroup().gauge("epsilon", () -> server.epsilon());
         }
         channel = FeedbackChannel.of(settings.loopId(), shard.shard);

@@ -10,6 +10,7 @@ import org.fedflink.config.StrategyFactory;
 import org.fedflink.data.Example;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.DpAccounting;
 import org.fedflink.federation.LocalDp;
 import org.fedflink.federation.LocalStep;
 import org.fedflink.federation.Participation;

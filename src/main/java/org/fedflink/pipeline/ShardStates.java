@@ -8,7 +8,7 @@ import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.drift.SourceBaselines;
 import org.fedflink.eval.SlidingWindow;
-import org.fedflink.federation.RdpAccountant;
+import org.fedflink.federation.PrivacyLedger;
 import org.fedflink.federation.Reputation;
 import org.fedflink.federation.RoundPolicy;
 import org.fedflink.federation.ShardServer;
@@ -24,19 +24,17 @@ final class ShardStates {
 
     /** The server of {@code shard}, as the settings make it and the state restores it. */
     static ShardServer<LocalUpdate> server(AggregatorSettings settings, ShardState shard) {
-        Optional<DpAccounting> dp = settings.dpAccounting();
-        RdpAccountant accountant = null;
-        if (dp.isPresent()) {
-            accountant = shard.privacy == null ? new RdpAccountant() : RdpAccountant.fromState(shard.privacy);
-        }
-        Reputation reputation = null;
+        Optional<PrivacyLedger> privacy = settings.dpAccounting().map(dp -> shard.privacy == null
+                ? PrivacyLedger.fresh(dp)
+                : PrivacyLedger.restored(dp, shard.privacy));
+        Optional<Reputation> reputation = Optional.empty();
         OptionalDouble reputationDecay = settings.reputationDecay();
         if (reputationDecay.isPresent()) {
             double decay = reputationDecay.getAsDouble();
-            reputation = shard.reputationSources == null
+            reputation = Optional.of(shard.reputationSources == null
                     ? new Reputation(decay)
                     : Reputation.fromState(decay,
-                            new Reputation.State(shard.reputationSources, shard.reputationScores));
+                            new Reputation.State(shard.reputationSources, shard.reputationScores)));
         }
         // only shard 0's pieces carry the examples' outcomes
         FederationDrift drift = FederationDrift.of(shard.shard == 0 ? settings.drift() : DriftSettings.none(),
@@ -53,10 +51,8 @@ final class ShardStates {
                 shard.rounds, shard.samplesInModel, shard.prequentialLossSum, shard.prequentialCorrect,
                 Arrays.asList(shard.pending), new HashSet<>(Arrays.asList(shard.sources)), shard.roundsSkipped,
                 shard.updatesRejected, shard.updatesTooStale, shard.newestUpdateTime);
-        // the server reads the noise multiplier and delta only when it has an accountant
         return new ShardServer<>(shard.shard, settings.layout().shards(), settings.strategy(), rounds, drift,
-                reputation, accountant, dp.map(DpAccounting::noiseMultiplier).orElse(Double.NaN),
-                dp.map(DpAccounting::delta).orElse(Double.NaN), settings.maxStaleness(), window, state);
+                reputation, privacy, settings.maxStaleness(), window, state);
     }
 
     /** Writes the server's state, and its collaborators', into {@code shard}. */
@@ -91,11 +87,9 @@ final class ShardStates {
         shard.driftBaselineMeans = baselines == null ? null : baselines.means();
         shard.driftBaselineExamples = baselines == null ? null : baselines.examples();
         shard.driftBaselineRecent = baselines == null ? null : baselines.recent();
-        if (server.accountant() != null) {
-            shard.privacy = server.accountant().toState();
-        }
-        if (server.reputation() != null) {
-            Reputation.State r = server.reputation().toState();
+        server.privacy().ifPresent(p -> shard.privacy = p.toState());
+        if (server.reputation().isPresent()) {
+            Reputation.State r = server.reputation().get().toState();
             shard.reputationSources = r.sources();
             shard.reputationScores = r.scores();
         }

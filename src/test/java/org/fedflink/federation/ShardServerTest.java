@@ -3,6 +3,7 @@ package org.fedflink.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
@@ -44,21 +45,21 @@ class ShardServerTest {
         }
     }
 
-    private static ShardServer<Update> server(int updatesPerRound, long maxStaleness, RdpAccountant accountant) {
-        return server(new FedAvg(1.0), updatesPerRound, maxStaleness, accountant);
+    private static ShardServer<Update> server(int updatesPerRound, long maxStaleness, Optional<PrivacyLedger> privacy) {
+        return server(new FedAvg(1.0), updatesPerRound, maxStaleness, privacy);
     }
 
     private static ShardServer<Update> server(AggregationStrategy strategy, int updatesPerRound, long maxStaleness,
-            RdpAccountant accountant) {
+            Optional<PrivacyLedger> privacy) {
         return new ShardServer<>(0, 1, strategy, new RoundPolicy(updatesPerRound, 1, 1, null, null),
-                FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), null, accountant, 1.0, 1e-5,
+                FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), Optional.empty(), privacy,
                 maxStaleness, new SlidingWindow(100), new ShardServerState<>(new float[2], new float[0], 0, 0, 0, 0,
                         0, List.of(), Set.of(), 0, 0, 0, Long.MIN_VALUE));
     }
 
     @Test
     void aFullRound_isTheSampleWeightedMeanOfItsUpdates_andANewVersion() {
-        ShardServer<Update> server = server(2, 0, null);
+        ShardServer<Update> server = server(2, 0, Optional.empty());
         assertThat(server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE))
                 .isEqualTo(ShardServer.Arrival.OPENED_ROUND);
         assertThat(server.offer(new Update("b", 0, 30, new float[] {0, 4}), 7)).isEqualTo(ShardServer.Arrival.ROUND_FULL);
@@ -77,7 +78,7 @@ class ShardServerTest {
     @Test
     void anUpdateStalerThanAllowed_isDropped_andARoundOfNone_isSkipped() {
         // the median drops an update that is not finite (FedAvg would take it)
-        ShardServer<Update> server = server(Strategies.median(), 1, 1, null);
+        ShardServer<Update> server = server(Strategies.median(), 1, 1, Optional.empty());
         server.offer(new Update("a", 0, 1, new float[] {1, 1}), Long.MIN_VALUE);
         server.close();
         server.offer(new Update("a", 1, 1, new float[] {1, 1}), Long.MIN_VALUE);
@@ -97,7 +98,7 @@ class ShardServerTest {
     /** With a DP strategy a source's updates of one round count as one, and each applied round spends privacy. */
     @Test
     void privacy_mergesASourcesUpdates_andIsSpentPerAppliedRound() {
-        ShardServer<Update> server = server(3, 0, new RdpAccountant());
+        ShardServer<Update> server = server(3, 0, Optional.of(PrivacyLedger.fresh(new DpAccounting(1.0, 1e-5))));
         assertThat(server.epsilon()).isEqualTo(0.0);
         server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE);
         server.offer(new Update("a", 0, 10, new float[] {1, 0}), Long.MIN_VALUE);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.flink.util.InstantiationUtil;
 import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.DpAccounting;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.federation.Strategies;
 import org.fedflink.model.ModelSpec;

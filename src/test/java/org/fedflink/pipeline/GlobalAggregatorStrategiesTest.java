@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.fedflink.federation.AggregationStrategy;
+import org.fedflink.federation.DpAccounting;
 import org.fedflink.federation.RdpAccountant;
 import org.fedflink.federation.StalenessWeight;
 import org.fedflink.federation.Strategies;

@@ -9,6 +9,7 @@ import org.fedflink.config.JobSpecLoader;
 import org.fedflink.config.StrategyFactory;
 import org.fedflink.data.Example;
 import org.fedflink.drift.DriftSettings;
+import org.fedflink.federation.DpAccounting;
 import org.fedflink.federation.Strategies;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.fedflink.pipeline;
+package org.fedflink.federation;
 
 import java.io.Serializable;
 
