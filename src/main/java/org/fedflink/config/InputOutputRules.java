@@ -159,18 +159,26 @@ final class InputOutputRules {
 
     /**
      * The output with, when Kafka topics are written, the servers defaulting to the Kafka input's
-     * (or the local broker) and the transactional id prefix to {@code fedflink-<job>}.
+     * (or the local broker) and the transactional id prefix to {@code fedflink-<job>}; and the
+     * model files' retention defaulting to every version of a bounded input and to a bounded
+     * number of an unbounded one.
      */
     static JobSpec.OutputSpec resolveOutput(JobSpec spec, InputSpec input) {
+        JobSpec.ModelFilesSpec m = spec.output().models();
+        boolean unbounded = input.monitor() || (input.isKafka() && !input.kafka().bounded());
+        int keepDefault = unbounded ? JobSpecKeys.UNBOUNDED_KEEP : 0;
+        JobSpec.ModelFilesSpec models = new JobSpec.ModelFilesSpec(
+                m.keepLast() != null ? m.keepLast() : keepDefault,
+                m.keepEvery() != null ? m.keepEvery() : keepDefault);
         JobSpec.KafkaOutputSpec k = spec.output().kafka();
         if (!k.enabled()) {
-            return spec.output();
+            return new JobSpec.OutputSpec(spec.output().predictions(), k, models);
         }
         String servers = k.bootstrapServers() != null ? k.bootstrapServers()
                 : input.isKafka() ? input.kafka().bootstrapServers() : JobSpecKeys.DEFAULT_BOOTSTRAP;
         String prefix = k.transactionalIdPrefix() != null ? k.transactionalIdPrefix() : "fedflink-" + spec.job();
         return new JobSpec.OutputSpec(spec.output().predictions(), new JobSpec.KafkaOutputSpec(
-                servers, k.modelTopic(), k.deadLetterTopic(), prefix, k.properties()));
+                servers, k.modelTopic(), k.deadLetterTopic(), prefix, k.properties()), models);
     }
 
     /** Text labels name the classes in order: the i-th name is class i. */

@@ -466,6 +466,19 @@ public record JobSpec(
         }
     }
 
-    /** What the job writes besides models and metrics. */
-    public record OutputSpec(boolean predictions, KafkaOutputSpec kafka) implements Serializable {}
+    /** What the job writes besides models and metrics, and which model versions keep their files. */
+    public record OutputSpec(boolean predictions, KafkaOutputSpec kafka, ModelFilesSpec models)
+            implements Serializable {}
+
+    /**
+     * Which published versions keep their files in {@code models/} (the newest version, the ones
+     * the retained checkpoints hold and {@code metrics.csv} always stay).
+     *
+     * @param keepLast the newest this many versions; 0: every version. Unset: every version of a
+     *     bounded input, the newest {@value JobSpecKeys#UNBOUNDED_KEEP} of an unbounded one (Kafka,
+     *     a monitored directory)
+     * @param keepEvery also every version whose number is a multiple of this; 0: none. Unset: 0 for
+     *     a bounded input, {@value JobSpecKeys#UNBOUNDED_KEEP} for an unbounded one
+     */
+    public record ModelFilesSpec(Integer keepLast, Integer keepEvery) implements Serializable {}
 }

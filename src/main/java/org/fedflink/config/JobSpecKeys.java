@@ -38,6 +38,8 @@ final class JobSpecKeys {
 
     /** The broker {@code bin/fedflink kafka start} runs. */
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+    /** {@code output.models.keepLast} and {@code keepEvery} of an unbounded input, when unset. */
+    public static final int UNBOUNDED_KEEP = 1000;
 
     /** Kafka's legal topic names. */
     private static final Text TOPIC = new Text(Pattern.compile("[A-Za-z0-9._-]{1,249}"),
@@ -197,6 +199,8 @@ final class JobSpecKeys {
             entry("output.kafka.deadLetterTopic", Field.optional(null, TOPIC)),
             entry("output.kafka.transactionalIdPrefix", Field.optional(null, CLIENT_NAME)),
             entry("output.kafka.properties", Field.optional(List.of())),
+            entry("output.models.keepLast", Field.optional(null, atLeast(0))),
+            entry("output.models.keepEvery", Field.optional(null, atLeast(0))),
 
 
             entry("attack.fraction", Field.optional(0.0, SpecBinder.closed(0, 1))),

@@ -93,7 +93,9 @@ final class LoopGraph {
         SingleOutputStreamOperator<PublishedModel> published = globals
                 .transform(prefix + "model-writer", TypeInformation.of(PublishedModel.class),
                         new ModelWriter(spec.job(), plan.model(), out, holdout, spec.evaluation().intervalMillis(),
-                                modelTopic == null ? null : plan.modelKey(), plan.loopId()))
+                                modelTopic == null ? null : plan.modelKey(), plan.loopId(),
+                                new VersionRetention.Policy(spec.output().models().keepLast(),
+                                        spec.output().models().keepEvery())))
                 .startNewChain()
                 .setParallelism(1)
                 .uid(prefix + "model-writer")

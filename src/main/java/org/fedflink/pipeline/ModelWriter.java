@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -45,6 +46,11 @@ import org.fedflink.model.ModelSpec;
  * from the savepoint's version; the files of the versions after it, made by the earlier job, are
  * moved to {@code models/superseded/<jobId>/} so that {@code models/} holds one line of versions.
  *
+ * <p>Retention ({@code output.models}, {@link VersionRetention}): the files of versions the policy
+ * no longer keeps are deleted as newer ones are written and as checkpoints complete; the newest
+ * version, {@code latest.json}, {@code metrics.csv} and the versions the retained checkpoints hold
+ * always stay.
+ *
  * <p>The operator keeps the state and does the I/O; {@link VersionAssembly} puts versions together,
  * {@link VersionScoring} scores them, {@link VersionReport} says what is written about them,
  * {@link VersionFiles} writes their files and {@link VersionLineage} keeps their line.
@@ -59,6 +65,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private final long evaluationIntervalMillis;
     private final String messageKey;
     private final String loopId;
+    private final VersionRetention.Policy retentionPolicy;
 
     private transient ListState<Long> offsetState;
     private transient ListState<GlobalModel> partialState;
@@ -71,19 +78,22 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private transient VersionReport report;
     private transient VersionFiles files;
     private transient CheckpointedAppender metrics;
+    private transient VersionRetention retention;
     /** The newest version's first piece, for the prequential gauges. */
     private transient volatile GlobalModel lastPiece;
 
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis) {
-        this(job, spec, outDir, holdout, evaluationIntervalMillis, null, null);
+        this(job, spec, outDir, holdout, evaluationIntervalMillis, null, null, VersionRetention.Policy.keepEveryVersion());
     }
 
     /**
      * @param messageKey the model topic's message key; null = emit nothing downstream
      * @param loopId the learning loop's id, written into each message
+     * @param retentionPolicy which versions keep their files
      */
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis,
-            String messageKey, String loopId) {
+            String messageKey, String loopId, VersionRetention.Policy retentionPolicy) {
+        this.retentionPolicy = retentionPolicy;
         this.evaluationIntervalMillis = evaluationIntervalMillis;
         this.job = job;
         this.spec = spec;
@@ -125,6 +135,19 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         if (lineage.lastWrittenByOtherThan(jobId)) {
             files.supersedeAfter(lineage.lastVersion());
         }
+        var task = getContainingTask().getEnvironment();
+        int retainedCheckpoints = Math.max(
+                task.getJobConfiguration().get(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS),
+                task.getTaskManagerInfo().getConfiguration().get(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS));
+        retention = new VersionRetention(retentionPolicy, retainedCheckpoints);
+        if (!retentionPolicy.keepsEveryVersion()) {
+            // what an earlier run under another policy, or one that failed between its deletions, left
+            long restored = lineage.lastVersion();
+            retention.written(restored);
+            for (long version : retention.notKept(files.versions(), restored)) {
+                files.delete(version);
+            }
+        }
         List<String> holdoutNames = scoring.holdoutNames();
         metrics = CheckpointedAppender.open(Path.of(outDir, RunFolder.METRICS), restoredLength,
                 VersionReport.metricsHeader(holdoutNames));
@@ -165,6 +188,9 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         }
         metrics.line(report.metricsRow(version, scores));
         metrics.flushedLength();
+        for (long gone : retention.written(version.version())) {
+            files.delete(gone);
+        }
     }
 
     @Override
@@ -176,6 +202,15 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         // before the first version there is nothing new: the state keeps what it was restored with
         if (!lineageNow.isEmpty()) {
             lineageState.update(lineageNow);
+        }
+        retention.checkpointTaken(context.getCheckpointId());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        for (long gone : retention.checkpointCompleted(checkpointId)) {
+            files.delete(gone);
         }
     }
 

@@ -45,6 +45,23 @@ public final class VersionFiles {
         writeAtomically(models.resolve(RunFolder.LATEST), json.writeValueAsBytes(metadata));
     }
 
+    /** Deletes the files of {@code version} ({@code latest.json} is the newest's, never one of these). */
+    void delete(long version) throws IOException {
+        Files.deleteIfExists(models.resolve(SavedModel.fileName(version)));
+        Files.deleteIfExists(models.resolve(SavedModel.paramsFileName(version)));
+    }
+
+    /** The versions whose metadata is in the folder. */
+    List<Long> versions() throws IOException {
+        List<Long> out = new ArrayList<>();
+        try (var files = Files.list(models)) {
+            files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.matches("v\\d{8}\\.json"))
+                    .forEach(name -> out.add(Long.parseLong(name.substring(1, 9))));
+        }
+        return out;
+    }
+
     /**
      * Moves the files of versions after {@code restored} (left by the job this one was resumed
      * from, which went further) to {@code models/superseded/<their jobId>/}, so that {@code models/}
@@ -52,10 +69,10 @@ public final class VersionFiles {
      */
     void supersedeAfter(long restored) throws IOException {
         List<Path> later = new ArrayList<>();
-        try (var files = Files.list(models)) {
-            files.filter(p -> p.getFileName().toString().matches("v\\d{8}\\.json"))
-                    .filter(p -> Long.parseLong(p.getFileName().toString().substring(1, 9)) > restored)
-                    .forEach(later::add);
+        for (long version : versions()) {
+            if (version > restored) {
+                later.add(models.resolve(SavedModel.fileName(version)));
+            }
         }
         for (Path meta : later) {
             String owner = json.readTree(meta.toFile()).path("jobId").asText("unknown");

@@ -33,6 +33,19 @@ class KafkaSpecTest {
     }
 
     @Test
+    void modelFiles_unboundedInputKeepsABoundedNumber_boundedKeepsEvery_andBothAsSet() throws Exception {
+        assertThat(parse(KAFKA_JOB).output().models()).isEqualTo(new JobSpec.ModelFilesSpec(1000, 1000));
+        assertThat(parse(KAFKA_JOB, "input.kafka.bounded=true").output().models())
+                .isEqualTo(new JobSpec.ModelFilesSpec(0, 0));
+        assertThat(parse("job: g\n" + MODEL).output().models()).isEqualTo(new JobSpec.ModelFilesSpec(0, 0));
+        assertThat(parse(KAFKA_JOB, "output.models.keepLast=5", "output.models.keepEvery=0").output().models())
+                .isEqualTo(new JobSpec.ModelFilesSpec(5, 0));
+        assertThatThrownBy(() -> parse(KAFKA_JOB, "output.models.keepLast=-1"))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("output.models.keepLast");
+    }
+
+    @Test
     void kafkaInput_defaults_resolveGroupAndIgnoreThePath() throws Exception {
         JobSpec spec = parse(KAFKA_JOB, "input.path=/ignored");
 

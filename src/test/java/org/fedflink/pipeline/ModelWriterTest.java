@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.fedflink.data.Example;
 import org.fedflink.eval.HoldoutColumns;
@@ -128,5 +129,70 @@ class ModelWriterTest {
         CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
         assertThat(String.join(",", metrics.header())).isEqualTo(VersionReport.METRICS_HEADER);
         assertThat(JSON.readTree(out.resolve("models/latest.json").toFile()).path("metrics").has("holdouts")).isFalse();
+    }
+
+    private List<Long> versionFiles(Path models) throws Exception {
+        return new VersionFiles(models).versions().stream().sorted().toList();
+    }
+
+    /**
+     * With {@code keepLast 3, keepEvery 4}: the newest three and every fourth keep their files, and
+     * so does the version a checkpoint holds until a later checkpoint has completed; the parameter
+     * files go with the metadata, and metrics.csv keeps every version's row.
+     */
+    @Test
+    void retention_keepsTheNewest_everyKth_andWhatTheRetainedCheckpointHolds() throws Exception {
+        Path out = tmp.resolve("run");
+        Path models = out.resolve("models");
+        ModelWriter writer = new ModelWriter("job", LOGISTIC, out.toString(), () -> HoldoutSets.of(concept(false)),
+                3_600_000, null, "loop", new VersionRetention.Policy(3, 4));
+        try (var harness = new OneInputStreamOperatorTestHarness<>(writer)) {
+            harness.open();
+            for (long v = 1; v <= 5; v++) {
+                harness.processElement(version(v, 1, false), 0);
+            }
+            harness.snapshot(1, 10); // holds version 5
+            for (long v = 6; v <= 9; v++) {
+                harness.processElement(version(v, 1, false), 0);
+            }
+            // 5 left the newest three but checkpoint 1 (pending, then the one retained) holds it
+            assertThat(versionFiles(models)).containsExactly(4L, 5L, 7L, 8L, 9L);
+            harness.notifyOfCompletedCheckpoint(1);
+            assertThat(versionFiles(models)).containsExactly(4L, 5L, 7L, 8L, 9L);
+            harness.snapshot(2, 20); // holds version 9
+            harness.notifyOfCompletedCheckpoint(2);
+            // one checkpoint is retained (Flink's default): 5 is free now
+            assertThat(versionFiles(models)).containsExactly(4L, 7L, 8L, 9L);
+            harness.processElement(version(10, 1, true), 0);
+        }
+        assertThat(versionFiles(models)).containsExactly(4L, 8L, 9L, 10L);
+        assertThat(models.resolve("v00000007.f32")).doesNotExist();
+        assertThat(models.resolve("v00000008.f32")).exists();
+        assertThat(JSON.readTree(models.resolve("latest.json").toFile()).path("version").asLong()).isEqualTo(10);
+        assertThat(CsvTable.read(out.resolve("metrics.csv")).size()).isEqualTo(10);
+    }
+
+    /** A run under a tighter policy deletes, when it opens, what an earlier one kept that the policy does not. */
+    @Test
+    void retention_onRestore_deletesWhatThePolicyNoLongerKeeps() throws Exception {
+        Path out = tmp.resolve("run");
+        Path models = out.resolve("models");
+        OperatorSubtaskState snapshot;
+        try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, out.toString(),
+                () -> HoldoutSets.of(concept(false)), 3_600_000))) {
+            harness.open();
+            for (long v = 1; v <= 6; v++) {
+                harness.processElement(version(v, 1, false), 0);
+            }
+            snapshot = harness.snapshot(1, 10);
+        }
+        assertThat(versionFiles(models)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+
+        try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, out.toString(),
+                () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop", new VersionRetention.Policy(2, 0)))) {
+            harness.initializeState(snapshot);
+            harness.open();
+            assertThat(versionFiles(models)).containsExactly(5L, 6L);
+        }
     }
 }
