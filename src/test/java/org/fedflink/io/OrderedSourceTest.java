@@ -9,22 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.ReaderInfo;
-import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
-import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 import org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup;
-import org.apache.flink.util.UserCodeClassLoader;
+import org.fedflink.testing.CollectingOutput;
+import org.fedflink.testing.ReaderContexts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,8 +99,8 @@ class OrderedSourceTest {
     @Test
     void reader_emitsItsGroupsRecordsInOrder_withTheirEventTimes() throws Exception {
         OrderedSource<String> source = source(40, 2);
-        SourceReader<String, OrderedSplit> reader = source.createReader(new ReaderContext(1));
-        Output output = new Output();
+        SourceReader<String, OrderedSplit> reader = source.createReader(ReaderContexts.ofSubtask(1));
+        CollectingOutput<String> output = new CollectingOutput<>();
 
         reader.start();
         reader.addSplits(List.of(OrderedSplit.of(1, 2, 40)));
@@ -128,8 +124,8 @@ class OrderedSourceTest {
     @Test
     void reader_restoredFromAMidwayCheckpoint_emitsExactlyTheRest() throws Exception {
         OrderedSource<String> source = source(50, 1);
-        SourceReader<String, OrderedSplit> first = source.createReader(new ReaderContext(0));
-        Output before = new Output();
+        SourceReader<String, OrderedSplit> first = source.createReader(ReaderContexts.ofSubtask(0));
+        CollectingOutput<String> before = new CollectingOutput<>();
         first.start();
         first.addSplits(List.of(OrderedSplit.of(0, 1, 50)));
         for (int i = 0; i < 17; i++) {
@@ -141,8 +137,8 @@ class OrderedSourceTest {
         byte[] bytes = source.getSplitSerializer().serialize(checkpoint.get(0));
         OrderedSplit restoredSplit = source.getSplitSerializer().deserialize(source.getSplitSerializer().getVersion(),
                 bytes);
-        SourceReader<String, OrderedSplit> second = source.createReader(new ReaderContext(0));
-        Output after = new Output();
+        SourceReader<String, OrderedSplit> second = source.createReader(ReaderContexts.ofSubtask(0));
+        CollectingOutput<String> after = new CollectingOutput<>();
         second.start();
         second.addSplits(List.of(restoredSplit));
         second.notifyNoMoreSplits();
@@ -160,8 +156,8 @@ class OrderedSourceTest {
     @Test
     void reader_pausedSplit_yieldsToTheOthers_untilResumed() throws Exception {
         OrderedSource<String> source = source(20, 2);
-        SourceReader<String, OrderedSplit> reader = source.createReader(new ReaderContext(0));
-        Output output = new Output();
+        SourceReader<String, OrderedSplit> reader = source.createReader(ReaderContexts.ofSubtask(0));
+        CollectingOutput<String> output = new CollectingOutput<>();
         reader.start();
         OrderedSplit groupZero = OrderedSplit.of(0, 2, 20);
         OrderedSplit groupOne = OrderedSplit.of(1, 2, 20);
@@ -181,13 +177,13 @@ class OrderedSourceTest {
 
     @Test
     void reader_withoutSplits_asksForOne_andEndsWhenToldThereAreNoMore() throws Exception {
-        ReaderContext context = new ReaderContext(0);
+        ReaderContexts context = ReaderContexts.ofSubtask(0);
         SourceReader<String, OrderedSplit> reader = source(10, 1).createReader(context);
         reader.start();
-        Output output = new Output();
+        CollectingOutput<String> output = new CollectingOutput<>();
 
         assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
-        assertThat(context.splitRequests).isEqualTo(1);
+        assertThat(context.splitRequests()).isEqualTo(1);
         reader.notifyNoMoreSplits();
         assertThat(reader.isAvailable()).isDone();
         assertThat(reader.pollNext(output)).isEqualTo(InputStatus.END_OF_INPUT);
@@ -202,7 +198,7 @@ class OrderedSourceTest {
         return Integer.parseInt(record.substring(1, record.indexOf('#')));
     }
 
-    private static void drain(SourceReader<String, OrderedSplit> reader, Output output) throws Exception {
+    private static void drain(SourceReader<String, OrderedSplit> reader, CollectingOutput<String> output) throws Exception {
         InputStatus status;
         do {
             status = reader.pollNext(output);
@@ -260,90 +256,5 @@ class OrderedSourceTest {
         public void runInCoordinatorThread(Runnable runnable) {
             throw new UnsupportedOperationException();
         }
-    }
-
-    /** Counts split requests; the runtime services the reader does not use are not offered. */
-    private static final class ReaderContext implements SourceReaderContext {
-        private final int subtask;
-        int splitRequests;
-
-        ReaderContext(int subtask) {
-            this.subtask = subtask;
-        }
-
-        @Override
-        public void sendSplitRequest() {
-            splitRequests++;
-        }
-
-        @Override
-        public int getIndexOfSubtask() {
-            return subtask;
-        }
-
-        @Override
-        public int currentParallelism() {
-            return 1;
-        }
-
-        @Override
-        public SourceReaderMetricGroup metricGroup() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Configuration getConfiguration() {
-            return new Configuration();
-        }
-
-        @Override
-        public String getLocalHostName() {
-            return "localhost";
-        }
-
-        @Override
-        public void sendSourceEventToCoordinator(SourceEvent sourceEvent) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public UserCodeClassLoader getUserCodeClassLoader() {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    /** The records a reader emitted and their event times ({@link RecordSequence#NO_TIMESTAMP} for none). */
-    private static final class Output implements ReaderOutput<String> {
-        final List<String> records = new ArrayList<>();
-        final List<Long> timestamps = new ArrayList<>();
-
-        @Override
-        public void collect(String record) {
-            records.add(record);
-            timestamps.add(RecordSequence.NO_TIMESTAMP);
-        }
-
-        @Override
-        public void collect(String record, long timestamp) {
-            records.add(record);
-            timestamps.add(timestamp);
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
-
-        @Override
-        public SourceOutput<String> createOutputForSplit(String splitId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void releaseOutputForSplit(String splitId) {}
     }
 }

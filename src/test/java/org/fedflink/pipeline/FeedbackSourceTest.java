@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.connector.source.ReaderOutput;
-import org.apache.flink.api.connector.source.SourceEvent;
-import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
-import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
-import org.apache.flink.util.UserCodeClassLoader;
+import org.fedflink.testing.CollectingOutput;
+import org.fedflink.testing.ReaderContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,72 +34,9 @@ class FeedbackSourceTest {
                 10, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, last);
     }
 
-    /** The reader context of one subtask: the feedback source asks only for the subtask index. */
-    static SourceReaderContext context(int subtask) {
-        return new SourceReaderContext() {
-            @Override
-            public SourceReaderMetricGroup metricGroup() {
-                return null;
-            }
-
-            @Override
-            public Configuration getConfiguration() {
-                return new Configuration();
-            }
-
-            @Override
-            public String getLocalHostName() {
-                return "localhost";
-            }
-
-            @Override
-            public int getIndexOfSubtask() {
-                return subtask;
-            }
-
-            @Override
-            public void sendSplitRequest() {}
-
-            @Override
-            public void sendSourceEventToCoordinator(SourceEvent sourceEvent) {}
-
-            @Override
-            public UserCodeClassLoader getUserCodeClassLoader() {
-                return null;
-            }
-        };
-    }
-
-    /** Keeps what a reader emits. */
-    static final class Collected implements ReaderOutput<GlobalModel> {
-        final List<GlobalModel> models = new ArrayList<>();
-
-        @Override
-        public void collect(GlobalModel record) {
-            models.add(record);
-        }
-
-        @Override
-        public void collect(GlobalModel record, long timestamp) {
-            models.add(record);
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
-
-        @Override
-        public SourceOutput<GlobalModel> createOutputForSplit(String splitId) {
-            return this;
-        }
-
-        @Override
-        public void releaseOutputForSplit(String splitId) {}
+    /** What a feedback reader emitted, and the versions of it. */
+    static final class Collected extends CollectingOutput<GlobalModel> {
+        final List<GlobalModel> models = records;
 
         List<Long> versions() {
             return models.stream().map(GlobalModel::version).toList();
@@ -114,7 +45,7 @@ class FeedbackSourceTest {
 
     private SourceReader<GlobalModel, FeedbackSource.NoSplit> reader(int subtask) {
         SourceReader<GlobalModel, FeedbackSource.NoSplit> reader =
-                new FeedbackSource(loopId).createReader(context(subtask));
+                new FeedbackSource(loopId).createReader(ReaderContexts.ofSubtask(subtask));
         reader.start();
         return reader;
     }

@@ -32,6 +32,7 @@ import org.fedflink.federation.ShardLayout;
 import org.fedflink.kafka.ModelMessages;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
+import org.fedflink.testing.ReaderContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -326,7 +327,7 @@ class KafkaFeedbackTest {
 
     private SourceReader<GlobalModel, FeedbackSource.NoSplit> ending(Scripted delegate, int subtask) throws Exception {
         SourceReader<GlobalModel, FeedbackSource.NoSplit> reader =
-                new KafkaFeedback.EndingWithChannel<>(delegate, loopId).createReader(FeedbackSourceTest.context(subtask));
+                new KafkaFeedback.EndingWithChannel<>(delegate, loopId).createReader(ReaderContexts.ofSubtask(subtask));
         reader.start();
         return reader;
     }
