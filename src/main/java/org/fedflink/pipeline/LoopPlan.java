@@ -105,13 +105,8 @@ record LoopPlan(
             trainer.localDp(LocalDp.withNoiseMultiplier(localDp.clippingNorm(), localDp.noiseMultiplier()));
         }
         String loopId = UUID.randomUUID().toString();
-        AggregatorSettings.Builder aggregator = AggregatorSettings.builder(strategy, model, loopId)
-                .layout(layout)
-                .updatesPerRound(updatesPerRound)
-                .timeoutMillis(spec.rounds().timeoutMillis())
-                .trainerParallelism(trainers)
-                .windowExamples(spec.evaluation().windowExamples())
-                .initSeed(spec.seed())
+        AggregatorSettings.Builder aggregator = aggregator(spec, strategy, model, loopId, layout, updatesPerRound,
+                        trainers)
                 .maxStaleness(spec.rounds().maxStaleness())
                 .minSources(spec.rounds().minSources())
                 .drift(drift);
@@ -123,6 +118,18 @@ record LoopPlan(
         boolean kafkaFeedback = modelKey != null && spec.rounds().feedback() == JobSpec.Feedback.KAFKA;
         return new LoopPlan(loop, dir.toAbsolutePath().toString(), spec, model, modelKey, false,
                 ExampleKeys.bySource(), true, kafkaFeedback, trainer.build(), aggregator.build());
+    }
+
+    /** The aggregator settings both loops share: rounds, window and initial model as the spec says. */
+    private static AggregatorSettings.Builder aggregator(JobSpec spec, AggregationStrategy strategy, ModelSpec model,
+            String loopId, ShardLayout layout, int updatesPerRound, int trainers) {
+        return AggregatorSettings.builder(strategy, model, loopId)
+                .layout(layout)
+                .updatesPerRound(updatesPerRound)
+                .timeoutMillis(spec.rounds().timeoutMillis())
+                .trainerParallelism(trainers)
+                .windowExamples(spec.evaluation().windowExamples())
+                .initSeed(spec.seed());
     }
 
     /**
@@ -156,13 +163,8 @@ record LoopPlan(
         // reputation. The sum gives no DP guarantee, so there is no privacy to account for.
         int trainers = 1;
         int updatesPerRound = 1;
-        AggregatorSettings aggregator = AggregatorSettings.builder(strategy, model, UUID.randomUUID().toString())
-                .layout(layout)
-                .updatesPerRound(updatesPerRound)
-                .timeoutMillis(spec.rounds().timeoutMillis())
-                .trainerParallelism(trainers)
-                .windowExamples(spec.evaluation().windowExamples())
-                .initSeed(spec.seed())
+        AggregatorSettings aggregator = aggregator(spec, strategy, model, UUID.randomUUID().toString(), layout,
+                        updatesPerRound, trainers)
                 .drift(drift)
                 .build();
         return new LoopPlan(loop, dir.toAbsolutePath().toString(), spec, model, modelKey, true,
