@@ -1,7 +1,7 @@
 package org.fedflink.config;
 
 import java.util.List;
-import org.fedflink.config.JobSpec.InputSpec;
+import org.fedflink.config.InputOutputSections.InputSpec;
 import org.fedflink.config.JobSpec.ModelSection;
 import org.fedflink.model.ModelType;
 

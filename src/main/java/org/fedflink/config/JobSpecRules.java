@@ -1,7 +1,7 @@
 package org.fedflink.config;
 
+import org.fedflink.config.InputOutputSections.InputSpec;
 import org.fedflink.config.JobSpec.AggregationSpec;
-import org.fedflink.config.JobSpec.InputSpec;
 import org.fedflink.config.JobSpec.ModelSection;
 import org.fedflink.federation.AggregationStrategy;
 import org.fedflink.federation.MultiKrum;
