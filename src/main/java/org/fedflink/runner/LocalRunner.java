@@ -7,10 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -30,6 +34,10 @@ import org.fedflink.pipeline.FedJob;
  * <p>Flink settings come from, in increasing precedence: the {@code config.yaml} in
  * {@code flinkConfDir} (the project's {@code flink-conf/local}), the job spec (checkpoint interval
  * and directory), and {@link Options#flinkOverrides}.
+ *
+ * <p>{@link #start} starts a MiniCluster for the run and shuts it down with the runner ({@code fedflink
+ * run}); {@link #startOn} submits to a MiniCluster that is already running and stays its caller's (the one
+ * the integration tests of a class share), with the same graph, job settings and run folder.
  */
 public final class LocalRunner implements AutoCloseable {
 
@@ -67,20 +75,24 @@ public final class LocalRunner implements AutoCloseable {
 
     private final JobSpec spec;
     private final Options options;
+    /** Whether {@link #cluster} is this runner's own, started in {@link #submit} and shut down by {@link #close}. */
+    private final boolean ownsCluster;
     private MiniCluster cluster;
     private JobID jobId;
     private URI webUi;
     private long startMillis;
     private volatile boolean stoppedWithSavepoint;
 
-    private LocalRunner(JobSpec spec, Options options) {
+    private LocalRunner(JobSpec spec, Options options, MiniCluster lentCluster) {
         this.spec = spec;
         this.options = options;
+        this.ownsCluster = lentCluster == null;
+        this.cluster = lentCluster;
     }
 
     /** Starts a MiniCluster and submits the job; the caller must {@link #close()} it. */
     public static LocalRunner start(JobSpec spec, Options options) throws Exception {
-        LocalRunner runner = new LocalRunner(spec, options);
+        LocalRunner runner = new LocalRunner(spec, options, null);
         runner.submit();
         return runner;
     }
@@ -90,6 +102,43 @@ public final class LocalRunner implements AutoCloseable {
         try (LocalRunner runner = start(spec, options)) {
             return runner.awaitSummary();
         }
+    }
+
+    /**
+     * Submits the job to {@code cluster}, which is running and stays the caller's; the caller must
+     * {@link #close()} the runner, which cancels the job if it still runs and leaves the cluster up.
+     *
+     * <p>The job is the one {@link #start} submits, with the job's settings of {@link #configuration()}
+     * (state backend, checkpointing, restart strategy, uids, and {@link Options#flinkOverrides} that are
+     * job settings). The cluster's own settings (slots, memory, addresses) are the cluster's: it should
+     * have {@link #clusterSettings()} and at least {@link FedJob#requiredSlots} free slots.
+     */
+    public static LocalRunner startOn(MiniCluster cluster, JobSpec spec, Options options) throws Exception {
+        LocalRunner runner = new LocalRunner(spec, options, Objects.requireNonNull(cluster, "cluster"));
+        runner.submit();
+        return runner;
+    }
+
+    /** Runs the job to its end on {@code cluster} (see {@link #startOn}) and writes {@code summary.json}. */
+    public static RunSummary runOn(MiniCluster cluster, JobSpec spec, Options options) throws Exception {
+        try (LocalRunner runner = startOn(cluster, spec, options)) {
+            return runner.awaitSummary();
+        }
+    }
+
+    /**
+     * The settings of the cluster {@link #start} starts that are not the job's: it listens on
+     * 127.0.0.1 only, and its REST API refreshes the metrics the progress line reads every 2 s
+     * (Flink's default is 10 s). A cluster given to {@link #startOn} should have them too.
+     */
+    public static Map<String, String> clusterSettings() {
+        return Map.of(
+                "rest.bind-address", "127.0.0.1",
+                "rest.address", "127.0.0.1",
+                "jobmanager.bind-host", "127.0.0.1",
+                "taskmanager.bind-host", "127.0.0.1",
+                "taskmanager.host", "127.0.0.1",
+                "metrics.fetcher.update-interval", "2000");
     }
 
     /** The Flink configuration of a run. */
@@ -104,13 +153,8 @@ public final class LocalRunner implements AutoCloseable {
         settings.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         settings.put("pipeline.generic-types", "false");
         settings.put("pipeline.auto-generate-uids", "false");
-        settings.put("rest.bind-address", "127.0.0.1");
-        settings.put("rest.address", "127.0.0.1");
-        settings.put("jobmanager.bind-host", "127.0.0.1");
-        settings.put("taskmanager.bind-host", "127.0.0.1");
-        settings.put("taskmanager.host", "127.0.0.1");
-        settings.putIfAbsent("rest.bind-port", "8081-8181");
-        settings.putIfAbsent("metrics.fetcher.update-interval", "2000");
+        settings.putAll(clusterSettings());
+        settings.put("rest.bind-port", "8081-8181");
         for (Map.Entry<String, String> e : settings.entrySet()) {
             if (!conf.containsKey(e.getKey()) || e.getKey().startsWith("pipeline.")) {
                 conf.setString(e.getKey(), e.getValue());
@@ -140,19 +184,21 @@ public final class LocalRunner implements AutoCloseable {
         Configuration conf = configuration();
         // The graph first: building it looks at the input, and a bad input must fail before a
         // cluster is running.
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = localEnvironment(conf);
         FedJob.build(env, spec, out);
         JobGraph graph = env.getStreamGraph().getJobGraph();
         if (options.restoreFrom() != null) {
             // refused here, with the reason, rather than by the restore of a running job
             ClusterJob.checkShards(graph, options.restoreFrom());
         }
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(FedJob.requiredSlots(spec))
-                .build());
-        cluster.start();
+        if (ownsCluster) {
+            cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(conf)
+                    .setNumTaskManagers(1)
+                    .setNumSlotsPerTaskManager(FedJob.requiredSlots(spec))
+                    .build());
+            cluster.start();
+        }
         webUi = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
 
         if (options.restoreFrom() != null) {
@@ -163,6 +209,23 @@ public final class LocalRunner implements AutoCloseable {
         if (options.console() != null) {
             options.console().println("Flink Web UI: " + webUi + "  (job " + jobId + ")");
         }
+    }
+
+    /**
+     * The environment the graph is built in: the one {@code createLocalEnvironment(conf)} makes, which
+     * is what {@code getExecutionEnvironment} gives {@code fedflink run}. Made here because under
+     * Flink's MiniClusterExtension {@code getExecutionEnvironment} gives the test's environment (the
+     * test cluster's slot count as default parallelism, some settings randomized) and a
+     * LocalStreamEnvironment is refused. Only its graph is used: the runner submits the JobGraph itself.
+     */
+    private static StreamExecutionEnvironment localEnvironment(Configuration conf) {
+        Configuration local = new Configuration(conf);
+        if (!local.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+            local.set(CoreOptions.DEFAULT_PARALLELISM, StreamExecutionEnvironment.getDefaultLocalParallelism());
+        }
+        local.set(DeploymentOptions.TARGET, "local");
+        local.set(DeploymentOptions.ATTACHED, true);
+        return new StreamExecutionEnvironment(local);
     }
 
     public MiniCluster cluster() {
@@ -234,11 +297,27 @@ public final class LocalRunner implements AutoCloseable {
         return "LocalRunner[" + spec.job() + ", " + jobId + "]";
     }
 
-    /** Shuts the MiniCluster down. */
+    /** Shuts the MiniCluster down; on a cluster given to {@link #startOn}, ends the job instead. */
     public void close() throws Exception {
-        if (cluster != null) {
-            cluster.close();
+        if (ownsCluster) {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } else if (jobId != null) {
+            cancelIfRunning();
         }
+    }
+
+    /** Cancels the job unless it has ended, and waits for its end: the cluster's next job needs its slots. */
+    private void cancelIfRunning() throws Exception {
+        if (!cluster.getJobStatus(jobId).get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
+            try {
+                cluster.cancelJob(jobId).get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // it ended between the two calls; its result below says how
+            }
+        }
+        cluster.requestJobResult(jobId).get(120, TimeUnit.SECONDS);
     }
 
     /**

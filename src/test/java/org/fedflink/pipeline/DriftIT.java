@@ -9,13 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.report.CsvTable;
 import org.fedflink.runner.LocalRunner;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,8 +36,19 @@ class DriftIT {
     /** How many examples after the change the server's first detection may come, at most. */
     private static final int BOUND = 2_000;
 
+    /** The cluster the runs of this class share ({@link SharedCluster}): 2 trainers. */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(2);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
 
     /**
      * A SEA-like stream (Street and Kim 2001, as MOA's {@code SEAGenerator}): three features uniform
@@ -91,7 +107,7 @@ class DriftIT {
     }
 
     private static JsonNode run(JobSpec spec, Path out) throws Exception {
-        JsonNode summary = LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+        JsonNode summary = LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out)).json();
         assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
         return summary;
     }

@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.io.FileInput;
 import org.fedflink.runner.LocalRunner;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,8 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FashionMnistIT {
 
+    /** The cluster the runs of this class share ({@link SharedCluster}): 2 trainers. */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(2);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
 
     @Test
     void softmaxJob_fedAvgWithinOnePointOfTheCentralizedBaseline_everyImageFoldedInEachPass() throws Exception {
@@ -35,7 +51,7 @@ class FashionMnistIT {
                 .as("Fashion-MNIST is missing: install the Debian package dataset-fashion-mnist (bin/install-deps)")
                 .exists();
 
-        JsonNode summary = LocalRunner.run(spec, LocalRunner.Options.defaults(tmp.resolve("run"))).json();
+        JsonNode summary = LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(tmp.resolve("run"))).json();
 
         long images = 60_000L * spec.input().passes();
         assertThat(summary.path("status").asText()).isEqualTo("FINISHED");

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
@@ -16,7 +19,9 @@ import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.Generators;
 import org.fedflink.runner.LocalRunner;
 import org.fedflink.runner.RunSummary;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,15 +34,26 @@ class FederatedLoopIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The cluster the runs of this class share ({@link SharedCluster}): up to 4 trainers. */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(4);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
 
     static JobSpec quickstart(String... overrides) throws Exception {
         return JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(overrides));
     }
 
     private static JsonNode run(JobSpec spec, Path out) throws Exception {
-        RunSummary summary = LocalRunner.run(spec, LocalRunner.Options.defaults(out));
+        RunSummary summary = LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out));
         return summary.json();
     }
 

@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
@@ -23,7 +26,9 @@ import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.FileInput;
 import org.fedflink.io.Generators;
 import org.fedflink.runner.LocalRunner;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,8 +41,19 @@ class FileInputIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 4000;
 
+    /** The cluster the runs of this class share ({@link SharedCluster}): 2 trainers. */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(2);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
 
     private static SyntheticGenerator generator() throws Exception {
         return new SyntheticGenerator(Generators.config(JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of())));
@@ -67,7 +83,7 @@ class FileInputIT {
     }
 
     private static JsonNode run(JobSpec spec, Path out) throws Exception {
-        return LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+        return LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out)).json();
     }
 
     @Test
@@ -267,7 +283,7 @@ class FileInputIT {
                 "input.type=csv", "input.path=" + dir, "input.monitor=true", "input.monitorIntervalMillis=200",
                 "evaluation.baseline=none", "rounds.timeoutMillis=200"));
         Path out = tmp.resolve("monitor-run");
-        try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out))) {
+        try (LocalRunner runner = LocalRunner.startOn(cluster, spec, LocalRunner.Options.defaults(out))) {
             int rows = 0;
             for (int file = 0; file < 2; file++) {
                 StringBuilder csv = new StringBuilder(header()).append('\n');

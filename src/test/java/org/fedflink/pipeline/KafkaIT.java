@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
@@ -27,6 +30,7 @@ import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,8 +44,22 @@ class KafkaIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EmbeddedKafka kafka;
 
+    /**
+     * The cluster the runs of this class share ({@link SharedCluster}): up to 3 readers. The run that
+     * kills the TaskManager starts a cluster of its own.
+     */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(3);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
 
     @BeforeAll
     static void startBroker() throws Exception {
@@ -112,7 +130,8 @@ class KafkaIT {
         Path holdout = writeHoldout(generator, tmp.resolve("holdout.jsonl"));
         JobSpec fileJob = FederatedLoopIT.quickstart("input.type=jsonl", "input.path=" + data,
                 "evaluation.holdoutPath=" + holdout, "evaluation.baseline=none");
-        JsonNode fromFile = LocalRunner.run(fileJob, LocalRunner.Options.defaults(tmp.resolve("file-run"))).json();
+        JsonNode fromFile = LocalRunner.runOn(cluster, fileJob, LocalRunner.Options.defaults(tmp.resolve("file-run")))
+                .json();
 
         FileProducer.Result produced = FileProducer.produce(fileJob, "train", kafka.client(),
                 new FileProducer.Options(4, 0, 0, null, false));
@@ -120,7 +139,7 @@ class KafkaIT {
         JobSpec kafkaJob = kafkaJob("train", "evaluation.holdoutPath=" + holdout,
                 "output.kafka.modelTopic=models", "output.kafka.deadLetterTopic=dead-letters");
         Path out = tmp.resolve("kafka-run");
-        JsonNode fromKafka = LocalRunner.run(kafkaJob, LocalRunner.Options.defaults(out)).json();
+        JsonNode fromKafka = LocalRunner.runOn(cluster, kafkaJob, LocalRunner.Options.defaults(out)).json();
 
         assertThat(fromKafka.path("status").asText()).isEqualTo("FINISHED");
         assertThat(fromKafka.path("examples").asLong()).isEqualTo(n);
@@ -183,8 +202,9 @@ class KafkaIT {
 
         for (int readers : new int[] {1, 3}) {
             Path out = tmp.resolve("ordered-" + readers);
-            JsonNode summary = LocalRunner.run(kafkaJob("ordered", "output.predictions=true", "trainer.parallelism=2",
-                    "input.parallelism=" + readers, "evaluation.report=false"), LocalRunner.Options.defaults(out)).json();
+            JobSpec spec = kafkaJob("ordered", "output.predictions=true", "trainer.parallelism=2",
+                    "input.parallelism=" + readers, "evaluation.report=false");
+            JsonNode summary = LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out)).json();
             assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
             Map<String, List<Long>> trained = OrderIT.trained(out);
             assertThat(trained.keySet()).isEqualTo(expected.keySet());
@@ -225,7 +245,7 @@ class KafkaIT {
 
         JobSpec spec = kafkaJob("mixed", "output.kafka.deadLetterTopic=mixed-dead", "trainer.parallelism=1");
         Path out = tmp.resolve("mixed-run");
-        JsonNode summary = LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+        JsonNode summary = LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out)).json();
 
         assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
         assertThat(summary.path("examples").asLong()).isEqualTo(205);
@@ -294,13 +314,13 @@ class KafkaIT {
             "input.generator.corruptFraction=0.001",
             "evaluation.baseline=none", "checkpoint.intervalMillis=200",
             "output.kafka.bootstrapServers=" + kafka.bootstrapServers()};
-        JsonNode channel = LocalRunner.run(FederatedLoopIT.quickstart(common),
+        JsonNode channel = LocalRunner.runOn(cluster, FederatedLoopIT.quickstart(common),
                 LocalRunner.Options.defaults(tmp.resolve("channel-run"))).json();
         List<String> overrides = new ArrayList<>(List.of(common));
         overrides.addAll(List.of("rounds.feedback=kafka", "output.kafka.modelTopic=feedback-models",
                 "output.kafka.transactionalIdPrefix=feedback-test"));
         Path out = tmp.resolve("kafka-feedback-run");
-        JsonNode viaKafka = LocalRunner.run(FederatedLoopIT.quickstart(overrides.toArray(new String[0])),
+        JsonNode viaKafka = LocalRunner.runOn(cluster, FederatedLoopIT.quickstart(overrides.toArray(new String[0])),
                 LocalRunner.Options.defaults(out)).json();
 
         assertThat(viaKafka.path("status").asText()).isEqualTo("FINISHED");

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
@@ -14,7 +17,9 @@ import org.fedflink.data.Example;
 import org.fedflink.data.SyntheticGenerator;
 import org.fedflink.io.Generators;
 import org.fedflink.runner.LocalRunner;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,11 +31,22 @@ class MultiTaskIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The cluster the runs of this class share ({@link SharedCluster}): 2 trainers a task. */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(2);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
 
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
+
     private static JsonNode run(JobSpec spec, Path out) throws Exception {
-        return LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+        return LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out)).json();
     }
 
     private static JsonNode latest(Path taskDir) throws Exception {

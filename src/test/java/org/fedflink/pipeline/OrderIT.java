@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
@@ -29,6 +32,7 @@ import org.fedflink.io.Generators;
 import org.fedflink.runner.LocalRunner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,11 +54,22 @@ class OrderIT {
     private static final long START = 1_700_000_000_000L;
     private static final long INTERVAL = 10;
 
+    /** The cluster the runs of this class share ({@link SharedCluster}): up to 4 trainers, or 3 readers. */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(4);
+
+    private static MiniCluster cluster;
+
     @TempDir
     static Path tmp;
 
     private static SyntheticGenerator generator;
     private static List<Example> rows;
+
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
 
     @BeforeAll
     static void data() throws Exception {
@@ -76,7 +91,7 @@ class OrderIT {
         overrides.addAll(List.of(extra));
         JobSpec spec = FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
         Path out = tmp.resolve("runs").resolve(name);
-        JsonNode summary = LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+        JsonNode summary = LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out)).json();
         assertThat(summary.path("status").asText()).as(name).isEqualTo("FINISHED");
         assertThat(summary.path("invalid").asLong()).as(name).isZero();
         return out;

@@ -8,11 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.runner.LocalRunner;
 import org.fedflink.runner.ProgressProbe;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,8 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecoveryIT {
 
+    /**
+     * The cluster the runs of this class share ({@link SharedCluster}): 2 trainers. The runs that
+     * kill the TaskManager start a cluster of their own.
+     */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(2);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
 
     /** A job slow enough (rate-limited) to be interrupted while it runs. */
     private static JobSpec slowJob(String... extra) throws Exception {
@@ -165,7 +184,7 @@ class RecoveryIT {
         Path out = tmp.resolve("savepoint");
         String savepoint;
         long stoppedAt;
-        try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out))) {
+        try (LocalRunner runner = LocalRunner.startOn(cluster, spec, LocalRunner.Options.defaults(out))) {
             FederatedLoopIT.awaitCompletedCheckpoint(out);
             // a version must be out before the stop: a checkpoint alone can come before the first round
             FederatedLoopIT.awaitVersion(out, 3);
@@ -180,15 +199,16 @@ class RecoveryIT {
 
         // the aggregator state's layout is the shard count: a change is refused before the job starts
         JobSpec twoShards = slowJob("aggregation.shards=2");
-        assertThatThrownBy(() -> LocalRunner.run(twoShards, LocalRunner.Options.defaults(tmp.resolve("refused"))
-                        .withRestoreFrom(savepoint)))
+        assertThatThrownBy(() -> LocalRunner.runOn(cluster, twoShards,
+                        LocalRunner.Options.defaults(tmp.resolve("refused")).withRestoreFrom(savepoint)))
                 .isInstanceOf(org.fedflink.config.JobSpecException.class)
                 .hasMessageContaining("aggregation.shards is 2 but savepoint")
                 .hasMessageContaining("in 1 shard(s)");
 
         // the trainers' keyed state is redistributed: resume on one trainer instead of two
         JobSpec rescaled = slowJob("trainer.parallelism=1");
-        JsonNode summary = LocalRunner.run(rescaled, LocalRunner.Options.defaults(out).withRestoreFrom(savepoint)).json();
+        LocalRunner.Options resumed = LocalRunner.Options.defaults(out).withRestoreFrom(savepoint);
+        JsonNode summary = LocalRunner.runOn(cluster, rescaled, resumed).json();
         assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
         assertThat(summary.path("examples").asLong()).isEqualTo(40000);
         long valid = summary.path("examples").asLong() - summary.path("invalid").asLong();

@@ -14,13 +14,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.assertj.core.api.SoftAssertions;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.federation.Attacks;
 import org.fedflink.federation.RdpAccountant;
 import org.fedflink.runner.LocalRunner;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,12 +42,26 @@ class StrategiesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The cluster the runs of this class share ({@link SharedCluster}): 2 trainers. The runs that
+     * kill the TaskManager start a cluster of their own.
+     */
+    @RegisterExtension
+    static final MiniClusterExtension SHARED_CLUSTER = SharedCluster.withSlots(2);
+
+    private static MiniCluster cluster;
+
     @TempDir
     Path tmp;
 
+    @BeforeAll
+    static void takeSharedCluster(@InjectMiniCluster MiniCluster shared) {
+        cluster = shared;
+    }
+
     private static JsonNode run(Path out, List<String> overrides) throws Exception {
         JobSpec spec = FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
-        return LocalRunner.run(spec, LocalRunner.Options.defaults(out)).json();
+        return LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(out)).json();
     }
 
     private static double accuracy(JsonNode summary) {
@@ -263,8 +282,8 @@ class StrategiesIT {
         Path first = tmp.resolve("free-1");
         Path second = tmp.resolve("free-2");
         Path failed = tmp.resolve("failover");
-        double a1 = accuracy(LocalRunner.run(spec, LocalRunner.Options.defaults(first)).json());
-        double a2 = accuracy(LocalRunner.run(spec, LocalRunner.Options.defaults(second)).json());
+        double a1 = accuracy(LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(first)).json());
+        double a2 = accuracy(LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(second)).json());
         JsonNode failover = runWithFailure(spec, failed);
         double af = accuracy(failover);
         float[] p1 = finalParams(first);
