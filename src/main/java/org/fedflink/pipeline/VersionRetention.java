@@ -52,7 +52,7 @@ final class VersionRetention {
 
     /**
      * @param retainedCheckpoints how many completed checkpoints Flink keeps
-     *     ({@code state.checkpoints.num-retained})
+     *     ({@code execution.checkpointing.num-retained})
      */
     VersionRetention(Policy policy, int retainedCheckpoints) {
         this.policy = policy;
