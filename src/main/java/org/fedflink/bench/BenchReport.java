@@ -107,14 +107,16 @@ public final class BenchReport {
                 o.path("case").asText(), o.path("workload").asText(), o.path("data").asText(),
                 o.path("status").asText(), o.path("examples").asLong(), o.path("slots").asInt(),
                 o.path("sources").asLong(), d(o, "examplesPerSecond"), d(o, "referenceExamplesPerSecond"),
-                d(o, "ratioPerSlot"), d(o, "anchorExamplesPerSecond"), d(o, "ratioToAnchorPerSlot"), d(o, "cpuRatio"), d(o, "latencyP50Millis"), d(o, "latencyP99Millis"),
+                d(o, "ratioPerSlot"), d(o, "anchorExamplesPerSecond"), d(o, "ratioToAnchorPerSlot"), d(o, "cpuRatio"),
+                d(o, "latencyP50Millis"), d(o, "latencyP99Millis"),
                 o.path("updates").asLong(), o.path("versions").asLong(), o.path("checkpoints").asLong(),
                 d(o, "checkpointMillis"), d(o, "checkpointMaxMillis"), l(o, "checkpointBytes"),
                 d(o, "checkpointIncrementalBytes"), d(o, "checkpointStartDelayMillis"), d(o, "checkpointSyncMillis"),
                 d(o, "checkpointAsyncMillis"),
                 o.path("checkpointSlowestTask").isNull() ? null : o.path("checkpointSlowestTask").asText(null),
                 l(o, "peakHeapBytes"), l(o, "peakHeapAfterGcBytes"), l(o, "peakRssBytes"), d(o, "holdoutAccuracy"),
-                d(o, "referenceHoldoutAccuracy"), d(o, "anchorHoldoutAccuracy"), d(o, "trainSeconds"), d(o, "cpuSeconds"), d(o, "referenceSeconds"),
+                d(o, "referenceHoldoutAccuracy"), d(o, "anchorHoldoutAccuracy"), d(o, "trainSeconds"), d(o, "cpuSeconds"),
+                d(o, "referenceSeconds"),
                 d(o, "referenceCpuSeconds"), d(o, "startupSeconds"), d(o, "jobWallSeconds"), tasks,
                 o.path("runDir").asText(), o.path("command").asText());
     }
@@ -155,7 +157,8 @@ public final class BenchReport {
 
     /** The results as a table for a terminal (and for Markdown: the rows are pipe-separated). */
     public static String table(List<BenchResult> results) {
-        String[] header = {"case", "ex/s", "ref ex/s", "ratio/slot", "anchor ex/s", "/anchor", "cpu ratio", "slots", "sources", "lat p50 ms", "lat p99 ms",
+        String[] header = {"case", "ex/s", "ref ex/s", "ratio/slot", "anchor ex/s", "/anchor", "cpu ratio", "slots",
+            "sources", "lat p50 ms", "lat p99 ms",
             "ckpt ms", "ckpt MB", "heap MB", "live MB", "RSS MB", "acc job/ref/anchor", "data"};
         String[][] rows = new String[results.size()][];
         for (int i = 0; i < rows.length; i++) {

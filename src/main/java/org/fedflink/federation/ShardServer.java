@@ -78,7 +78,8 @@ public final class ShardServer<U extends ClientUpdate> {
      * @param shards the model's shard count
      */
     public ShardServer(int shard, int shards, AggregationStrategy strategy, RoundPolicy rounds, FederationDrift drift,
-            Optional<Reputation> reputation, Optional<PrivacyLedger> privacy, long maxStaleness, SlidingWindow window, ShardServerState<U> restored) {
+            Optional<Reputation> reputation, Optional<PrivacyLedger> privacy, long maxStaleness, SlidingWindow window,
+            ShardServerState<U> restored) {
         this.shard = shard;
         this.strategy = strategy;
         this.rounds = rounds;

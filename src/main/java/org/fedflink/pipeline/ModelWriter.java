@@ -83,7 +83,8 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private transient volatile GlobalModel lastPiece;
 
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis) {
-        this(job, spec, outDir, holdout, evaluationIntervalMillis, null, null, VersionRetention.Policy.keepEveryVersion());
+        this(job, spec, outDir, holdout, evaluationIntervalMillis, null, null,
+                VersionRetention.Policy.keepEveryVersion());
     }
 
     /**
