@@ -68,9 +68,10 @@ final class Reference {
             boolean anchored = Anchor.supports(spec.model().type());
             Example[] chunk = new Example[CHUNK];
 
-            // warm-up, untimed, on a model that is thrown away
+            // warm-up, untimed, on models that are thrown away
             float[] params = learner.initialParams(spec.seed());
             float[] state = learner.initialState();
+            Anchor warm = anchored ? anchor(spec) : null;
             long step = 0;
             long warmup = Math.min(n, WARMUP);
             for (long done = 0; done < warmup; ) {
@@ -81,7 +82,6 @@ final class Reference {
                     learner.learn(params, state, step++, e.indices(), e.values(), e.label());
                 }
                 if (anchored) {
-                    Anchor warm = anchor(spec);
                     for (int i = 0; i < m; i++) {
                         warm.learn(chunk[i]);
                     }
