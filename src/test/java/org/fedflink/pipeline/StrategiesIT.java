@@ -281,16 +281,24 @@ class StrategiesIT {
         JobSpec spec = FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
         Path first = tmp.resolve("free-1");
         Path second = tmp.resolve("free-2");
+        Path third = tmp.resolve("free-3");
         Path failed = tmp.resolve("failover");
         double a1 = accuracy(LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(first)).json());
-        double a2 = accuracy(LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(second)).json());
+        LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(second));
+        LocalRunner.runOn(cluster, spec, LocalRunner.Options.defaults(third));
         JsonNode failover = runWithFailure(spec, failed);
         double af = accuracy(failover);
         float[] p1 = finalParams(first);
-        double spread = relativeDistance(finalParams(second), p1);
+        // the spread is the larger of two failure-free runs' distances to the same first run: one such distance
+        // alone ranged 0.02-0.07 between runs (rounds form by timing), too noisy to scale a bound by; a server
+        // state lost on restore puts the failover run ~0.28 away
+        double second2first = relativeDistance(finalParams(second), p1);
+        double third2first = relativeDistance(finalParams(third), p1);
+        double spread = Math.max(second2first, third2first);
         double distance = relativeDistance(finalParams(failed), p1);
-        System.out.printf(Locale.ROOT, "fedadam: failure-free %.4f and %.4f, with a failure %.4f;"
-                + " relative L2 distance to the first run: second %.4f, failover %.4f%n", a1, a2, af, spread, distance);
+        System.out.printf(Locale.ROOT, "fedadam: failure-free %.4f, with a failure %.4f; relative L2 distance to the"
+                + " first run: second %.4f, third %.4f, failover %.4f%n", a1, af, second2first, third2first,
+                distance);
 
         long valid = failover.path("examples").asLong() - failover.path("invalid").asLong();
         assertThat(failover.path("samplesInModel").asLong()).isEqualTo(valid);
