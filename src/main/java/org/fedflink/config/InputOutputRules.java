@@ -160,8 +160,8 @@ final class InputOutputRules {
     /**
      * The output with, when Kafka topics are written, the servers defaulting to the Kafka input's
      * (or the local broker) and the transactional id prefix to {@code fedflink-<job>}; and the
-     * model files' retention defaulting to every version of a bounded input and to a bounded
-     * number of an unbounded one.
+     * model files' retention and the rolling of the files written line by line defaulting to
+     * every version and one file of a bounded input and to a bounded number of an unbounded one.
      */
     static JobSpec.OutputSpec resolveOutput(JobSpec spec, InputSpec input) {
         JobSpec.ModelFilesSpec m = spec.output().models();
@@ -170,15 +170,19 @@ final class InputOutputRules {
         JobSpec.ModelFilesSpec models = new JobSpec.ModelFilesSpec(
                 m.keepLast() != null ? m.keepLast() : keepDefault,
                 m.keepEvery() != null ? m.keepEvery() : keepDefault);
+        JobSpec.LineFilesSpec f = spec.output().files();
+        JobSpec.LineFilesSpec files = new JobSpec.LineFilesSpec(
+                f.rollMegabytes() != null ? f.rollMegabytes() : unbounded ? JobSpecKeys.UNBOUNDED_ROLL_MEGABYTES : 0,
+                f.keepFiles() != null ? f.keepFiles() : unbounded ? JobSpecKeys.UNBOUNDED_KEEP_FILES : 0);
         JobSpec.KafkaOutputSpec k = spec.output().kafka();
         if (!k.enabled()) {
-            return new JobSpec.OutputSpec(spec.output().predictions(), k, models);
+            return new JobSpec.OutputSpec(spec.output().predictions(), k, models, files);
         }
         String servers = k.bootstrapServers() != null ? k.bootstrapServers()
                 : input.isKafka() ? input.kafka().bootstrapServers() : JobSpecKeys.DEFAULT_BOOTSTRAP;
         String prefix = k.transactionalIdPrefix() != null ? k.transactionalIdPrefix() : "fedflink-" + spec.job();
         return new JobSpec.OutputSpec(spec.output().predictions(), new JobSpec.KafkaOutputSpec(
-                servers, k.modelTopic(), k.deadLetterTopic(), prefix, k.properties()), models);
+                servers, k.modelTopic(), k.deadLetterTopic(), prefix, k.properties()), models, files);
     }
 
     /** Text labels name the classes in order: the i-th name is class i. */

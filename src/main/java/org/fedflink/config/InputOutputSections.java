@@ -186,8 +186,8 @@ public interface InputOutputSections {
             implements Serializable {}
 
     /** What the job writes besides models and metrics, and which model versions keep their files. */
-    public record OutputSpec(boolean predictions, KafkaOutputSpec kafka, ModelFilesSpec models)
-            implements Serializable {}
+    public record OutputSpec(boolean predictions, KafkaOutputSpec kafka, ModelFilesSpec models,
+            LineFilesSpec files) implements Serializable {}
 
     /**
      * Which published versions keep their files in {@code models/} (the newest version, the ones
@@ -200,4 +200,15 @@ public interface InputOutputSections {
      *     a bounded input, {@value JobSpecKeys#UNBOUNDED_KEEP} for an unbounded one
      */
     public record ModelFilesSpec(Integer keepLast, Integer keepEvery) implements Serializable {}
+
+    /**
+     * How the files written line by line ({@code predictions.jsonl}, {@code dead-letters.jsonl})
+     * roll over to numbered parts, and how many parts stay.
+     *
+     * @param rollMegabytes the file rolls once it holds this many megabytes; 0: never. Unset: never
+     *     for a bounded input, {@value JobSpecKeys#UNBOUNDED_ROLL_MEGABYTES} for an unbounded one
+     * @param keepFiles the newest this many rolled parts stay; 0: every part. Unset: every part of a
+     *     bounded input, {@value JobSpecKeys#UNBOUNDED_KEEP_FILES} of an unbounded one
+     */
+    public record LineFilesSpec(Integer rollMegabytes, Integer keepFiles) implements Serializable {}
 }

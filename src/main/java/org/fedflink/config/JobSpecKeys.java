@@ -40,6 +40,10 @@ final class JobSpecKeys {
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
     /** {@code output.models.keepLast} and {@code keepEvery} of an unbounded input, when unset. */
     public static final int UNBOUNDED_KEEP = 1000;
+    /** {@code output.files.rollMegabytes} of an unbounded input, when unset. */
+    public static final int UNBOUNDED_ROLL_MEGABYTES = 64;
+    /** {@code output.files.keepFiles} of an unbounded input, when unset. */
+    public static final int UNBOUNDED_KEEP_FILES = 16;
 
     /** Kafka's legal topic names. */
     private static final Text TOPIC = new Text(Pattern.compile("[A-Za-z0-9._-]{1,249}"),
@@ -201,6 +205,8 @@ final class JobSpecKeys {
             entry("output.kafka.properties", Field.optional(List.of())),
             entry("output.models.keepLast", Field.optional(null, atLeast(0))),
             entry("output.models.keepEvery", Field.optional(null, atLeast(0))),
+            entry("output.files.rollMegabytes", Field.optional(null, between(0, 1 << 20))),
+            entry("output.files.keepFiles", Field.optional(null, atLeast(0))),
 
 
             entry("attack.fraction", Field.optional(0.0, SpecBinder.closed(0, 1))),

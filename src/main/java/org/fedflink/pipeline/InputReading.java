@@ -81,7 +81,8 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
         DataStream<DeadLetter> deadLetters = ingested.getSideOutput(Ingest.DEAD_LETTERS);
         deadLetters
                 .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
-                        LinesWriter.deadLetters(dir.resolve(RunFolder.DEAD_LETTER).toString()))
+                        LinesWriter.deadLetters(dir.resolve(RunFolder.DEAD_LETTER).toString(),
+                                LinesWriter.rolling(spec.output().files())))
                 .setParallelism(1)
                 .uid(prefix + "dead-letter-writer")
                 .name(prefix + "dead letters");

@@ -12,13 +12,14 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.fedflink.io.CheckpointedAppender;
+import org.fedflink.config.JobSpec;
+import org.fedflink.io.RollingAppender;
 
 /**
  * Writes records as lines to one local file of the run folder, each exactly once across failures
- * (see {@link CheckpointedAppender}: the file is cut back to its length at the restored
- * checkpoint). Runs with parallelism 1. The dead letters and the prediction stream are written by
- * it as JSON lines, the drift events as CSV rows under a header.
+ * (see {@link RollingAppender}: the files are put back as they were at the restored checkpoint),
+ * rolling over to numbered parts as its policy says. Runs with parallelism 1. The dead letters and
+ * the prediction stream are written by it as JSON lines, the drift events as CSV rows under a header.
  */
 public final class LinesWriter<T> extends AbstractStreamOperator<Void> implements OneInputStreamOperator<T, Void> {
 
@@ -38,35 +39,48 @@ public final class LinesWriter<T> extends AbstractStreamOperator<Void> implement
     private final String stateName;
     private final String header;
     private final Line<T> line;
+    private final RollingAppender.Policy rolling;
 
     private transient ListState<Long> offsetState;
-    private transient long restoredLength;
-    private transient CheckpointedAppender appender;
+    private transient ListState<Long> rolledState;
+    private transient RollingAppender.Position restored;
+    private transient RollingAppender appender;
 
     /**
      * @param stateName name of the operator state holding the file's committed length (part of the
      *     savepoint format: keep it stable)
-     * @param header the file's first line, or null for none
+     * @param header each file's first line, or null for none
+     * @param rolling when the file rolls over to numbered parts and how many stay
      */
-    public LinesWriter(String file, String stateName, String header, Line<T> line) {
+    public LinesWriter(String file, String stateName, String header, Line<T> line, RollingAppender.Policy rolling) {
         this.file = file;
         this.stateName = stateName;
         this.header = header;
         this.line = line;
+        this.rolling = rolling;
+    }
+
+    /** The rolling policy of the job spec's (resolved) {@code output.files}. */
+    public static RollingAppender.Policy rolling(JobSpec.LineFilesSpec files) {
+        Integer megabytes = files.rollMegabytes();
+        return new RollingAppender.Policy(megabytes == null || megabytes == 0 ? Long.MAX_VALUE : (long) megabytes << 20,
+                files.keepFiles() == null ? 0 : files.keepFiles());
     }
 
     /** A writer of JSON lines, one object of {@code fields} per record. */
-    public static <T> LinesWriter<T> jsonLines(String file, String stateName, LineFields<T> fields) {
-        return new LinesWriter<>(file, stateName, null, value -> JSON.writeValueAsString(fields.of(value)));
+    public static <T> LinesWriter<T> jsonLines(String file, String stateName, LineFields<T> fields,
+            RollingAppender.Policy rolling) {
+        return new LinesWriter<>(file, stateName, null, value -> JSON.writeValueAsString(fields.of(value)), rolling);
     }
 
     /** Drift events: {@code drifts.csv}, one row per event under {@link DriftEvent#HEADER}. */
     public static LinesWriter<DriftEvent> drifts(String file) {
-        return new LinesWriter<>(file, "drifts", DriftEvent.HEADER, DriftEvent::csvRow);
+        // one row per detected change: a file that never grows large
+        return new LinesWriter<>(file, "drifts", DriftEvent.HEADER, DriftEvent::csvRow, RollingAppender.Policy.never());
     }
 
     /** Dead letters: {@code origin, position, reason, raw}. */
-    public static LinesWriter<DeadLetter> deadLetters(String file) {
+    public static LinesWriter<DeadLetter> deadLetters(String file, RollingAppender.Policy rolling) {
         return jsonLines(file, "dead-letter", letter -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("origin", letter.origin());
@@ -74,14 +88,15 @@ public final class LinesWriter<T> extends AbstractStreamOperator<Void> implement
             row.put("reason", letter.reason());
             row.put("raw", letter.raw());
             return row;
-        });
+        }, rolling);
     }
 
     /**
      * Predictions: {@code source, time, label, prediction, loss, modelVersion, localExamples}; with
      * label names, the label and the prediction are written as names.
      */
-    public static LinesWriter<PrequentialPrediction> predictions(String file, List<String> labelNames) {
+    public static LinesWriter<PrequentialPrediction> predictions(String file, List<String> labelNames,
+            RollingAppender.Policy rolling) {
         return jsonLines(file, "predictions", p -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("source", p.source());
@@ -92,7 +107,7 @@ public final class LinesWriter<T> extends AbstractStreamOperator<Void> implement
             row.put("modelVersion", p.modelVersion());
             row.put("localExamples", p.localExamples());
             return row;
-        });
+        }, rolling);
     }
 
     private static Object label(double value, List<String> names) {
@@ -106,16 +121,26 @@ public final class LinesWriter<T> extends AbstractStreamOperator<Void> implement
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         offsetState = context.getOperatorStateStore().getListState(StateDescriptors.fileOffset(stateName));
-        restoredLength = -1;
-        for (Long length : offsetState.get()) {
-            restoredLength = Math.max(restoredLength, length);
+        rolledState = context.getOperatorStateStore().getListState(StateDescriptors.fileRolled(stateName));
+        restored = null;
+        if (context.isRestored()) {
+            long length = 0;
+            for (Long l : offsetState.get()) {
+                length = Math.max(length, l);
+            }
+            long rolled = 0;
+            // absent in checkpoints from before files rolled: nothing rolled then
+            for (Long r : rolledState.get()) {
+                rolled = Math.max(rolled, r);
+            }
+            restored = new RollingAppender.Position(rolled, length);
         }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        appender = CheckpointedAppender.open(Path.of(file), restoredLength, header);
+        appender = RollingAppender.open(Path.of(file), rolling, restored, header);
     }
 
     @Override
@@ -126,12 +151,14 @@ public final class LinesWriter<T> extends AbstractStreamOperator<Void> implement
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        offsetState.update(List.of(appender.flushedLength()));
+        RollingAppender.Position position = appender.flushedPosition();
+        offsetState.update(List.of(position.length()));
+        rolledState.update(List.of(position.rolled()));
     }
 
     @Override
     public void finish() throws Exception {
-        appender.flushedLength();
+        appender.flushedPosition();
         super.finish();
     }
 

@@ -50,7 +50,7 @@ final class LoopGraph {
             updates.getSideOutput(LocalTrainer.PREDICTIONS)
                     .transform(prefix + "prediction-writer", TypeInformation.of(Void.class),
                             LinesWriter.predictions(Path.of(out, RunFolder.PREDICTIONS).toString(),
-                                    spec.input().labelNames()))
+                                    spec.input().labelNames(), LinesWriter.rolling(spec.output().files())))
                     .setParallelism(1)
                     .uid(prefix + "prediction-writer")
                     .name(prefix + "predictions");

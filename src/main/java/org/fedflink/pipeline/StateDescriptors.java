@@ -54,6 +54,11 @@ public final class StateDescriptors {
         return new ListStateDescriptor<>("file-offset-" + name, Types.LONG);
     }
 
+    /** Parts an output file had rolled over to at the last checkpoint (see {@code RollingAppender}). */
+    public static ListStateDescriptor<Long> fileRolled(String name) {
+        return new ListStateDescriptor<>("file-rolled-" + name, Types.LONG);
+    }
+
     /** Sources an ingest subtask has seen (for the count of distinct sources). */
     public static ListStateDescriptor<String> ingestSources() {
         return new ListStateDescriptor<>("ingest-sources", Types.STRING);

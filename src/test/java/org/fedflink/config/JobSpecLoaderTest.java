@@ -102,7 +102,7 @@ class JobSpecLoaderTest {
                 new EvaluationSpec(List.of(), 2000, null, null, Map.of(), 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of()),
-                        new JobSpec.ModelFilesSpec(0, 0)),
+                        new JobSpec.ModelFilesSpec(0, 0), new JobSpec.LineFilesSpec(0, 0)),
                 new JobSpec.AttackSpec(0.0, JobSpec.AttackType.SIGNFLIP, 10.0, 1.0),
                 new JobSpec.LocalDpSpec(null, 1.0),
                 new JobSpec.DriftSpec(JobSpec.Detector.ADWIN, 0.002, 50.0, true, true),
@@ -282,6 +282,9 @@ class JobSpecLoaderTest {
                     bootstrapServers: out:9092
                     transactionalIdPrefix: tx-1
                     properties: [linger.ms=5]
+                  files:
+                    rollMegabytes: 8
+                    keepFiles: 3
                 attack:
                   fraction: 0.25
                   type: labelflip
@@ -345,7 +348,8 @@ class JobSpecLoaderTest {
                         0L, 77L, false),
                 new CheckpointSpec(0L, "/tmp/ckpt"),
                 new JobSpec.OutputSpec(true, new JobSpec.KafkaOutputSpec(
-                        "out:9092", null, null, "tx-1", List.of("linger.ms=5")), new JobSpec.ModelFilesSpec(0, 0)),
+                        "out:9092", null, null, "tx-1", List.of("linger.ms=5")), new JobSpec.ModelFilesSpec(0, 0),
+                        new JobSpec.LineFilesSpec(8, 3)),
                 new JobSpec.AttackSpec(0.25, JobSpec.AttackType.LABELFLIP, -4.0, 0.5),
                 new JobSpec.LocalDpSpec(2.5, 0.75),
                 new JobSpec.DriftSpec(JobSpec.Detector.PAGE_HINKLEY, 0.01, 25.0, false, true),

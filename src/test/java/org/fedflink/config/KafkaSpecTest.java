@@ -46,6 +46,19 @@ class KafkaSpecTest {
     }
 
     @Test
+    void lineFiles_unboundedInputRollsAndKeepsABoundedNumber_boundedNeverRolls_andBothAsSet() throws Exception {
+        assertThat(parse(KAFKA_JOB).output().files()).isEqualTo(new JobSpec.LineFilesSpec(64, 16));
+        assertThat(parse(KAFKA_JOB, "input.kafka.bounded=true").output().files())
+                .isEqualTo(new JobSpec.LineFilesSpec(0, 0));
+        assertThat(parse("job: g\n" + MODEL).output().files()).isEqualTo(new JobSpec.LineFilesSpec(0, 0));
+        assertThat(parse(KAFKA_JOB, "output.files.rollMegabytes=0", "output.files.keepFiles=3").output().files())
+                .isEqualTo(new JobSpec.LineFilesSpec(0, 3));
+        assertThatThrownBy(() -> parse(KAFKA_JOB, "output.files.keepFiles=-1"))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("output.files.keepFiles");
+    }
+
+    @Test
     void kafkaInput_defaults_resolveGroupAndIgnoreThePath() throws Exception {
         JobSpec spec = parse(KAFKA_JOB, "input.path=/ignored");
 
