@@ -1,7 +1,7 @@
 package org.fedflink.drift;
 
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,7 +21,10 @@ import java.util.Map;
  * (a running mean whose weight stops shrinking at {@code 1 / HORIZON}); its first
  * {@value #WARM_UP} examples only set it. The horizon is long so that a slow rise of the errors (a
  * gradual drift) stands out against it; the server {@link #clear() clears} the levels at a global
- * drift, after which each source's errors are of a new concept. Not thread-safe.
+ * drift, after which each source's errors are of a new concept. At most {@value #MAX_SOURCES}
+ * sources keep a level, the least recently heard from forgotten first (one that comes back warms
+ * up again), so that the server's memory and checkpoints do not grow with the sources. Not
+ * thread-safe.
  */
 public final class SourceBaselines {
 
@@ -32,6 +35,8 @@ public final class SourceBaselines {
 
     /** Watched examples of all sources that {@link #recentLevel()} averages over. */
     public static final int RECENT = 200;
+    /** Sources whose level is kept. */
+    public static final int MAX_SOURCES = 100_000;
 
     private final Map<String, double[]> levels;
     /** The running mean of the levels of the last about {@value #RECENT} watched examples' sources. */
@@ -46,7 +51,7 @@ public final class SourceBaselines {
 
     /** No source seen yet. */
     public static SourceBaselines empty() {
-        return new SourceBaselines(new HashMap<>(), 0, 0);
+        return new SourceBaselines(boundedLevels(), 0, 0);
     }
 
     /**
@@ -127,11 +132,21 @@ public final class SourceBaselines {
             throw new IllegalArgumentException("source levels: " + state.sources().length
                     + " sources but means, examples or recent means of other lengths");
         }
-        Map<String, double[]> levels = new HashMap<>();
+        Map<String, double[]> levels = boundedLevels();
         for (int i = 0; i < state.sources().length; i++) {
             levels.put(state.sources()[i], new double[] {state.means()[i], state.examples()[i]});
         }
         return new SourceBaselines(levels, state.recent()[0], (long) state.recent()[1]);
+    }
+
+    /** A map of levels that forgets its least recently used source beyond {@value #MAX_SOURCES}. */
+    private static Map<String, double[]> boundedLevels() {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
+                return size() > MAX_SOURCES;
+            }
+        };
     }
 
     /**

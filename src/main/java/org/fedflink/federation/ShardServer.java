@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.fedflink.data.DistinctCount;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.eval.SlidingWindow;
 
@@ -64,7 +65,7 @@ public final class ShardServer<U extends ClientUpdate> {
     private double prequentialLossSum;
     private long prequentialCorrect;
     private final List<U> pending;
-    private final Set<String> sources;
+    private final DistinctCount sources;
     private long roundsSkipped;
     private long updatesRejected;
     private long updatesTooStale;
@@ -97,7 +98,7 @@ public final class ShardServer<U extends ClientUpdate> {
         this.prequentialLossSum = restored.prequentialLossSum();
         this.prequentialCorrect = restored.prequentialCorrect();
         this.pending = new ArrayList<>(restored.pending());
-        this.sources = new HashSet<>(restored.sources());
+        this.sources = DistinctCount.of(restored.sources());
         this.roundsSkipped = restored.roundsSkipped();
         this.updatesRejected = restored.updatesRejected();
         this.updatesTooStale = restored.updatesTooStale();
@@ -223,10 +224,11 @@ public final class ShardServer<U extends ClientUpdate> {
         if (before != null) {
             ShortRounds.scaleStep(before, params, share);
         }
-        sources.addAll(roundSources);
+        roundSources.forEach(sources::add);
         if (control && controlRound.updates() > 0) {
-            // c += sum(deltaC_i) / N, N = every source the model has heard from so far
-            ScaffoldControl.update(serverState, controlRound, sources.size());
+            // c += sum(deltaC_i) / N, N = every source the model has heard from so far (estimated
+            // beyond DistinctCount.EXACT_LIMIT sources)
+            ScaffoldControl.update(serverState, controlRound, sourceCount());
         }
         privacy.ifPresent(PrivacyLedger::roundApplied);
         version++;
@@ -291,7 +293,7 @@ public final class ShardServer<U extends ClientUpdate> {
     /** What a checkpoint holds of this server (its collaborators checkpoint their own states). */
     public ShardServerState<U> state() {
         return new ShardServerState<>(params, serverState, version, roundCount, samplesInModel, prequentialLossSum,
-                prequentialCorrect, List.copyOf(pending), Set.copyOf(sources), roundsSkipped, updatesRejected,
+                prequentialCorrect, List.copyOf(pending), sources.toState(), roundsSkipped, updatesRejected,
                 updatesTooStale, newestUpdateTime);
     }
 
@@ -312,8 +314,9 @@ public final class ShardServer<U extends ClientUpdate> {
         return samplesInModel;
     }
 
+    /** The sources the model has heard from: exact up to {@link DistinctCount#EXACT_LIMIT}, then estimated. */
     public int sourceCount() {
-        return sources.size();
+        return (int) sources.count();
     }
 
     /** The rounds folded into the model. */

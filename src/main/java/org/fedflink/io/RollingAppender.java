@@ -1,6 +1,7 @@
 package org.fedflink.io;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,7 +30,7 @@ public final class RollingAppender implements AutoCloseable {
      * @param maxBytes the active file rolls once it holds at least this many bytes; {@link Long#MAX_VALUE}: never
      * @param keepParts rolled parts kept, the newest; 0: every part
      */
-    public record Policy(long maxBytes, int keepParts) {
+    public record Policy(long maxBytes, int keepParts) implements Serializable {
         public Policy {
             if (maxBytes < 1 || keepParts < 0) {
                 throw new IllegalArgumentException("a rolling file needs maxBytes >= 1 and keepParts >= 0, got "

@@ -3,11 +3,9 @@ package org.fedflink.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -19,6 +17,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.fedflink.data.DistinctCount;
 import org.fedflink.data.Example;
 import org.fedflink.data.ExampleValidator;
 import org.fedflink.data.InvalidRecordException;
@@ -50,9 +49,10 @@ public final class Ingest extends AbstractStreamOperator<Example>
     private transient ExampleValidator validator;
     private transient ListState<long[]> countState;
     private transient ListState<String> sourceState;
+    private transient ListState<byte[]> sourceSketchState;
     private transient long read;
     private transient long invalid;
-    private transient Set<String> sources;
+    private transient DistinctCount sources;
     private transient Counter readCounter;
     private transient Counter invalidCounter;
 
@@ -72,13 +72,17 @@ public final class Ingest extends AbstractStreamOperator<Example>
         countState = context.getOperatorStateStore().getListState(StateDescriptors.ingestCounts());
         sourceState = context.getOperatorStateStore()
                 .getListState(StateDescriptors.ingestSources());
+        sourceSketchState = context.getOperatorStateStore().getListState(StateDescriptors.ingestSourceSketch());
         // One {read, invalid} entry per subtask that wrote it: after rescaling, sums stay exact.
         for (long[] counts : countState.get()) {
             read += counts[0];
             invalid += counts[1];
         }
-        sources = new HashSet<>();
+        sources = new DistinctCount();
         sourceState.get().forEach(sources::add);
+        for (byte[] sketch : sourceSketchState.get()) {
+            sources.addAll(DistinctCount.of(new DistinctCount.State(null, sketch)));
+        }
     }
 
     @Override
@@ -131,7 +135,9 @@ public final class Ingest extends AbstractStreamOperator<Example>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         countState.update(List.of(new long[] {read, invalid}));
-        sourceState.update(List.copyOf(sources));
+        DistinctCount.State state = sources.toState();
+        sourceState.update(List.of(state.names()));
+        sourceSketchState.update(state.sketch() == null ? List.of() : List.of(state.sketch()));
     }
 
     @Override
@@ -144,7 +150,12 @@ public final class Ingest extends AbstractStreamOperator<Example>
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("read", read);
         counts.put("invalid", invalid);
-        counts.put("sources", sources);
+        DistinctCount.State state = sources.toState();
+        counts.put("sources", state.names());
+        if (state.sketch() != null) {
+            // base64 in JSON; RunSummary merges the subtasks' sketches
+            counts.put("sourceSketch", state.sketch());
+        }
         int index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         new ObjectMapper().writeValue(dir.resolve("ingest-" + index + ".json").toFile(), counts);
     }

@@ -1,9 +1,9 @@
 package org.fedflink.pipeline;
 
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.fedflink.data.DistinctCount;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.drift.SourceBaselines;
@@ -49,7 +49,7 @@ final class ShardStates {
                         shard.shortRoundUpdates, shard.shortRoundSources, shard.shortRoundUsualSamples));
         ShardServerState<LocalUpdate> state = new ShardServerState<>(shard.params, shard.serverState, shard.version,
                 shard.rounds, shard.samplesInModel, shard.prequentialLossSum, shard.prequentialCorrect,
-                Arrays.asList(shard.pending), new HashSet<>(Arrays.asList(shard.sources)), shard.roundsSkipped,
+                Arrays.asList(shard.pending), new DistinctCount.State(shard.sources, shard.sourceSketch), shard.roundsSkipped,
                 shard.updatesRejected, shard.updatesTooStale, shard.newestUpdateTime);
         return new ShardServer<>(shard.shard, settings.layout().shards(), settings.strategy(), rounds, drift,
                 reputation, privacy, settings.maxStaleness(), window, state);
@@ -66,7 +66,8 @@ final class ShardStates {
         shard.prequentialLossSum = state.prequentialLossSum();
         shard.prequentialCorrect = state.prequentialCorrect();
         shard.pending = state.pending().toArray(new LocalUpdate[0]);
-        shard.sources = state.sources().toArray(new String[0]);
+        shard.sources = state.sources().names();
+        shard.sourceSketch = state.sources().sketch();
         shard.roundsSkipped = state.roundsSkipped();
         shard.updatesRejected = state.updatesRejected();
         shard.updatesTooStale = state.updatesTooStale();

@@ -59,9 +59,18 @@ public final class StateDescriptors {
         return new ListStateDescriptor<>("file-rolled-" + name, Types.LONG);
     }
 
-    /** Sources an ingest subtask has seen (for the count of distinct sources). */
+    /**
+     * Sources an ingest subtask has seen (for the count of distinct sources), while it counts them
+     * exactly ({@link org.fedflink.data.DistinctCount}).
+     */
     public static ListStateDescriptor<String> ingestSources() {
         return new ListStateDescriptor<>("ingest-sources", Types.STRING);
+    }
+
+    /** The sketch of the sources an ingest subtask has seen, once too many to list. */
+    public static ListStateDescriptor<byte[]> ingestSourceSketch() {
+        return new ListStateDescriptor<>("ingest-source-sketch",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
     /** Pieces of versions the model writer holds until every shard's piece arrived. */

@@ -8,12 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
+import org.fedflink.data.DistinctCount;
 import org.fedflink.pipeline.FedJob;
 
 /**
@@ -85,9 +84,12 @@ public final class RunSummary {
         return new RunSummary(root);
     }
 
-    /** Adds the {read, invalid} counts of the ingest subtasks in {@code dir} and returns the distinct sources. */
+    /**
+     * Adds the {read, invalid} counts of the ingest subtasks in {@code dir} and returns the distinct
+     * sources (exact up to {@link DistinctCount#EXACT_LIMIT}, then estimated).
+     */
     private static int countInto(Path dir, long[] counts) throws IOException {
-        Set<String> sources = new HashSet<>();
+        DistinctCount sources = new DistinctCount();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
@@ -95,10 +97,13 @@ public final class RunSummary {
                     counts[0] += c.path("read").asLong();
                     counts[1] += c.path("invalid").asLong();
                     c.path("sources").forEach(source -> sources.add(source.asText()));
+                    if (c.hasNonNull("sourceSketch")) {
+                        sources.addAll(DistinctCount.of(new DistinctCount.State(null, c.get("sourceSketch").binaryValue())));
+                    }
                 }
             }
         }
-        return sources.size();
+        return (int) sources.count();
     }
 
     void write(Path out) throws IOException {

@@ -3,6 +3,7 @@ package org.fedflink.drift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link SourceBaselines}: each source's level, the excess over it and the checkpointed state. */
@@ -62,5 +63,21 @@ class SourceBaselinesTest {
 
         assertThatThrownBy(() -> SourceBaselines.fromState(state)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 sources");
+    }
+
+    @Test
+    void levels_areKeptForAtMostMaxSources_theLeastRecentlyHeardFromForgottenFirst() {
+        SourceBaselines levels = SourceBaselines.empty();
+        levels.excess("first", 0.5);
+        levels.excess("second", 0.5);
+        for (int i = 0; i < SourceBaselines.MAX_SOURCES - 2; i++) {
+            levels.excess("s" + i, 0.5);
+        }
+        levels.excess("first", 0.5); // heard from again: now the most recent
+        levels.excess("newcomer", 0.5);
+        assertThat(levels.size()).isEqualTo(SourceBaselines.MAX_SOURCES);
+        List<String> kept = List.of(levels.toState().sources());
+        assertThat(kept).contains("first", "newcomer").doesNotContain("second");
+        assertThat(SourceBaselines.fromState(levels.toState()).size()).isEqualTo(SourceBaselines.MAX_SOURCES);
     }
 }

@@ -1,14 +1,13 @@
 package org.fedflink.federation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import org.fedflink.data.DistinctCount;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.drift.FederationDrift;
 import org.fedflink.eval.SlidingWindow;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The server of one shard, without Flink: rounds, staleness, skipped rounds, privacy. */
 class ShardServerTest {
@@ -54,7 +53,7 @@ class ShardServerTest {
         return new ShardServer<>(0, 1, strategy, new RoundPolicy(updatesPerRound, 1, 1, null, null),
                 FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), Optional.empty(), privacy,
                 maxStaleness, new SlidingWindow(100), new ShardServerState<>(new float[2], new float[0], 0, 0, 0, 0,
-                        0, List.of(), Set.of(), 0, 0, 0, Long.MIN_VALUE));
+                        0, List.of(), new DistinctCount.State(new String[0], null), 0, 0, 0, Long.MIN_VALUE));
     }
 
     @Test
