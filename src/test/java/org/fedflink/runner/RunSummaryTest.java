@@ -1,13 +1,18 @@
 package org.fedflink.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
+import org.fedflink.data.DistinctCount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +72,31 @@ class RunSummaryTest {
 
     private static JobSpec spec(String... overrides) throws Exception {
         return JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of(overrides));
+    }
+
+    @Test
+    void collect_sourcesOfSeveralIngestSubtasks_countsTheirUnion_sketchedBeyondTheExactLimit() throws Exception {
+        Path run = binaryRun();
+        // subtask 0 saw sources 0-29,999 (a sketch), subtask 1 sources 20,000-49,999 and "extra"
+        for (int subtask = 0; subtask < 2; subtask++) {
+            DistinctCount seen = new DistinctCount();
+            for (int i = subtask * 20_000; i < subtask * 20_000 + 30_000; i++) {
+                seen.add("source-" + i);
+            }
+            DistinctCount.State state = seen.toState();
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("read", 30_000);
+            counts.put("invalid", 0);
+            counts.put("sources", subtask == 1 ? new String[] {"extra"} : state.names());
+            counts.put("sourceSketch", state.sketch());
+            new ObjectMapper().writeValue(run.resolve("counts/ingest-" + subtask + ".json").toFile(), counts);
+        }
+
+        JsonNode s = RunSummary.collect(spec(), run, "FINISHED", START, 5_000, null).json();
+
+        assertThat(s.path("examples").asLong()).isEqualTo(60_000);
+        // 50,001 distinct: the sketch's 0.8 % standard error, 2 % allowed
+        assertThat(s.path("sources").asDouble()).isCloseTo(50_001, within(1_000.0));
     }
 
     @Test
