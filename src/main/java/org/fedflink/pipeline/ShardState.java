@@ -21,7 +21,10 @@ public class ShardState {
     public long prequentialCorrect;
     /** The windowed prequential figures, as {@link org.fedflink.eval.SlidingWindow#toState()}. */
     public long[] window;
-    /** Distinct sources whose updates are folded in, while counted exactly ({@link org.fedflink.data.DistinctCount}); else empty. */
+    /**
+     * Distinct sources whose updates are folded in, while counted exactly
+     * ({@link org.fedflink.data.DistinctCount}); else empty.
+     */
     public String[] sources;
     /** The sketch of the distinct sources once there are too many to list; null until then. */
     public byte[] sourceSketch;

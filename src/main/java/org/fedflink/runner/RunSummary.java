@@ -98,7 +98,8 @@ public final class RunSummary {
                     counts[1] += c.path("invalid").asLong();
                     c.path("sources").forEach(source -> sources.add(source.asText()));
                     if (c.hasNonNull("sourceSketch")) {
-                        sources.addAll(DistinctCount.of(new DistinctCount.State(null, c.get("sourceSketch").binaryValue())));
+                        byte[] sketch = c.get("sourceSketch").binaryValue();
+                        sources.addAll(DistinctCount.of(new DistinctCount.State(null, sketch)));
                     }
                 }
             }
