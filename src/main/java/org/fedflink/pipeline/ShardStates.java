@@ -50,8 +50,7 @@ final class ShardStates {
         ShardServerState<LocalUpdate> state = new ShardServerState<>(shard.params, shard.serverState, shard.version,
                 shard.rounds, shard.samplesInModel, shard.prequentialLossSum, shard.prequentialCorrect,
                 Arrays.asList(shard.pending), new DistinctCount.State(shard.sources, shard.sourceSketch),
-                shard.roundsSkipped,
-                shard.updatesRejected, shard.updatesTooStale, shard.newestUpdateTime);
+                shard.roundsSkipped, shard.updatesRejected, shard.updatesTooStale, shard.newestUpdateTime);
         return new ShardServer<>(shard.shard, settings.layout().shards(), settings.strategy(), rounds, drift,
                 reputation, privacy, settings.maxStaleness(), window, state);
     }
