@@ -78,17 +78,17 @@ public final class RollingAppender implements AutoCloseable {
     public static RollingAppender open(Path file, Policy policy, Position restored, String header)
             throws IOException {
         RollingAppender appender = new RollingAppender(file, policy, header);
-        long rolled = restored == null ? 0 : restored.rolled();
+        long length = -1;
         if (restored != null) {
-            Path rolledLater = appender.part(rolled + 1);
+            appender.rolled = restored.rolled();
+            length = restored.length();
+            Path rolledLater = appender.part(appender.rolled + 1);
             if (Files.exists(rolledLater)) {
                 // rolled after the checkpoint: the active file then is this part now
                 Files.move(rolledLater, file, StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        appender.deletePartsAbove(rolled);
-        appender.rolled = rolled;
-        long length = restored == null ? -1 : restored.length();
+        appender.deletePartsAbove(appender.rolled);
         appender.active = CheckpointedAppender.open(file, length, header);
         appender.activeBytes = appender.active.flushedLength();
         return appender;
@@ -96,6 +96,9 @@ public final class RollingAppender implements AutoCloseable {
 
     public void line(String text) throws IOException {
         active.line(text);
+        if (policy.maxBytes() == Long.MAX_VALUE) {
+            return; // never rolls: no need to count
+        }
         activeBytes += utf8Length(text) + 1;
         if (activeBytes >= policy.maxBytes()) {
             roll();
@@ -118,13 +121,8 @@ public final class RollingAppender implements AutoCloseable {
         return new Position(rolled, active.flushedLength());
     }
 
-    /** The active file. */
-    public Path file() {
-        return file;
-    }
-
     /** The name of rolled part {@code n} (1-based): the active file's with the number before its extension. */
-    public Path part(long n) {
+    private Path part(long n) {
         return file.resolveSibling(stem + "." + String.format(Locale.ROOT, "%06d", n) + extension);
     }
 
