@@ -66,8 +66,13 @@ public class SourceModel {
     public int[] stateIndices;
     /** Sparse layout: the optimizer state at {@code stateIndices}. */
     public float[] stateValues;
-    /** Event-time boundary a timer is registered for, or Long.MIN_VALUE. */
+    /** Event-time boundary the source waits for to report, or Long.MIN_VALUE. */
     public long timerAt = Long.MIN_VALUE;
+    /**
+     * The boundary the state backend holds a keyed timer for, or Long.MIN_VALUE; operator memory
+     * only (a stored state's {@code timerAt} always has one).
+     */
+    public transient long keyedTimerAt = Long.MIN_VALUE;
 
     /**
      * The prequential outcome of each example since the last report (shipped with the report for

@@ -43,7 +43,9 @@ import org.fedflink.model.OnlineLearner;
  * <p>State access is built for speed: the models of active sources live in an operator-memory
  * cache (LRU, {@code cacheSize} entries) and are written to keyed state (RocksDB) only before a
  * checkpoint barrier ({@link #prepareSnapshotPreBarrier}), on eviction and at end of input, never
- * once per example.
+ * once per example. Likewise the sources waiting for an event-time boundary are held in memory
+ * ({@link PendingBoundaries}) and reported when a watermark passes it; a source gets a keyed timer
+ * only when its state goes to keyed state, so the timers cover exactly what memory does not.
  *
  * <p>Global models arrive without a key context; they are kept in operator memory and each source
  * adopts the newest one lazily, the next time it is touched (see {@link LocalLearner} for how its
@@ -78,6 +80,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     /** Source state under its pre-{@link SourceStateSerializer} name, while any is left; else null. */
     private transient ValueState<SourceState> legacyState;
     private transient InternalTimerService<VoidNamespace> timers;
+    /** Cached sources waiting for a boundary; a keyed timer only when one goes to keyed state. */
+    private transient PendingBoundaries pending;
     private transient SourceCache cache;
     private transient GlobalModel[] latest;
     private transient boolean examplesEnded;
@@ -119,8 +123,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             legacyState = keys.findAny().isPresent() ? legacy : null;
         }
         timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
+        pending = new PendingBoundaries(settings.cacheSize());
         latest = new GlobalModel[layout.shards()];
-        cache = new SourceCache(settings.cacheSize(), this, SourceCache.store(this::readStored, state, learner));
+        cache = new SourceCache(settings.cacheSize(), this,
+                SourceCache.store(this::readStored, state, learner, this::keepBoundaryTimer));
         updatesSent = getMetricGroup().counter("updatesSent");
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");
         sourceDrifts = getMetricGroup().counter("sourceDrifts");
@@ -186,9 +192,23 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         } else if (settings.eventTimeMillis() > 0 && record.hasTimestamp()) {
             long boundary = boundaryAfter(record.getTimestamp());
             if (s.timerAt != boundary) {
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, boundary);
                 s.timerAt = boundary;
+                if (!pending.add(boundary, source)) {
+                    keepBoundaryTimer(s);
+                }
             }
+        }
+    }
+
+    /**
+     * A state going to keyed state (evicted, written back before a barrier) takes its pending
+     * boundary along as a keyed timer, which the state backend checkpoints, restores and rescales
+     * with the key; {@link #pending} covers only what stays in operator memory.
+     */
+    private void keepBoundaryTimer(SourceModel s) {
+        if (s.timerAt != Long.MIN_VALUE && s.keyedTimerAt != s.timerAt) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.timerAt);
+            s.keyedTimerAt = s.timerAt;
         }
     }
 
@@ -201,14 +221,31 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String source = timer.getKey();
-        SourceModel s = cache.load(source);
-        if (s.timerAt == timer.getTimestamp()) {
+        boundaryPassed(source, cache.load(source), timer.getTimestamp());
+    }
+
+    /** Reports every cached source whose boundary {@code watermark} passes (the evicted ones have keyed timers). */
+    private void reportPassedBoundaries(long watermark) throws Exception {
+        for (PendingBoundaries.Due due = pending.pollDue(watermark); due != null; due = pending.pollDue(watermark)) {
+            for (String source : due.sources()) {
+                SourceModel s = cache.peek(source);
+                if (s != null) {
+                    setCurrentKey(source);
+                    boundaryPassed(source, s, due.boundary());
+                }
+            }
+        }
+    }
+
+    /** At a boundary a source reports whatever it has not (a second call for the same boundary finds nothing). */
+    private void boundaryPassed(String source, SourceModel s, long boundary) {
+        if (s.timerAt == boundary) {
             s.timerAt = Long.MIN_VALUE;
         }
         if (s.samples > 0 && settings.participation().takesPart(source, s.steps)) {
             s.dirty = true;
             learner.rebase(s);
-            report(source, s, timer.getTimestamp());
+            report(source, s, boundary);
         }
     }
 
@@ -310,6 +347,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                 s = legacy.toModel();
             }
         }
+        if (s != null) {
+            // a stored state's boundary got its keyed timer when the state was written
+            s.keyedTimerAt = s.timerAt;
+        }
         return s;
     }
 
@@ -358,6 +399,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     // not hold back the round timers.
     @Override
     public void processWatermark1(Watermark mark) throws Exception {
+        reportPassedBoundaries(mark.getTimestamp());
         super.processWatermark(mark);
     }
 

@@ -41,8 +41,19 @@ final class SourceCache {
         SourceModel read() throws Exception;
     }
 
+    /** Something a state must take along when it goes to keyed state, done under its key. */
+    @FunctionalInterface
+    interface BeforeWrite {
+        void accept(SourceModel s);
+    }
+
     /** The store of a trainer: {@code read} reads, {@code state} is written, {@code states} makes and completes. */
     static Store store(StoredState read, ValueState<SourceModel> state, LocalLearner states) {
+        return store(read, state, states, s -> {});
+    }
+
+    /** The same, calling {@code beforeWrite} with each state just before it is written. */
+    static Store store(StoredState read, ValueState<SourceModel> state, LocalLearner states, BeforeWrite beforeWrite) {
         return new Store() {
             @Override
             public SourceModel read() throws Exception {
@@ -51,6 +62,7 @@ final class SourceCache {
 
             @Override
             public void write(SourceModel s) throws Exception {
+                beforeWrite.accept(s);
                 state.update(s);
             }
 
@@ -94,6 +106,11 @@ final class SourceCache {
             evictEldest(source);
         }
         return s;
+    }
+
+    /** The cached state of {@code source}, or null; reads nothing from keyed state. */
+    SourceModel peek(String source) {
+        return cache.get(source);
     }
 
     private void evictEldest(String currentKey) throws Exception {

@@ -1,6 +1,7 @@
 package org.fedflink.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -9,6 +10,7 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.fedflink.data.Example;
 import org.fedflink.federation.ShardLayout;
@@ -362,13 +364,77 @@ class LocalTrainerTest {
     void onEventTime_reportsAtRoundBoundary() throws Exception {
         try (var h = harness(settings(1000, 100, 1, 100))) {
             h.open();
-            h.processElement1(new org.apache.flink.streaming.runtime.streamrecord.StreamRecord<>(ex("a", 1, 0, 1), 10));
-            h.processElement1(new org.apache.flink.streaming.runtime.streamrecord.StreamRecord<>(ex("a", 1, 0, 1), 50));
+            h.processElement1(new StreamRecord<>(ex("a", 1, 0, 1), 10));
+            h.processElement1(new StreamRecord<>(ex("a", 1, 0, 1), 50));
             h.processWatermark1(new Watermark(98));
             assertThat(updates(h)).isEmpty();
             h.processWatermark1(new Watermark(99));
             assertThat(updates(h)).hasSize(1);
             assertThat(updates(h).get(0).samples()).isEqualTo(2);
+        }
+    }
+
+    private static StreamRecord<Example> at(long time, Example example) {
+        return new StreamRecord<>(example, time);
+    }
+
+    @Test
+    void onEventTime_cachedSourcesWaitInMemoryWithoutKeyedTimers() throws Exception {
+        try (var h = harness(settings(1000, 100, 1, 100))) {
+            h.open();
+            h.processElement1(at(10, ex("a", 1, 0, 1)));
+            h.processElement1(at(20, ex("b", 1, 0, 1)));
+            h.processElement1(at(30, ex("a", 1, 0, 1)));
+            assertThat(h.numEventTimeTimers()).isZero();
+            h.processWatermark1(new Watermark(98));
+            assertThat(updates(h)).isEmpty();
+            h.processWatermark1(new Watermark(99));
+            assertThat(updates(h)).extracting(LocalUpdate::source, LocalUpdate::samples)
+                    .containsExactlyInAnyOrder(tuple("a", 2L),
+                            tuple("b", 1L));
+            h.processWatermark1(new Watermark(1000));
+            assertThat(updates(h)).hasSize(2);
+        }
+    }
+
+    @Test
+    void onEventTime_aSourceEvictedWhileWaitingReportsAtTheBoundaryOnce() throws Exception {
+        try (var h = harness(settings(1000, 100, 1, 2))) { // room for two sources, in cache and in memory
+            h.open();
+            h.processElement1(at(10, ex("a", 1, 0, 1)));
+            h.processElement1(at(20, ex("b", 1, 0, 1)));
+            h.processElement1(at(30, ex("c", 1, 0, 1))); // evicts a, which takes a keyed timer along
+            h.processElement1(at(40, ex("d", 1, 0, 1))); // evicts b; d finds the memory full
+            assertThat(h.numEventTimeTimers()).isEqualTo(4); // a, b evicted; c, d past the memory's bound
+            h.processElement1(at(50, ex("a", 1, 0, 1))); // a back in the cache, still waiting
+            h.processWatermark1(new Watermark(99));
+            assertThat(updates(h)).extracting(LocalUpdate::source, LocalUpdate::samples)
+                    .containsExactlyInAnyOrder(tuple("a", 2L),
+                            tuple("b", 1L),
+                            tuple("c", 1L),
+                            tuple("d", 1L));
+        }
+    }
+
+    @Test
+    void onEventTime_aSourceWaitingInMemoryAtACheckpointReportsAfterTheRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings(1000, 100, 1, 100))) {
+            h.open();
+            h.processElement1(at(10, ex("a", 1, 0, 1)));
+            h.prepareSnapshotPreBarrier(1);
+            snapshot = h.snapshot(1, 1);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            // the running subtask reports once, from memory; the keyed timer then finds nothing
+            h.processWatermark1(new Watermark(99));
+            assertThat(updates(h)).hasSize(1);
+        }
+        try (var restored = harness(settings(1000, 100, 1, 100))) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processWatermark1(new Watermark(99));
+            assertThat(updates(restored)).extracting(LocalUpdate::source, LocalUpdate::samples)
+                    .containsExactly(tuple("a", 1L));
         }
     }
 }
