@@ -169,7 +169,8 @@ final class InputOutputRules {
         int keepDefault = unbounded ? JobSpecKeys.UNBOUNDED_KEEP : 0;
         JobSpec.ModelFilesSpec models = new JobSpec.ModelFilesSpec(
                 m.keepLast() != null ? m.keepLast() : keepDefault,
-                m.keepEvery() != null ? m.keepEvery() : keepDefault);
+                m.keepEvery() != null ? m.keepEvery() : keepDefault,
+                m.intervalMillis());
         JobSpec.LineFilesSpec f = spec.output().files();
         JobSpec.LineFilesSpec files = new JobSpec.LineFilesSpec(
                 f.rollMegabytes() != null ? f.rollMegabytes() : unbounded ? JobSpecKeys.UNBOUNDED_ROLL_MEGABYTES : 0,

@@ -198,8 +198,17 @@ public interface InputOutputSections {
      *     a monitored directory)
      * @param keepEvery also every version whose number is a multiple of this; 0: none. Unset: 0 for
      *     a bounded input, {@value JobSpecKeys#UNBOUNDED_KEEP} for an unbounded one
+     * @param intervalMillis write a version's files at most this often (processing time); 0: every
+     *     version. Unset: by the model's size, resolved where the model is known (every version of
+     *     a small model)
      */
-    public record ModelFilesSpec(Integer keepLast, Integer keepEvery) implements Serializable {}
+    public record ModelFilesSpec(Integer keepLast, Integer keepEvery, Long intervalMillis) implements Serializable {
+
+        /** Retention alone, files for every version or as the model's size says. */
+        public ModelFilesSpec(Integer keepLast, Integer keepEvery) {
+            this(keepLast, keepEvery, null);
+        }
+    }
 
     /**
      * How the files written line by line ({@code predictions.jsonl}, {@code dead-letters.jsonl})

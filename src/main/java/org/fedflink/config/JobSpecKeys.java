@@ -205,6 +205,7 @@ final class JobSpecKeys {
             entry("output.kafka.properties", Field.optional(List.of())),
             entry("output.models.keepLast", Field.optional(null, atLeast(0))),
             entry("output.models.keepEvery", Field.optional(null, atLeast(0))),
+            entry("output.models.intervalMillis", Field.optional(null, atLeast(0))),
             entry("output.files.rollMegabytes", Field.optional(null, between(0, 1 << 20))),
             entry("output.files.keepFiles", Field.optional(null, atLeast(0))),
 

@@ -95,7 +95,9 @@ final class LoopGraph {
                         new ModelWriter(spec.job(), plan.model(), out, holdout, spec.evaluation().intervalMillis(),
                                 modelTopic == null ? null : plan.modelKey(), plan.loopId(),
                                 new VersionRetention.Policy(spec.output().models().keepLast(),
-                                        spec.output().models().keepEvery())))
+                                        spec.output().models().keepEvery()),
+                                FileCadence.intervalMillis(spec.output().models().intervalMillis(),
+                                        plan.model().numParams())))
                 .startNewChain()
                 .setParallelism(1)
                 .uid(prefix + "model-writer")

@@ -46,6 +46,11 @@ import org.fedflink.model.ModelSpec;
  * from the savepoint's version; the files of the versions after it, made by the earlier job, are
  * moved to {@code models/superseded/<jobId>/} so that {@code models/} holds one line of versions.
  *
+ * <p>Files by time ({@code output.models.intervalMillis}, {@link FileCadence}): a version that is
+ * not due for files is published all the same (its {@code metrics.csv} row, the model topic); the
+ * newest such version gets its files at the next checkpoint, the final version always, and a
+ * version that gets files is scored on the holdout sets.
+ *
  * <p>Retention ({@code output.models}, {@link VersionRetention}): the files of versions the policy
  * no longer keeps are deleted as newer ones are written and as checkpoints complete; the newest
  * version, {@code latest.json}, {@code metrics.csv} and the versions the retained checkpoints hold
@@ -66,6 +71,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private final String messageKey;
     private final String loopId;
     private final VersionRetention.Policy retentionPolicy;
+    private final long fileIntervalMillis;
 
     private transient ListState<Long> offsetState;
     private transient ListState<GlobalModel> partialState;
@@ -79,22 +85,27 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private transient VersionFiles files;
     private transient CheckpointedAppender metrics;
     private transient VersionRetention retention;
+    private transient FileCadence cadence;
+    /** The newest published version whose files wait for their turn or the next checkpoint; else null. */
+    private transient Unwritten unwritten;
     /** The newest version's first piece, for the prequential gauges. */
     private transient volatile GlobalModel lastPiece;
 
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis) {
         this(job, spec, outDir, holdout, evaluationIntervalMillis, null, null,
-                VersionRetention.Policy.keepEveryVersion());
+                VersionRetention.Policy.keepEveryVersion(), 0);
     }
 
     /**
      * @param messageKey the model topic's message key; null = emit nothing downstream
      * @param loopId the learning loop's id, written into each message
      * @param retentionPolicy which versions keep their files
+     * @param fileIntervalMillis at most one version's files per this many milliseconds; 0: every version
      */
     public ModelWriter(String job, ModelSpec spec, String outDir, HoldoutSupplier holdout, long evaluationIntervalMillis,
-            String messageKey, String loopId, VersionRetention.Policy retentionPolicy) {
+            String messageKey, String loopId, VersionRetention.Policy retentionPolicy, long fileIntervalMillis) {
         this.retentionPolicy = retentionPolicy;
+        this.fileIntervalMillis = fileIntervalMillis;
         this.evaluationIntervalMillis = evaluationIntervalMillis;
         this.job = job;
         this.spec = spec;
@@ -141,6 +152,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
                 task.getJobConfiguration().get(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS),
                 task.getTaskManagerInfo().getConfiguration().get(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS));
         retention = new VersionRetention(retentionPolicy, retainedCheckpoints);
+        cadence = new FileCadence(fileIntervalMillis);
         if (!retentionPolicy.keepsEveryVersion()) {
             // what an earlier run under another policy, or one that failed between its deletions, left
             long restored = lineage.lastVersion();
@@ -178,25 +190,57 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
 
     private void publish(AssembledVersion version) throws Exception {
         lastPiece = version.first();
-        HoldoutSets.Scores scores = scoring.score(version.params(), version.last());
-        VersionFiles.Params params = files.writeParams(version.version(), version.params());
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        boolean withFiles = cadence.due(version.last(), now);
+        // a version with files of a thinned line is scored, so that each file has its figures
+        HoldoutSets.Scores scores = scoring.score(version.params(),
+                version.last() || withFiles && !cadence.everyVersion());
         lineage.written(version.version(), jobId);
-        Map<String, Object> metadata = report.metadata(version, scores, jobId, lineage.parent(), params);
-        files.writeMetadata(version.version(), metadata);
+        Unwritten published = new Unwritten(version, scores, lineage.parent());
+        Map<String, Object> metadata = null;
+        if (withFiles) {
+            metadata = writeFiles(published);
+            cadence.written(now);
+            unwritten = null;
+        } else {
+            unwritten = published;
+        }
         if (messageKey != null && lineage.emit(version.version())) {
+            if (metadata == null) {
+                metadata = report.metadata(version, scores, jobId, published.parent(),
+                        VersionFiles.describe(version.version(), version.params()));
+            }
             output.collect(new StreamRecord<>(new PublishedModel(messageKey, version.version(),
                     ModelMessages.value(metadata, version.params(), loopId))));
         }
         metrics.line(report.metricsRow(version, scores));
         metrics.flushedLength();
+        // every version counts for retention, with files or not, so that each number leaves in turn
         for (long gone : retention.written(version.version())) {
             files.delete(gone);
         }
     }
 
+    /** Writes a version's parameter and metadata files (making it the latest); returns the metadata. */
+    private Map<String, Object> writeFiles(Unwritten v) throws Exception {
+        VersionFiles.Params params = files.writeParams(v.version().version(), v.version().params());
+        Map<String, Object> metadata = report.metadata(v.version(), v.scores(), jobId, v.parent(), params);
+        files.writeMetadata(v.version().version(), metadata);
+        return metadata;
+    }
+
+    /** A published version and what its metadata needs: its scores and its parent (version and job). */
+    private record Unwritten(AssembledVersion version, HoldoutSets.Scores scores, Map<String, Object> parent) {}
+
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        if (unwritten != null) {
+            // the version this checkpoint holds gets its files (resuming from it points latest.json there)
+            writeFiles(unwritten);
+            cadence.written(getProcessingTimeService().getCurrentProcessingTime());
+            unwritten = null;
+        }
         offsetState.update(List.of(metrics.flushedLength()));
         partialState.update(assembly.pieces());
         List<String> lineageNow = lineage.state();

@@ -39,10 +39,16 @@ public final class VersionFiles {
         return new Params(fileName, SavedModel.checksum(bytes));
     }
 
+    /** What the parameter file of {@code version} would be, for metadata sent without files. */
+    static Params describe(long version, float[] params) {
+        return new Params(SavedModel.paramsFileName(version), SavedModel.checksum(SavedModel.toBytes(params)));
+    }
+
     /** Writes the metadata of {@code version} and makes it the latest. */
     void writeMetadata(long version, Map<String, Object> metadata) throws IOException {
-        writeAtomically(models.resolve(SavedModel.fileName(version)), json.writeValueAsBytes(metadata));
-        writeAtomically(models.resolve(RunFolder.LATEST), json.writeValueAsBytes(metadata));
+        byte[] bytes = json.writeValueAsBytes(metadata);
+        writeAtomically(models.resolve(SavedModel.fileName(version)), bytes);
+        writeAtomically(models.resolve(RunFolder.LATEST), bytes);
     }
 
     /** Deletes the files of {@code version} ({@code latest.json} is the newest's, never one of these). */

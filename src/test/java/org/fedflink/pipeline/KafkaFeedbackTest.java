@@ -213,7 +213,7 @@ class KafkaFeedbackTest {
         List<PublishedModel> published;
         HoldoutSupplier holdout = () -> HoldoutSets.of(List.of(new Example("h", 0, 1, null, new float[] {1, 0, 0, 0})));
         try (var h = new OneInputStreamOperatorTestHarness<>(new ModelWriter("j", SPEC, tmp.toString(), holdout,
-                3_600_000, "j", loopId, VersionRetention.Policy.keepEveryVersion()))) {
+                3_600_000, "j", loopId, VersionRetention.Policy.keepEveryVersion(), 0))) {
             h.open();
             h.processElement(aggregated(1, 1, false), 0);
             h.processElement(aggregated(0, 1, false), 0);

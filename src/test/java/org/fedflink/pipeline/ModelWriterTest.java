@@ -145,7 +145,7 @@ class ModelWriterTest {
         Path out = tmp.resolve("run");
         Path models = out.resolve("models");
         ModelWriter writer = new ModelWriter("job", LOGISTIC, out.toString(), () -> HoldoutSets.of(concept(false)),
-                3_600_000, null, "loop", new VersionRetention.Policy(3, 4));
+                3_600_000, null, "loop", new VersionRetention.Policy(3, 4), 0);
         try (var harness = new OneInputStreamOperatorTestHarness<>(writer)) {
             harness.open();
             for (long v = 1; v <= 5; v++) {
@@ -172,6 +172,46 @@ class ModelWriterTest {
         assertThat(CsvTable.read(out.resolve("metrics.csv")).size()).isEqualTo(10);
     }
 
+    /**
+     * Files at most once a second: the first version, one per interval after it, the newest one at
+     * a checkpoint and the final one get files (and are scored); every version has its metrics row
+     * and names the version before it as its parent.
+     */
+    @Test
+    void fileInterval_writesFilesByTime_atCheckpoints_andTheFinalVersion() throws Exception {
+        Path out = tmp.resolve("run");
+        Path models = out.resolve("models");
+        try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, out.toString(),
+                () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop", VersionRetention.Policy.keepEveryVersion(),
+                1000))) {
+            harness.open();
+            harness.setProcessingTime(1);
+            harness.processElement(version(1, 5, false), 0);
+            harness.setProcessingTime(10);
+            harness.processElement(version(2, 5, false), 0);
+            harness.setProcessingTime(500);
+            harness.processElement(version(3, 5, false), 0);
+            assertThat(versionFiles(models)).containsExactly(1L);
+            harness.setProcessingTime(600);
+            harness.snapshot(1, 600); // holds version 3
+            assertThat(versionFiles(models)).containsExactly(1L, 3L);
+            harness.setProcessingTime(700);
+            harness.processElement(version(4, 5, false), 0);
+            harness.setProcessingTime(1600);
+            harness.processElement(version(5, 5, false), 0);
+            harness.setProcessingTime(1610);
+            harness.processElement(version(6, 5, true), 0);
+        }
+        assertThat(versionFiles(models)).containsExactly(1L, 3L, 5L, 6L);
+        assertThat(models.resolve("v00000004.f32")).doesNotExist();
+        JsonNode fifth = JSON.readTree(models.resolve("v00000005.json").toFile());
+        assertThat(fifth.path("parent").path("version").asLong()).isEqualTo(4);
+        assertThat(fifth.path("metrics").path("holdoutAccuracy").asDouble()).isEqualTo(1.0);
+        assertThat(JSON.readTree(models.resolve("latest.json").toFile()).path("version").asLong()).isEqualTo(6);
+        CsvTable metrics = CsvTable.read(out.resolve("metrics.csv"));
+        assertThat(metrics.numbers("holdoutAccuracy").orElseThrow()).containsExactly(1.0, null, null, null, 1.0, 1.0);
+    }
+
     /** A run under a tighter policy deletes, when it opens, what an earlier one kept that the policy does not. */
     @Test
     void retention_onRestore_deletesWhatThePolicyNoLongerKeeps() throws Exception {
@@ -189,7 +229,7 @@ class ModelWriterTest {
         assertThat(versionFiles(models)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
 
         try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, out.toString(),
-                () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop", new VersionRetention.Policy(2, 0)))) {
+                () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop", new VersionRetention.Policy(2, 0), 0))) {
             harness.initializeState(snapshot);
             harness.open();
             assertThat(versionFiles(models)).containsExactly(5L, 6L);
