@@ -303,15 +303,20 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         for (int shard = 0; shard < layout.shards(); shard++) {
             int from = layout.from(shard);
             int to = layout.to(shard);
-            float[] piece = Arrays.copyOfRange(delta, from, to);
+            float[] piece = slice(delta, from, to);
             if (corrupt) {
                 attack.get().corrupt(true, source, s.steps, shard, layout.shards(), piece);
             }
             emit(withOutcomes(shard, s, new LocalUpdate(
                     shard, source, s.baseVersions[shard], s.samples, s.lossSum, s.correct, piece, false, sender,
-                    controlDelta == null ? null : Arrays.copyOfRange(controlDelta, from, to))), time);
+                    controlDelta == null ? null : slice(controlDelta, from, to))), time);
         }
         reported(s);
+    }
+
+    /** {@code a[from, to)}: {@code a} itself when that is all of it (one shard), a report's arrays being fresh. */
+    private static float[] slice(float[] a, int from, int to) {
+        return from == 0 && to == a.length ? a : Arrays.copyOfRange(a, from, to);
     }
 
     /** Sends an update piece, stamped with {@code time} unless it is {@link Long#MIN_VALUE}. */
