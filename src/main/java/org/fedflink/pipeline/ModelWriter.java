@@ -199,7 +199,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         Unwritten published = new Unwritten(version, scores, lineage.parent());
         Map<String, Object> metadata = null;
         if (withFiles) {
-            metadata = writeFiles(published);
+            metadata = writeFiles(published, now);
             cadence.written(now);
             unwritten = null;
         } else {
@@ -222,10 +222,10 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     }
 
     /** Writes a version's parameter and metadata files (making it the latest); returns the metadata. */
-    private Map<String, Object> writeFiles(Unwritten v) throws Exception {
+    private Map<String, Object> writeFiles(Unwritten v, long nowMillis) throws Exception {
         VersionFiles.Params params = files.writeParams(v.version().version(), v.version().params());
         Map<String, Object> metadata = report.metadata(v.version(), v.scores(), jobId, v.parent(), params);
-        files.writeMetadata(v.version().version(), metadata);
+        files.writeMetadata(v.version().version(), metadata, v.version().last(), nowMillis);
         return metadata;
     }
 
@@ -235,12 +235,14 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
         if (unwritten != null) {
             // the version this checkpoint holds gets its files (resuming from it points latest.json there)
-            writeFiles(unwritten);
-            cadence.written(getProcessingTimeService().getCurrentProcessingTime());
+            writeFiles(unwritten, now);
+            cadence.written(now);
             unwritten = null;
         }
+        files.flushLatest(now);
         offsetState.update(List.of(metrics.flushedLength()));
         partialState.update(assembly.pieces());
         List<String> lineageNow = lineage.state();
@@ -263,6 +265,9 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     public void close() throws Exception {
         if (metrics != null) {
             metrics.close();
+        }
+        if (files != null) {
+            files.flushLatest(getProcessingTimeService().getCurrentProcessingTime());
         }
         super.close();
     }

@@ -212,6 +212,52 @@ class ModelWriterTest {
         assertThat(metrics.numbers("holdoutAccuracy").orElseThrow()).containsExactly(1.0, null, null, null, 1.0, 1.0);
     }
 
+    /**
+     * latest.json is replaced at most every 100 ms while versions come faster, and at a checkpoint
+     * and the final version; with a retention of one version it never shows a version whose files
+     * are gone.
+     */
+    @Test
+    void latest_followsTheNewestVersionByTime_atCheckpoints_andNeverShowsADeletedVersion() throws Exception {
+        Path out = tmp.resolve("run");
+        Path models = out.resolve("models");
+        try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, out.toString(),
+                () -> HoldoutSets.of(concept(false)), 3_600_000))) {
+            harness.open();
+            harness.setProcessingTime(1);
+            harness.processElement(version(1, 5, false), 0);
+            harness.setProcessingTime(50);
+            harness.processElement(version(2, 5, false), 0);
+            assertThat(latestVersion(models)).isEqualTo(1);
+            harness.setProcessingTime(101);
+            harness.processElement(version(3, 5, false), 0);
+            assertThat(latestVersion(models)).isEqualTo(3);
+            harness.setProcessingTime(120);
+            harness.processElement(version(4, 5, false), 0);
+            harness.snapshot(1, 120);
+            assertThat(latestVersion(models)).isEqualTo(4);
+            harness.setProcessingTime(130);
+            harness.processElement(version(5, 5, false), 0);
+            harness.processElement(version(6, 5, true), 0);
+            assertThat(latestVersion(models)).isEqualTo(6);
+        }
+        Path kept = tmp.resolve("kept");
+        try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, kept.toString(),
+                () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop", new VersionRetention.Policy(1, 0), 0))) {
+            harness.open();
+            harness.setProcessingTime(1);
+            for (long v = 1; v <= 4; v++) {
+                harness.processElement(version(v, 5, false), 0);
+                long shown = latestVersion(kept.resolve("models"));
+                assertThat(kept.resolve("models").resolve(String.format("v%08d.f32", shown))).exists();
+            }
+        }
+    }
+
+    private static long latestVersion(Path models) throws Exception {
+        return JSON.readTree(models.resolve("latest.json").toFile()).path("version").asLong();
+    }
+
     /** A run under a tighter policy deletes, when it opens, what an earlier one kept that the policy does not. */
     @Test
     void retention_onRestore_deletesWhatThePolicyNoLongerKeeps() throws Exception {
