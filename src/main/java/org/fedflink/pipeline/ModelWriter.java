@@ -87,7 +87,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private transient VersionRetention retention;
     private transient FileCadence cadence;
     /** The newest published version whose files wait for their turn or the next checkpoint; else null. */
-    private transient Unwritten unwritten;
+    private transient Published awaitingFiles;
     /** The newest version's first piece, for the prequential gauges. */
     private transient volatile GlobalModel lastPiece;
 
@@ -196,14 +196,14 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         HoldoutSets.Scores scores = scoring.score(version.params(),
                 version.last() || withFiles && !cadence.everyVersion());
         lineage.written(version.version(), jobId);
-        Unwritten published = new Unwritten(version, scores, lineage.parent());
+        Published published = new Published(version, scores, lineage.parent());
         Map<String, Object> metadata = null;
         if (withFiles) {
             metadata = writeFiles(published, now);
             cadence.written(now);
-            unwritten = null;
+            awaitingFiles = null;
         } else {
-            unwritten = published;
+            awaitingFiles = published;
         }
         if (messageKey != null && lineage.emit(version.version())) {
             if (metadata == null) {
@@ -222,7 +222,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     }
 
     /** Writes a version's parameter and metadata files (making it the latest); returns the metadata. */
-    private Map<String, Object> writeFiles(Unwritten v, long nowMillis) throws Exception {
+    private Map<String, Object> writeFiles(Published v, long nowMillis) throws Exception {
         VersionFiles.Params params = files.writeParams(v.version().version(), v.version().params());
         Map<String, Object> metadata = report.metadata(v.version(), v.scores(), jobId, v.parent(), params);
         files.writeMetadata(v.version().version(), metadata, v.version().last(), nowMillis);
@@ -230,17 +230,17 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     }
 
     /** A published version and what its metadata needs: its scores and its parent (version and job). */
-    private record Unwritten(AssembledVersion version, HoldoutSets.Scores scores, Map<String, Object> parent) {}
+    private record Published(AssembledVersion version, HoldoutSets.Scores scores, Map<String, Object> parent) {}
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        if (unwritten != null) {
+        if (awaitingFiles != null) {
             // the version this checkpoint holds gets its files (resuming from it points latest.json there)
-            writeFiles(unwritten, now);
+            writeFiles(awaitingFiles, now);
             cadence.written(now);
-            unwritten = null;
+            awaitingFiles = null;
         }
         files.flushLatest(now);
         offsetState.update(List.of(metrics.flushedLength()));

@@ -67,7 +67,8 @@ public final class VersionFiles {
     void writeMetadata(long version, Map<String, Object> metadata, boolean last, long nowMillis) throws IOException {
         byte[] bytes = json.writeValueAsBytes(metadata);
         writeAtomically(models.resolve(SavedModel.fileName(version)), bytes);
-        if (last || latestWrittenMillis == Long.MIN_VALUE || nowMillis - latestWrittenMillis >= LATEST_INTERVAL_MILLIS) {
+        boolean due = latestWrittenMillis == Long.MIN_VALUE || nowMillis - latestWrittenMillis >= LATEST_INTERVAL_MILLIS;
+        if (last || due) {
             writeLatest(version, bytes, nowMillis);
         } else {
             pendingLatest = bytes;

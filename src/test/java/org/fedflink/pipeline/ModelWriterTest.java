@@ -182,8 +182,8 @@ class ModelWriterTest {
         Path out = tmp.resolve("run");
         Path models = out.resolve("models");
         try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, out.toString(),
-                () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop", VersionRetention.Policy.keepEveryVersion(),
-                1000))) {
+                () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop",
+                VersionRetention.Policy.keepEveryVersion(), 1000))) {
             harness.open();
             harness.setProcessingTime(1);
             harness.processElement(version(1, 5, false), 0);
