@@ -31,7 +31,7 @@ final class LocalOnlyGraph {
         TrainerSettings settings = TrainerSettings.builder(model, FedJob.optimizer(spec))
                 .localExamples(Integer.MAX_VALUE)
                 .layout(layout)
-                .cacheSize(LoopPlan.cacheSize(spec, model, step))
+                .cacheSize(LoopPlan.cacheSize(spec, model, step, false))
                 .adoptGlobal(false)
                 .initSeed(spec.seed())
                 .localStep(step)

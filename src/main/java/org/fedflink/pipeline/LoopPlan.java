@@ -92,7 +92,7 @@ record LoopPlan(
                 .localExamples(spec.rounds().localExamples())
                 .eventTimeMillis(spec.rounds().eventTimeMillis())
                 .layout(layout)
-                .cacheSize(cacheSize(spec, model, localStep))
+                .cacheSize(cacheSize(spec, model, localStep, drift.sources()))
                 .initSeed(spec.seed())
                 .emitPredictions(spec.output().predictions())
                 .localStep(localStep)
@@ -151,7 +151,7 @@ record LoopPlan(
                 .localExamples(localExamples)
                 .eventTimeMillis(spec.rounds().eventTimeMillis())
                 .layout(layout)
-                .cacheSize(cacheSize(spec, model, localStep))
+                .cacheSize(cacheSize(spec, model, localStep, drift.sources()))
                 .adoptGlobal(false)
                 .initSeed(spec.seed())
                 .emitPredictions(spec.output().predictions())
@@ -194,13 +194,16 @@ record LoopPlan(
         return modelKey == null ? null : spec.output().kafka().modelTopic();
     }
 
-    /** Sources a trainer subtask caches: trainer.cacheSize, else what fits trainer.cacheMegabytes. */
-    static int cacheSize(JobSpec spec, ModelSpec model, LocalStep step) {
+    /**
+     * Sources a trainer subtask caches: trainer.cacheSize, else what fits trainer.cacheMegabytes,
+     * each source with a drift detector of its own when {@code detectors}.
+     */
+    static int cacheSize(JobSpec spec, ModelSpec model, LocalStep step, boolean detectors) {
         if (spec.trainer().cacheSize() != null) {
             return spec.trainer().cacheSize();
         }
         return TrainerSettings.cacheEntries(model, FedJob.optimizer(spec), step,
-                TrainerSettings.sparseState(spec.trainer().state(), model, step),
+                TrainerSettings.sparseState(spec.trainer().state(), model, step), detectors,
                 spec.trainer().cacheMegabytes() * (1L << 20));
     }
 

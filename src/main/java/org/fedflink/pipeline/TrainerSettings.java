@@ -35,6 +35,11 @@ public final class TrainerSettings implements Serializable {
     static final long SPARSE_SOURCE_BYTES = 16 << 10;
     /** Bytes of a cached source besides its arrays: the state object, its cache entry and name. */
     static final long SOURCE_OVERHEAD_BYTES = 400;
+    /**
+     * Bytes of a source's own drift detector: ADWIN with its first bucket rows and the reaction
+     * around it (a class histogram at 100,000 sources: about 380; Page-Hinkley takes less).
+     */
+    static final long DETECTOR_BYTES = 400;
 
     private final ModelSpec model;
     private final LocalOptimizer optimizer;
@@ -210,6 +215,12 @@ public final class TrainerSettings implements Serializable {
      */
     public static int cacheEntries(ModelSpec model, LocalOptimizer optimizer, LocalStep localStep, boolean sparse,
             long budgetBytes) {
+        return cacheEntries(model, optimizer, localStep, sparse, false, budgetBytes);
+    }
+
+    /** The same, each source also holding a drift detector when {@code detectors}. */
+    public static int cacheEntries(ModelSpec model, LocalOptimizer optimizer, LocalStep localStep, boolean sparse,
+            boolean detectors, long budgetBytes) {
         long perSource;
         if (sparse) {
             perSource = SPARSE_SOURCE_BYTES;
@@ -218,6 +229,9 @@ public final class TrainerSettings implements Serializable {
             long floats = 2 * params + optimizer.stateSize(model.numParams())
                     + (long) localStep.extraFloatsPerParam() * params;
             perSource = floats * Float.BYTES + SOURCE_OVERHEAD_BYTES;
+        }
+        if (detectors) {
+            perSource += DETECTOR_BYTES;
         }
         return (int) Math.max(100, Math.min(1_000_000, budgetBytes / perSource));
     }

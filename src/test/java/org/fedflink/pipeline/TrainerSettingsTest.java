@@ -31,6 +31,9 @@ class TrainerSettingsTest {
         // (2 x 33 floats + 400 bytes) per source
         assertThat(TrainerSettings.cacheEntries(small, SGD, LocalStep.plain(), false, MB64))
                 .isEqualTo((int) (MB64 / (66 * 4 + 400)));
+        // and 400 bytes more with a drift detector of its own
+        assertThat(TrainerSettings.cacheEntries(small, SGD, LocalStep.plain(), false, true, MB64))
+                .isEqualTo((int) (MB64 / (66 * 4 + 400 + 400)));
         // (2 x 7,850 floats + 400 bytes): about a thousand
         assertThat(TrainerSettings.cacheEntries(softmax, SGD, LocalStep.plain(), false, MB64))
                 .isEqualTo((int) (MB64 / (15_700 * 4 + 400)));
