@@ -275,8 +275,10 @@ class KafkaIT {
                 "input.generator.corruptFraction=0.001");
         FileProducer.Result produced = FileProducer.produce(source, "failover", kafka.client(),
                 new FileProducer.Options(4, 0, 0, null, false));
+        // paced, so that the job still runs when a checkpoint has completed and five versions are out,
+        // however fast the machine trains (unpaced, a fast run could finish before its first checkpoint)
         JobSpec spec = kafkaJob("failover", "checkpoint.intervalMillis=300", "output.kafka.modelTopic=failover-models",
-                "output.kafka.transactionalIdPrefix=failover-test");
+                "output.kafka.transactionalIdPrefix=failover-test", "input.kafka.ratePerSecond=15000");
         Path out = tmp.resolve("failover-run");
         JsonNode summary;
         try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out)
