@@ -200,8 +200,6 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         Map<String, Object> metadata = null;
         if (withFiles) {
             metadata = writeFiles(published, now);
-            cadence.written(now);
-            awaitingFiles = null;
         } else {
             awaitingFiles = published;
         }
@@ -221,11 +219,16 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         }
     }
 
-    /** Writes a version's parameter and metadata files (making it the latest); returns the metadata. */
+    /**
+     * Writes a version's parameter and metadata files (making it the latest), the newest version
+     * to have them now; returns the metadata.
+     */
     private Map<String, Object> writeFiles(Published v, long nowMillis) throws Exception {
         VersionFiles.Params params = files.writeParams(v.version().version(), v.version().params());
         Map<String, Object> metadata = report.metadata(v.version(), v.scores(), jobId, v.parent(), params);
         files.writeMetadata(v.version().version(), metadata, v.version().last(), nowMillis);
+        cadence.written(nowMillis);
+        awaitingFiles = null;
         return metadata;
     }
 
@@ -239,8 +242,6 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
         if (awaitingFiles != null) {
             // the version this checkpoint holds gets its files (resuming from it points latest.json there)
             writeFiles(awaitingFiles, now);
-            cadence.written(now);
-            awaitingFiles = null;
         }
         files.flushLatest(now);
         offsetState.update(List.of(metrics.flushedLength()));

@@ -53,9 +53,4 @@ final class PendingBoundaries {
         size -= first.getValue().size();
         return new Due(first.getKey(), first.getValue());
     }
-
-    /** Entries held (a source noted for two boundaries counts twice). */
-    int size() {
-        return size;
-    }
 }

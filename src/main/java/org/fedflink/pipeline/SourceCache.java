@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -41,19 +42,17 @@ final class SourceCache {
         SourceModel read() throws Exception;
     }
 
-    /** Something a state must take along when it goes to keyed state, done under its key. */
-    @FunctionalInterface
-    interface BeforeWrite {
-        void accept(SourceModel s);
-    }
-
     /** The store of a trainer: {@code read} reads, {@code state} is written, {@code states} makes and completes. */
     static Store store(StoredState read, ValueState<SourceModel> state, LocalLearner states) {
         return store(read, state, states, s -> {});
     }
 
-    /** The same, calling {@code beforeWrite} with each state just before it is written. */
-    static Store store(StoredState read, ValueState<SourceModel> state, LocalLearner states, BeforeWrite beforeWrite) {
+    /**
+     * The same, calling {@code beforeWrite} with each state just before it is written, under its
+     * key (what a state must take along when it goes to keyed state).
+     */
+    static Store store(StoredState read, ValueState<SourceModel> state, LocalLearner states,
+            Consumer<SourceModel> beforeWrite) {
         return new Store() {
             @Override
             public SourceModel read() throws Exception {

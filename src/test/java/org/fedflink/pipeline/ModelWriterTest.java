@@ -185,22 +185,16 @@ class ModelWriterTest {
                 () -> HoldoutSets.of(concept(false)), 3_600_000, null, "loop",
                 VersionRetention.Policy.keepEveryVersion(), 1000))) {
             harness.open();
-            harness.setProcessingTime(1);
-            harness.processElement(version(1, 5, false), 0);
-            harness.setProcessingTime(10);
-            harness.processElement(version(2, 5, false), 0);
-            harness.setProcessingTime(500);
-            harness.processElement(version(3, 5, false), 0);
+            publishAt(harness, 1, version(1, 5, false));
+            publishAt(harness, 10, version(2, 5, false));
+            publishAt(harness, 500, version(3, 5, false));
             assertThat(versionFiles(models)).containsExactly(1L);
             harness.setProcessingTime(600);
             harness.snapshot(1, 600); // holds version 3
             assertThat(versionFiles(models)).containsExactly(1L, 3L);
-            harness.setProcessingTime(700);
-            harness.processElement(version(4, 5, false), 0);
-            harness.setProcessingTime(1600);
-            harness.processElement(version(5, 5, false), 0);
-            harness.setProcessingTime(1610);
-            harness.processElement(version(6, 5, true), 0);
+            publishAt(harness, 700, version(4, 5, false));
+            publishAt(harness, 1600, version(5, 5, false));
+            publishAt(harness, 1610, version(6, 5, true));
         }
         assertThat(versionFiles(models)).containsExactly(1L, 3L, 5L, 6L);
         assertThat(models.resolve("v00000004.f32")).doesNotExist();
@@ -224,20 +218,15 @@ class ModelWriterTest {
         try (var harness = new OneInputStreamOperatorTestHarness<>(new ModelWriter("job", LOGISTIC, out.toString(),
                 () -> HoldoutSets.of(concept(false)), 3_600_000))) {
             harness.open();
-            harness.setProcessingTime(1);
-            harness.processElement(version(1, 5, false), 0);
-            harness.setProcessingTime(50);
-            harness.processElement(version(2, 5, false), 0);
+            publishAt(harness, 1, version(1, 5, false));
+            publishAt(harness, 50, version(2, 5, false));
             assertThat(latestVersion(models)).isEqualTo(1);
-            harness.setProcessingTime(101);
-            harness.processElement(version(3, 5, false), 0);
+            publishAt(harness, 101, version(3, 5, false));
             assertThat(latestVersion(models)).isEqualTo(3);
-            harness.setProcessingTime(120);
-            harness.processElement(version(4, 5, false), 0);
+            publishAt(harness, 120, version(4, 5, false));
             harness.snapshot(1, 120);
             assertThat(latestVersion(models)).isEqualTo(4);
-            harness.setProcessingTime(130);
-            harness.processElement(version(5, 5, false), 0);
+            publishAt(harness, 130, version(5, 5, false));
             harness.processElement(version(6, 5, true), 0);
             assertThat(latestVersion(models)).isEqualTo(6);
         }
@@ -252,6 +241,13 @@ class ModelWriterTest {
                 assertThat(kept.resolve("models").resolve(String.format("v%08d.f32", shown))).exists();
             }
         }
+    }
+
+    /** Hands {@code version} to the writer at processing time {@code millis}. */
+    private static void publishAt(OneInputStreamOperatorTestHarness<GlobalModel, PublishedModel> harness, long millis,
+            GlobalModel version) throws Exception {
+        harness.setProcessingTime(millis);
+        harness.processElement(version, 0);
     }
 
     private static long latestVersion(Path models) throws Exception {
