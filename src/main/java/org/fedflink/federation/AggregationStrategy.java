@@ -45,6 +45,15 @@ public interface AggregationStrategy extends java.io.Serializable {
     }
 
     /**
+     * The only coordinates {@link #apply} can change for {@code round}, or null if it may change
+     * any: a rule whose step is zero where no update moved (FedAvg, sum) names the coordinates its
+     * sparse updates moved, so the caller can save and scale just those.
+     */
+    default int[] movedCoordinates(RoundAccumulator round) {
+        return null;
+    }
+
+    /**
      * Whether a round that carries fewer examples than usual takes a shorter step
      * ({@link ShortRounds}). True for the rules that average their sources' updates; false for a
      * rule whose global model must be every delta added whole (the centralized learner keeps its

@@ -86,11 +86,26 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean 
     @Override
     public void apply(float[] global, float[] serverState, RoundAccumulator round) {
         SummingRound r = SummingRound.checkApplicable(global, round, true, "FedAvg");
+        int[] moved = movedCoordinates(r);
+        if (moved != null) {
+            // a sparse round: the step is zero wherever no update moved
+            for (int i : moved) {
+                double step = coordinateMean ? r.coordinateMeanAt(i) : r.meanAt(i);
+                global[i] = (float) (global[i] + serverLearningRate * step);
+            }
+            return;
+        }
         double[] step = coordinateMean ? r.coordinateMean() : r.mean();
         double scale = serverLearningRate * (updateLengthStep ? gain(serverState, step, r) : 1);
         for (int i = 0; i < global.length; i++) {
             global[i] = (float) (global[i] + scale * step[i]);
         }
+    }
+
+    /** The coordinates a sparse round moved; all of them with the update-length step, whose step is dense. */
+    @Override
+    public int[] movedCoordinates(RoundAccumulator round) {
+        return !updateLengthStep && round instanceof SummingRound r ? r.movedCoordinates() : null;
     }
 
     /**

@@ -219,9 +219,14 @@ public final class ShardServer<U extends ClientUpdate> {
         }
         double share = rounds.share(
                 folded.stream().map(u -> new ShortRounds.Update(u.source(), u.samples())).toList(), target);
-        float[] before = share < 1 && strategy.shortensShortRounds() ? params.clone() : null;
+        boolean shorten = share < 1 && strategy.shortensShortRounds();
+        // a sparse round of a 2^20-parameter model moves a few thousand: save and scale only those
+        int[] moved = shorten ? strategy.movedCoordinates(round) : null;
+        float[] before = !shorten ? null : moved == null ? params.clone() : Vectors.gather(params, moved);
         strategy.apply(params, serverState, round);
-        if (before != null) {
+        if (moved != null) {
+            ShortRounds.scaleStep(before, params, share, moved);
+        } else if (before != null) {
             ShortRounds.scaleStep(before, params, share);
         }
         roundSources.forEach(sources::add);

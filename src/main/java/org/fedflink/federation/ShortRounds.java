@@ -116,6 +116,24 @@ public final class ShortRounds {
         return updateShare * sampleShare;
     }
 
+    /**
+     * {@link #scaleStep(float[], float[], double)} for a step that moved only {@code coordinates}:
+     * {@code before[k]} is the value at {@code coordinates[k]} before it.
+     */
+    public static void scaleStep(float[] before, float[] after, double share, int[] coordinates) {
+        if (before.length != coordinates.length) {
+            throw new IllegalArgumentException(
+                    before.length + " values before the step for " + coordinates.length + " coordinates");
+        }
+        if (share >= 1) {
+            return;
+        }
+        for (int k = 0; k < coordinates.length; k++) {
+            int i = coordinates[k];
+            after[i] = (float) (before[k] + share * ((double) after[i] - before[k]));
+        }
+    }
+
     /** Shortens the step from {@code before} to {@code after} to {@code share} of it, in place in {@code after}. */
     public static void scaleStep(float[] before, float[] after, double share) {
         if (before.length != after.length) {

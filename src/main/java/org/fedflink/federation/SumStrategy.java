@@ -38,9 +38,22 @@ public record SumStrategy() implements AggregationStrategy {
      */
     @Override
     public void apply(float[] global, float[] serverState, RoundAccumulator round) {
-        double[] sum = SummingRound.checkApplicable(global, round, false, "SumStrategy").sum();
+        SummingRound r = SummingRound.checkApplicable(global, round, false, "SumStrategy");
+        int[] moved = r.movedCoordinates();
+        if (moved != null) {
+            for (int i : moved) {
+                global[i] = (float) (global[i] + r.sumAt(i));
+            }
+            return;
+        }
+        double[] sum = r.sum();
         for (int i = 0; i < global.length; i++) {
             global[i] = (float) (global[i] + sum[i]);
         }
+    }
+
+    @Override
+    public int[] movedCoordinates(RoundAccumulator round) {
+        return round instanceof SummingRound r ? r.movedCoordinates() : null;
     }
 }

@@ -1,12 +1,14 @@
 package org.fedflink.federation;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * The accumulator of {@link FedAvg} and {@link SumStrategy}: a running double-precision sum of the
- * (optionally sample-weighted) deltas, so memory is one {@code double[]} per shard however many
- * updates a round has. Doubles because a round may fold thousands of float deltas, and summing
- * them in float would lose the small ones.
+ * (optionally sample-weighted) deltas, so memory is two {@code double[]} per shard however many
+ * updates a round has — or, while its updates are sparse and touch few coordinates, what they
+ * touched. Doubles because a round may fold thousands of float deltas, and summing them in float
+ * would lose the small ones.
  *
  * <p>Rounds of the server optimizers (FedAvgM, FedAdagrad, FedAdam, FedYogi) also drop a delta that
  * holds a NaN or an infinity and count it ({@link #rejected()}): one such delta would otherwise
@@ -16,17 +18,32 @@ import java.io.Serializable;
  */
 final class SummingRound implements RoundAccumulator, Serializable {
     private static final long serialVersionUID = 1L;
+    private static final int SPARSE_START = 64;
 
     private final boolean weighted;
     private final boolean rejectNonFinite;
     /** Whether the updates' lengths are kept, for {@link #updateLengthGain} (FedAvg's update-length step). */
     private final boolean measureLengths;
-    private final double[] sum;
+    private final int length;
+    /** The running sum per coordinate; null while the round is held sparse. */
+    private double[] sum;
     /**
      * Per coordinate, the weights of the updates that moved it (a sparse update's entries, a dense
-     * update's non-zero coordinates): the divisor of {@link #coordinateMean()}.
+     * update's non-zero coordinates): the divisor of {@link #coordinateMean()}. Null while sparse.
      */
-    private final double[] moved;
+    private double[] moved;
+    /**
+     * While every update was sparse and they moved few coordinates, the round is held sparse: the
+     * coordinates moved, in the order first moved ({@code touchedCount} of them), their sums and
+     * weights at the same positions, and an open-addressing table from coordinate to position + 1
+     * (0: free). A round of a 2^20-parameter model then costs what its updates touched instead of
+     * two 8 MB arrays. Null once the round is dense (a dense update, or too many coordinates).
+     */
+    private int[] touched;
+    private double[] touchedSum;
+    private double[] touchedMoved;
+    private int[] table;
+    private int touchedCount;
     private int updates;
     private long samples;
     private int rejected;
@@ -55,8 +72,21 @@ final class SummingRound implements RoundAccumulator, Serializable {
         this.weighted = weighted;
         this.rejectNonFinite = rejectNonFinite;
         this.measureLengths = measureLengths;
-        this.sum = new double[length];
-        this.moved = new double[length];
+        this.length = length;
+        if (sparseLimit() > 0) {
+            touched = new int[SPARSE_START];
+            touchedSum = new double[SPARSE_START];
+            touchedMoved = new double[SPARSE_START];
+            table = new int[2 * SPARSE_START];
+        } else {
+            sum = new double[length];
+            moved = new double[length];
+        }
+    }
+
+    /** Beyond this many coordinates moved, the two dense arrays cost less than the sparse form. */
+    private int sparseLimit() {
+        return length / 4;
     }
 
     @Override
@@ -64,15 +94,16 @@ final class SummingRound implements RoundAccumulator, Serializable {
         if (delta == null) {
             throw new IllegalArgumentException("delta is required, got null");
         }
-        if (delta.length != sum.length) {
+        if (delta.length != length) {
             throw new IllegalArgumentException("delta has length " + delta.length
-                    + " but this round's shard has length " + sum.length);
+                    + " but this round's shard has length " + length);
         }
         checkSamples(samples);
         if (rejectNonFinite && !Vectors.allFinite(delta)) {
             rejected++;
             return;
         }
+        densify();
         double w = weighted ? samples : 1;
         for (int i = 0; i < sum.length; i++) {
             float d = delta[i];
@@ -89,9 +120,9 @@ final class SummingRound implements RoundAccumulator, Serializable {
     /** Adds the entries only: a sparse update costs what it holds, not the shard's length. */
     @Override
     public void addSparse(int length, int[] indices, float[] values, long samples, long staleness) {
-        if (length != sum.length) {
+        if (length != this.length) {
             throw new IllegalArgumentException("delta has length " + length
-                    + " but this round's shard has length " + sum.length);
+                    + " but this round's shard has length " + this.length);
         }
         Vectors.checkSparse(length, indices, values);
         if (staleness < 0) {
@@ -103,9 +134,20 @@ final class SummingRound implements RoundAccumulator, Serializable {
             return;
         }
         double w = weighted ? samples : 1;
-        for (int i = 0; i < indices.length; i++) {
-            sum[indices[i]] += w * values[i];
-            moved[indices[i]] += w;
+        if (touched != null && touchedCount + indices.length > sparseLimit()) {
+            densify();
+        }
+        if (touched != null) {
+            for (int i = 0; i < indices.length; i++) {
+                int at = positionOf(indices[i], true);
+                touchedSum[at] += w * values[i];
+                touchedMoved[at] += w;
+            }
+        } else {
+            for (int i = 0; i < indices.length; i++) {
+                sum[indices[i]] += w * values[i];
+                moved[indices[i]] += w;
+            }
         }
         countLength(w, values);
         updates++;
@@ -170,13 +212,116 @@ final class SummingRound implements RoundAccumulator, Serializable {
         return rejected;
     }
 
+    /**
+     * The entry of {@code coordinate} in the sparse form: its position, or (not {@code insert})
+     * -1 when the round has not moved it; with {@code insert}, a new entry of zeros.
+     */
+    private int positionOf(int coordinate, boolean insert) {
+        int mask = table.length - 1;
+        for (int slot = mix(coordinate) & mask; ; slot = (slot + 1) & mask) {
+            int entry = table[slot];
+            if (entry == 0) {
+                if (!insert) {
+                    return -1;
+                }
+                if (touchedCount == touched.length) {
+                    int grown = touchedCount * 2;
+                    touched = Arrays.copyOf(touched, grown);
+                    touchedSum = Arrays.copyOf(touchedSum, grown);
+                    touchedMoved = Arrays.copyOf(touchedMoved, grown);
+                    rehash(2 * grown);
+                    return positionOf(coordinate, true);
+                }
+                touched[touchedCount] = coordinate;
+                table[slot] = ++touchedCount;
+                return touchedCount - 1;
+            }
+            if (touched[entry - 1] == coordinate) {
+                return entry - 1;
+            }
+        }
+    }
+
+    private void rehash(int capacity) {
+        table = new int[capacity];
+        int mask = capacity - 1;
+        for (int at = 0; at < touchedCount; at++) {
+            int slot = mix(touched[at]) & mask;
+            while (table[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            table[slot] = at + 1;
+        }
+    }
+
+    /** Spreads neighbouring coordinates (hashed features are uniform, model rows are not). */
+    private static int mix(int coordinate) {
+        int h = coordinate * 0x9e3779b9;
+        return h ^ (h >>> 16);
+    }
+
+    /** Turns the sparse form into the dense arrays (once; a dense round stays dense). */
+    private void densify() {
+        if (touched == null) {
+            return;
+        }
+        sum = new double[length];
+        moved = new double[length];
+        for (int at = 0; at < touchedCount; at++) {
+            sum[touched[at]] = touchedSum[at];
+            moved[touched[at]] = touchedMoved[at];
+        }
+        touched = null;
+        touchedSum = null;
+        touchedMoved = null;
+        table = null;
+    }
+
     /** Length of the shard this round collects. */
     int length() {
-        return sum.length;
+        return length;
     }
 
     double[] sum() {
+        densify();
         return sum;
+    }
+
+    /**
+     * The coordinates this round's updates moved, in the order first moved, when the round is held
+     * sparse (every update sparse, together touching at most a quarter of the shard), so that a
+     * rule whose step is zero elsewhere can touch only these; null when it is dense.
+     */
+    int[] movedCoordinates() {
+        return touched == null ? null : Arrays.copyOf(touched, touchedCount);
+    }
+
+    /** The running sum at coordinate {@code i}. */
+    double sumAt(int i) {
+        if (touched == null) {
+            return sum[i];
+        }
+        int at = positionOf(i, false);
+        return at < 0 ? 0 : touchedSum[at];
+    }
+
+    private double movedAt(int i) {
+        if (touched == null) {
+            return moved[i];
+        }
+        int at = positionOf(i, false);
+        return at < 0 ? 0 : touchedMoved[at];
+    }
+
+    /** {@link #mean()} at coordinate {@code i}. */
+    double meanAt(int i) {
+        return sumAt(i) / (weighted ? samples : updates);
+    }
+
+    /** {@link #coordinateMean()} at coordinate {@code i}. */
+    double coordinateMeanAt(int i) {
+        double weight = movedAt(i);
+        return weight > 0 ? sumAt(i) / weight : 0;
     }
 
     /**
@@ -185,10 +330,10 @@ final class SummingRound implements RoundAccumulator, Serializable {
      * an unweighted one. Call only on a non-empty round.
      */
     double[] mean() {
-        double divisor = weighted ? samples : updates;
-        double[] mean = new double[sum.length];
-        for (int i = 0; i < sum.length; i++) {
-            mean[i] = sum[i] / divisor;
+        densify();
+        double[] mean = new double[length];
+        for (int i = 0; i < length; i++) {
+            mean[i] = meanAt(i);
         }
         return mean;
     }
@@ -200,9 +345,10 @@ final class SummingRound implements RoundAccumulator, Serializable {
      * diluted by the updates of sources that never saw its feature.
      */
     double[] coordinateMean() {
-        double[] mean = new double[sum.length];
-        for (int i = 0; i < sum.length; i++) {
-            mean[i] = moved[i] > 0 ? sum[i] / moved[i] : 0;
+        densify();
+        double[] mean = new double[length];
+        for (int i = 0; i < length; i++) {
+            mean[i] = coordinateMeanAt(i);
         }
         return mean;
     }
@@ -222,16 +368,16 @@ final class SummingRound implements RoundAccumulator, Serializable {
         if (r.updates == 0) {
             throw new IllegalStateException(Vectors.emptyRoundMessage(r.rejected));
         }
-        if (global.length != r.sum.length) {
+        if (global.length != r.length) {
             throw new IllegalArgumentException("global has length " + global.length
-                    + " but the round's shard has length " + r.sum.length);
+                    + " but the round's shard has length " + r.length);
         }
         return r;
     }
 
     @Override
     public String toString() {
-        return "SummingRound[length=" + sum.length + ", weighted=" + weighted + ", updates=" + updates
+        return "SummingRound[length=" + length + ", weighted=" + weighted + ", updates=" + updates
                 + ", samples=" + samples + ", rejected=" + rejected + "]";
     }
 }

@@ -20,6 +20,15 @@ public final class Vectors {
         return dense;
     }
 
+    /** The entries of {@code v} at {@code indices}, in their order. */
+    static float[] gather(float[] v, int[] indices) {
+        float[] out = new float[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            out[k] = v[indices[k]];
+        }
+        return out;
+    }
+
     /** Checks a sparse vector of {@code length}: as {@link #scatter}, without building it. */
     static void checkSparse(int length, int[] indices, float[] values) {
         if (indices == null || values == null) {

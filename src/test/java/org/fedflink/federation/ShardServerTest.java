@@ -12,7 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The server of one shard, without Flink: rounds, staleness, skipped rounds, privacy. */
 class ShardServerTest {
 
-    private record Update(String source, long baseVersion, long samples, float[] delta) implements ClientUpdate {
+    private record Update(String source, long baseVersion, long samples, float[] delta, int[] deltaIndices)
+            implements ClientUpdate {
+        Update(String source, long baseVersion, long samples, float[] delta) {
+            this(source, baseVersion, samples, delta, null);
+        }
+
         @Override
         public double lossSum() {
             return 0.5 * samples;
@@ -21,11 +26,6 @@ class ShardServerTest {
         @Override
         public long correct() {
             return samples / 2;
-        }
-
-        @Override
-        public int[] deltaIndices() {
-            return null;
         }
 
         @Override
@@ -50,10 +50,53 @@ class ShardServerTest {
 
     private static ShardServer<Update> server(AggregationStrategy strategy, int updatesPerRound, long maxStaleness,
             Optional<PrivacyLedger> privacy) {
+        return server(strategy, updatesPerRound, maxStaleness, privacy, new float[2]);
+    }
+
+    private static ShardServer<Update> server(AggregationStrategy strategy, int updatesPerRound, long maxStaleness,
+            Optional<PrivacyLedger> privacy, float[] params) {
         return new ShardServer<>(0, 1, strategy, new RoundPolicy(updatesPerRound, 1, 1, null, null),
                 FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), Optional.empty(), privacy,
-                maxStaleness, new SlidingWindow(100), new ShardServerState<>(new float[2], new float[0], 0, 0, 0, 0,
+                maxStaleness, new SlidingWindow(100), new ShardServerState<>(params, new float[0], 0, 0, 0, 0,
                         0, List.of(), new DistinctCount.State(new String[0], null), 0, 0, 0, Long.MIN_VALUE));
+    }
+
+    /**
+     * Sparse updates take the server's sparse path (only the moved coordinates saved, stepped and
+     * shortened); the model must come out exactly as from the same updates sent dense, through
+     * full rounds and rounds closed short (a shorter step).
+     */
+    @Test
+    void sparseUpdates_giveTheModelOfTheirDenseForm_inFullAndShortRounds() {
+        for (AggregationStrategy strategy : List.of(new FedAvg(1.0), new FedAvg(0.7, true), Strategies.sum())) {
+            // 64 parameters, a round moving at most a quarter of them: held sparse
+            float[] start = new float[64];
+            for (int i = 0; i < start.length; i++) {
+                start[i] = 0.25f * (i % 7) - 0.5f;
+            }
+            ShardServer<Update> sparse = server(strategy, 2, 0, Optional.empty(), start.clone());
+            ShardServer<Update> dense = server(strategy, 2, 0, Optional.empty(), start.clone());
+            int[][] indices = {{0, 33}, {33, 50}, {1}, {0, 50}, {2, 33, 40}, {40}};
+            // a round of two, a round closed after one update (short), then two more of two
+            int[][] rounds = {{0, 1}, {2}, {3, 4}, {5}};
+            for (int[] round : rounds) {
+                for (int u : round) {
+                    float[] values = new float[indices[u].length];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = 0.1f * (u + 1) * (i % 2 == 0 ? 1 : -3);
+                    }
+                    long samples = 5 + 7L * u;
+                    sparse.offer(new Update("s" + u % 3, sparse.version(), samples, values, indices[u]), u);
+                    dense.offer(new Update("s" + u % 3, dense.version(), samples,
+                            Vectors.scatter(start.length, indices[u], values)), u);
+                }
+                ClosedRound viaSparse = sparse.close();
+                ClosedRound viaDense = dense.close();
+                assertThat(viaSparse).as("%s", strategy).isEqualTo(viaDense);
+                assertThat(sparse.params()).as("%s", strategy).containsExactly(dense.params());
+            }
+            assertThat(sparse.params()).as("%s", strategy).isNotEqualTo(start);
+        }
     }
 
     @Test

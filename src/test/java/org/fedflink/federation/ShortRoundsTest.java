@@ -101,4 +101,21 @@ class ShortRoundsTest {
         assertThatThrownBy(() -> ShortRounds.scaleStep(new float[2], new float[3], 0.5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void scaleStep_overTheMovedCoordinates_isTheWholeVectorsScaling() {
+        float[] before = {1f, -2f, 3.5f, 0.25f, 7f};
+        float[] stepped = {1f, -1.5f, 3.5f, -0.75f, 7f};
+        float[] whole = stepped.clone();
+        float[] moved = stepped.clone();
+        int[] coordinates = {3, 1};
+
+        ShortRounds.scaleStep(before, whole, 0.3);
+        ShortRounds.scaleStep(new float[] {before[3], before[1]}, moved, 0.3, coordinates);
+
+        assertThat(moved).containsExactly(whole);
+        assertThat(moved[1]).isNotEqualTo(stepped[1]);
+        assertThatThrownBy(() -> ShortRounds.scaleStep(new float[1], moved, 0.3, coordinates))
+                .hasMessage("1 values before the step for 2 coordinates");
+    }
 }
