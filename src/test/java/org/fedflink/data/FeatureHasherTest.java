@@ -212,6 +212,73 @@ class FeatureHasherTest {
         }
     }
 
+    /**
+     * The hasher against the documented procedure written the plain way (code points, Strings, a
+     * sorted map), on random texts that mix ASCII words and separators with accented, combining,
+     * CJK and surrogate-pair characters: the same indices and values, bit for bit.
+     */
+    @Test
+    void hash_randomTexts_sameAsThePlainProcedure() {
+        String[] pieces = {"the", "Cat", "SAT", "x", "42", "a1B2", "don't", "e-mail", "naïve", "ÉTÉ", "Straße",
+            "e\u0301t\u00e9", "हिन्दी", "日本語", "𝔘𝔫𝔦", "🙂", "_", " ", "  ", ", ", ".", "\t", "\n", "(", "ǅ", "İ"};
+        Random random = new Random(11);
+        for (int bits : new int[] {1, 6, 20, 30}) {
+            for (int ngrams = 1; ngrams <= 3; ngrams++) {
+                for (boolean lowercase : new boolean[] {true, false}) {
+                    FeatureHasher hasher = new FeatureHasher(new TextHashing(bits, ngrams, lowercase));
+                    for (int t = 0; t < 100; t++) {
+                        StringBuilder text = new StringBuilder();
+                        for (int p = random.nextInt(80); p > 0; p--) {
+                            text.append(pieces[random.nextInt(pieces.length)]);
+                        }
+                        SparseVector expected = plainHash(text.toString(), bits, ngrams, lowercase);
+                        SparseVector actual = hasher.hash(text);
+                        assertThat(actual.indices()).as("%s", text).isEqualTo(expected.indices());
+                        assertThat(actual.values()).as("%s", text).isEqualTo(expected.values());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The class comment's procedure, step by step, with no regard for speed. */
+    private static SparseVector plainHash(String text, int bits, int ngrams, boolean lowercase) {
+        List<String> words = new java.util.ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        text.codePoints().forEach(cp -> {
+            if (FeatureHasher.isWordChar(cp)) {
+                word.appendCodePoint(cp);
+            } else if (word.length() > 0) {
+                words.add(word.toString());
+                word.setLength(0);
+            }
+        });
+        if (word.length() > 0) {
+            words.add(word.toString());
+        }
+        java.util.TreeMap<Integer, Integer> counts = new java.util.TreeMap<>();
+        for (int n = 1; n <= ngrams; n++) {
+            for (int w = 0; w + n <= words.size(); w++) {
+                String ngram = String.join(" ", words.subList(w, w + n));
+                if (lowercase) {
+                    ngram = ngram.toLowerCase(java.util.Locale.ROOT);
+                }
+                byte[] utf8 = ngram.getBytes(StandardCharsets.UTF_8);
+                int h = Murmur3.hash32(utf8, 0, utf8.length, 0);
+                counts.merge(h & (int) ((1L << bits) - 1), h < 0 ? -1 : 1, Integer::sum);
+            }
+        }
+        counts.values().removeIf(c -> c == 0);
+        double norm = Math.sqrt(counts.values().stream().mapToDouble(c -> (double) c * c).sum());
+        int[] indices = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
+        float[] values = new float[indices.length];
+        int i = 0;
+        for (int c : counts.values()) {
+            values[i++] = (float) (c / norm);
+        }
+        return new SparseVector(indices, values);
+    }
+
     @Test
     void hash_noWords_emptyVector() {
         FeatureHasher hasher = new FeatureHasher(TextHashing.of(8));
