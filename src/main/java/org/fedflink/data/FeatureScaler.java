@@ -24,6 +24,16 @@ public interface FeatureScaler extends Serializable {
         return apply(example);
     }
 
+    /**
+     * The scaled value of each byte value 0..255 ({@code table[b]} is what {@link #apply} makes of
+     * a feature value {@code b}), when the scaler maps every feature alike, so that byte-valued
+     * inputs (IDX images) are decoded and scaled in one pass; null when the result depends on the
+     * feature, or there is nothing to scale.
+     */
+    default float[] byteValues() {
+        return null;
+    }
+
     /** No scaling: returns its argument itself. */
     static FeatureScaler none() {
         return None.INSTANCE;
@@ -71,6 +81,15 @@ public interface FeatureScaler extends Serializable {
         public Example applyToOwned(Example example) {
             divide(example.values(), example.values());
             return example;
+        }
+
+        @Override
+        public float[] byteValues() {
+            float[] table = new float[256];
+            for (int b = 0; b < table.length; b++) {
+                table[b] = (float) (b / divisor);
+            }
+            return table;
         }
 
         private void divide(float[] in, float[] out) {

@@ -43,6 +43,9 @@ public final class FileDataset implements Closeable {
     private final String idxName;
     private final long rows;
     private final UnknownFieldTally unknownFields;
+    /** The byte table of the scaler last given to {@link #read(long, FeatureScaler)}, kept for the next call. */
+    private float[] byteTable;
+    private FeatureScaler byteTableOf;
 
     private FileDataset(
             List<RowFile> files, List<RowParser> parsers, long[] firstRow, int[] headerLines, IdxDataset idx,
@@ -152,6 +155,28 @@ public final class FileDataset implements Closeable {
             return new Parsed(origin, raw.lineNumber(), null, e.getMessage(),
                     new String(bytes, StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * {@link #read} with the example's values scaled by {@code scaler}: an IDX image decoded and
+     * scaled in one pass when the scaler maps every value alike ({@link FeatureScaler#byteValues}),
+     * any other row parsed and then scaled in place (its arrays are its own).
+     */
+    public Parsed read(long row, FeatureScaler scaler) {
+        if (idx != null && row >= 0 && row < rows) {
+            if (scaler != byteTableOf) {
+                byteTable = scaler.byteValues();
+                byteTableOf = scaler;
+            }
+            if (byteTable != null) {
+                return new Parsed(idxName, row + 1, idx.example((int) row, null, JsonLineParser.NO_TIMESTAMP,
+                        byteTable), null, null);
+            }
+        }
+        Parsed parsed = read(row);
+        return parsed.valid()
+                ? new Parsed(parsed.origin(), parsed.line(), scaler.applyToOwned(parsed.example()), null, null)
+                : parsed;
     }
 
     /** The label of record {@code row} as a class index, or -1 when the row is invalid or not a class. */

@@ -66,7 +66,7 @@ final class FileRecords implements RecordSequence<RawRecord> {
     @Override
     public RawRecord read(long position) {
         long row = order.rowAt(position);
-        FileDataset.Parsed parsed = dataset.read(row);
+        FileDataset.Parsed parsed = dataset.read(row, input.scaler());
         unknownFields.update(dataset.unknownFields(), parsed.origin(), "line", parsed.line());
         if (!parsed.valid()) {
             return RawRecord.invalid(parsed.origin(), parsed.line(), parsed.text(), parsed.reason());
@@ -76,9 +76,9 @@ final class FileRecords implements RecordSequence<RawRecord> {
         long time = example.timestamp() == JsonLineParser.NO_TIMESTAMP
                 ? startTimeMillis + position * eventIntervalMillis
                 : example.timestamp();
-        Example placed = new Example(source, time, example.label(), example.indices(), example.values());
-        // the parsed example's arrays are this record's alone
-        return RawRecord.of(parsed.origin(), parsed.line(), input.scaler().applyToOwned(placed));
+        // scaled as it was read; its arrays are this record's alone
+        return RawRecord.of(parsed.origin(), parsed.line(),
+                new Example(source, time, example.label(), example.indices(), example.values()));
     }
 
     @Override

@@ -80,6 +80,22 @@ class FeatureScalerTest {
     }
 
     @Test
+    void byteValues_areWhatApplyMakesOfEachByte_forADivisorOnly() {
+        float[] bytes = new float[256];
+        for (int b = 0; b < bytes.length; b++) {
+            bytes[b] = b;
+        }
+        for (double divisor : new double[] {255, 3, 0.7}) {
+            FeatureScaler scaler = FeatureScaler.divideBy(divisor);
+            assertThat(scaler.byteValues()).as("divide by %s", divisor)
+                    .containsExactly(scaler.apply(dense(bytes)).values());
+        }
+        assertThat(FeatureScaler.none().byteValues()).isNull();
+        Standardizer standardizer = Standardizer.fit(List.of(dense(1, 2), dense(3, 5)), 2);
+        assertThat(standardizer.byteValues()).as("per-feature scaling has no byte table").isNull();
+    }
+
+    @Test
     void divideBy_rejectsNonPositiveOrNonFinite() {
         for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
             assertThatThrownBy(() -> FeatureScaler.divideBy(bad)).isInstanceOf(IllegalArgumentException.class)

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,41 @@ class IdxDatasetTest {
         assertThat(e.label()).isEqualTo(0.0);
         assertThat(e.isDense()).isTrue();
         assertThat(e.values()).containsExactly(50f, 57f, 64f, 71f, 78f, 85f);
+    }
+
+    /**
+     * Reading scaled: an image decoded through the scaler's byte table is bit for bit the image
+     * read and then scaled, every pixel value 0..255 included; a scaler without a table scales after.
+     */
+    @Test
+    void readScaled_isReadThenScaled() throws IOException {
+        int count = 4;
+        ByteBuffer allBytes = ByteBuffer.allocate(16 + count * 64);
+        allBytes.putInt(IdxDataset.IMAGES_MAGIC).putInt(count).putInt(8).putInt(8);
+        for (int b = 0; b < count * 64; b++) {
+            allBytes.put((byte) b);
+        }
+        Path images = write("all-bytes", allBytes.array());
+        try (FileDataset data = FileDataset.openIdx(images, write("l4", labels(IdxDataset.LABELS_MAGIC, 1, 2, 3, 4)))) {
+            FeatureScaler divide = FeatureScaler.divideBy(255);
+            FeatureScaler standardize = Standardizer.fit(List.of(data.read(0).example(), data.read(3).example()), 64);
+            java.util.Set<Float> seen = new java.util.HashSet<>();
+            for (FeatureScaler scaler : List.of(divide, standardize, FeatureScaler.none())) {
+                for (int row = 0; row < count; row++) {
+                    FileDataset.Parsed scaled = data.read(row, scaler);
+                    FileDataset.Parsed read = data.read(row);
+                    assertThat(scaled.line()).isEqualTo(read.line());
+                    assertThat(scaled.origin()).isEqualTo(read.origin());
+                    assertThat(scaled.example().label()).isEqualTo(read.example().label());
+                    assertThat(scaled.example().values()).as("%s row %d", scaler, row)
+                            .containsExactly(scaler.apply(read.example()).values());
+                    for (float v : read.example().values()) {
+                        seen.add(v);
+                    }
+                }
+            }
+            assertThat(seen).as("every byte value read").hasSize(256);
+        }
     }
 
     @Test
