@@ -25,11 +25,11 @@ final class SummingRound implements RoundAccumulator, Serializable {
     /** Whether the updates' lengths are kept, for {@link #updateLengthGain} (FedAvg's update-length step). */
     private final boolean measureLengths;
     private final int length;
-    /** The running sum per coordinate; null while the round is held sparse. */
+    /** The running sum per coordinate; null until the round is dense (see {@link #touched}). */
     private double[] sum;
     /**
      * Per coordinate, the weights of the updates that moved it (a sparse update's entries, a dense
-     * update's non-zero coordinates): the divisor of {@link #coordinateMean()}. Null while sparse.
+     * update's non-zero coordinates): the divisor of {@link #coordinateMean()}. Null until dense.
      */
     private double[] moved;
     /**
@@ -37,7 +37,8 @@ final class SummingRound implements RoundAccumulator, Serializable {
      * coordinates moved, in the order first moved ({@code touchedCount} of them), their sums and
      * weights at the same positions, and an open-addressing table from coordinate to position + 1
      * (0: free). A round of a 2^20-parameter model then costs what its updates touched instead of
-     * two 8 MB arrays. Null once the round is dense (a dense update, or too many coordinates).
+     * two 8 MB arrays. Null before the first update and once the round is dense (its first update
+     * dense or large, a dense update later, or too many coordinates).
      */
     private int[] touched;
     private double[] touchedSum;
@@ -73,15 +74,6 @@ final class SummingRound implements RoundAccumulator, Serializable {
         this.rejectNonFinite = rejectNonFinite;
         this.measureLengths = measureLengths;
         this.length = length;
-        if (sparseLimit() > 0) {
-            touched = new int[SPARSE_START];
-            touchedSum = new double[SPARSE_START];
-            touchedMoved = new double[SPARSE_START];
-            table = new int[2 * SPARSE_START];
-        } else {
-            sum = new double[length];
-            moved = new double[length];
-        }
     }
 
     /** Beyond this many coordinates moved, the two dense arrays cost less than the sparse form. */
@@ -134,7 +126,14 @@ final class SummingRound implements RoundAccumulator, Serializable {
             return;
         }
         double w = weighted ? samples : 1;
-        if (touched != null && touchedCount + indices.length > sparseLimit()) {
+        if (sum == null && touched == null && indices.length <= sparseLimit()) {
+            // the first update is sparse and small: the round starts sparse
+            touched = new int[SPARSE_START];
+            touchedSum = new double[SPARSE_START];
+            touchedMoved = new double[SPARSE_START];
+            table = new int[2 * SPARSE_START];
+        }
+        if (touched == null || touchedCount + indices.length > sparseLimit()) {
             densify();
         }
         if (touched != null) {
@@ -260,13 +259,16 @@ final class SummingRound implements RoundAccumulator, Serializable {
         return h ^ (h >>> 16);
     }
 
-    /** Turns the sparse form into the dense arrays (once; a dense round stays dense). */
+    /** Makes the round dense, from its sparse form if it has one (once; a dense round stays dense). */
     private void densify() {
-        if (touched == null) {
+        if (sum != null) {
             return;
         }
         sum = new double[length];
         moved = new double[length];
+        if (touched == null) {
+            return;
+        }
         for (int at = 0; at < touchedCount; at++) {
             sum[touched[at]] = touchedSum[at];
             moved[touched[at]] = touchedMoved[at];
@@ -290,26 +292,30 @@ final class SummingRound implements RoundAccumulator, Serializable {
     /**
      * The coordinates this round's updates moved, in the order first moved, when the round is held
      * sparse (every update sparse, together touching at most a quarter of the shard), so that a
-     * rule whose step is zero elsewhere can touch only these; null when it is dense.
+     * rule whose step is zero elsewhere can touch only these; null when it is dense, empty before
+     * any update.
      */
     int[] movedCoordinates() {
-        return touched == null ? null : Arrays.copyOf(touched, touchedCount);
+        if (sum != null) {
+            return null;
+        }
+        return touched == null ? new int[0] : Arrays.copyOf(touched, touchedCount);
     }
 
     /** The running sum at coordinate {@code i}. */
     double sumAt(int i) {
-        if (touched == null) {
+        if (sum != null) {
             return sum[i];
         }
-        int at = positionOf(i, false);
+        int at = touched == null ? -1 : positionOf(i, false);
         return at < 0 ? 0 : touchedSum[at];
     }
 
     private double movedAt(int i) {
-        if (touched == null) {
+        if (sum != null) {
             return moved[i];
         }
-        int at = positionOf(i, false);
+        int at = touched == null ? -1 : positionOf(i, false);
         return at < 0 ? 0 : touchedMoved[at];
     }
 
