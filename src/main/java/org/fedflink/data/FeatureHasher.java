@@ -69,8 +69,10 @@ public final class FeatureHasher implements Serializable {
      */
     public SparseVector hash(CharSequence text) {
         // 1. words, lower-cased and UTF-8 encoded, laid out as "w1 w2 w3" in one buffer so that
-        //    every n-gram is a contiguous slice of it and needs no copy
+        //    every n-gram is a contiguous slice of it and needs no copy; ASCII is scanned, folded
+        //    and copied in one pass, a word with other characters goes through String
         int length = text.length();
+        boolean lowercase = config.lowercase();
         byte[] buf = new byte[Math.max(16, length + 8)];
         int[] starts = new int[16];
         int[] ends = new int[16];
@@ -78,49 +80,46 @@ public final class FeatureHasher implements Serializable {
         int pos = 0;
         int i = 0;
         while (i < length) {
-            int cp = Character.codePointAt(text, i);
-            if (!isWordChar(cp)) {
-                i += Character.charCount(cp);
+            char c = text.charAt(i);
+            if (c < 0x80 ? !ASCII_WORD[c] : !isWordChar(Character.codePointAt(text, i))) {
+                i += c < 0x80 ? 1 : Character.charCount(Character.codePointAt(text, i));
                 continue;
-            }
-            int start = i;
-            boolean ascii = true;
-            while (i < length) {
-                cp = Character.codePointAt(text, i);
-                if (!isWordChar(cp)) {
-                    break;
-                }
-                ascii &= cp < 0x80;
-                i += Character.charCount(cp);
             }
             if (words == starts.length) {
                 starts = Arrays.copyOf(starts, words * 2);
                 ends = Arrays.copyOf(ends, words * 2);
             }
+            // room for a space and the rest of the text as ASCII; the String path makes its own
+            buf = ensure(buf, pos + 1 + (length - i));
             if (words > 0) {
-                buf = ensure(buf, pos + 1);
                 buf[pos++] = ' ';
             }
-            starts[words] = pos;
-            if (ascii) {
-                buf = ensure(buf, pos + (i - start));
-                for (int j = start; j < i; j++) {
-                    char c = text.charAt(j);
-                    if (config.lowercase() && c >= 'A' && c <= 'Z') {
-                        c += 'a' - 'A';
+            int wordStart = pos;
+            int start = i;
+            while (i < length && (c = text.charAt(i)) < 0x80 && ASCII_WORD[c]) {
+                buf[pos++] = lowercase ? ASCII_LOWER[c] : (byte) c;
+                i++;
+            }
+            if (i < length && c >= 0x80 && isWordChar(Character.codePointAt(text, i))) {
+                // the word goes on past ASCII: take all of it again as a String
+                while (i < length) {
+                    int cp = Character.codePointAt(text, i);
+                    if (!isWordChar(cp)) {
+                        break;
                     }
-                    buf[pos++] = (byte) c;
+                    i += Character.charCount(cp);
                 }
-            } else {
                 String word = text.subSequence(start, i).toString();
-                if (config.lowercase()) {
+                if (lowercase) {
                     word = word.toLowerCase(Locale.ROOT);
                 }
                 byte[] utf8 = word.getBytes(StandardCharsets.UTF_8);
+                pos = wordStart;
                 buf = ensure(buf, pos + utf8.length);
                 System.arraycopy(utf8, 0, buf, pos, utf8.length);
                 pos += utf8.length;
             }
+            starts[words] = wordStart;
             ends[words++] = pos;
         }
         if (words == 0) {
@@ -128,18 +127,19 @@ public final class FeatureHasher implements Serializable {
         }
 
         // 2. one key per n-gram: index in the high bits, sign in bit 0, so sorting groups them
+        //    (an int: an index has at most 30 bits)
         int maxN = Math.min(config.ngrams(), words);
         int count = 0;
         for (int n = 1; n <= maxN; n++) {
             count += words - n + 1;
         }
-        long[] keys = new long[count];
+        int[] keys = new int[count];
         int k = 0;
         for (int n = 1; n <= maxN; n++) {
             for (int w = 0; w + n <= words; w++) {
                 int from = starts[w];
                 int h = Murmur3.hash32(buf, from, ends[w + n - 1] - from, SEED);
-                keys[k++] = ((long) (h & mask) << 1) | (h >>> 31);
+                keys[k++] = ((h & mask) << 1) | (h >>> 31);
             }
         }
         Arrays.sort(keys);
@@ -150,9 +150,9 @@ public final class FeatureHasher implements Serializable {
         int m = 0;
         double squares = 0;
         for (int a = 0; a < count; ) {
-            int index = (int) (keys[a] >>> 1);
+            int index = keys[a] >>> 1;
             int sum = 0;
-            while (a < count && (int) (keys[a] >>> 1) == index) {
+            while (a < count && keys[a] >>> 1 == index) {
                 sum += (keys[a] & 1) == 0 ? 1 : -1;
                 a++;
             }
@@ -168,6 +168,18 @@ public final class FeatureHasher implements Serializable {
         }
         return new SparseVector(
                 m == count ? indices : Arrays.copyOf(indices, m), m == count ? values : Arrays.copyOf(values, m));
+    }
+
+    /** Which ASCII characters make words: letters and digits. */
+    private static final boolean[] ASCII_WORD = new boolean[128];
+    /** Each ASCII character lower-cased (A-Z only, as {@code toLowerCase(Locale.ROOT)} does). */
+    private static final byte[] ASCII_LOWER = new byte[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_WORD[c] = isWordChar(c);
+            ASCII_LOWER[c] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
     }
 
     /** Letters, digits and combining marks make words; everything else separates them. */
