@@ -89,9 +89,9 @@ public record FedAvg(double serverLearningRate, boolean coordinateMean, boolean 
         int[] moved = movedCoordinates(r);
         if (moved != null) {
             // a sparse round: the step is zero wherever no update moved
-            for (int i : moved) {
-                double step = coordinateMean ? r.coordinateMeanAt(i) : r.meanAt(i);
-                global[i] = (float) (global[i] + serverLearningRate * step);
+            double[] steps = r.movedSteps(coordinateMean);
+            for (int k = 0; k < moved.length; k++) {
+                global[moved[k]] = (float) (global[moved[k]] + serverLearningRate * steps[k]);
             }
             return;
         }

@@ -41,8 +41,9 @@ public record SumStrategy() implements AggregationStrategy {
         SummingRound r = SummingRound.checkApplicable(global, round, false, "SumStrategy");
         int[] moved = r.movedCoordinates();
         if (moved != null) {
-            for (int i : moved) {
-                global[i] = (float) (global[i] + r.sumAt(i));
+            double[] sums = r.movedSums();
+            for (int k = 0; k < moved.length; k++) {
+                global[moved[k]] = (float) (global[moved[k]] + sums[k]);
             }
             return;
         }

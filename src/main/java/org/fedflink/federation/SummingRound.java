@@ -138,7 +138,7 @@ final class SummingRound implements RoundAccumulator, Serializable {
         }
         if (touched != null) {
             for (int i = 0; i < indices.length; i++) {
-                int at = positionOf(indices[i], true);
+                int at = positionOf(indices[i]);
                 touchedSum[at] += w * values[i];
                 touchedMoved[at] += w;
             }
@@ -211,25 +211,19 @@ final class SummingRound implements RoundAccumulator, Serializable {
         return rejected;
     }
 
-    /**
-     * The entry of {@code coordinate} in the sparse form: its position, or (not {@code insert})
-     * -1 when the round has not moved it; with {@code insert}, a new entry of zeros.
-     */
-    private int positionOf(int coordinate, boolean insert) {
+    /** The position of {@code coordinate} in the sparse form, a new entry of zeros if the round had not moved it. */
+    private int positionOf(int coordinate) {
         int mask = table.length - 1;
         for (int slot = mix(coordinate) & mask; ; slot = (slot + 1) & mask) {
             int entry = table[slot];
             if (entry == 0) {
-                if (!insert) {
-                    return -1;
-                }
                 if (touchedCount == touched.length) {
                     int grown = touchedCount * 2;
                     touched = Arrays.copyOf(touched, grown);
                     touchedSum = Arrays.copyOf(touchedSum, grown);
                     touchedMoved = Arrays.copyOf(touchedMoved, grown);
                     rehash(2 * grown);
-                    return positionOf(coordinate, true);
+                    return positionOf(coordinate);
                 }
                 touched[touchedCount] = coordinate;
                 table[slot] = ++touchedCount;
@@ -277,6 +271,7 @@ final class SummingRound implements RoundAccumulator, Serializable {
         touchedSum = null;
         touchedMoved = null;
         table = null;
+        touchedCount = 0;
     }
 
     /** Length of the shard this round collects. */
@@ -302,32 +297,23 @@ final class SummingRound implements RoundAccumulator, Serializable {
         return touched == null ? new int[0] : Arrays.copyOf(touched, touchedCount);
     }
 
-    /** The running sum at coordinate {@code i}. */
-    double sumAt(int i) {
-        if (sum != null) {
-            return sum[i];
+    /**
+     * The step of each coordinate of {@link #movedCoordinates()}, in the same order, for a round
+     * held sparse: the coordinate's mean over the updates that moved it ({@code perCoordinate},
+     * as {@link #coordinateMean()}) or over all of them (as {@link #mean()}).
+     */
+    double[] movedSteps(boolean perCoordinate) {
+        double divisor = weighted ? samples : updates;
+        double[] steps = new double[touchedCount];
+        for (int at = 0; at < touchedCount; at++) {
+            steps[at] = touchedSum[at] / (perCoordinate ? touchedMoved[at] : divisor);
         }
-        int at = touched == null ? -1 : positionOf(i, false);
-        return at < 0 ? 0 : touchedSum[at];
+        return steps;
     }
 
-    private double movedAt(int i) {
-        if (sum != null) {
-            return moved[i];
-        }
-        int at = touched == null ? -1 : positionOf(i, false);
-        return at < 0 ? 0 : touchedMoved[at];
-    }
-
-    /** {@link #mean()} at coordinate {@code i}. */
-    double meanAt(int i) {
-        return sumAt(i) / (weighted ? samples : updates);
-    }
-
-    /** {@link #coordinateMean()} at coordinate {@code i}. */
-    double coordinateMeanAt(int i) {
-        double weight = movedAt(i);
-        return weight > 0 ? sumAt(i) / weight : 0;
+    /** The running sums of {@link #movedCoordinates()}, in the same order, for a round held sparse. */
+    double[] movedSums() {
+        return touchedCount == 0 ? new double[0] : Arrays.copyOf(touchedSum, touchedCount);
     }
 
     /**
@@ -337,9 +323,10 @@ final class SummingRound implements RoundAccumulator, Serializable {
      */
     double[] mean() {
         densify();
+        double divisor = weighted ? samples : updates;
         double[] mean = new double[length];
         for (int i = 0; i < length; i++) {
-            mean[i] = meanAt(i);
+            mean[i] = sum[i] / divisor;
         }
         return mean;
     }
@@ -354,7 +341,7 @@ final class SummingRound implements RoundAccumulator, Serializable {
         densify();
         double[] mean = new double[length];
         for (int i = 0; i < length; i++) {
-            mean[i] = coordinateMeanAt(i);
+            mean[i] = moved[i] > 0 ? sum[i] / moved[i] : 0;
         }
         return mean;
     }
