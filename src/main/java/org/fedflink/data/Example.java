@@ -11,9 +11,48 @@ package org.fedflink.data;
  * @param timestamp event time in epoch milliseconds
  * @param label class index or target value
  * @param indices sparse feature indices, or {@code null} for dense features
- * @param values feature values
+ * <p>Dense features may instead be held one byte each ({@code bytes}, an image's pixels), which is
+ * a quarter of the bytes to move between tasks; {@link #values()} then decodes them into a fresh
+ * array, and a trainer decodes them into a buffer of its own ({@link #values(float[])}).
+ *
+ * @param values feature values, or {@code null} when {@code bytes} holds them
+ * @param bytes dense feature values held one byte each, or {@code null}
  */
-public record Example(String source, long timestamp, double label, int[] indices, float[] values) {
+public record Example(String source, long timestamp, double label, int[] indices, float[] values, ByteValues bytes) {
+
+    public Example {
+        if (bytes != null && (values != null || indices != null)) {
+            throw new IllegalArgumentException("an example's byte values are its only feature values");
+        }
+    }
+
+    /** An example with its feature values as floats. */
+    public Example(String source, long timestamp, double label, int[] indices, float[] values) {
+        this(source, timestamp, label, indices, values, null);
+    }
+
+    /** A dense example whose feature values are held one byte each. */
+    public static Example ofBytes(String source, long timestamp, double label, ByteValues bytes) {
+        return new Example(source, timestamp, label, null, null, bytes);
+    }
+
+    /** The feature values; byte values decoded into a fresh array (null when there are none). */
+    @Override
+    public float[] values() {
+        return values != null || bytes == null ? values : bytes.decode();
+    }
+
+    /**
+     * The feature values without a copy: the values themselves, or the byte values decoded into
+     * {@code scratch} (a new array when it is too short). Valid until {@code scratch} is reused.
+     */
+    public float[] values(float[] scratch) {
+        if (values != null || bytes == null) {
+            return values;
+        }
+        return bytes.decodeInto(scratch != null && scratch.length >= bytes.length() ? scratch
+                : new float[bytes.length()]);
+    }
 
     public boolean isDense() {
         return indices == null;
@@ -21,12 +60,17 @@ public record Example(String source, long timestamp, double label, int[] indices
 
     /** Number of stored feature values (the dimension for dense features, the non-zeros for sparse). */
     public int size() {
-        return values.length;
+        return values != null || bytes == null ? values.length : bytes.length();
     }
 
     /** The same example attributed to another source (used by the centralized learner). */
     public Example withSource(String newSource) {
-        return new Example(newSource, timestamp, label, indices, values);
+        return new Example(newSource, timestamp, label, indices, values, bytes);
+    }
+
+    /** The same features and label from {@code newSource} at {@code newTimestamp}. */
+    public Example at(String newSource, long newTimestamp) {
+        return new Example(newSource, newTimestamp, label, indices, values, bytes);
     }
 
     /** With the features' values (a record would show the arrays' identities), e.g. for a dead letter. */
@@ -34,6 +78,6 @@ public record Example(String source, long timestamp, double label, int[] indices
     public String toString() {
         return "Example[source=" + source + ", timestamp=" + timestamp + ", label=" + label
                 + (indices == null ? "" : ", indices=" + java.util.Arrays.toString(indices))
-                + ", values=" + java.util.Arrays.toString(values) + "]";
+                + ", values=" + java.util.Arrays.toString(values()) + "]";
     }
 }

@@ -54,6 +54,12 @@ public final class ExampleValidator implements Serializable {
         if (source.isBlank()) {
             return source.isEmpty() ? "source is empty" : "source is blank";
         }
+        ByteValues bytes = example.bytes();
+        if (bytes != null) {
+            // every byte stands for a finite value (ByteValues.Scale)
+            return bytes.length() != features ? "expected " + features + " features, got " + bytes.length()
+                    : checkLabel(example.label());
+        }
         float[] values = example.values();
         if (values == null) {
             return "missing feature values";
@@ -91,7 +97,10 @@ public final class ExampleValidator implements Serializable {
                 }
             }
         }
-        double label = example.label();
+        return checkLabel(example.label());
+    }
+
+    private String checkLabel(double label) {
         if (!Double.isFinite(label)) {
             return "label is not a finite number (" + label + ")";
         }

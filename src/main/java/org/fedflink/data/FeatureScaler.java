@@ -25,12 +25,11 @@ public interface FeatureScaler extends Serializable {
     }
 
     /**
-     * The scaled value of each byte value 0..255 ({@code table[b]} is what {@link #apply} makes of
-     * a feature value {@code b}), when the scaler maps every feature alike, so that byte-valued
-     * inputs (IDX images) are decoded and scaled in one pass; null when the result depends on the
-     * feature, or there is nothing to scale.
+     * What this scaler makes of each byte value 0..255, when it maps every feature alike, so that
+     * byte-valued inputs (IDX images) can travel as their bytes ({@link ByteValues}) and be decoded
+     * scaled; null when the result depends on the feature.
      */
-    default float[] byteValues() {
+    default ByteValues.Scale byteScale() {
         return null;
     }
 
@@ -57,6 +56,11 @@ public interface FeatureScaler extends Serializable {
         public Example apply(Example example) {
             return example;
         }
+
+        @Override
+        public ByteValues.Scale byteScale() {
+            return ByteValues.Scale.divideBy(1);
+        }
     }
 
     /** Every value divided by a constant, computed in double and rounded once to float. */
@@ -79,17 +83,17 @@ public interface FeatureScaler extends Serializable {
         /** Scales the values in place: no copy of an image's 784 floats per example. */
         @Override
         public Example applyToOwned(Example example) {
+            if (example.bytes() != null) {
+                // its values() is a fresh decoding each time: nothing to scale in place
+                return apply(example);
+            }
             divide(example.values(), example.values());
             return example;
         }
 
         @Override
-        public float[] byteValues() {
-            float[] table = new float[256];
-            for (int b = 0; b < table.length; b++) {
-                table[b] = (float) (b / divisor);
-            }
-            return table;
+        public ByteValues.Scale byteScale() {
+            return ByteValues.Scale.divideBy(divisor);
         }
 
         private void divide(float[] in, float[] out) {

@@ -43,9 +43,9 @@ public final class FileDataset implements Closeable {
     private final String idxName;
     private final long rows;
     private final UnknownFieldTally unknownFields;
-    /** The byte table of the scaler last given to {@link #read(long, FeatureScaler)}, kept for the next call. */
-    private float[] byteTable;
-    private FeatureScaler byteTableOf;
+    /** The byte scale of the scaler last given to {@link #read(long, FeatureScaler)}, kept for the next call. */
+    private ByteValues.Scale byteScale;
+    private FeatureScaler byteScaleOf;
 
     private FileDataset(
             List<RowFile> files, List<RowParser> parsers, long[] firstRow, int[] headerLines, IdxDataset idx,
@@ -158,19 +158,19 @@ public final class FileDataset implements Closeable {
     }
 
     /**
-     * {@link #read} with the example's values scaled by {@code scaler}: an IDX image decoded and
-     * scaled in one pass when the scaler maps every value alike ({@link FeatureScaler#byteValues}),
-     * any other row parsed and then scaled in place (its arrays are its own).
+     * {@link #read} with the example's values scaled by {@code scaler}: an IDX image as its bytes
+     * with the scale they stand for when the scaler maps every value alike ({@link
+     * FeatureScaler#byteScale}), any other row parsed and then scaled in place (its arrays are its own).
      */
     public Parsed read(long row, FeatureScaler scaler) {
         if (idx != null && row >= 0 && row < rows) {
-            if (scaler != byteTableOf) {
-                byteTable = scaler.byteValues();
-                byteTableOf = scaler;
+            if (scaler != byteScaleOf) {
+                byteScale = scaler.byteScale();
+                byteScaleOf = scaler;
             }
-            if (byteTable != null) {
+            if (byteScale != null) {
                 return new Parsed(idxName, row + 1, idx.example((int) row, null, JsonLineParser.NO_TIMESTAMP,
-                        byteTable), null, null);
+                        byteScale), null, null);
             }
         }
         Parsed parsed = read(row);

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -262,23 +263,16 @@ public final class IdxDataset {
     }
 
     /**
-     * Image {@code i} as a dense example whose pixel {@code b} becomes {@code byteValues[b]} (a
-     * scaler's {@link FeatureScaler#byteValues}): decoded and scaled in one pass over a fresh array,
-     * where decoding and then scaling wrote and read it twice (logistic Fashion-MNIST, whose one
-     * reader is the limit: 146–158k ex/s with two passes, 181–182k with one).
+     * Image {@code i} as a dense example holding its pixels as bytes, each standing for what {@code
+     * scale} makes of it: a copy of 784 bytes, where decoding into floats wrote 3 KB per image —
+     * in the one reader, which was the limit of logistic Fashion-MNIST (BENCHMARKS.md).
      */
-    public Example example(int i, String source, long timestamp, float[] byteValues) {
-        if (byteValues.length != 256) {
-            throw new IllegalArgumentException("a byte table has 256 values, got " + byteValues.length);
-        }
+    public Example example(int i, String source, long timestamp, ByteValues.Scale scale) {
         Objects.checkIndex(i, size);
         int features = features();
-        float[] values = new float[features];
         int base = i * features;
-        for (int j = 0; j < features; j++) {
-            values[j] = byteValues[pixels[base + j] & 0xff];
-        }
-        return withValues(i, source, timestamp, values);
+        return Example.ofBytes(source, timestamp, labels == null ? Double.NaN : label(i),
+                new ByteValues(Arrays.copyOfRange(pixels, base, base + features), scale));
     }
 
     /** Image {@code i}'s example with these feature values; its label is NaN when the data set has no labels. */

@@ -101,7 +101,12 @@ abstract class BulkSerializer<T> extends TypeSerializer<T> {
     }
 
     protected final int[] readInts(DataInputView in) throws IOException {
-        int length = length(in);
+        return readInts(in.readInt(), in);
+    }
+
+    /** {@link #readInts(DataInputView)} whose length the caller has read already. */
+    protected final int[] readInts(int length, DataInputView in) throws IOException {
+        checkLength(length);
         if (length < 0) {
             return null;
         }
@@ -161,7 +166,10 @@ abstract class BulkSerializer<T> extends TypeSerializer<T> {
     }
 
     private static int length(DataInputView in) throws IOException {
-        int length = in.readInt();
+        return checkLength(in.readInt());
+    }
+
+    private static int checkLength(int length) throws IOException {
         if (length < -1) {
             throw new IOException("corrupt record: array length " + length);
         }

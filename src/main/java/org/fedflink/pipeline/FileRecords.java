@@ -77,8 +77,7 @@ final class FileRecords implements RecordSequence<RawRecord> {
                 ? startTimeMillis + position * eventIntervalMillis
                 : example.timestamp();
         // scaled as it was read; its arrays are this record's alone
-        return RawRecord.of(parsed.origin(), parsed.line(),
-                new Example(source, time, example.label(), example.indices(), example.values()));
+        return RawRecord.of(parsed.origin(), parsed.line(), example.at(source, time));
     }
 
     @Override

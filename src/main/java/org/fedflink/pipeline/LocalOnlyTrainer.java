@@ -36,6 +36,8 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     private transient LocalLearner learner;
     private transient ValueState<SourceModel> state;
     private transient SourceCache cache;
+    /** Where an example held as bytes is decoded for its step (the learner keeps no reference to it). */
+    private transient float[] scratch;
 
     /**
      * @param holdouts the holdout sets each source's final model is scored on: its scores are the
@@ -68,7 +70,7 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
         Example example = record.getValue();
         SourceModel s = cache.load((String) getCurrentKey());
         s.dirty = true;
-        OnlineLearner.Outcome outcome = learner.step(s, example.indices(), example.values(), example.label());
+        OnlineLearner.Outcome outcome = learner.step(s, example.indices(), example.values(scratch), example.label());
         // never reported: the counts cover the source's whole stream
         s.samples++;
         s.lossSum += outcome.loss();

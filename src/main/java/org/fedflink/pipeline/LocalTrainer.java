@@ -83,6 +83,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     /** Cached sources waiting for a boundary; a keyed timer only when one goes to keyed state. */
     private transient PendingBoundaries pending;
     private transient SourceCache cache;
+    /** Where an example held as bytes is decoded for its step (the learner keeps no reference to it). */
+    private transient float[] scratch;
     private transient GlobalModel[] latest;
     private transient boolean examplesEnded;
     /** The newest global model of each shard, in operator state (see {@link StateDescriptors#trainerGlobals}). */
@@ -168,7 +170,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         // a label-flipping Byzantine source learns (and is scored) on the flipped label
         Optional<SimulatedAttack> attack = settings.attack();
         double label = attack.isPresent() ? attack.get().label(isByzantine(source), example.label()) : example.label();
-        OnlineLearner.Outcome outcome = learner.learn(s, example.indices(), example.values(), label);
+        OnlineLearner.Outcome outcome = learner.learn(s, example.indices(), example.values(scratch), label);
         if (settings.emitPredictions()) {
             // the examples before this one in the source's coming report
             long before = s.samples - 1;

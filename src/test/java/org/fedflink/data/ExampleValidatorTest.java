@@ -34,6 +34,36 @@ class ExampleValidatorTest {
     }
 
     @Test
+    void check_bytes_countTheirFeatures_andTheLabel() {
+        ByteValues.Scale scale = ByteValues.Scale.divideBy(255);
+        assertThat(softmax.check(Example.ofBytes("s", 0, 2, new ByteValues(new byte[] {1, 2, (byte) 255}, scale))))
+                .isNull();
+        assertThat(softmax.check(Example.ofBytes("s", 0, 2, new ByteValues(new byte[] {1, 2}, scale))))
+                .isEqualTo("expected 3 features, got 2");
+        assertThat(softmax.check(Example.ofBytes("s", 0, 9, new ByteValues(new byte[3], scale))))
+                .isEqualTo("label 9 is out of range [0, 4)");
+        assertThat(softmax.check(Example.ofBytes("", 0, 1, new ByteValues(new byte[3], scale))))
+                .isEqualTo("source is empty");
+    }
+
+    @Test
+    void example_heldAsBytes_decodesIntoTheScratch_orAFreshArray_andKeepsItsBytesWhenMoved() {
+        Example image = Example.ofBytes("s", 5, 1, new ByteValues(new byte[] {0, 51, (byte) 255},
+                ByteValues.Scale.divideBy(255)));
+        float[] scratch = new float[4];
+        assertThat(image.values(scratch)).isSameAs(scratch).startsWith(0f, 0.2f, 1f);
+        assertThat(image.values(new float[2])).containsExactly(0f, 0.2f, 1f);
+        assertThat(image.values()).containsExactly(0f, 0.2f, 1f);
+        assertThat(image.size()).isEqualTo(3);
+        assertThat(image.at("t", 9).bytes()).isSameAs(image.bytes());
+        assertThat(image.withSource("u").bytes()).isSameAs(image.bytes());
+        float[] own = {1f, 2f};
+        assertThat(new Example("s", 0, 1, null, own).values(scratch)).isSameAs(own);
+        assertThatThrownBy(() -> new Example("s", 0, 1, null, own, image.bytes()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void check_source_nullOrBlank() {
         assertThat(softmax.check(new Example(null, 0, 1, null, new float[3]))).isEqualTo("missing source");
         assertThat(softmax.check(new Example("", 0, 1, null, new float[3]))).isEqualTo("source is empty");

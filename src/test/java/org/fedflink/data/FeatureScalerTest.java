@@ -80,19 +80,30 @@ class FeatureScalerTest {
     }
 
     @Test
-    void byteValues_areWhatApplyMakesOfEachByte_forADivisorOnly() {
-        float[] bytes = new float[256];
-        for (int b = 0; b < bytes.length; b++) {
-            bytes[b] = b;
+    void byteScale_isWhatApplyMakesOfEachByte_forADivisorAndNone_notPerFeature() {
+        float[] floats = new float[256];
+        byte[] bytes = new byte[256];
+        for (int b = 0; b < floats.length; b++) {
+            floats[b] = b;
+            bytes[b] = (byte) b;
         }
-        for (double divisor : new double[] {255, 3, 0.7}) {
-            FeatureScaler scaler = FeatureScaler.divideBy(divisor);
-            assertThat(scaler.byteValues()).as("divide by %s", divisor)
-                    .containsExactly(scaler.apply(dense(bytes)).values());
+        for (FeatureScaler scaler : List.of(FeatureScaler.divideBy(255), FeatureScaler.divideBy(3),
+                FeatureScaler.divideBy(0.7), FeatureScaler.none())) {
+            ByteValues decoded = new ByteValues(bytes, scaler.byteScale());
+            assertThat(decoded.decode()).as("%s", scaler).containsExactly(scaler.apply(dense(floats)).values());
         }
-        assertThat(FeatureScaler.none().byteValues()).isNull();
         Standardizer standardizer = Standardizer.fit(List.of(dense(1, 2), dense(3, 5)), 2);
-        assertThat(standardizer.byteValues()).as("per-feature scaling has no byte table").isNull();
+        assertThat(standardizer.byteScale()).as("per-feature scaling has no byte scale").isNull();
+    }
+
+    @Test
+    void divideBy_ofAnExampleHeldAsBytes_scalesItsDecodedValues_ownedOrNot() {
+        Example image = Example.ofBytes("s", 7, 1, new ByteValues(new byte[] {0, 10, (byte) 200},
+                ByteValues.Scale.divideBy(1)));
+        FeatureScaler half = FeatureScaler.divideBy(2);
+        assertThat(half.apply(image).values()).containsExactly(0f, 5f, 100f);
+        assertThat(half.applyToOwned(image).values()).containsExactly(0f, 5f, 100f);
+        assertThat(image.values()).as("the bytes are left as they were").containsExactly(0f, 10f, 200f);
     }
 
     @Test

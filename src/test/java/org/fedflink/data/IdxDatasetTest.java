@@ -102,6 +102,8 @@ class IdxDatasetTest {
                     assertThat(scaled.example().label()).isEqualTo(read.example().label());
                     assertThat(scaled.example().values()).as("%s row %d", scaler, row)
                             .containsExactly(scaler.apply(read.example()).values());
+                    assertThat(scaled.example().bytes()).as("held as bytes unless scaled per feature")
+                            .matches(bytes -> (bytes != null) == (scaler != standardize));
                     for (float v : read.example().values()) {
                         seen.add(v);
                     }

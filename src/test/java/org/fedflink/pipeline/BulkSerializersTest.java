@@ -10,6 +10,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.fedflink.data.ByteValues;
 import org.fedflink.data.Example;
 import org.fedflink.federation.SourceModel;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,35 @@ class BulkSerializersTest {
             assertThat(back.indices()).isEqualTo(e.indices());
             assertThat(back.values()).isEqualTo(e.values());
         }
+    }
+
+    @Test
+    void examples_heldAsBytes_roundTripAsBytes_withTheirScale_besideFloatExamples() throws IOException {
+        ExampleSerializer serializer = new ExampleSerializer();
+        byte[] codes = new byte[784];
+        new Random(3).nextBytes(codes);
+        Example image = Example.ofBytes("img", 42, 7, new ByteValues(codes, ByteValues.Scale.divideBy(255)));
+        Example raw = Example.ofBytes("img", 43, 1, new ByteValues(codes, ByteValues.Scale.divideBy(1)));
+        Example floats = new Example("f", 1, 2, null, new float[] {0.5f, 1.5f});
+        for (Example e : new Example[] {image, floats, raw, image}) {
+            Example back = roundTrip(serializer, e);
+            assertThat(back.source()).isEqualTo(e.source());
+            assertThat(back.timestamp()).isEqualTo(e.timestamp());
+            assertThat(back.label()).isEqualTo(e.label());
+            assertThat(back.values()).isEqualTo(e.values());
+            assertThat(back.bytes() == null).isEqualTo(e.bytes() == null);
+            if (e.bytes() != null) {
+                assertThat(back.bytes().codes()).isEqualTo(codes);
+                assertThat(back.bytes().scale()).isEqualTo(e.bytes().scale());
+            }
+        }
+        // a quarter of the floats' bytes on the wire
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        serializer.serialize(image, out);
+        int asBytes = out.length();
+        out.clear();
+        serializer.serialize(new Example("img", 42, 7, null, image.values()), out);
+        assertThat(asBytes).isLessThan(out.length() / 3);
     }
 
     @Test
