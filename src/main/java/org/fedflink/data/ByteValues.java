@@ -70,11 +70,6 @@ public record ByteValues(byte[] codes, Scale scale) {
             return divisor;
         }
 
-        /** The value of byte value {@code b} (0..255). */
-        public float value(int b) {
-            return table[b];
-        }
-
         @Override
         public boolean equals(Object obj) {
             return obj instanceof Scale other && Double.compare(other.divisor, divisor) == 0;

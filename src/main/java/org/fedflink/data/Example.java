@@ -7,14 +7,14 @@ package org.fedflink.data;
  * sparse otherwise ({@code indices[i]} is the feature index of {@code values[i]}, strictly
  * increasing). The label is a class index (softmax), 0 or 1 (logistic) or a real value (linear).
  *
- * @param source the data source (client, silo, device) the example belongs to; the key of the job
- * @param timestamp event time in epoch milliseconds
- * @param label class index or target value
- * @param indices sparse feature indices, or {@code null} for dense features
  * <p>Dense features may instead be held one byte each ({@code bytes}, an image's pixels), which is
  * a quarter of the bytes to move between tasks; {@link #values()} then decodes them into a fresh
  * array, and a trainer decodes them into a buffer of its own ({@link #values(float[])}).
  *
+ * @param source the data source (client, silo, device) the example belongs to; the key of the job
+ * @param timestamp event time in epoch milliseconds
+ * @param label class index or target value
+ * @param indices sparse feature indices, or {@code null} for dense features
  * @param values feature values, or {@code null} when {@code bytes} holds them
  * @param bytes dense feature values held one byte each, or {@code null}
  */

@@ -36,7 +36,10 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     private transient LocalLearner learner;
     private transient ValueState<SourceModel> state;
     private transient SourceCache cache;
-    /** Where an example held as bytes is decoded for its step (the learner keeps no reference to it). */
+    /**
+     * Where examples held as bytes are decoded for their step, made by the first of them and reused
+     * (the learner keeps no reference to it); never an example's own values.
+     */
     private transient float[] scratch;
 
     /**
@@ -70,7 +73,11 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
         Example example = record.getValue();
         SourceModel s = cache.load((String) getCurrentKey());
         s.dirty = true;
-        OnlineLearner.Outcome outcome = learner.step(s, example.indices(), example.values(scratch), example.label());
+        float[] values = example.values(scratch);
+        if (example.bytes() != null) {
+            scratch = values;
+        }
+        OnlineLearner.Outcome outcome = learner.step(s, example.indices(), values, example.label());
         // never reported: the counts cover the source's whole stream
         s.samples++;
         s.lossSum += outcome.loss();

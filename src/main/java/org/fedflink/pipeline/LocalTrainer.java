@@ -83,7 +83,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     /** Cached sources waiting for a boundary; a keyed timer only when one goes to keyed state. */
     private transient PendingBoundaries pending;
     private transient SourceCache cache;
-    /** Where an example held as bytes is decoded for its step (the learner keeps no reference to it). */
+    /**
+     * Where examples held as bytes are decoded for their step, made by the first of them and reused
+     * (the learner keeps no reference to it); never an example's own values.
+     */
     private transient float[] scratch;
     private transient GlobalModel[] latest;
     private transient boolean examplesEnded;
@@ -170,7 +173,11 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         // a label-flipping Byzantine source learns (and is scored) on the flipped label
         Optional<SimulatedAttack> attack = settings.attack();
         double label = attack.isPresent() ? attack.get().label(isByzantine(source), example.label()) : example.label();
-        OnlineLearner.Outcome outcome = learner.learn(s, example.indices(), example.values(scratch), label);
+        float[] values = example.values(scratch);
+        if (example.bytes() != null) {
+            scratch = values;
+        }
+        OnlineLearner.Outcome outcome = learner.learn(s, example.indices(), values, label);
         if (settings.emitPredictions()) {
             // the examples before this one in the source's coming report
             long before = s.samples - 1;

@@ -12,6 +12,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.fedflink.data.ByteValues;
 import org.fedflink.data.Example;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.federation.SourceModel;
@@ -85,6 +86,27 @@ class LocalTrainerTest {
             assertThat(u.baseVersion()).isZero();
             assertThat(u.delta()).containsExactly(trainPlain(new float[3], xs[0], xs[1], xs[2]));
             assertThat(u.lossSum()).isPositive();
+        }
+    }
+
+    @Test
+    void processElement1_examplesHeldAsBytes_trainAsTheirValues_andNeverOverwriteAnExamplesOwnValues()
+            throws Exception {
+        try (var h = harness(settings(3, 0, 1, 100))) {
+            h.open();
+            ByteValues.Scale scale = ByteValues.Scale.divideBy(2);
+            float[] own = {1f, 1f};
+            Example[] xs = {Example.ofBytes("a", 0, 1, new ByteValues(new byte[] {4, 0}, scale)),
+                new Example("a", 0, 0, null, own),
+                Example.ofBytes("a", 0, 1, new ByteValues(new byte[] {0, (byte) 255}, scale))};
+            for (Example e : xs) {
+                h.processElement1(e, 0);
+            }
+            assertThat(own).as("a float example's values stay its own").containsExactly(1f, 1f);
+            List<LocalUpdate> out = updates(h);
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).delta()).containsExactly(trainPlain(new float[3],
+                    ex("a", 2, 0, 1), ex("a", 1, 1, 0), ex("a", 0, 127.5, 1)));
         }
     }
 
