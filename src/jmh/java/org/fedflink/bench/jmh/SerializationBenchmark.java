@@ -8,6 +8,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.fedflink.data.ByteValues;
 import org.fedflink.data.Example;
 import org.fedflink.pipeline.ExampleSerializer;
 import org.fedflink.pipeline.GlobalModel;
@@ -27,15 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A serialize-deserialize round trip of the records that cross the job's network edges, through
- * Flink's {@link DataOutputSerializer} and {@link DataInputDeserializer}. Examples and updates are
- * measured with the bulk serializers the job uses ({@code serializer=bulk}: {@link ExampleSerializer},
- * {@link LocalUpdateSerializer}) and with the POJO serializer Flink would derive for them
- * ({@code serializer=pojo}: {@code TypeInformation.of(type).createSerializer(...)}, generic types
- * disabled as the job runs); global models go through the POJO serializer:
+ * Flink's {@link DataOutputSerializer} and {@link DataInputDeserializer}. Examples go through the
+ * job's {@link ExampleSerializer} (Flink cannot derive a POJO serializer for them since they may hold
+ * their values as bytes); updates through the job's {@link LocalUpdateSerializer} ({@code
+ * serializer=bulk}) and through the POJO serializer Flink would derive ({@code serializer=pojo}:
+ * {@code TypeInformation.of(type).createSerializer(...)}, generic types disabled as the job runs);
+ * global models go through the POJO serializer:
  *
  * <ul>
- *   <li>{@link #example}: an {@link Example} from ingest to the trainer, dense (784 floats) or
- *       sparse (40 indices and values);
+ *   <li>{@link #example}: an {@link Example} from ingest to the trainer, dense (784 floats), an
+ *       image held as its 784 bytes, or sparse (40 indices and values);
  *   <li>{@link #localUpdate}: a {@link LocalUpdate} from a trainer to the aggregator, a delta of
  *       {@link Updates#length} floats;
  *   <li>{@link #globalModel}: a {@link GlobalModel} version back to the trainers, as many parameters.
@@ -73,13 +75,12 @@ public class SerializationBenchmark {
     /** Examples in a pool, so that successive calls write other arrays. */
     @State(Scope.Thread)
     public static class Examples {
-        /** {@code dense}: 784 features; {@code sparse}: 40 non-zeros in 2^20 dimensions. */
-        @Param({"dense", "sparse"})
+        /**
+         * {@code dense}: 784 features; {@code bytes}: 784 features held as bytes (an IDX image);
+         * {@code sparse}: 40 non-zeros in 2^20 dimensions.
+         */
+        @Param({"dense", "bytes", "sparse"})
         public String layout;
-
-        /** {@code bulk}: the job's {@link ExampleSerializer}; {@code pojo}: Flink's POJO serializer. */
-        @Param({"bulk", "pojo"})
-        public String serializer;
 
         TypeSerializer<Example> examples;
         Example[] pool;
@@ -87,7 +88,8 @@ public class SerializationBenchmark {
 
         @Setup
         public void setUp() throws IOException {
-            examples = "bulk".equals(serializer) ? new ExampleSerializer() : serializer(Example.class);
+            examples = new ExampleSerializer();
+            ByteValues.Scale divideBy255 = ByteValues.Scale.divideBy(255);
             SplittableRandom random = new SplittableRandom(SEED);
             pool = new Example[Synthetic.POOL];
             for (int i = 0; i < pool.length; i++) {
@@ -95,10 +97,12 @@ public class SerializationBenchmark {
                 long timestamp = 1_700_000_000_000L + i;
                 pool[i] = switch (layout) {
                     case "dense" -> new Example(source, timestamp, i % 10, null, Synthetic.pixels(random, Synthetic.PIXELS));
+                    case "bytes" -> Example.ofBytes(source, timestamp, i % 10,
+                            new ByteValues(randomBytes(random, Synthetic.PIXELS), divideBy255));
                     case "sparse" -> new Example(source, timestamp, i % 2,
                             Synthetic.sparseIndices(random, Synthetic.SPARSE_DIMENSION, Synthetic.SPARSE_NON_ZEROS),
                             Synthetic.ones(Synthetic.SPARSE_NON_ZEROS));
-                    default -> throw new IllegalArgumentException("layout must be dense or sparse, got " + layout);
+                    default -> throw new IllegalArgumentException("layout must be dense, bytes or sparse, got " + layout);
                 };
             }
             Example copy = roundTrip(examples, pool[0], new Buffers());
@@ -107,6 +111,14 @@ public class SerializationBenchmark {
                 throw new IllegalStateException("the Example serializer does not round-trip: " + copy);
             }
         }
+    }
+
+    static byte[] randomBytes(SplittableRandom random, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) random.nextInt(256);
+        }
+        return bytes;
     }
 
     /** One trainer's update of {@link #length} parameters. */
