@@ -9,7 +9,7 @@ package org.fedflink.data;
  *
  * <p>Dense features may instead be held one byte each ({@code bytes}, an image's pixels), which is
  * a quarter of the bytes to move between tasks; {@link #values()} then decodes them into a fresh
- * array, and a trainer decodes them into a buffer of its own ({@link #values(float[])}).
+ * array, and a trainer decodes them into a buffer of its own ({@link DecodeBuffer}).
  *
  * @param source the data source (client, silo, device) the example belongs to; the key of the job
  * @param timestamp event time in epoch milliseconds
@@ -40,18 +40,6 @@ public record Example(String source, long timestamp, double label, int[] indices
     @Override
     public float[] values() {
         return values != null || bytes == null ? values : bytes.decode();
-    }
-
-    /**
-     * The feature values without a copy: the values themselves, or the byte values decoded into
-     * {@code scratch} (a new array when it is too short). Valid until {@code scratch} is reused.
-     */
-    public float[] values(float[] scratch) {
-        if (values != null || bytes == null) {
-            return values;
-        }
-        return bytes.decodeInto(scratch != null && scratch.length >= bytes.length() ? scratch
-                : new float[bytes.length()]);
     }
 
     public boolean isDense() {

@@ -7,6 +7,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.fedflink.data.DecodeBuffer;
 import org.fedflink.data.Example;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.eval.Evaluator;
@@ -36,11 +37,7 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     private transient LocalLearner learner;
     private transient ValueState<SourceModel> state;
     private transient SourceCache cache;
-    /**
-     * Where examples held as bytes are decoded for their step, made by the first of them and reused
-     * (the learner keeps no reference to it); never an example's own values.
-     */
-    private transient float[] scratch;
+    private transient DecodeBuffer decoded;
 
     /**
      * @param holdouts the holdout sets each source's final model is scored on: its scores are the
@@ -62,6 +59,7 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
     @Override
     public void open() throws Exception {
         super.open();
+        decoded = new DecodeBuffer();
         learner = new LocalLearner(settings.model(), settings.optimizer(), settings.initSeed(), settings.layout(),
                 settings.sparseState(), LocalStep.plain(), false, DriftSettings.none());
         state = getPartitionedState(StateDescriptors.sourceState());
@@ -73,11 +71,7 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
         Example example = record.getValue();
         SourceModel s = cache.load((String) getCurrentKey());
         s.dirty = true;
-        float[] values = example.values(scratch);
-        if (example.bytes() != null) {
-            scratch = values;
-        }
-        OnlineLearner.Outcome outcome = learner.step(s, example.indices(), values, example.label());
+        OnlineLearner.Outcome outcome = learner.step(s, example.indices(), decoded.values(example), example.label());
         // never reported: the counts cover the source's whole stream
         s.samples++;
         s.lossSum += outcome.loss();

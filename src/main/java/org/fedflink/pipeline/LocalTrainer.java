@@ -24,6 +24,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
+import org.fedflink.data.DecodeBuffer;
 import org.fedflink.data.Example;
 import org.fedflink.federation.Attacks;
 import org.fedflink.federation.LocalDp;
@@ -83,11 +84,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     /** Cached sources waiting for a boundary; a keyed timer only when one goes to keyed state. */
     private transient PendingBoundaries pending;
     private transient SourceCache cache;
-    /**
-     * Where examples held as bytes are decoded for their step, made by the first of them and reused
-     * (the learner keeps no reference to it); never an example's own values.
-     */
-    private transient float[] scratch;
+    private transient DecodeBuffer decoded;
     private transient GlobalModel[] latest;
     private transient boolean examplesEnded;
     /** The newest global model of each shard, in operator state (see {@link StateDescriptors#trainerGlobals}). */
@@ -117,6 +114,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     @Override
     public void open() throws Exception {
         super.open();
+        decoded = new DecodeBuffer();
         layout = settings.layout();
         learner = new LocalLearner(settings.model(), settings.optimizer(), settings.initSeed(), layout,
                 settings.sparseState(), settings.localStep(), settings.adoptGlobal(), settings.drift());
@@ -173,11 +171,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         // a label-flipping Byzantine source learns (and is scored) on the flipped label
         Optional<SimulatedAttack> attack = settings.attack();
         double label = attack.isPresent() ? attack.get().label(isByzantine(source), example.label()) : example.label();
-        float[] values = example.values(scratch);
-        if (example.bytes() != null) {
-            scratch = values;
-        }
-        OnlineLearner.Outcome outcome = learner.learn(s, example.indices(), values, label);
+        OnlineLearner.Outcome outcome = learner.learn(s, example.indices(), decoded.values(example), label);
         if (settings.emitPredictions()) {
             // the examples before this one in the source's coming report
             long before = s.samples - 1;

@@ -47,18 +47,20 @@ class ExampleValidatorTest {
     }
 
     @Test
-    void example_heldAsBytes_decodesIntoTheScratch_orAFreshArray_andKeepsItsBytesWhenMoved() {
+    void example_heldAsBytes_decodesIntoOneReusedBuffer_orAFreshArray_andKeepsItsBytesWhenMoved() {
         Example image = Example.ofBytes("s", 5, 1, new ByteValues(new byte[] {0, 51, (byte) 255},
                 ByteValues.Scale.divideBy(255)));
-        float[] scratch = new float[4];
-        assertThat(image.values(scratch)).isSameAs(scratch).startsWith(0f, 0.2f, 1f);
-        assertThat(image.values(new float[2])).containsExactly(0f, 0.2f, 1f);
-        assertThat(image.values()).containsExactly(0f, 0.2f, 1f);
+        DecodeBuffer decoded = new DecodeBuffer();
+        float[] first = decoded.values(image);
+        assertThat(first).containsExactly(0f, 0.2f, 1f);
+        assertThat(decoded.values(image)).isSameAs(first);
+        assertThat(image.values()).containsExactly(0f, 0.2f, 1f).isNotSameAs(image.values());
         assertThat(image.size()).isEqualTo(3);
         assertThat(image.at("t", 9).bytes()).isSameAs(image.bytes());
         assertThat(image.withSource("u").bytes()).isSameAs(image.bytes());
         float[] own = {1f, 2f};
-        assertThat(new Example("s", 0, 1, null, own).values(scratch)).isSameAs(own);
+        assertThat(decoded.values(new Example("s", 0, 1, null, own))).isSameAs(own);
+        assertThat(decoded.values(image)).as("an example's own values never become the buffer").isSameAs(first);
         assertThatThrownBy(() -> new Example("s", 0, 1, null, own, image.bytes()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
