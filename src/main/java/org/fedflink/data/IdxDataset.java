@@ -271,12 +271,17 @@ public final class IdxDataset {
         Objects.checkIndex(i, size);
         int features = features();
         int base = i * features;
-        return Example.ofBytes(source, timestamp, labels == null ? Double.NaN : label(i),
+        return Example.ofBytes(source, timestamp, labelOf(i),
                 new ByteValues(Arrays.copyOfRange(pixels, base, base + features), scale));
     }
 
-    /** Image {@code i}'s example with these feature values; its label is NaN when the data set has no labels. */
+    /** Image {@code i}'s example with these feature values. */
     private Example withValues(int i, String source, long timestamp, float[] values) {
-        return new Example(source, timestamp, labels == null ? Double.NaN : label(i), null, values);
+        return new Example(source, timestamp, labelOf(i), null, values);
+    }
+
+    /** Image {@code i}'s label as an example's, NaN when the data set has no labels. */
+    private double labelOf(int i) {
+        return labels == null ? Double.NaN : label(i);
     }
 }
