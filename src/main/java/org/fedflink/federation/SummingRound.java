@@ -306,7 +306,9 @@ final class SummingRound implements RoundAccumulator, Serializable {
         double divisor = weighted ? samples : updates;
         double[] steps = new double[touchedCount];
         for (int at = 0; at < touchedCount; at++) {
-            steps[at] = touchedSum[at] / (perCoordinate ? touchedMoved[at] : divisor);
+            double weight = perCoordinate ? touchedMoved[at] : divisor;
+            // as the dense coordinate mean: a coordinate only zero-weight updates touched steps 0
+            steps[at] = perCoordinate && weight <= 0 ? 0 : touchedSum[at] / weight;
         }
         return steps;
     }
