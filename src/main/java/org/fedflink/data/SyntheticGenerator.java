@@ -17,9 +17,10 @@ import org.fedflink.model.ModelType;
  *
  * <h2>The model</h2>
  *
- * Drawn once from the seed in the constructor (each part from its own seed-derived stream, so e.g.
- * the class means do not change when the number of sources does; source {@code s}'s parameters do
- * not depend on the number of sources either):
+ * Drawn from the seed, the concept in the constructor and each source's parameters when first
+ * needed (each part from its own seed-derived stream, so e.g. the class means do not change when
+ * the number of sources does; source {@code s}'s parameters do not depend on the number of sources
+ * either, nor on when they are drawn):
  *
  * <ul>
  *   <li>classifiers ({@code C = classes} for SOFTMAX and MLP, 2 for LOGISTIC): class means
@@ -49,8 +50,9 @@ import org.fedflink.model.ModelType;
  * Every corrupt line is rejected by {@link JsonLineParser#parse} or, failing that, by an
  * {@link ExampleValidator} for this generator's dimension and classes.
  *
- * <p>Serializable: the model is held in plain arrays, precomputed once; all methods are
- * thread-safe.
+ * <p>Serializable: the concept is held in plain arrays, precomputed once; a source's parameters
+ * are drawn when its examples need them (so the number of sources costs no memory); all methods
+ * are thread-safe.
  *
  * <p>This class owns the seeding (one stream family per part, as above) and the record emission;
  * the parts are {@link PlantedModel} (the concept), {@link SyntheticSources} (the non-IID sources)
@@ -60,7 +62,7 @@ public final class SyntheticGenerator implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Upper bound on the number of precomputed model entries (means, shifts, class mixes). */
+    /** Upper bound on the number of precomputed model entries (the class means or planted weights). */
     static final long MAX_MODEL_ENTRIES = 1L << 25;
 
     // the stream families of a seed: fixed numbers, so a part's draws do not move when another
@@ -170,10 +172,10 @@ public final class SyntheticGenerator implements Serializable {
                     "startTimeMillis must not be Long.MIN_VALUE (reserved for \"no timestamp\")");
         }
         int classes = multiclass ? c.classes() : 2;
-        long entries = (long) c.features() * (classes + c.sources()) + (long) c.sources() * (classes + 8);
+        long entries = (long) c.features() * classes;
         if (entries > MAX_MODEL_ENTRIES) {
-            throw new IllegalArgumentException("features x (classes + sources) is too large: " + c.features()
-                    + " x (" + classes + " + " + c.sources() + ") exceeds " + MAX_MODEL_ENTRIES + " model entries");
+            throw new IllegalArgumentException("features x classes is too large: " + c.features() + " x " + classes
+                    + " exceeds " + MAX_MODEL_ENTRIES + " model entries");
         }
     }
 
@@ -187,9 +189,9 @@ public final class SyntheticGenerator implements Serializable {
         return classes;
     }
 
-    /** The name of source {@code s}: {@code "source-" + s} (the same String instance every time). */
+    /** The name of source {@code s}: {@code "source-" + s}. */
     public String sourceName(int s) {
-        return sources.name(s);
+        return sources.source(s).name();
     }
 
     /** The class mix {@code pi_s} of source {@code s} (a copy; classifiers only). */
@@ -197,7 +199,7 @@ public final class SyntheticGenerator implements Serializable {
         if (!classifier) {
             throw new IllegalStateException("linear regression has no classes");
         }
-        return sources.classMix(s);
+        return sources.source(s).classMix().clone();
     }
 
     /** The index of the source of the i-th example of the stream (its first draw; cheap). */
@@ -244,28 +246,28 @@ public final class SyntheticGenerator implements Serializable {
         int s = r.nextInt(sourceCount);
         int d = features;
         float[] x = new float[d];
-        double[] shifts = sources.shifts;
-        int shiftBase = s * d;
+        SyntheticSources.Source source = sources.source(s);
+        double[] shifts = source.shifts();
         double label;
         if (classifier) {
-            int y = sources.drawClass(s, r.nextDouble());
+            int y = source.drawClass(r.nextDouble());
             double[] means = planted.means;
             int meanBase = y * d;
             for (int j = 0; j < d; j++) {
-                x[j] = (float) (means[meanBase + j] + shifts[shiftBase + j] + noise * r.nextGaussian());
+                x[j] = (float) (means[meanBase + j] + shifts[j] + noise * r.nextGaussian());
             }
             label = y;
         } else {
             double[] weights = planted.weights;
             double dot = planted.bias;
             for (int j = 0; j < d; j++) {
-                float v = (float) (shifts[shiftBase + j] + r.nextGaussian());
+                float v = (float) (shifts[j] + r.nextGaussian());
                 x[j] = v;
                 dot += weights[j] * v;
             }
             label = dot + noise * r.nextGaussian();
         }
-        return new Example(sources.name(s), timestamp, label, null, x);
+        return new Example(source.name(), timestamp, label, null, x);
     }
 
     /** Whether the i-th record of the stream is a malformed one (drawn with {@code corruptFraction}). */

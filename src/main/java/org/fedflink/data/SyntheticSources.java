@@ -1,5 +1,7 @@
 package org.fedflink.data;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 
 /**
@@ -8,82 +10,127 @@ import java.io.Serializable;
  * classes, a class mix {@code pi_s ~ Dirichlet(labelSkew, ..., labelSkew)}.
  *
  * <p>Source {@code s} draws from a stream of its own ({@code SplitMix64.streamSeed(keys, s)}), so
- * its parameters do not depend on the number of sources. Immutable once drawn, so thread-safe.
+ * its parameters do not depend on the number of sources — and can be drawn when an example needs
+ * them instead of held for every source: a table of all sources took 26 MB at 100,000 sources of
+ * 32 features, several times over (in the job graph, in the reader and beside it), and grew without
+ * bound. A few recently drawn sources are kept in a small direct-mapped cache of at most
+ * {@link #CACHE_BYTES}, rebuilt empty in every copy (it is not serialized), so every source of a
+ * small family is drawn once. Thread-safe: cached sources are immutable and a lost race only
+ * draws a source twice.
  */
 final class SyntheticSources implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
+    /** The memory the cache of drawn sources may take (estimated from its rows' sizes). */
+    static final long CACHE_BYTES = 4L << 20;
+    /** Bytes of a cached source besides its doubles: the source, its name and arrays' headers. */
+    private static final long SOURCE_OVERHEAD_BYTES = 160;
+
+    private final int sourceCount;
+    private final int features;
     private final int classes;
-    /** sources x features, row-major; read directly by the generator's record emission. */
-    final double[] shifts;
-    /** sources x classes cumulative class distributions, last entry of each row exactly 1. */
-    private final double[] classCdf;
-    /** The class mixes pi_s themselves (sources x classes), for inspection. */
-    private final double[] classMix;
-    /** Made once, so every example of a source carries the same String. */
-    private final String[] names;
+    private final double labelSkew;
+    private final double featureShift;
+    private final long key;
+    private final long salt;
+    private transient Source[] cache;
 
     /**
      * @param classes the number of classes, 0 for none (LINEAR: no class mixes are drawn)
      * @param keys the stream keys of the source family ({@link SplitMix64#streamKeys})
      */
     SyntheticSources(int sources, int features, int classes, double labelSkew, double featureShift, long[] keys) {
-        boolean classifier = classes > 0;
+        this.sourceCount = sources;
+        this.features = features;
         this.classes = classes;
-        shifts = new double[sources * features];
-        classCdf = classifier ? new double[sources * classes] : null;
-        classMix = classifier ? new double[sources * classes] : null;
-        names = new String[sources];
-        double[] logGamma = classifier ? new double[classes] : null;
-        for (int s = 0; s < sources; s++) {
-            names[s] = "source-" + s;
-            SplitMix64 r = new SplitMix64(SplitMix64.streamSeed(keys[0], keys[1], s));
-            if (classifier) {
-                // Dirichlet(alpha) = normalised Gamma(alpha) draws, computed in logs (tiny alpha underflows)
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) {
-                    logGamma[c] = r.nextLogGamma(labelSkew);
-                    max = Math.max(max, logGamma[c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < classes; c++) {
-                    double p = Math.exp(logGamma[c] - max);
-                    classMix[s * classes + c] = p;
-                    sum += p;
-                }
-                double cum = 0;
-                for (int c = 0; c < classes; c++) {
-                    classMix[s * classes + c] /= sum;
-                    cum += classMix[s * classes + c];
-                    classCdf[s * classes + c] = cum;
-                }
-                classCdf[s * classes + classes - 1] = 1.0;
-            }
-            for (int j = 0; j < features; j++) {
-                shifts[s * features + j] = r.nextGaussian() * featureShift;
-            }
+        this.labelSkew = labelSkew;
+        this.featureShift = featureShift;
+        this.key = keys[0];
+        this.salt = keys[1];
+        this.cache = newCache();
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        cache = newCache();
+    }
+
+    /** A power of two of slots: one for every source, fewer when that would exceed the budget. */
+    private Source[] newCache() {
+        long sourceBytes = (long) Double.BYTES * (features + 2L * classes) + SOURCE_OVERHEAD_BYTES;
+        int withinBudget = Integer.highestOneBit((int) Math.max(16, CACHE_BYTES / sourceBytes));
+        int everySource = Integer.highestOneBit(Math.min(sourceCount, 1 << 20) * 2 - 1);
+        return new Source[Math.max(16, Math.min(everySource, withinBudget))];
+    }
+
+    /** Source {@code s}'s parameters, drawn now unless cached. */
+    Source source(int s) {
+        Source[] slots = cache;
+        int slot = s & (slots.length - 1);
+        Source cached = slots[slot];
+        if (cached != null && cached.index == s) {
+            return cached;
         }
+        Source drawn = draw(s);
+        slots[slot] = drawn;
+        return drawn;
     }
 
-    String name(int s) {
-        return names[s];
+    /** The slots of the cache of drawn sources (for tests). */
+    int cacheSlots() {
+        return cache.length;
     }
 
-    /** A copy of {@code pi_s} (with classes only). */
-    double[] classMix(int s) {
-        double[] pi = new double[classes];
-        System.arraycopy(classMix, s * classes, pi, 0, classes);
-        return pi;
-    }
-
-    /** The class of source {@code s} that the uniform {@code u} in [0, 1) picks from {@code pi_s}. */
-    int drawClass(int s, double u) {
-        int base = s * classes;
-        int y = 0;
-        while (y < classes - 1 && u >= classCdf[base + y]) {
-            y++;
+    private Source draw(int s) {
+        SplitMix64 r = new SplitMix64(SplitMix64.streamSeed(key, salt, s));
+        double[] classMix = null;
+        double[] classCdf = null;
+        if (classes > 0) {
+            // Dirichlet(alpha) = normalised Gamma(alpha) draws, computed in logs (tiny alpha underflows)
+            classMix = new double[classes];
+            classCdf = new double[classes];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                classMix[c] = r.nextLogGamma(labelSkew);
+                max = Math.max(max, classMix[c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                classMix[c] = Math.exp(classMix[c] - max);
+                sum += classMix[c];
+            }
+            double cum = 0;
+            for (int c = 0; c < classes; c++) {
+                classMix[c] /= sum;
+                cum += classMix[c];
+                classCdf[c] = cum;
+            }
+            classCdf[classes - 1] = 1.0;
         }
-        return y;
+        double[] shifts = new double[features];
+        for (int j = 0; j < features; j++) {
+            shifts[j] = r.nextGaussian() * featureShift;
+        }
+        return new Source(s, "source-" + s, shifts, classCdf, classMix);
+    }
+
+    /**
+     * One source's parameters; its arrays are never written after it is made.
+     *
+     * @param shifts {@code delta_s}, one per feature; read directly by the generator's record emission
+     * @param classCdf the cumulative class distribution, last entry exactly 1 (null without classes)
+     * @param classMix the class mix {@code pi_s} itself, for inspection (null without classes)
+     */
+    record Source(int index, String name, double[] shifts, double[] classCdf, double[] classMix) {
+
+        /** The class that the uniform {@code u} in [0, 1) picks from {@code pi_s}. */
+        int drawClass(double u) {
+            int y = 0;
+            while (y < classCdf.length - 1 && u >= classCdf[y]) {
+                y++;
+            }
+            return y;
+        }
     }
 }

@@ -369,6 +369,37 @@ class SyntheticGeneratorTest {
     }
 
     @Test
+    void manySources_drawnWhenNeeded_sameExamplesInAnyOrder_smallWhenSerialized() throws Exception {
+        // 10,000,000 sources of 784 features: a table of every source's shift would take 63 GB
+        SyntheticGenerator.Config config = with(TestConfigs.of(ModelType.SOFTMAX, 784, 10, 0, 5L), "sources",
+                10_000_000);
+        SyntheticGenerator g = new SyntheticGenerator(config);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(g);
+        }
+        assertThat(bytes.size()).as("serialized generator bytes").isLessThan(200_000);
+        List<Example> forward = new ArrayList<>();
+        for (long i = 0; i < 2_000; i++) {
+            forward.add(g.example(i));
+        }
+        SyntheticGenerator copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (SyntheticGenerator) in.readObject();
+        }
+        // a source met again after others took its cache slot is drawn again, the same
+        for (int i = forward.size() - 1; i >= 0; i--) {
+            assertSameExample(copy.example(i), forward.get(i));
+            assertSameExample(g.example(i), forward.get(i));
+        }
+        assertThat(copy.sourceName(9_999_999)).isEqualTo("source-9999999");
+        assertThat(copy.classMix(123_456)).isEqualTo(g.classMix(123_456));
+        assertThat(new SyntheticSources(10_000_000, 784, 10, 1, 1, new long[] {1, 2}).cacheSlots() * 784L * 8)
+                .as("bytes of the cached sources' shifts").isLessThanOrEqualTo(SyntheticSources.CACHE_BYTES);
+        assertThat(new SyntheticSources(100, 784, 10, 1, 1, new long[] {1, 2}).cacheSlots()).isEqualTo(128);
+    }
+
+    @Test
     void serialization_roundTrip_sameExamples() throws Exception {
         SyntheticGenerator g = new SyntheticGenerator(TestConfigs.quickstart());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -405,7 +436,7 @@ class SyntheticGeneratorTest {
         assertInvalid(c -> with(c, "corruptFraction", 1.5), "corruptFraction must be in [0, 1], got 1.5");
         assertInvalid(c -> with(c, "eventIntervalMillis", -1L), "eventIntervalMillis must be >= 0, got -1");
         assertInvalid(c -> with(c, "startTimeMillis", Long.MIN_VALUE), "startTimeMillis");
-        assertInvalid(c -> with(c, "sources", 10_000_000), "too large");
+        assertInvalid(c -> with(with(c, "features", 1 << 22), "classes", 10), "features x classes is too large");
         assertThatThrownBy(() -> new SyntheticGenerator(null)).isInstanceOf(IllegalArgumentException.class);
         // logistic always has 2 classes and linear none, whatever classes says
         assertThat(new SyntheticGenerator(TestConfigs.of(ModelType.LOGISTIC, 3, 0, 0, 1L)).classCount()).isEqualTo(2);
