@@ -27,21 +27,33 @@ public final class Fairness {
      * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
      */
     public static double worstFractionMean(double[] perSourceAccuracy, double fraction) {
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
-        }
         double[] values = sortedNonNaN(perSourceAccuracy);
-        int n = values.length;
-        if (n == 0) {
+        int k = (int) worstCount(values.length, fraction);
+        if (k == 0) {
             return Double.NaN;
         }
-        int k = (int) Math.ceil(fraction * n - CEIL_TOLERANCE);
-        k = Math.max(1, Math.min(n, k));
         double sum = 0;
         for (int i = 0; i < k; i++) {
             sum += values[i];
         }
         return sum / k;
+    }
+
+    /**
+     * How many of {@code n} values the worst {@code fraction} takes: {@code ceil(fraction * n)}, at
+     * least one, 0 only when {@code n} is.
+     *
+     * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
+     */
+    static long worstCount(long n, double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
+        }
+        if (n == 0) {
+            return 0;
+        }
+        long k = (long) Math.ceil(fraction * n - CEIL_TOLERANCE);
+        return Math.max(1, Math.min(n, k));
     }
 
     /**

@@ -62,6 +62,7 @@ final class LoopGraph {
                     .setParallelism(plan.trainers())
                     .uid(prefix + "source-progress")
                     .name(prefix + "per-source progress")
+                    .keyBy(new BySource())
                     .transform(prefix + "source-stats", TypeInformation.of(Void.class),
                             new SourceStats(out, plan.model().isClassifier()))
                     .setParallelism(1)
@@ -155,6 +156,13 @@ final class LoopGraph {
         @Override
         public int partition(Integer shard, int numPartitions) {
             return shard;
+        }
+    }
+
+    private static final class BySource implements KeySelector<LocalUpdate, String> {
+        @Override
+        public String getKey(LocalUpdate update) {
+            return update.source();
         }
     }
 

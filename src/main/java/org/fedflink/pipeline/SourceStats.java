@@ -1,48 +1,58 @@
 package org.fedflink.pipeline;
 
-import java.io.IOException;
+import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.fedflink.artifact.RunFolder;
-import org.fedflink.eval.Fairness;
+import org.fedflink.eval.WorstFractionHistogram;
 
 /**
  * Per-source prequential figures: each source's examples, accuracy and loss as its trainer
  * predicted them before training, from the updates the source reports (one piece per update, the
  * shard-0 piece). Writes {@code sources.csv} every few seconds and at the end (replacing it whole,
  * so a restore simply rewrites it from the checkpointed totals), and exposes the fairness figure —
- * the mean accuracy of the worst 10 % of sources — as the Flink gauge {@code worstDecileAccuracy}.
+ * the mean accuracy of the worst 10 % of sources — as the Flink gauge {@code worstDecileAccuracy}
+ * (within 0.001, from a {@link WorstFractionHistogram}).
  *
- * <p>Runs with parallelism 1; its state grows with the number of sources (about 50 bytes each).
+ * <p>Keyed by source, with parallelism 1: each source's totals live in keyed state (RocksDB in a
+ * real job), so the heap does not grow with the number of sources. Reports are summed in memory
+ * for at most {@value #PENDING_SOURCES} sources and written to the state when that many are
+ * pending, before a file is written and before a checkpoint; the file's rows come in the state's
+ * order, not sorted.
  */
 public final class SourceStats extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<LocalUpdate, Void>, BoundedOneInput {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     public static final String HEADER = "source,samples,prequentialAccuracy,prequentialLoss";
     /** The share of sources the fairness figure averages over: the worst 10 %. */
     public static final double WORST_FRACTION = 0.1;
     private static final long WRITE_INTERVAL_MILLIS = 5_000;
+    /** Sources whose reports are summed in memory before they are added to their state. */
+    static final int PENDING_SOURCES = 4_096;
 
     private final String outDir;
     private final boolean classifier;
 
-    private transient Map<String, SourceTotals> totals;
-    private transient ListState<SourceTotals> checkpointed;
+    private transient ValueState<SourceTotals> totals;
+    private transient ListState<Long> checkpointedSourceCount;
+    private transient Map<String, SourceTotals> pending;
+    private transient long sourceCount;
     private transient boolean dirty;
     private transient volatile double worstDecile = Double.NaN;
 
@@ -54,20 +64,29 @@ public final class SourceStats extends AbstractStreamOperator<Void>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        checkpointed = context.getOperatorStateStore().getListState(
-                StateDescriptors.sourceTotals());
-        totals = new HashMap<>();
-        for (SourceTotals t : checkpointed.get()) {
-            totals.put(t.source, t);
+        totals = context.getKeyedStateStore().getState(StateDescriptors.sourceTotals());
+        checkpointedSourceCount = context.getOperatorStateStore().getListState(StateDescriptors.sourceCount());
+        pending = new HashMap<>();
+        sourceCount = 0;
+        for (long count : checkpointedSourceCount.get()) {
+            sourceCount += count;
         }
-        dirty = !totals.isEmpty();
+        // a checkpoint of a build that held the totals in operator state: they move into keyed state
+        ListState<SourceTotals> legacy = context.getOperatorStateStore()
+                .getListState(StateDescriptors.legacySourceTotals());
+        for (SourceTotals t : legacy.get()) {
+            pending.put(t.source, t);
+        }
+        legacy.clear();
+        flushPending();
+        dirty = sourceCount > 0;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         getMetricGroup().gauge("worstDecileAccuracy", () -> worstDecile);
-        getMetricGroup().gauge("sourcesTracked", () -> totals.size());
+        getMetricGroup().gauge("sourcesTracked", () -> sourceCount);
         scheduleWrite();
     }
 
@@ -81,23 +100,63 @@ public final class SourceStats extends AbstractStreamOperator<Void>
         });
     }
 
+    /** The worst-decile accuracy as of the last file written (the gauge's value). */
+    double worstDecileAccuracy() {
+        return worstDecile;
+    }
+
+    /** Sources with totals (the gauge's value). */
+    long sourcesTracked() {
+        return sourceCount;
+    }
+
     @Override
-    public void processElement(StreamRecord<LocalUpdate> record) {
+    public void processElement(StreamRecord<LocalUpdate> record) throws Exception {
         LocalUpdate update = record.getValue();
         if (update.endOfInput() || update.shard() != 0 || update.samples() == 0) {
             return;
         }
-        SourceTotals t = totals.computeIfAbsent(update.source(), SourceTotals::of);
+        SourceTotals t = pending.get(update.source());
+        if (t == null) {
+            if (pending.size() >= PENDING_SOURCES) {
+                flushPending();
+            }
+            t = SourceTotals.of(update.source());
+            pending.put(update.source(), t);
+        }
         t.samples += update.samples();
         t.correct += update.correct();
         t.lossSum += update.lossSum();
         dirty = true;
     }
 
+    /** Adds the pending sums to each source's state. */
+    private void flushPending() throws Exception {
+        Object key = getCurrentKey();
+        for (SourceTotals t : pending.values()) {
+            setCurrentKey(t.source);
+            SourceTotals stored = totals.value();
+            if (stored == null) {
+                sourceCount++;
+                totals.update(t);
+            } else {
+                stored.samples += t.samples;
+                stored.correct += t.correct;
+                stored.lossSum += t.lossSum;
+                totals.update(stored);
+            }
+        }
+        pending.clear();
+        if (key != null) {
+            setCurrentKey(key);
+        }
+    }
+
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        checkpointed.update(new ArrayList<>(totals.values()));
+        flushPending();
+        checkpointedSourceCount.update(List.of(sourceCount));
     }
 
     @Override
@@ -105,24 +164,27 @@ public final class SourceStats extends AbstractStreamOperator<Void>
         write();
     }
 
-    private void write() throws IOException {
-        StringBuilder csv = new StringBuilder(HEADER).append('\n');
-        List<Double> accuracies = new ArrayList<>();
-        for (SourceTotals t : new TreeMap<>(totals).values()) {
-            double accuracy = classifier ? (double) t.correct / t.samples : Double.NaN;
-            accuracies.add(accuracy);
-            csv.append(csvField(t.source)).append(',').append(t.samples).append(',')
-                    .append(number(accuracy)).append(',').append(number(t.lossSum / t.samples)).append('\n');
-        }
-        worstDecile = classifier && !accuracies.isEmpty()
-                ? Fairness.worstFractionMean(accuracies.stream().mapToDouble(Double::doubleValue).toArray(),
-                        WORST_FRACTION)
-                : Double.NaN;
+    private void write() throws Exception {
+        flushPending();
         Path dir = Path.of(outDir);
         Files.createDirectories(dir);
         Path tmp = dir.resolve(RunFolder.SOURCES + ".tmp");
-        Files.writeString(tmp, csv, StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(RunFolder.SOURCES), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        WorstFractionHistogram accuracies = new WorstFractionHistogram();
+        try (BufferedWriter csv = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            csv.write(HEADER);
+            csv.write('\n');
+            getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    StateDescriptors.sourceTotals(), (source, state) -> {
+                        SourceTotals t = state.value();
+                        double accuracy = classifier ? (double) t.correct / t.samples : Double.NaN;
+                        accuracies.add(accuracy);
+                        csv.write(csvField(t.source) + ',' + t.samples + ',' + number(accuracy) + ','
+                                + number(t.lossSum / t.samples) + '\n');
+                    });
+        }
+        worstDecile = classifier ? accuracies.worstFractionMean(WORST_FRACTION) : Double.NaN;
+        Files.move(tmp, dir.resolve(RunFolder.SOURCES), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         dirty = false;
     }
 

@@ -83,8 +83,18 @@ public final class StateDescriptors {
         return new ListStateDescriptor<>("lineage", Types.STRING);
     }
 
-    /** Per-source totals of the source statistics writer. */
-    public static ListStateDescriptor<SourceStats.SourceTotals> sourceTotals() {
+    /** A source's totals in the source statistics writer (keyed by source). */
+    public static ValueStateDescriptor<SourceStats.SourceTotals> sourceTotals() {
+        return new ValueStateDescriptor<>("source-totals-keyed", TypeInformation.of(SourceStats.SourceTotals.class));
+    }
+
+    /** How many sources the source statistics writer holds totals for. */
+    public static ListStateDescriptor<Long> sourceCount() {
+        return new ListStateDescriptor<>("source-count", Types.LONG);
+    }
+
+    /** All sources' totals, as the source statistics writer held them in operator state before keyed state. */
+    public static ListStateDescriptor<SourceStats.SourceTotals> legacySourceTotals() {
         return new ListStateDescriptor<>("source-totals", TypeInformation.of(SourceStats.SourceTotals.class));
     }
 
