@@ -83,19 +83,20 @@ public final class StateDescriptors {
         return new ListStateDescriptor<>("lineage", Types.STRING);
     }
 
-    /** A source's totals in the source statistics writer (keyed by source). */
-    public static ValueStateDescriptor<SourceStats.SourceTotals> sourceTotals() {
-        return new ValueStateDescriptor<>("source-totals-keyed", TypeInformation.of(SourceStats.SourceTotals.class));
-    }
-
-    /** How many sources the source statistics writer holds totals for. */
-    public static ListStateDescriptor<Long> sourceCount() {
-        return new ListStateDescriptor<>("source-count", Types.LONG);
-    }
-
-    /** All sources' totals, as the source statistics writer held them in operator state before keyed state. */
-    public static ListStateDescriptor<SourceStats.SourceTotals> legacySourceTotals() {
+    /** The totals of the sources the source statistics writer holds in memory. */
+    public static ListStateDescriptor<SourceStats.SourceTotals> sourceTotals() {
         return new ListStateDescriptor<>("source-totals", TypeInformation.of(SourceStats.SourceTotals.class));
+    }
+
+    /** A source's totals that the source statistics writer sent to keyed state (keyed by source). */
+    public static ValueStateDescriptor<SourceStats.SourceTotals> spilledSourceTotals() {
+        return new ValueStateDescriptor<>("spilled-source-totals",
+                TypeInformation.of(SourceStats.SourceTotals.class));
+    }
+
+    /** How many sources' totals the source statistics writer sent to keyed state. */
+    public static ListStateDescriptor<Long> spilledSourceCount() {
+        return new ListStateDescriptor<>("spilled-source-count", Types.LONG);
     }
 
     /** The local-only baseline's per-source results, until the end of the input. */

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Operator tests of {@link SourceStats}: each source's reports summed into its row of
- * {@code sources.csv} — across more sources than it sums in memory, across a checkpoint and restore,
- * and from the operator state an earlier build checkpointed — and the worst-decile figure.
+ * {@code sources.csv} — across more sources than it holds in memory, across a checkpoint and
+ * restore, and from the operator state an earlier build checkpointed — and the worst-decile figure.
  */
 class SourceStatsTest {
 
@@ -35,8 +35,10 @@ class SourceStatsTest {
         return new LocalUpdate(0, source, 0, samples, lossSum, correct, new float[0], false, 0);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, LocalUpdate, Void> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new SourceStats(tmp.toString(), true),
+    /** Holding {@code heldSources} sources' totals in memory, the rest in keyed state. */
+    private KeyedOneInputStreamOperatorTestHarness<String, LocalUpdate, Void> harness(int heldSources)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new SourceStats(tmp.toString(), true, heldSources),
                 LocalUpdate::source, Types.STRING);
     }
 
@@ -50,9 +52,9 @@ class SourceStatsTest {
 
     @Test
     void reports_summedPerSource_acrossMoreSourcesThanHeldInMemory() throws Exception {
-        int sources = SourceStats.PENDING_SOURCES * 2 + 5;
+        int sources = 2_005;
         double[] accuracies = new double[sources];
-        try (var h = harness()) {
+        try (var h = harness(1_000)) {
             h.open();
             for (int round = 0; round < 3; round++) {
                 for (int s = 0; s < sources; s++) {
@@ -76,54 +78,62 @@ class SourceStatsTest {
             SourceStats stats = (SourceStats) h.getOneInputOperator();
             assertThat(stats.worstDecileAccuracy()).isCloseTo(Fairness.worstFractionMean(accuracies, 0.1),
                     within(0.001));
-            assertThat(stats.sourcesTracked()).isEqualTo(sources);
+            assertThat(stats.sourceCount()).isEqualTo(sources);
+            assertThat(stats.spilledCount()).isEqualTo(sources - 1_000);
         }
     }
 
     @Test
-    void snapshot_restore_keepsEveryTotal_includingReportsNotYetInState() throws Exception {
+    void snapshot_restore_keepsEveryTotal_heldOrInKeyedState() throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = harness()) {
+        try (var h = harness(2)) {
             h.open();
             h.processElement(report("a", 10, 7, 2.0), 0);
+            h.processElement(report("b,c", 5, 1, 4.0), 0);
+            h.processElement(report("d", 1, 1, 0.5), 0); // a, the least recent, goes to keyed state
             h.processElement(report("b,c", 5, 1, 4.0), 0);
             snapshot = h.snapshot(1, 1);
             h.processElement(report("a", 100, 100, 0), 0); // after the checkpoint: lost with it
         }
-        try (var h = harness()) {
+        try (var h = harness(2)) {
             h.initializeState(snapshot);
             h.open();
-            h.processElement(report("a", 10, 3, 2.0), 0);
+            SourceStats stats = (SourceStats) h.getOneInputOperator();
+            assertThat(stats.spilledCount()).isEqualTo(1);
+            h.processElement(report("a", 10, 3, 2.0), 0); // back from keyed state; d goes there
             h.endInput();
-            assertThat(rows()).containsExactly("\"b,c\",5,0.200000,0.800000", "a,20,0.500000,0.200000");
-            assertThat(((SourceStats) h.getOneInputOperator()).sourcesTracked()).isEqualTo(2);
+            assertThat(rows()).containsExactly("\"b,c\",10,0.200000,0.800000", "a,20,0.500000,0.200000",
+                    "d,1,1.000000,0.500000");
+            assertThat(stats.sourceCount()).isEqualTo(3);
+            assertThat(stats.spilledCount()).isEqualTo(1);
         }
     }
 
     @Test
-    void totalsInTheOperatorStateOfAnEarlierBuild_moveIntoKeyedState() throws Exception {
+    void everySourceInTheOperatorStateOfAnEarlierBuild_moreThanFit_restIntoKeyedState() throws Exception {
         OperatorSubtaskState earlier;
         try (var h = new OneInputStreamOperatorTestHarness<>(new EarlierSourceStats())) {
             h.open();
             earlier = h.snapshot(1, 1);
         }
-        try (var h = harness()) {
+        try (var h = harness(1)) {
             h.initializeState(earlier);
             h.open();
+            assertThat(((SourceStats) h.getOneInputOperator()).spilledCount()).isEqualTo(1);
             h.processElement(report("a", 2, 2, 1.0), 0);
             h.endInput();
             assertThat(rows()).containsExactly("a,10,0.700000,0.300000", "b,4,0.250000,1.000000");
         }
     }
 
-    /** Stands in for the earlier build's operator: its totals as operator list state, under the same name. */
+    /** Stands in for the earlier build's operator: every source's totals as operator list state. */
     private static final class EarlierSourceStats extends AbstractStreamOperator<Void>
             implements OneInputStreamOperator<LocalUpdate, Void> {
         @Override
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
             ListState<SourceStats.SourceTotals> totals = context.getOperatorStateStore()
-                    .getListState(StateDescriptors.legacySourceTotals());
+                    .getListState(StateDescriptors.sourceTotals());
             totals.update(List.of(totals("a", 8, 5, 2.0), totals("b", 4, 1, 4.0)));
         }
 
