@@ -1,6 +1,7 @@
 package org.fedflink.drift;
 
 import java.util.Arrays;
+import org.fedflink.model.HeapBytes;
 
 /**
  * ADWIN, adaptive windowing (Bifet and Gavaldà, "Learning from Time-Changing Data with Adaptive
@@ -182,6 +183,13 @@ public final class Adwin implements DriftDetector {
         variance = 0;
         observations = 0;
         statistic = Double.NaN;
+    }
+
+    @Override
+    public long heapBytes() {
+        // the fields: four references, two ints, two longs and three doubles; then the bucket rows
+        return HeapBytes.object(4 * 4 + 2 * 4 + 2 * 8 + 3 * 8) + HeapBytes.of(sums) + HeapBytes.of(deviations)
+                + HeapBytes.of(counts);
     }
 
     @Override

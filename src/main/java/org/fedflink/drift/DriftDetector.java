@@ -68,6 +68,9 @@ public interface DriftDetector {
      */
     double[] toState();
 
+    /** The heap this detector takes, estimated ({@link org.fedflink.model.HeapBytes}). */
+    long heapBytes();
+
     /**
      * The detector whose {@link #toState()} this is, of whichever kind it names.
      *

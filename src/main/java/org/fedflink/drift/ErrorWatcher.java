@@ -1,5 +1,7 @@
 package org.fedflink.drift;
 
+import org.fedflink.model.HeapBytes;
+
 /**
  * What a learner's {@link DriftReaction} and the server's {@link FederationDrift} share: a detector
  * fed examples' {@link DriftSettings#error errors}, or none when the settings do not watch that
@@ -64,6 +66,11 @@ public abstract sealed class ErrorWatcher permits DriftReaction, FederationDrift
     /** The detector's {@link DriftDetector#recentMean()}; NaN without a detector. */
     final double recentMean() {
         return detector == null ? Double.NaN : detector.recentMean();
+    }
+
+    /** The heap this watcher and its detector take, estimated: a reference, a boolean, a double and its subclass's two longs. */
+    public final long heapBytes() {
+        return HeapBytes.object(4 + 1 + 8 + 2 * 8) + (detector == null ? 0 : detector.heapBytes());
     }
 
     /** Whether this side watches its examples. */

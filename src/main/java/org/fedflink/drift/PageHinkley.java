@@ -1,5 +1,7 @@
 package org.fedflink.drift;
 
+import org.fedflink.model.HeapBytes;
+
 /**
  * The Page-Hinkley test (E. S. Page, "Continuous Inspection Schemes", Biometrika 41, 1954), a
  * sequential test for a change in the mean of a stream, in the form River's {@code PageHinkley}
@@ -150,6 +152,12 @@ public final class PageHinkley implements DriftDetector {
         observations = 0;
         statistic = Double.NaN;
         restart();
+    }
+
+    @Override
+    public long heapBytes() {
+        // the fields: a reference, three longs, seven doubles and a boolean
+        return HeapBytes.object(4 + 3 * 8 + 7 * 8 + 1);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.fedflink.eval;
 
 import java.util.Arrays;
+import org.fedflink.model.HeapBytes;
 
 /**
  * The prequential outcomes of a run of examples, in order: each example's loss and whether it was
@@ -56,6 +57,11 @@ public final class OutcomeLog {
         for (int i = 0; i < other.size; i++) {
             add(other.losses[i], other.correct(i));
         }
+    }
+
+    /** The heap this log takes, estimated ({@link HeapBytes}): two references, an int, its arrays. */
+    public long heapBytes() {
+        return HeapBytes.object(2 * 4 + 4) + HeapBytes.of(losses) + HeapBytes.of(correctBits);
     }
 
     public int size() {

@@ -2,6 +2,7 @@ package org.fedflink.federation;
 
 import org.fedflink.drift.DriftReaction;
 import org.fedflink.eval.OutcomeLog;
+import org.fedflink.model.HeapBytes;
 import org.fedflink.model.IntFloatMap;
 
 /**
@@ -94,8 +95,27 @@ public class SourceModel {
     public transient DriftReaction drift;
     /** Changed since it was last written to keyed state (a cached source); not serialized. */
     public transient boolean dirty;
+    /** The heap the source cache last counted for this source (its {@link #heapBytes()} then). */
+    public transient long cachedBytes;
 
     public SourceModel() {}
+
+    /**
+     * The heap this source takes, estimated ({@link HeapBytes}): its fields (sixteen references,
+     * ten longs and doubles, a boolean), its arrays, maps, outcome log and drift detector.
+     */
+    public long heapBytes() {
+        return HeapBytes.object(16 * 4 + 10 * 8 + 1)
+                + HeapBytes.of(params) + HeapBytes.of(anchor) + HeapBytes.of(optimizerState)
+                + HeapBytes.of(baseVersions) + HeapBytes.of(driftDetector) + HeapBytes.of(control)
+                + HeapBytes.of(offsetIndices) + HeapBytes.of(offsetValues) + HeapBytes.of(anchorValues)
+                + HeapBytes.of(stateIndices) + HeapBytes.of(stateValues)
+                + (outcomes == null ? 0 : outcomes.heapBytes())
+                + (offset == null ? 0 : offset.heapBytes())
+                + (anchorOffset == null ? 0 : anchorOffset.heapBytes())
+                + (sparseState == null ? 0 : sparseState.heapBytes())
+                + (drift == null ? 0 : drift.heapBytes());
+    }
 
     /** The global version the source's model is based on: the oldest over shards. */
     public long baseVersion() {

@@ -68,6 +68,11 @@ public final class IntFloatMap {
         return size;
     }
 
+    /** The heap this map takes, estimated ({@link HeapBytes}): two references, two ints, its tables. */
+    public long heapBytes() {
+        return HeapBytes.object(2 * 4 + 2 * 4) + HeapBytes.of(keys) + HeapBytes.of(values);
+    }
+
     public boolean isEmpty() {
         return size == 0;
     }

@@ -32,6 +32,7 @@ final class LocalOnlyGraph {
                 .localExamples(Integer.MAX_VALUE)
                 .layout(layout)
                 .cacheSize(LoopPlan.cacheSize(spec, model, step, false))
+                .cacheBytes(LoopPlan.cacheBytes(spec))
                 .adoptGlobal(false)
                 .initSeed(spec.seed())
                 .localStep(step)

@@ -63,7 +63,8 @@ public final class LocalOnlyTrainer extends AbstractStreamOperator<LocalBaseline
         learner = new LocalLearner(settings.model(), settings.optimizer(), settings.initSeed(), settings.layout(),
                 settings.sparseState(), LocalStep.plain(), false, DriftSettings.none());
         state = getPartitionedState(StateDescriptors.sourceState());
-        cache = new SourceCache(settings.cacheSize(), this, SourceCache.store(state::value, state, learner));
+        cache = new SourceCache(settings.cacheSize(), settings.cacheBytes(), this,
+                SourceCache.store(state::value, state, learner));
     }
 
     @Override

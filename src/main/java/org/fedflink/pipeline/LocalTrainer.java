@@ -42,9 +42,9 @@ import org.fedflink.model.OnlineLearner;
  * round boundaries. This operator holds the sources' state, the timers and the I/O.
  *
  * <p>State access is built for speed: the models of active sources live in an operator-memory
- * cache (LRU, {@code cacheSize} entries) and are written to keyed state (RocksDB) only before a
- * checkpoint barrier ({@link #prepareSnapshotPreBarrier}), on eviction and at end of input, never
- * once per example. Likewise the sources waiting for an event-time boundary are held in memory
+ * cache (LRU, at most {@code cacheSize} sources taking at most {@code cacheBytes}) and are written
+ * to keyed state (RocksDB) only before a checkpoint barrier ({@link #prepareSnapshotPreBarrier}),
+ * on eviction and at end of input, never once per example. Likewise the sources waiting for an event-time boundary are held in memory
  * ({@link PendingBoundaries}) and reported when a watermark passes it; a source gets a keyed timer
  * only when its state goes to keyed state, so the timers cover exactly what memory does not.
  *
@@ -128,7 +128,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         timers = getInternalTimerService("round-boundaries", VoidNamespaceSerializer.INSTANCE, this);
         pending = new PendingBoundaries(settings.cacheSize());
         latest = new GlobalModel[layout.shards()];
-        cache = new SourceCache(settings.cacheSize(), this,
+        cache = new SourceCache(settings.cacheSize(), settings.cacheBytes(), this,
                 SourceCache.store(this::readStored, state, learner, this::keepBoundaryTimer));
         updatesSent = getMetricGroup().counter("updatesSent");
         globalsAdopted = getMetricGroup().counter("globalVersionsReceived");

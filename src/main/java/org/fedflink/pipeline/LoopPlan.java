@@ -93,6 +93,7 @@ record LoopPlan(
                 .eventTimeMillis(spec.rounds().eventTimeMillis())
                 .layout(layout)
                 .cacheSize(cacheSize(spec, model, localStep, drift.sources()))
+                .cacheBytes(cacheBytes(spec))
                 .initSeed(spec.seed())
                 .emitPredictions(spec.output().predictions())
                 .localStep(localStep)
@@ -152,6 +153,7 @@ record LoopPlan(
                 .eventTimeMillis(spec.rounds().eventTimeMillis())
                 .layout(layout)
                 .cacheSize(cacheSize(spec, model, localStep, drift.sources()))
+                .cacheBytes(cacheBytes(spec))
                 .adoptGlobal(false)
                 .initSeed(spec.seed())
                 .emitPredictions(spec.output().predictions())
@@ -205,6 +207,14 @@ record LoopPlan(
         return TrainerSettings.cacheEntries(model, FedJob.optimizer(spec), step,
                 TrainerSettings.sparseState(spec.trainer().state(), model, step), detectors,
                 spec.trainer().cacheMegabytes() * (1L << 20));
+    }
+
+    /**
+     * The heap a trainer subtask's cached sources may take: trainer.cacheMegabytes, unless
+     * trainer.cacheSize sets a number of sources instead.
+     */
+    static long cacheBytes(JobSpec spec) {
+        return spec.trainer().cacheSize() != null ? Long.MAX_VALUE : spec.trainer().cacheMegabytes() * (1L << 20);
     }
 
     /** The job's own model adapts to drift; a baseline (no model key) is the reference without. */

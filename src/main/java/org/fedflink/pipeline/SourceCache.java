@@ -13,11 +13,17 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.fedflink.federation.LocalLearner;
 import org.fedflink.federation.SourceModel;
+import org.fedflink.model.HeapBytes;
 
 /**
  * The states of a trainer subtask's most recently used sources, in operator memory (LRU): a source
  * is read from keyed state (RocksDB) when it is first touched and written back only when it is
  * evicted or before a checkpoint barrier ({@link #writeBack}), never once per example.
+ *
+ * <p>Bounded in entries and in bytes: each source's heap ({@link SourceModel#heapBytes()}, with its
+ * cache entry and name) is counted when it is touched, so a source whose state grew (a drift
+ * detector's longer window, a sparse source's larger maps) counts as it is now, and the least
+ * recently used sources leave while the count exceeds the budget.
  */
 final class SourceCache {
 
@@ -77,13 +83,26 @@ final class SourceCache {
         };
     }
 
+    /** A cache entry besides the source's own heap: the map's entry and table slot (the name is counted apart). */
+    static final long ENTRY_BYTES = HeapBytes.object(4 * 4 + 4 + 2 * 4) + 8;
+
     private final LinkedHashMap<String, SourceModel> cache = new LinkedHashMap<>(16, 0.75f, true);
     private final int capacity;
+    private final long budgetBytes;
     private final KeyContext keys;
     private final Store store;
+    /** The cached sources' heap as last counted. */
+    private long bytes;
 
+    /** At most {@code capacity} sources, whatever their size. */
     SourceCache(int capacity, KeyContext keys, Store store) {
+        this(capacity, Long.MAX_VALUE, keys, store);
+    }
+
+    /** At most {@code capacity} sources taking at most {@code budgetBytes} (but always the one in use). */
+    SourceCache(int capacity, long budgetBytes, KeyContext keys, Store store) {
         this.capacity = capacity;
+        this.budgetBytes = budgetBytes;
         this.keys = keys;
         this.store = store;
     }
@@ -91,20 +110,37 @@ final class SourceCache {
     /** The state of {@code source}, which must be the current key: cached, else stored, else fresh. */
     SourceModel load(String source) throws Exception {
         SourceModel s = cache.get(source);
-        if (s != null) {
-            return s;
-        }
-        s = store.read();
         if (s == null) {
-            s = store.fresh();
-        } else {
-            store.restored(s);
+            s = store.read();
+            if (s == null) {
+                s = store.fresh();
+            } else {
+                store.restored(s);
+            }
+            cache.put(source, s);
         }
-        cache.put(source, s);
-        if (cache.size() > capacity) {
+        count(source, s);
+        while (cache.size() > 1 && (cache.size() > capacity || bytes > budgetBytes)) {
             evictEldest(source);
         }
         return s;
+    }
+
+    /** Counts {@code s} at its size now, in place of what was counted for it before. */
+    private void count(String source, SourceModel s) {
+        long now = s.heapBytes() + ENTRY_BYTES + HeapBytes.of(source);
+        bytes += now - s.cachedBytes;
+        s.cachedBytes = now;
+    }
+
+    /** The cached sources' heap as last counted (for tests and gauges). */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Sources cached. */
+    int size() {
+        return cache.size();
     }
 
     /** The cached state of {@code source}, or null; reads nothing from keyed state. */
@@ -116,6 +152,8 @@ final class SourceCache {
         Iterator<Map.Entry<String, SourceModel>> it = cache.entrySet().iterator();
         Map.Entry<String, SourceModel> eldest = it.next();
         it.remove();
+        bytes -= eldest.getValue().cachedBytes;
+        eldest.getValue().cachedBytes = 0;
         if (eldest.getValue().dirty) {
             keys.setCurrentKey(eldest.getKey());
             write(eldest.getValue());
@@ -155,6 +193,10 @@ final class SourceCache {
 
     /** Forgets every cached state (write them back first). */
     void clear() {
+        for (SourceModel s : cache.values()) {
+            s.cachedBytes = 0;
+        }
         cache.clear();
+        bytes = 0;
     }
 }

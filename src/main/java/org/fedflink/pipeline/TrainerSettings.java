@@ -33,13 +33,17 @@ public final class TrainerSettings implements Serializable {
 
     /** Bytes a cached sparse source is assumed to take: a few hundred touched coordinates in maps. */
     static final long SPARSE_SOURCE_BYTES = 16 << 10;
-    /** Bytes of a cached source besides its arrays: the state object, its cache entry and name. */
-    static final long SOURCE_OVERHEAD_BYTES = 400;
+    /**
+     * Bytes of a cached source besides its model-sized arrays: the state object, its small arrays
+     * and outcome log, its cache entry and name (about 480 measured, {@code TrainerSettingsTest}).
+     */
+    static final long SOURCE_OVERHEAD_BYTES = 520;
     /**
      * Bytes of a source's own drift detector: ADWIN with its first bucket rows and the reaction
-     * around it (a class histogram at 100,000 sources: about 380; Page-Hinkley takes less).
+     * around it (about 530 measured after 40 examples; its rows double as its window grows, which
+     * the cache counts as it happens; Page-Hinkley takes less).
      */
-    static final long DETECTOR_BYTES = 400;
+    static final long DETECTOR_BYTES = 600;
 
     private final ModelSpec model;
     private final LocalOptimizer optimizer;
@@ -47,6 +51,7 @@ public final class TrainerSettings implements Serializable {
     private final long eventTimeMillis;
     private final ShardLayout layout;
     private final int cacheSize;
+    private final long cacheBytes;
     private final boolean adoptGlobal;
     private final long initSeed;
     private final boolean emitPredictions;
@@ -69,6 +74,9 @@ public final class TrainerSettings implements Serializable {
         if (b.cacheSize < 1) {
             throw new IllegalArgumentException("cacheSize must be at least 1, got " + b.cacheSize);
         }
+        if (b.cacheBytes < 1) {
+            throw new IllegalArgumentException("cacheBytes must be at least 1, got " + b.cacheBytes);
+        }
         if (b.stateLayout == JobSpec.StateLayout.SPARSE && !sparseCapable(b.model, b.localStep)) {
             throw new IllegalArgumentException("a sparse trainer state needs a linear model (not "
                     + b.model.type() + ") and plain local steps (not " + b.localStep.name() + ")");
@@ -79,6 +87,7 @@ public final class TrainerSettings implements Serializable {
         this.eventTimeMillis = b.eventTimeMillis;
         this.layout = b.layout;
         this.cacheSize = b.cacheSize;
+        this.cacheBytes = b.cacheBytes;
         this.adoptGlobal = b.adoptGlobal;
         this.initSeed = b.initSeed;
         this.emitPredictions = b.emitPredictions;
@@ -108,6 +117,7 @@ public final class TrainerSettings implements Serializable {
                 .eventTimeMillis(eventTimeMillis)
                 .layout(layout)
                 .cacheSize(cacheSize)
+                .cacheBytes(cacheBytes)
                 .adoptGlobal(adoptGlobal)
                 .initSeed(initSeed)
                 .emitPredictions(emitPredictions)
@@ -145,9 +155,14 @@ public final class TrainerSettings implements Serializable {
         return layout;
     }
 
-    /** Sources kept in operator memory per subtask. */
+    /** Sources kept in operator memory per subtask, at most. */
     public int cacheSize() {
         return cacheSize;
+    }
+
+    /** The heap the sources kept in operator memory per subtask may take; unbounded by default. */
+    public long cacheBytes() {
+        return cacheBytes;
     }
 
     /**
@@ -221,6 +236,13 @@ public final class TrainerSettings implements Serializable {
     /** The same, each source also holding a drift detector when {@code detectors}. */
     public static int cacheEntries(ModelSpec model, LocalOptimizer optimizer, LocalStep localStep, boolean sparse,
             boolean detectors, long budgetBytes) {
+        long perSource = sourceBytes(model, optimizer, localStep, sparse, detectors);
+        return (int) Math.max(100, Math.min(1_000_000, budgetBytes / perSource));
+    }
+
+    /** The heap one cached source is estimated to take. */
+    static long sourceBytes(ModelSpec model, LocalOptimizer optimizer, LocalStep localStep, boolean sparse,
+            boolean detectors) {
         long perSource;
         if (sparse) {
             perSource = SPARSE_SOURCE_BYTES;
@@ -230,10 +252,7 @@ public final class TrainerSettings implements Serializable {
                     + (long) localStep.extraFloatsPerParam() * params;
             perSource = floats * Float.BYTES + SOURCE_OVERHEAD_BYTES;
         }
-        if (detectors) {
-            perSource += DETECTOR_BYTES;
-        }
-        return (int) Math.max(100, Math.min(1_000_000, budgetBytes / perSource));
+        return detectors ? perSource + DETECTOR_BYTES : perSource;
     }
 
     /** Whether sources hold their models sparse, as {@link #stateLayout} resolves for this model and strategy. */
@@ -267,6 +286,7 @@ public final class TrainerSettings implements Serializable {
         private long eventTimeMillis;
         private ShardLayout layout;
         private int cacheSize;
+        private long cacheBytes = Long.MAX_VALUE;
         private boolean adoptGlobal = true;
         private long initSeed;
         private boolean emitPredictions;
@@ -303,6 +323,12 @@ public final class TrainerSettings implements Serializable {
         /** Keep this many sources in operator memory per subtask; required, at least 1. */
         public Builder cacheSize(int cacheSize) {
             this.cacheSize = cacheSize;
+            return this;
+        }
+
+        /** Keep no more sources in operator memory than take this many bytes of heap (at least one). */
+        public Builder cacheBytes(long cacheBytes) {
+            this.cacheBytes = cacheBytes;
             return this;
         }
 

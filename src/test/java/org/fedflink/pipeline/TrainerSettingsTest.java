@@ -3,21 +3,31 @@ package org.fedflink.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
 import org.apache.flink.util.InstantiationUtil;
 import org.fedflink.config.JobSpec;
 import org.fedflink.drift.DriftSettings;
 import org.fedflink.federation.Attacks;
 import org.fedflink.federation.LocalDp;
+import org.fedflink.federation.LocalLearner;
 import org.fedflink.federation.LocalStep;
 import org.fedflink.federation.Participation;
 import org.fedflink.federation.Scaffold;
 import org.fedflink.federation.ShardLayout;
+import org.fedflink.federation.SourceModel;
+import org.fedflink.model.HeapBytes;
 import org.fedflink.model.LearningRate;
 import org.fedflink.model.LocalOptimizer;
 import org.fedflink.model.LocalOptimizers;
 import org.fedflink.model.ModelSpec;
 import org.fedflink.model.ModelType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerSettingsTest {
 
@@ -28,25 +38,79 @@ class TrainerSettingsTest {
     void cacheEntries_fitTheBudgetToTheModelsSize() {
         ModelSpec small = new ModelSpec(ModelType.LOGISTIC, 32, 2, 0);
         ModelSpec softmax = new ModelSpec(ModelType.SOFTMAX, 784, 10, 0);
-        // (2 x 33 floats + 400 bytes) per source
+        // (2 x 33 floats + 520 bytes) per source
         assertThat(TrainerSettings.cacheEntries(small, SGD, LocalStep.plain(), false, MB64))
-                .isEqualTo((int) (MB64 / (66 * 4 + 400)));
-        // and 400 bytes more with a drift detector of its own
+                .isEqualTo((int) (MB64 / (66 * 4 + 520)));
+        // and 600 bytes more with a drift detector of its own
         assertThat(TrainerSettings.cacheEntries(small, SGD, LocalStep.plain(), false, true, MB64))
-                .isEqualTo((int) (MB64 / (66 * 4 + 400 + 400)));
-        // (2 x 7,850 floats + 400 bytes): about a thousand
+                .isEqualTo((int) (MB64 / (66 * 4 + 520 + 600)));
+        // (2 x 7,850 floats + 520 bytes): about a thousand
         assertThat(TrainerSettings.cacheEntries(softmax, SGD, LocalStep.plain(), false, MB64))
-                .isEqualTo((int) (MB64 / (15_700 * 4 + 400)));
+                .isEqualTo((int) (MB64 / (15_700 * 4 + 520)));
         // Adagrad's state and SCAFFOLD's control variate are a model each more
         LocalOptimizer adagrad = LocalOptimizers.adagrad(LearningRate.constant(0.1), 1e-6);
         assertThat(TrainerSettings.cacheEntries(softmax, adagrad, new Scaffold.ControlledSteps(), false, MB64))
-                .isEqualTo((int) (MB64 / (31_400 * 4 + 400)));
+                .isEqualTo((int) (MB64 / (31_400 * 4 + 520)));
         // FTRL's state is two models
         assertThat(TrainerSettings.cacheEntries(softmax, LocalOptimizers.ftrl(0.1, 1, 0, 0),
                 LocalStep.plain(), false, MB64))
-                .isEqualTo((int) (MB64 / (31_400 * 4 + 400)));
+                .isEqualTo((int) (MB64 / (31_400 * 4 + 520)));
         assertThat(TrainerSettings.cacheEntries(softmax, SGD, LocalStep.plain(), true, MB64))
                 .isEqualTo(4096);
+    }
+
+    /**
+     * What the budget assumes a cached source takes, and what the source cache counts for each,
+     * against what cached sources do take on the heap (measured after full collections): a small
+     * model, where the per-source overhead is most of it, each source with its drift detector after
+     * a few reports' examples (as when sources are many) or after many (its window grown).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {40, 400})
+    void sourceBytes_andTheCachesCount_matchTheHeapCachedSourcesTake(int examplesEach) {
+        ModelSpec small = new ModelSpec(ModelType.LOGISTIC, 32, 2, 0);
+        LocalLearner learner = new LocalLearner(small, SGD, 0, new ShardLayout(small.numParams(), 1), false,
+                LocalStep.plain(), true, new DriftSettings(DriftSettings.adwin(0.002), true, true));
+        int sources = 20_000;
+        Random random = new Random(3);
+        float[] x = new float[32];
+        long before = usedHeapAfterGc();
+        Map<String, SourceModel> cache = new LinkedHashMap<>(16, 0.75f, true);
+        for (int s = 0; s < sources; s++) {
+            SourceModel source = learner.fresh();
+            for (int i = 0; i < examplesEach; i++) {
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = (float) random.nextGaussian();
+                }
+                learner.driftDetected(source, learner.learn(source, null, x, x[0] > 0 ? 1 : 0));
+                if (i % 5 == 4) {
+                    learner.takeProgress(source, true);
+                    LocalLearner.reported(source);
+                }
+            }
+            cache.put(new String(("source-" + s).toCharArray()), source);
+        }
+        long measured = (usedHeapAfterGc() - before) / sources;
+        long counted = 0;
+        for (Map.Entry<String, SourceModel> e : cache.entrySet()) {
+            counted += e.getValue().heapBytes() + SourceCache.ENTRY_BYTES + HeapBytes.of(e.getKey());
+        }
+        counted /= sources;
+        long estimated = TrainerSettings.sourceBytes(small, SGD, LocalStep.plain(), false, true);
+        System.out.printf("a cached source after %d examples: %d bytes measured, %d counted, %d estimated%n",
+                examplesEach, measured, counted, estimated);
+        assertThat(counted).isBetween(measured * 9 / 10, measured * 11 / 10);
+        if (examplesEach <= 40) {
+            assertThat(estimated).isGreaterThanOrEqualTo(measured).isLessThan(measured * 3 / 2);
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     @Test
