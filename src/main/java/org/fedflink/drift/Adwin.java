@@ -221,6 +221,11 @@ public final class Adwin implements DriftDetector {
      * @throws IllegalArgumentException if the array is not an ADWIN state this build reads
      */
     public static Adwin fromState(double[] state) {
+        return fromState(state, null);
+    }
+
+    /** The same, holding {@code shared} as its configuration when that equals the state's (null: none). */
+    static Adwin fromState(double[] state, AdwinConfig shared) {
         DetectorState.Reader in = DetectorState.read(state, DetectorState.ADWIN);
         AdwinConfig config = new AdwinConfig(
                 in.next(),
@@ -229,7 +234,7 @@ public final class Adwin implements DriftDetector {
                 (int) in.nextCount("minWindowLength", 1, Integer.MAX_VALUE),
                 (int) in.nextCount("gracePeriod", 0, Integer.MAX_VALUE),
                 Mode.fromCode((int) in.nextCount("mode", 0, Integer.MAX_VALUE)));
-        Adwin adwin = new Adwin(config);
+        Adwin adwin = new Adwin(config.equals(shared) ? shared : config);
         adwin.observations = in.nextCount("observation count", 0, 1L << 53);
         adwin.statistic = in.next();
         adwin.total = in.next();

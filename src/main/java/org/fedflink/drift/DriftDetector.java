@@ -78,6 +78,16 @@ public interface DriftDetector {
      *     unknown version or kind, or what does not fit
      */
     static DriftDetector fromState(double[] state) {
-        return DetectorState.kind(state) == DetectorState.ADWIN ? Adwin.fromState(state) : PageHinkley.fromState(state);
+        return fromState(state, null);
+    }
+
+    /**
+     * The same, holding {@code shared} as its configuration when that equals the state's: a
+     * trainer restores a detector per source from keyed state, which need not each carry a copy.
+     */
+    static DriftDetector fromState(double[] state, DetectorConfig shared) {
+        return DetectorState.kind(state) == DetectorState.ADWIN
+                ? Adwin.fromState(state, shared instanceof AdwinConfig a ? a : null)
+                : PageHinkley.fromState(state, shared instanceof PageHinkleyConfig p ? p : null);
     }
 }

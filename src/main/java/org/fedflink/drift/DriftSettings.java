@@ -64,7 +64,7 @@ public record DriftSettings(DetectorConfig detector, boolean perSource, boolean 
         if (state == null) {
             return newDetector();
         }
-        DriftDetector restored = DriftDetector.fromState(state);
+        DriftDetector restored = DriftDetector.fromState(state, detector);
         return restored.config().equals(detector) ? restored : newDetector();
     }
 

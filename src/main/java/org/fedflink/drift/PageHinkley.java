@@ -188,6 +188,11 @@ public final class PageHinkley implements DriftDetector {
      * @throws IllegalArgumentException if the array is not a Page-Hinkley state this build reads
      */
     public static PageHinkley fromState(double[] state) {
+        return fromState(state, null);
+    }
+
+    /** The same, holding {@code shared} as its configuration when that equals the state's (null: none). */
+    static PageHinkley fromState(double[] state, PageHinkleyConfig shared) {
         DetectorState.Reader in = DetectorState.read(state, DetectorState.PAGE_HINKLEY);
         PageHinkleyConfig config = new PageHinkleyConfig(
                 (int) in.nextCount("minInstances", 1, Integer.MAX_VALUE),
@@ -195,7 +200,7 @@ public final class PageHinkley implements DriftDetector {
                 in.next(),
                 in.next(),
                 Mode.fromCode((int) in.nextCount("mode", 0, Integer.MAX_VALUE)));
-        PageHinkley ph = new PageHinkley(config);
+        PageHinkley ph = new PageHinkley(config.equals(shared) ? shared : config);
         ph.observations = in.nextCount("observation count", 0, 1L << 53);
         ph.statistic = in.next();
         ph.count = in.nextCount("count since the last detection", 0, ph.observations);

@@ -68,6 +68,21 @@ class DriftDetectorContractsTest {
     }
 
     @Test
+    void fromState_withAnEqualSharedConfig_holdsThatInstance_elseItsOwn() {
+        for (DetectorConfig config : ALL) {
+            DriftDetector first = config.create();
+            first.update(0.5);
+            double[] state = first.toState();
+            assertThat(DriftDetector.fromState(state, config).config()).isSameAs(config);
+            DetectorConfig other = config instanceof AdwinConfig ? AdwinConfig.builder().delta(0.3).build()
+                    : PageHinkleyConfig.builder().mode(Mode.DOWN).build();
+            DriftDetector own = DriftDetector.fromState(state, other);
+            assertThat(own.config()).isNotSameAs(other).isEqualTo(config);
+            assertThat(own.toState()).isEqualTo(state);
+        }
+    }
+
+    @Test
     void reset_returnsToAFreshDetectorWithTheSameSettings() {
         double[] stream = DriftStreams.lossLevels();
         for (DetectorConfig config : ALL) {
