@@ -87,22 +87,10 @@ final class SyntheticSources implements Serializable {
         double[] classMix = null;
         double[] classCdf = null;
         if (classes > 0) {
-            // Dirichlet(alpha) = normalised Gamma(alpha) draws, computed in logs (tiny alpha underflows)
-            classMix = new double[classes];
+            classMix = Partitioner.dirichlet(r, labelSkew, classes);
             classCdf = new double[classes];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                classMix[c] = r.nextLogGamma(labelSkew);
-                max = Math.max(max, classMix[c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                classMix[c] = Math.exp(classMix[c] - max);
-                sum += classMix[c];
-            }
             double cum = 0;
             for (int c = 0; c < classes; c++) {
-                classMix[c] /= sum;
                 cum += classMix[c];
                 classCdf[c] = cum;
             }
