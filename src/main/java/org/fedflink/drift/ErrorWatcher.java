@@ -68,7 +68,10 @@ public abstract sealed class ErrorWatcher permits DriftReaction, FederationDrift
         return detector == null ? Double.NaN : detector.recentMean();
     }
 
-    /** The heap this watcher and its detector take, estimated: a reference, a boolean, a double and its subclass's two longs. */
+    /**
+     * The heap a source's watcher (a {@link DriftReaction}) and its detector take, estimated: a
+     * reference, a boolean, a double and the reaction's two longs.
+     */
     public final long heapBytes() {
         return HeapBytes.object(4 + 1 + 8 + 2 * 8) + (detector == null ? 0 : detector.heapBytes());
     }

@@ -44,9 +44,10 @@ import org.fedflink.model.OnlineLearner;
  * <p>State access is built for speed: the models of active sources live in an operator-memory
  * cache (LRU, at most {@code cacheSize} sources taking at most {@code cacheBytes}) and are written
  * to keyed state (RocksDB) only before a checkpoint barrier ({@link #prepareSnapshotPreBarrier}),
- * on eviction and at end of input, never once per example. Likewise the sources waiting for an event-time boundary are held in memory
- * ({@link PendingBoundaries}) and reported when a watermark passes it; a source gets a keyed timer
- * only when its state goes to keyed state, so the timers cover exactly what memory does not.
+ * on eviction and at end of input, never once per example. Likewise the sources waiting for an
+ * event-time boundary are held in memory ({@link PendingBoundaries}) and reported when a watermark
+ * passes it; a source gets a keyed timer only when its state goes to keyed state, so the timers
+ * cover exactly what memory does not.
  *
  * <p>Global models arrive without a key context; they are kept in operator memory and each source
  * adopts the newest one lazily, the next time it is touched (see {@link LocalLearner} for how its

@@ -83,7 +83,7 @@ final class SourceCache {
         };
     }
 
-    /** A cache entry besides the source's own heap: the map's entry and table slot (the name is counted apart). */
+    /** A cache entry besides the source's heap and name: the map's entry (six fields) and table slot. */
     static final long ENTRY_BYTES = HeapBytes.object(4 * 4 + 4 + 2 * 4) + 8;
 
     private final LinkedHashMap<String, SourceModel> cache = new LinkedHashMap<>(16, 0.75f, true);
