@@ -94,11 +94,6 @@ final class SourceCache {
     /** The cached sources' heap as last counted. */
     private long bytes;
 
-    /** At most {@code capacity} sources, whatever their size. */
-    SourceCache(int capacity, KeyContext keys, Store store) {
-        this(capacity, Long.MAX_VALUE, keys, store);
-    }
-
     /** At most {@code capacity} sources taking at most {@code budgetBytes} (but always the one in use). */
     SourceCache(int capacity, long budgetBytes, KeyContext keys, Store store) {
         this.capacity = capacity;
