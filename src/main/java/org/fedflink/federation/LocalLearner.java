@@ -144,6 +144,42 @@ public final class LocalLearner {
     }
 
     /**
+     * Takes the newest version of {@code shard} given as the coordinates it changed (within the
+     * shard) since version {@code changesFrom}, which must be the one held, and their new values, unless
+     * one as new is held; whether it did.
+     *
+     * @throws IllegalStateException if {@code changesFrom} is not the version held (changes would be lost)
+     */
+    public boolean adoptChanges(int shard, long version, long changesFrom, long drifts, int[] changed,
+            float[] values, float[] control) {
+        if (version <= versions[shard]) {
+            return false;
+        }
+        if (changesFrom != versions[shard]) {
+            throw new IllegalStateException("shard " + shard + ": version " + version + " came as its changes from "
+                    + changesFrom + ", but the version held is " + versions[shard]);
+        }
+        versions[shard] = version;
+        globalDrifts[shard] = drifts;
+        int from = layout.from(shard);
+        for (int k = 0; k < changed.length; k++) {
+            global[from + changed[k]] = values[k];
+        }
+        if (sparse != null && adoptGlobal) {
+            sparse.setGlobal(from, changed, values);
+        }
+        if (serverControl != null && control != null) {
+            System.arraycopy(control, 0, serverControl, from, control.length);
+        }
+        return true;
+    }
+
+    /** A copy of the newest global parameters of {@code shard}. */
+    public float[] globalShard(int shard) {
+        return Arrays.copyOfRange(global, layout.from(shard), layout.to(shard));
+    }
+
+    /**
      * Moves the source, shard by shard, onto any global version newer than the one it is based
      * on; a version that carries federation drifts the source has not followed restarts it.
      */

@@ -70,6 +70,8 @@ public final class ShardServer<U extends ClientUpdate> {
     private long updatesRejected;
     private long updatesTooStale;
     private long newestUpdateTime;
+    /** The coordinates the newest version changed, when the strategy names them; null when unknown. */
+    private int[] changedByVersion;
 
     /**
      * @param shard which shard (only shard 0's updates carry their examples' outcomes)
@@ -220,13 +222,14 @@ public final class ShardServer<U extends ClientUpdate> {
         double share = rounds.share(
                 folded.stream().map(u -> new ShortRounds.Update(u.source(), u.samples())).toList(), target);
         boolean shorten = share < 1 && strategy.shortensShortRounds();
-        // a sparse round of a 2^20-parameter model moves a few thousand: save and scale only those
-        int[] moved = shorten ? strategy.movedCoordinates(round) : null;
+        // a sparse round of a 2^20-parameter model moves a few thousand: save and scale only those,
+        // and publish only those
+        int[] moved = strategy.movedCoordinates(round);
         float[] before = !shorten ? null : moved == null ? params.clone() : Vectors.gather(params, moved);
         strategy.apply(params, serverState, round);
-        if (moved != null) {
+        if (shorten && moved != null) {
             ShortRounds.scaleStep(before, params, share, moved);
-        } else if (before != null) {
+        } else if (shorten) {
             ShortRounds.scaleStep(before, params, share);
         }
         roundSources.forEach(sources::add);
@@ -236,6 +239,7 @@ public final class ShardServer<U extends ClientUpdate> {
             ScaffoldControl.update(serverState, controlRound, sourceCount());
         }
         privacy.ifPresent(PrivacyLedger::roundApplied);
+        changedByVersion = moved;
         version++;
         roundCount++;
         samplesInModel += samples;
@@ -254,6 +258,7 @@ public final class ShardServer<U extends ClientUpdate> {
      */
     public void nextVersionSameModel() {
         if (version > 0) {
+            changedByVersion = new int[0];
             version++;
         }
     }
@@ -313,6 +318,20 @@ public final class ShardServer<U extends ClientUpdate> {
     /** A copy of the shard's parameters. */
     public float[] params() {
         return params.clone();
+    }
+
+    /**
+     * The coordinates in which the current version differs from the one before it, when the
+     * strategy named them (a sparse round of FedAvg or the sum: a few thousand of a 2^20 model);
+     * null when it may have changed any, and before the first version this server made.
+     */
+    public int[] changedByVersion() {
+        return changedByVersion;
+    }
+
+    /** The shard's current values at {@code indices}, in their order. */
+    public float[] paramsAt(int[] indices) {
+        return Vectors.gather(params, indices);
     }
 
     public long samplesInModel() {

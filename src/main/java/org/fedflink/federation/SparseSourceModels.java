@@ -28,6 +28,11 @@ public final class SparseSourceModels {
         learner.setBase(from, params);
     }
 
+    /** Sets the global model's parameters {@code from + changed[k]} to {@code values[k]}. */
+    void setGlobal(int from, int[] changed, float[] values) {
+        learner.setBase(from, changed, values);
+    }
+
     /** A fresh source: the global model itself. */
     void initialize(SourceModel s) {
         s.offset = new IntFloatMap();

@@ -74,6 +74,14 @@ public final class OffsetLearner {
         System.arraycopy(values, 0, scratch, from, values.length);
     }
 
+    /** Sets the base parameters {@code from + indices[k]} to {@code values[k]}. */
+    public void setBase(int from, int[] indices, float[] values) {
+        for (int k = 0; k < indices.length; k++) {
+            base[from + indices[k]] = values[k];
+            scratch[from + indices[k]] = values[k];
+        }
+    }
+
     /**
      * Predicts the example with {@code base + offset}, then takes one optimizer step, which lands
      * in {@code offset} (and {@code state}, if the optimizer keeps any).

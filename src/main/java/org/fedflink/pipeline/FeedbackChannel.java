@@ -7,8 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The in-JVM hand-off from an aggregator subtask to the co-located feedback source subtask.
  *
- * <p>It <em>conflates</em>: it holds only the newest model, because a model is a full versioned
- * state and a bounded queue inside a cycle deadlocks under back-pressure. Channels are found in a
+ * <p>It <em>conflates</em>: it holds only the newest model, because a model is a versioned state
+ * and a bounded queue inside a cycle deadlocks under back-pressure; a piece holding only the
+ * coordinates its version changed is merged into the one it replaces ({@link
+ * GlobalModel#followedBy}). Channels are found in a
  * JVM-wide registry keyed by a loop id (generated when the job graph is built) and the subtask
  * index; both ends remove their channel on close, and Flink deploys a new attempt only after the
  * old tasks are terminal, so each attempt starts with a fresh channel. This is the mechanism of
@@ -45,7 +47,7 @@ public final class FeedbackChannel {
             return;
         }
         if (latest == null || model.version() >= latest.version()) {
-            latest = model;
+            latest = latest == null || model.version() == latest.version() ? model : latest.followedBy(model);
         }
         available.complete(null);
     }

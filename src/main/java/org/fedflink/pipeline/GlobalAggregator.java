@@ -50,6 +50,8 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
     /** Counts the rounds closed, so that a deadline fires only for the round it was set for. */
     private transient long roundId;
     private transient FeedbackChannel channel;
+    /** The version last published to the trainers and the writer in this attempt; -1 before any. */
+    private transient long lastPublished;
     private transient Counter roundsClosed;
     private transient Counter updatesReceived;
 
@@ -137,6 +139,7 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
             getMetricGroup().gauge("epsilon", () -> server.epsilon());
         }
         channel = FeedbackChannel.of(settings.loopId(), shard.shard);
+        lastPublished = -1;
         if (server.version() > 0) {
             channel.offer(snapshot(false, ClosedRound.skipped()));
         }
@@ -217,13 +220,17 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
         channel.end();
     }
 
-    /** The shard's current version, with the figures of the round that made it. */
+    /**
+     * The shard's current version, with the figures of the round that made it: only the
+     * coordinates it changed when every receiver holds the version before it and they are few.
+     */
     private GlobalModel snapshot(boolean last, ClosedRound round) {
+        int[] changed = changesToPublish();
         return new GlobalModel(
                 server.shard(),
                 settings.layout().shards(),
                 server.version(),
-                server.params(),
+                changed == null ? server.params() : server.paramsAt(changed),
                 server.samplesInModel(),
                 server.sourceCount(),
                 server.rounds(),
@@ -244,13 +251,30 @@ public final class GlobalAggregator extends AbstractStreamOperator<GlobalModel>
                 server.privacyDelta(),
                 // the trainers' corrected steps need the server control variate
                 server.publishedControl(),
-                server.drift().drifts());
+                server.drift().drifts(),
+                changed == null ? -1 : lastPublished,
+                changed);
+    }
+
+    /**
+     * The coordinates the current version changed, if the trainers and the writer got the version
+     * before it from this attempt (a restored aggregator's first version goes out whole) and they
+     * are at most a quarter of the shard (a sparse round); null to publish the whole shard.
+     */
+    private int[] changesToPublish() {
+        int[] changed = server.changedByVersion();
+        if (changed == null || lastPublished < 0 || lastPublished != server.version() - 1) {
+            return null;
+        }
+        int length = settings.layout().to(shard.shard) - settings.layout().from(shard.shard);
+        return changed.length <= length / 4 ? changed : null;
     }
 
     private void publish(GlobalModel model) {
         // Into the loop first: the trainers must not wait for a slow model sink.
         channel.offer(model);
         output.collect(new StreamRecord<>(model));
+        lastPublished = model.version();
     }
 
     @Override

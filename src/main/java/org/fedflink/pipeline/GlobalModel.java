@@ -1,11 +1,19 @@
 package org.fedflink.pipeline;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One shard of a global model version, as published by the aggregator of that shard. A full
  * model version is the union of the {@code shards} pieces with the same version.
  *
- * <p>A piece is a full, versioned state (not an increment), so receivers keep the highest
- * version they have seen and can ignore older or repeated ones.
+ * <p>A piece is a versioned state, so receivers keep the highest version they have seen and can
+ * ignore older or repeated ones. It holds either the whole shard or, when the round moved only a
+ * few coordinates (a sparse model), the new values of those ({@link #changedIndices}): the shard
+ * of version {@link #changesFrom} with them set. An aggregator sends such a piece only after
+ * version {@code changesFrom} went the same way in the same attempt, and the edges from it keep
+ * order (the feedback channel merges what it conflates, {@link #followedBy}), so every receiver
+ * holds the version it needs; after a restart the first piece is whole.
  *
  * @param shard which parameter range this is
  * @param shards number of shards of the model
@@ -38,6 +46,10 @@ package org.fedflink.pipeline;
  * @param globalDrifts concept drifts the server detected over the run, up to this version (shard
  *     0's detector, the one that sees every example's outcome; 0 on the other shards' pieces): a
  *     source that adopts a version with more than it has followed restarts its optimizer
+ * @param changesFrom the version whose shard {@code changedIndices} change; -1 for a whole shard
+ * @param changedIndices null for a whole shard; else the coordinates (within the shard, in any
+ *     order, each once) whose new values {@code params} holds, in the same order, every other
+ *     coordinate being as in version {@code changesFrom}
  */
 public record GlobalModel(
         int shard,
@@ -63,14 +75,97 @@ public record GlobalModel(
         double epsilon,
         double dpDelta,
         float[] control,
-        long globalDrifts) {
+        long globalDrifts,
+        long changesFrom,
+        int[] changedIndices) {
+
+    /** A whole shard's piece. */
+    public GlobalModel(int shard, int shards, long version, float[] params, long samplesInModel, long sourcesInModel,
+            long rounds, long createdMillis, int roundUpdates, int roundSources, long roundSamples,
+            double roundStaleness, double prequentialLoss, double prequentialAccuracy, double windowPrequentialLoss,
+            double windowPrequentialAccuracy, boolean last, long roundsSkipped, long updatesRejected,
+            long updatesTooStale, double epsilon, double dpDelta, float[] control, long globalDrifts) {
+        this(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis, roundUpdates,
+                roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
+                windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped, updatesRejected,
+                updatesTooStale, epsilon, dpDelta, control, globalDrifts, -1, null);
+    }
 
     /** This version with {@code count} concept drifts detected up to it. */
     public GlobalModel withGlobalDrifts(long count) {
         return new GlobalModel(shard, shards, version, params, samplesInModel, sourcesInModel, rounds, createdMillis,
                 roundUpdates, roundSources, roundSamples, roundStaleness, prequentialLoss, prequentialAccuracy,
                 windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped, updatesRejected, updatesTooStale,
-                epsilon, dpDelta, control, count);
+                epsilon, dpDelta, control, count, changesFrom, changedIndices);
+    }
+
+    /** Whether this piece holds only the coordinates its version changed ({@link #changedIndices}). */
+    public boolean changesOnly() {
+        return changedIndices != null;
+    }
+
+    /** This version as a whole shard: {@code wholeShard}, the shard's every parameter at this version. */
+    public GlobalModel withWholeShard(float[] wholeShard) {
+        return new GlobalModel(shard, shards, version, wholeShard, samplesInModel, sourcesInModel, rounds,
+                createdMillis, roundUpdates, roundSources, roundSamples, roundStaleness, prequentialLoss,
+                prequentialAccuracy, windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped,
+                updatesRejected, updatesTooStale, epsilon, dpDelta, control, globalDrifts, -1, null);
+    }
+
+    /**
+     * This piece after {@code next}, the next piece of the same shard, as one: {@code next} if it
+     * is whole; else this piece with its changes set (whole if this one is, else the changes of
+     * both from this one's {@link #changesFrom}, the newer value winning).
+     *
+     * @throws IllegalArgumentException if {@code next} changes another version than this one
+     */
+    public GlobalModel followedBy(GlobalModel next) {
+        if (!next.changesOnly()) {
+            return next;
+        }
+        if (next.changesFrom != version) {
+            throw new IllegalArgumentException("shard " + shard + ": version " + next.version + " changes version "
+                    + next.changesFrom + ", not " + version);
+        }
+        if (!changesOnly()) {
+            float[] whole = params.clone();
+            next.applyTo(whole);
+            return next.withWholeShard(whole);
+        }
+        Map<Integer, Float> merged = new LinkedHashMap<>();
+        for (int k = 0; k < changedIndices.length; k++) {
+            merged.put(changedIndices[k], params[k]);
+        }
+        for (int k = 0; k < next.changedIndices.length; k++) {
+            merged.put(next.changedIndices[k], next.params[k]);
+        }
+        int[] indices = new int[merged.size()];
+        float[] values = new float[merged.size()];
+        int k = 0;
+        for (Map.Entry<Integer, Float> e : merged.entrySet()) {
+            indices[k] = e.getKey();
+            values[k++] = e.getValue();
+        }
+        return new GlobalModel(next.shard, next.shards, next.version, values, next.samplesInModel,
+                next.sourcesInModel, next.rounds, next.createdMillis, next.roundUpdates, next.roundSources,
+                next.roundSamples, next.roundStaleness, next.prequentialLoss, next.prequentialAccuracy,
+                next.windowPrequentialLoss, next.windowPrequentialAccuracy, next.last, next.roundsSkipped,
+                next.updatesRejected, next.updatesTooStale, next.epsilon, next.dpDelta, next.control,
+                next.globalDrifts, changesFrom, indices);
+    }
+
+    /**
+     * Sets this piece's values in {@code shardParams}, the shard of version {@link #changesFrom}
+     * (or, for a whole piece, of any version).
+     */
+    public void applyTo(float[] shardParams) {
+        if (changedIndices == null) {
+            System.arraycopy(params, 0, shardParams, 0, params.length);
+            return;
+        }
+        for (int k = 0; k < changedIndices.length; k++) {
+            shardParams[changedIndices[k]] = params[k];
+        }
     }
 
     /** A version without skipped rounds, dropped updates, privacy accounting or drifts. */

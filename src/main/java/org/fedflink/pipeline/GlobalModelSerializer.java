@@ -14,12 +14,13 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Format 2 opens with its number, negated ({@code -2}), where format 1 (read too, from the
  * trainers' operator state of older savepoints) opened with the shard index, which is never
- * negative; format 2 adds the count of global drifts at the end.
+ * negative; format 2 adds the count of global drifts at the end, format 3 the changed coordinates
+ * of a piece that holds only those ({@link GlobalModel#changedIndices}).
  */
 public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
     private static final long serialVersionUID = 1L;
-    /** The format written: with the count of global drifts. */
-    private static final int FORMAT = 2;
+    /** The format written: with the changed coordinates. */
+    private static final int FORMAT = 3;
 
     @Override
     public TypeSerializer<GlobalModel> duplicate() {
@@ -53,6 +54,8 @@ public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
         out.writeDouble(m.dpDelta());
         writeFloats(m.control(), out);
         out.writeLong(m.globalDrifts());
+        out.writeLong(m.changesFrom());
+        writeInts(m.changedIndices(), out);
     }
 
     @Override
@@ -60,8 +63,8 @@ public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
         int first = in.readInt();
         // format 1 has no number: its first field is the shard index
         int format = first >= 0 ? 1 : -first;
-        if (format != 1 && format != FORMAT) {
-            throw new IOException("Unknown version of a global model: " + format + " (this build reads 1 and "
+        if (format < 1 || format > FORMAT) {
+            throw new IOException("Unknown version of a global model: " + format + " (this build reads 1 to "
                     + FORMAT + ")");
         }
         int shard = format == 1 ? first : in.readInt();
@@ -70,7 +73,7 @@ public final class GlobalModelSerializer extends BulkSerializer<GlobalModel> {
                 in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readDouble(),
                 in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean(), in.readLong(),
                 in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), readFloats(in),
-                format == 1 ? 0 : in.readLong());
+                format == 1 ? 0 : in.readLong(), format < 3 ? -1 : in.readLong(), format < 3 ? null : readInts(in));
     }
 
     @Override

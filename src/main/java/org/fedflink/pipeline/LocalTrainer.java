@@ -151,7 +151,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         List<GlobalModel> held = new ArrayList<>();
         for (GlobalModel model : latest) {
             if (model != null) {
-                held.add(model);
+                held.add(model.changesOnly() ? model.withWholeShard(learner.globalShard(model.shard())) : model);
             }
         }
         globalsState.update(held);
@@ -265,7 +265,11 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
 
     /** Makes {@code model} the newest global version of its shard, unless one as new is held; whether it did. */
     private boolean adopt(GlobalModel model) {
-        if (!learner.adopt(model.shard(), model.version(), model.globalDrifts(), model.params(), model.control())) {
+        boolean newer = model.changesOnly()
+                ? learner.adoptChanges(model.shard(), model.version(), model.changesFrom(), model.globalDrifts(),
+                        model.changedIndices(), model.params(), model.control())
+                : learner.adopt(model.shard(), model.version(), model.globalDrifts(), model.params(), model.control());
+        if (!newer) {
             return false;
         }
         latest[model.shard()] = model;

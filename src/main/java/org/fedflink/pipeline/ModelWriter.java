@@ -78,6 +78,7 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
     private transient ListState<String> lineageState;
     private transient long restoredLength;
     private transient VersionAssembly assembly;
+    private transient WholeShards wholeShards;
     private transient VersionLineage lineage;
     private transient String jobId;
     private transient VersionScoring scoring;
@@ -182,7 +183,11 @@ public final class ModelWriter extends AbstractStreamOperator<PublishedModel>
 
     @Override
     public void processElement(StreamRecord<GlobalModel> record) throws Exception {
-        AssembledVersion version = assembly.add(record.getValue());
+        GlobalModel piece = record.getValue();
+        if (wholeShards == null) {
+            wholeShards = new WholeShards(piece.shards());
+        }
+        AssembledVersion version = assembly.add(wholeShards.whole(piece));
         if (version != null) {
             publish(version);
         }

@@ -75,6 +75,52 @@ class LocalLearnerTest {
         }
     }
 
+    /**
+     * A version given as the coordinates it changed moves sources exactly as the whole version
+     * would, dense or sparse, on every shard; changes from a version not held are refused.
+     */
+    @Test
+    void adoptChanges_movesSourcesAsTheWholeVersion() {
+        ShardLayout layout = new ShardLayout(SPEC.numParams(), 2);
+        for (boolean sparse : new boolean[] {false, true}) {
+            LocalLearner whole = learner(sparse, LocalStep.plain(), 2);
+            LocalLearner changes = learner(sparse, LocalStep.plain(), 2);
+            SourceModel a = whole.fresh();
+            SourceModel b = changes.fresh();
+            learnSome(whole, a, new Random(4), 6);
+            learnSome(changes, b, new Random(4), 6);
+            Random random = new Random(8);
+            float[] version = new float[SPEC.numParams()];
+            for (long v = 1; v <= 3; v++) {
+                int changed = random.nextInt(SPEC.numParams());
+                version[changed] += (float) random.nextGaussian();
+                for (int shard = 0; shard < 2; shard++) {
+                    int from = layout.from(shard);
+                    whole.adopt(shard, v, 0, Arrays.copyOfRange(version, from, layout.to(shard)), null);
+                    boolean inShard = changed >= from && changed < layout.to(shard);
+                    int[] indices = inShard ? new int[] {changed - from} : new int[0];
+                    float[] values = inShard ? new float[] {version[changed]} : new float[0];
+                    // the first version comes whole, as an aggregator's first of an attempt
+                    boolean adopted = v == 1
+                            ? changes.adopt(shard, v, 0, Arrays.copyOfRange(version, from, layout.to(shard)), null)
+                            : changes.adoptChanges(shard, v, v - 1, 0, indices, values, null);
+                    assertThat(adopted).isTrue();
+                    assertThat(changes.globalShard(shard)).containsExactly(whole.globalShard(shard));
+                }
+                whole.rebase(a);
+                changes.rebase(b);
+                learnSome(whole, a, new Random(v), 2);
+                learnSome(changes, b, new Random(v), 2);
+            }
+            assertThat(changes.takeProgress(b, true).delta()).as("sparse=%s", sparse)
+                    .containsExactly(whole.takeProgress(a, true).delta());
+            assertThat(changes.adoptChanges(0, 3, 2, 0, new int[0], new float[0], null)).isFalse();
+            assertThatThrownBy(() -> changes.adoptChanges(0, 5, 4, 0, new int[0], new float[0], null))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("shard 0: version 5 came as its changes from 4, but the version held is 3");
+        }
+    }
+
     @Test
     void denseAndSparseSources_learnTheSameSteps() {
         LocalLearner dense = learner(false, LocalStep.plain(), 1);

@@ -172,7 +172,9 @@ class BulkSerializersTest {
                 9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, Double.POSITIVE_INFINITY, 1e-5, null, 0);
         GlobalModel scaffold = new GlobalModel(0, 1, 3, floats(random, 10), 50, 5, 3, 1L, 5, 5, 50, 0, Double.NaN,
                 Double.NaN, 0.7, 0.6, true, 0, 0, 0, Double.NaN, Double.NaN, floats(random, 10), 0);
-        for (GlobalModel m : new GlobalModel[] {plain, scaffold}) {
+        GlobalModel changes = new GlobalModel(0, 1, 18, floats(random, 3), 9_100, 41, 18, 2L, 10, 9, 100, 0.5, 0.3,
+                0.9, 0.29, 0.91, false, 2, 1, 3, Double.NaN, Double.NaN, null, 1, 17, new int[] {5, 900, 3});
+        for (GlobalModel m : new GlobalModel[] {plain, scaffold, changes}) {
             // NaN fields are equal when they are both NaN
             assertThat(roundTrip(serializer, m)).usingRecursiveComparison()
                     .withEqualsForType((a, b) -> Double.compare(a, b) == 0, Double.class).isEqualTo(m);
@@ -253,27 +255,33 @@ class BulkSerializersTest {
     }
 
     /**
-     * Format 2 opens with -2 and ends with the count of global drifts; format 1 (the trainers'
-     * operator state in older savepoints) opens with the shard and is read with a count of 0.
+     * Format 3 opens with -3 and ends with the changed coordinates (-1 and an absent array for a
+     * whole piece); format 2 (format 3 without them) is read as a whole piece; format 2 ends with
+     * the count of global drifts; format 1 (the trainers' operator state in older savepoints)
+     * opens with the shard and is read with a count of 0.
      */
     @Test
-    void globalModels_format2CarriesTheDriftCount_format1IsReadWithout() throws IOException {
+    void globalModels_format3CarriesTheChanges_format2And1AreReadWithout() throws IOException {
         GlobalModelSerializer serializer = new GlobalModelSerializer();
         GlobalModel m = new GlobalModel(1, 2, 17, new float[] {0.5f, -1f}, 9_000, 40, 17, 1_700_000_000_000L, 10,
                 9, 2_000, 0.5, 0.31, 0.9, 0.29, 0.91, false, 2, 1, 3, 1.5, 1e-5, null, 3);
 
-        byte[] format2 = bytes(serializer, m);
-        assertThat(java.nio.ByteBuffer.wrap(format2).getInt()).isEqualTo(-2);
+        byte[] format3 = bytes(serializer, m);
+        assertThat(java.nio.ByteBuffer.wrap(format3).getInt()).isEqualTo(-3);
+        assertThat(read(serializer, format3)).usingRecursiveComparison().isEqualTo(m);
+        // format 2: format 3 without the changes (a long and an absent array's length)
+        byte[] format2 = java.util.Arrays.copyOf(format3, format3.length - 12);
+        format2[3] = -2;
         assertThat(read(serializer, format2)).usingRecursiveComparison().isEqualTo(m);
 
         byte[] format1 = java.util.Arrays.copyOfRange(format2, 4, format2.length - 8);
         GlobalModel old = read(serializer, format1);
         assertThat(old).usingRecursiveComparison().isEqualTo(m.withGlobalDrifts(0));
 
-        byte[] unknown = format2.clone();
-        unknown[3] = -3; // -3 big-endian: 0xFFFFFFFD
+        byte[] unknown = format3.clone();
+        unknown[3] = -4; // -4 big-endian: 0xFFFFFFFC
         assertThatThrownBy(() -> read(serializer, unknown)).isInstanceOf(IOException.class)
-                .hasMessage("Unknown version of a global model: 3 (this build reads 1 and 2)");
+                .hasMessage("Unknown version of a global model: 4 (this build reads 1 to 3)");
     }
 
     @Test

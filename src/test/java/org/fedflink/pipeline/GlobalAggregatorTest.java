@@ -80,6 +80,143 @@ class GlobalAggregatorTest {
         assertThat(merged).singleElement().satisfies(u -> assertThat(u.delta()).containsExactly(3f, 6f));
     }
 
+    /** A linear model of 15 weights and a bias: a round moving a few coordinates moves under a quarter. */
+    private static final org.fedflink.model.ModelSpec SPEC16 =
+            new org.fedflink.model.ModelSpec(org.fedflink.model.ModelType.LINEAR, 15, 16, 0.0);
+
+    private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness16() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(
+                AggregatorSettings.builder(Strategies.fedAvg(1.0), SPEC16, loopId).updatesPerRound(1).windowExamples(1000).build()));
+    }
+
+    private static LocalUpdate sparse16(String source, int base, int[] indices, float[] values) {
+        return new LocalUpdate(0, source, base, 10, 5, 5, values, false, 0, null, indices);
+    }
+
+    private static LocalUpdate dense16(String source, int base, int[] indices, float[] values) {
+        float[] delta = new float[16];
+        for (int k = 0; k < indices.length; k++) {
+            delta[indices[k]] = values[k];
+        }
+        return new LocalUpdate(0, source, base, 10, 5, 5, delta, false, 0);
+    }
+
+    /**
+     * Sparse rounds go out as the coordinates they changed once the version before went out whole
+     * from the same attempt, to the writer and the trainers alike; made whole, every version is the
+     * one dense updates give. After a restore the first version is whole again.
+     */
+    @Test
+    void closeRound_sparseRoundsPublishTheirChanges_wholeAgainAfterARestore() throws Exception {
+        int[][] indices = {{1}, {3, 5}, {5, 7}, {2}, {9, 1}};
+        float[][] values = {{2}, {1, -1}, {0.5f, 4}, {3}, {-2, 1}};
+        List<GlobalModel> dense;
+        try (var h = harness16()) {
+            h.open();
+            for (int u = 0; u < indices.length; u++) {
+                h.processElement(dense16("s" + u, u, indices[u], values[u]), 0);
+            }
+            dense = h.extractOutputValues();
+            assertThat(dense).hasSize(indices.length).noneMatch(GlobalModel::changesOnly);
+        }
+        WholeShards whole = new WholeShards(1);
+        OperatorSubtaskState snapshot;
+        try (var h = harness16()) {
+            h.open();
+            FeedbackChannel channel = FeedbackChannel.of(loopId, 0);
+            for (int u = 0; u < 3; u++) {
+                h.processElement(sparse16("s" + u, u, indices[u], values[u]), 0);
+                // the trainers get the writer's piece
+                GlobalModel toTrainers = channel.poll();
+                GlobalModel toWriter = h.extractOutputValues().get(u);
+                assertThat(toTrainers.version()).isEqualTo(toWriter.version());
+                assertThat(toTrainers.changesFrom()).isEqualTo(toWriter.changesFrom());
+                assertThat(toTrainers.changedIndices()).isEqualTo(toWriter.changedIndices());
+                assertThat(toTrainers.params()).containsExactly(toWriter.params());
+            }
+            List<GlobalModel> out = h.extractOutputValues();
+            assertThat(out).extracting(GlobalModel::changesOnly).containsExactly(false, true, true);
+            assertThat(out.get(1).changedIndices()).containsExactlyInAnyOrder(3, 5);
+            assertThat(out.get(1).changesFrom()).isEqualTo(1);
+            assertThat(out.get(1).params()).hasSize(2);
+            for (GlobalModel piece : out) {
+                assertThat(whole.whole(piece).params()).containsExactly(dense.get((int) piece.version() - 1).params());
+            }
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness16()) {
+            h.initializeState(snapshot);
+            h.open();
+            FeedbackChannel channel = FeedbackChannel.of(loopId, 0);
+            // re-seeding the trainers: whole, and only to them
+            assertThat(channel.poll()).satisfies(p -> {
+                assertThat(p.version()).isEqualTo(3);
+                assertThat(p.changesOnly()).isFalse();
+            });
+            for (int u = 3; u < indices.length; u++) {
+                h.processElement(sparse16("s" + u, u, indices[u], values[u]), 0);
+            }
+            List<GlobalModel> out = h.extractOutputValues();
+            // the restored writer holds no version to apply changes to: the first goes out whole
+            assertThat(out).extracting(GlobalModel::changesOnly).containsExactly(false, true);
+            WholeShards restoredWriter = new WholeShards(1);
+            for (GlobalModel piece : out) {
+                assertThat(restoredWriter.whole(piece).params())
+                        .containsExactly(dense.get((int) piece.version() - 1).params());
+            }
+        }
+    }
+
+    /**
+     * The channel to the trainers holds one piece: versions not yet taken merge, so that what the
+     * trainers take is the newest version whatever they missed.
+     */
+    @Test
+    void feedbackChannel_conflatedChangesMerge_intoTheNewestVersion() throws Exception {
+        int[][] indices = {{1}, {3, 5}, {5, 7}, {2}};
+        float[][] values = {{2}, {1, -1}, {0.5f, 4}, {3}};
+        try (var h = harness16()) {
+            h.open();
+            FeedbackChannel channel = FeedbackChannel.of(loopId, 0);
+            h.processElement(sparse16("s0", 0, indices[0], values[0]), 0);
+            float[] held = channel.poll().params().clone();
+            for (int u = 1; u < indices.length; u++) {
+                h.processElement(sparse16("s" + u, u, indices[u], values[u]), 0);
+            }
+            GlobalModel merged = channel.poll();
+            assertThat(merged.version()).isEqualTo(4);
+            assertThat(merged.changesFrom()).isEqualTo(1);
+            assertThat(merged.changedIndices()).containsExactlyInAnyOrder(3, 5, 7, 2);
+            merged.applyTo(held);
+            WholeShards whole = new WholeShards(1);
+            GlobalModel newest = null;
+            for (GlobalModel piece : h.extractOutputValues()) {
+                newest = whole.whole(piece);
+            }
+            assertThat(newest.version()).isEqualTo(4);
+            assertThat(held).containsExactly(newest.params());
+        }
+    }
+
+    /** A piece of changes whose version before is not the one held is refused, not applied to the wrong model. */
+    @Test
+    void wholeShards_changesToAVersionNotHeld_areRefused() {
+        GlobalModel v1 = new GlobalModel(0, 1, 1, new float[] {1, 2, 3, 4}, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, false);
+        GlobalModel v3 = new GlobalModel(0, 1, 3, new float[] {9}, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, false, 0, 0, 0,
+                Double.NaN, Double.NaN, null, 0, 2, new int[] {2});
+        WholeShards whole = new WholeShards(1);
+        assertThatThrownBy(() -> whole.whole(v3)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("version held is none");
+        whole.whole(v1);
+        assertThatThrownBy(() -> whole.whole(v3)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("version held is 1");
+        GlobalModel v2 = new GlobalModel(0, 1, 2, new float[] {9}, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, false, 0, 0, 0,
+                Double.NaN, Double.NaN, null, 0, 1, new int[] {2});
+        assertThat(whole.whole(v2).params()).containsExactly(1, 2, 9, 4);
+        // the version it was made from is untouched
+        assertThat(v1.params()).containsExactly(1, 2, 3, 4);
+    }
+
     @Test
     void processElement_windowCoversExactlyTheLastExamples_notWholeUpdates() throws Exception {
         // window 1000 (the harness's), rounds of one update of 300 examples: after 4 rounds the window
@@ -142,7 +279,11 @@ class GlobalAggregatorTest {
             assertThat(out).extracting(GlobalModel::version).containsExactly(1L, 2L);
             assertThat(out).extracting(GlobalModel::last).containsExactly(false, true);
             GlobalModel last = out.get(1);
-            assertThat(last.params()).containsExactly(out.get(0).params());
+            // the same model: it goes out as no changes, which make it whole from the version before
+            assertThat(last.changedIndices()).isEmpty();
+            WholeShards whole = new WholeShards(1);
+            whole.whole(out.get(0));
+            assertThat(whole.whole(last).params()).containsExactly(out.get(0).params());
             assertThat(last.roundUpdates()).isZero();
             assertThat(last.rounds()).isEqualTo(1);
             assertThat(last.samplesInModel()).isEqualTo(40);

@@ -247,6 +247,46 @@ class LocalTrainerTest {
         }
     }
 
+    /**
+     * A version that comes as the coordinates it changed moves the trainer as the whole version
+     * would, and a checkpoint taken after it holds that version whole (a restore has nothing to
+     * apply changes to).
+     */
+    @Test
+    void processElement2_changesOnlyVersion_trainsAndRestoresAsTheWholeOne() throws Exception {
+        float[] v5 = {1, -1, 0.5f};
+        float[] v6 = {1, 2, 0.5f};
+        GlobalModel changes = new GlobalModel(0, 1, 6, new float[] {2}, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0,
+                0, 0, Double.NaN, Double.NaN, null, 0, 5, new int[] {1});
+        Example e = ex("a", 1, 1, 1);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(settings(1, 0, 1, 100))) {
+            h.open();
+            h.processElement2(global(5, v5), 0);
+            h.processElement2(changes, 0);
+            h.processElement1(e, 0);
+            assertThat(updates(h).get(0).baseVersion()).isEqualTo(6);
+            assertThat(updates(h).get(0).delta()).containsExactly(delta(trainPlain(v6, e), v6));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var restored = harness(settings(1, 0, 1, 100))) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement1(ex("b", 1, 1, 1), 0);
+            LocalUpdate u = updates(restored).get(0);
+            assertThat(u.baseVersion()).isEqualTo(6);
+            assertThat(u.delta()).containsExactly(delta(trainPlain(v6, ex("b", 1, 1, 1)), v6));
+        }
+    }
+
+    private static float[] delta(float[] after, float[] before) {
+        float[] d = new float[after.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = after[i] - before[i];
+        }
+        return d;
+    }
+
     @Test
     void snapshot_restoredIntoFreshHarnessContinuesEachSource() throws Exception {
         OperatorSubtaskState snapshot;
