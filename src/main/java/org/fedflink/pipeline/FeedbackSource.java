@@ -18,7 +18,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * The head of the feedback loop: subtask i emits the global models that aggregator subtask i
  * (co-located with it) hands over through its {@link FeedbackChannel}. It has no splits and no
- * state: a model is a full versioned state, and a restored aggregator re-publishes its model.
+ * state: a model is a versioned state, and a restored aggregator re-publishes its model whole.
  * It finishes when the aggregator ends the channel, which lets a bounded job reach FINISHED.
  */
 public final class FeedbackSource implements Source<GlobalModel, FeedbackSource.NoSplit, Void> {

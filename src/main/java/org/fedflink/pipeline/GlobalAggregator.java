@@ -20,7 +20,9 @@ import org.fedflink.model.Model;
 /**
  * The operator of one shard's server ({@link ShardServer}): it holds the shard's checkpointed
  * state, closes a round on its deadline and at the end of the input, and publishes every new
- * version both downstream (model writer) and into the feedback loop (to every trainer).
+ * version both downstream (model writer) and into the feedback loop (to every trainer): whole,
+ * or as the coordinates a sparse round changed once the version before went out whole
+ * ({@link GlobalModel#changedIndices}).
  *
  * <p>A round closes when the server says it is full, or when its oldest update has waited {@code
  * timeoutMillis} (processing time), so stragglers cannot stall it. When every trainer subtask has
