@@ -1,7 +1,6 @@
 package org.fedflink.pipeline;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.fedflink.model.IntFloatMap;
 
 /**
  * One shard of a global model version, as published by the aggregator of that shard. A full
@@ -132,20 +131,12 @@ public record GlobalModel(
             next.applyTo(whole);
             return next.withWholeShard(whole);
         }
-        Map<Integer, Float> merged = new LinkedHashMap<>();
-        for (int k = 0; k < changedIndices.length; k++) {
-            merged.put(changedIndices[k], params[k]);
-        }
+        IntFloatMap merged = IntFloatMap.of(changedIndices, params);
         for (int k = 0; k < next.changedIndices.length; k++) {
             merged.put(next.changedIndices[k], next.params[k]);
         }
-        int[] indices = new int[merged.size()];
-        float[] values = new float[merged.size()];
-        int k = 0;
-        for (Map.Entry<Integer, Float> e : merged.entrySet()) {
-            indices[k] = e.getKey();
-            values[k++] = e.getValue();
-        }
+        int[] indices = merged.sortedKeys();
+        float[] values = merged.valuesOf(indices);
         return new GlobalModel(next.shard, next.shards, next.version, values, next.samplesInModel,
                 next.sourcesInModel, next.rounds, next.createdMillis, next.roundUpdates, next.roundSources,
                 next.roundSamples, next.roundStaleness, next.prequentialLoss, next.prequentialAccuracy,

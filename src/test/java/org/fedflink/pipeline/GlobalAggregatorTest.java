@@ -86,7 +86,8 @@ class GlobalAggregatorTest {
 
     private OneInputStreamOperatorTestHarness<LocalUpdate, GlobalModel> harness16() throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new GlobalAggregator(
-                AggregatorSettings.builder(Strategies.fedAvg(1.0), SPEC16, loopId).updatesPerRound(1).windowExamples(1000).build()));
+                AggregatorSettings.builder(Strategies.fedAvg(1.0), SPEC16, loopId).updatesPerRound(1)
+                        .windowExamples(1000).build()));
     }
 
     private static LocalUpdate sparse16(String source, int base, int[] indices, float[] values) {
