@@ -99,6 +99,37 @@ class ShardServerTest {
         }
     }
 
+    /**
+     * A version made of sparse updates names the coordinates it changed (what the aggregator
+     * publishes alone): every other coordinate is as in the version before. Dense updates and a
+     * server yet to make a version name none.
+     */
+    @Test
+    void changedByVersion_namesExactlyTheCoordinatesASparseRoundMoved() {
+        float[] start = new float[64];
+        ShardServer<Update> sparse = server(new FedAvg(1.0), 2, 0, Optional.empty(), start.clone());
+        assertThat(sparse.changedByVersion()).isNull();
+        float[] before = sparse.params();
+        sparse.offer(new Update("a", 0, 5, new float[] {1, -2}, new int[] {3, 40}), 1);
+        sparse.offer(new Update("b", 0, 5, new float[] {4}, new int[] {40}), 2);
+        sparse.close();
+        assertThat(sparse.changedByVersion()).containsExactlyInAnyOrder(3, 40);
+        float[] after = sparse.params();
+        for (int i = 0; i < after.length; i++) {
+            if (i != 3 && i != 40) {
+                assertThat(after[i]).as("coordinate %d", i).isEqualTo(before[i]);
+            }
+        }
+        assertThat(sparse.paramsAt(new int[] {40, 3})).containsExactly(after[40], after[3]);
+        sparse.nextVersionSameModel();
+        assertThat(sparse.changedByVersion()).isEmpty();
+
+        ShardServer<Update> dense = server(new FedAvg(1.0), 1, 0, Optional.empty(), start.clone());
+        dense.offer(new Update("a", 0, 5, Vectors.scatter(64, new int[] {3}, new float[] {1})), 1);
+        dense.close();
+        assertThat(dense.changedByVersion()).isNull();
+    }
+
     @Test
     void aFullRound_isTheSampleWeightedMeanOfItsUpdates_andANewVersion() {
         ShardServer<Update> server = server(2, 0, Optional.empty());
