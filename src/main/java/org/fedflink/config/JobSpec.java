@@ -142,7 +142,8 @@ public record JobSpec(
      * how old an update may be.
      */
     public record RoundsSpec(int localExamples, long eventTimeMillis, Integer updatesPerRound, long timeoutMillis,
-            Feedback feedback, long maxStaleness, int minSources, double sampleFraction) implements Serializable {
+            Feedback feedback, long maxStaleness, long countStaleness, int minSources, double sampleFraction)
+            implements Serializable {
 
         /**
          * The round size the strategy's knobs default from: {@code updatesPerRound}, or, when the

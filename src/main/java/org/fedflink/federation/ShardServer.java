@@ -18,7 +18,7 @@ import org.fedflink.eval.SlidingWindow;
  * <ul>
  *   <li>Each update is added with its staleness (how many versions the shard moved on since the
  *       update's base version), which FedBuff weighs; one staler than {@code maxStaleness} is
- *       dropped on arrival. A round the strategy cannot apply (fewer updates than its
+ *       dropped on arrival, and only those {@link RoundPolicy#counts} fill the round. A round the strategy cannot apply (fewer updates than its
  *       {@code minUpdates()}, after dropping non-finite ones) is skipped.
  *   <li>With a DP strategy the updates of one source within a round are summed into one before the
  *       strategy clips them, so a source moves a round by at most the clipping norm, and every
@@ -70,6 +70,8 @@ public final class ShardServer<U extends ClientUpdate> {
     private long updatesRejected;
     private long updatesTooStale;
     private long newestUpdateTime;
+    /** The pending updates that count towards a full round ({@link RoundPolicy#counts}). */
+    private int counted;
     /** The coordinates the newest version changed, when the strategy names them; null when unknown. */
     private int[] changedByVersion;
 
@@ -105,6 +107,7 @@ public final class ShardServer<U extends ClientUpdate> {
         this.updatesRejected = restored.updatesRejected();
         this.updatesTooStale = restored.updatesTooStale();
         this.newestUpdateTime = restored.newestUpdateTime();
+        this.counted = (int) pending.stream().filter(u -> rounds.counts(staleness(u))).count();
     }
 
     /**
@@ -121,8 +124,11 @@ public final class ShardServer<U extends ClientUpdate> {
             return Arrival.TOO_STALE;
         }
         pending.add(update);
+        if (rounds.counts(staleness(update))) {
+            counted++;
+        }
         rounds.observe(update.source());
-        if (pending.size() >= roundTarget() && rounds.hasEnoughSources(pendingSources())) {
+        if (counted >= roundTarget() && rounds.hasEnoughSources(pendingSources())) {
             return Arrival.ROUND_FULL;
         }
         return pending.size() == 1 ? Arrival.OPENED_ROUND : Arrival.ADDED;
@@ -208,6 +214,7 @@ public final class ShardServer<U extends ClientUpdate> {
         }
         updatesRejected += round.rejected();
         pending.clear();
+        counted = 0;
         drift.roundClosed();
         int accepted = round.updates();
         if (accepted == 0 || accepted < strategy.minUpdates()) {

@@ -31,6 +31,7 @@ public final class AggregatorSettings implements Serializable {
     private final ModelSpec model;
     private final long initSeed;
     private final long maxStaleness;
+    private final long countStaleness;
     /** Null for a strategy without a DP guarantee. */
     private final DpAccounting dpAccounting;
     private final int minSources;
@@ -57,6 +58,9 @@ public final class AggregatorSettings implements Serializable {
         if (b.maxStaleness < 0) {
             throw new IllegalArgumentException("maxStaleness must be at least 0, got " + b.maxStaleness);
         }
+        if (b.countStaleness < 0) {
+            throw new IllegalArgumentException("countStaleness must be at least 0, got " + b.countStaleness);
+        }
         if (b.minSources < 1) {
             throw new IllegalArgumentException("minSources must be at least 1, got " + b.minSources);
         }
@@ -70,6 +74,7 @@ public final class AggregatorSettings implements Serializable {
         this.model = b.model;
         this.initSeed = b.initSeed;
         this.maxStaleness = b.maxStaleness;
+        this.countStaleness = b.countStaleness;
         this.dpAccounting = b.dpAccounting;
         this.minSources = b.minSources;
         this.reputationDecay = b.reputationDecay;
@@ -98,6 +103,7 @@ public final class AggregatorSettings implements Serializable {
                 .windowExamples(windowExamples)
                 .initSeed(initSeed)
                 .maxStaleness(maxStaleness)
+                .countStaleness(countStaleness)
                 .minSources(minSources)
                 .drift(drift);
         dpAccounting().ifPresent(b::dpAccounting);
@@ -162,6 +168,15 @@ public final class AggregatorSettings implements Serializable {
     }
 
     /**
+     * Only updates at most this many versions behind the shard count towards a full round; staler
+     * ones join it without filling it ({@link org.fedflink.federation.RoundPolicy#counts}). 0:
+     * every update counts.
+     */
+    public long countStaleness() {
+        return countStaleness;
+    }
+
+    /**
      * How the privacy of a client-level DP strategy is accounted for (whose updates are also merged
      * per source within a round); empty for a strategy without a DP guarantee.
      */
@@ -202,6 +217,7 @@ public final class AggregatorSettings implements Serializable {
         private long windowExamples;
         private long initSeed;
         private long maxStaleness;
+        private long countStaleness;
         private DpAccounting dpAccounting;
         private int minSources = 1;
         private Double reputationDecay;
@@ -244,6 +260,16 @@ public final class AggregatorSettings implements Serializable {
 
         public Builder initSeed(long initSeed) {
             this.initSeed = initSeed;
+            return this;
+        }
+
+        /**
+         * Count only updates at most this many versions behind towards a full round (0, the
+         * default: every update; a loop whose trainers never adopt the global model, the
+         * centralized learner's, keeps it so: its updates' versions say nothing of their age).
+         */
+        public Builder countStaleness(long countStaleness) {
+            this.countStaleness = countStaleness;
             return this;
         }
 

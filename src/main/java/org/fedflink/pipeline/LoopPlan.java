@@ -109,6 +109,7 @@ record LoopPlan(
         AggregatorSettings.Builder aggregator = aggregator(spec, strategy, model, loopId, layout, updatesPerRound,
                         trainers)
                 .maxStaleness(spec.rounds().maxStaleness())
+                .countStaleness(spec.rounds().countStaleness())
                 .minSources(spec.rounds().minSources())
                 .drift(drift);
         StrategyFactory.noiseMultiplier(strategy).ifPresent(noiseMultiplier ->

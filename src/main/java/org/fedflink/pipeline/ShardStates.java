@@ -45,7 +45,7 @@ final class ShardStates {
                 ? new SlidingWindow(settings.windowExamples())
                 : SlidingWindow.fromState(shard.window);
         RoundPolicy rounds = new RoundPolicy(settings.updatesPerRound(), settings.strategy().minUpdates(),
-                settings.minSources(), shard.recentSources, new ShortRounds.State(
+                settings.minSources(), settings.countStaleness(), shard.recentSources, new ShortRounds.State(
                         shard.shortRoundUpdates, shard.shortRoundSources, shard.shortRoundUsualSamples));
         ShardServerState<LocalUpdate> state = new ShardServerState<>(shard.params, shard.serverState, shard.version,
                 shard.rounds, shard.samplesInModel, shard.prequentialLossSum, shard.prequentialCorrect,

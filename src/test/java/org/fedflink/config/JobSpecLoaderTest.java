@@ -94,7 +94,7 @@ class JobSpecLoaderTest {
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 1.0,
                         0.0, 0.0),
-                new RoundsSpec(20, 60_000L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 1, 1.0),
+                new RoundsSpec(20, 60_000L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 2L, 1, 1.0),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
                         0.5, null, false, 0.9, true, JobSpec.ServerStep.MEAN),
@@ -227,6 +227,7 @@ class JobSpecLoaderTest {
                   updatesPerRound: 1
                   timeoutMillis: 0
                   maxStaleness: 3
+                  countStaleness: 5
                   minSources: 2
                   sampleFraction: 0.5
                 aggregation:
@@ -335,7 +336,7 @@ class JobSpecLoaderTest {
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6, 0.999, 0.5,
                         0.25, 0.125),
-                new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL, 3L, 2, 0.5),
+                new RoundsSpec(1, 60_000L, 1, 0L, JobSpec.Feedback.CHANNEL, 3L, 5L, 2, 0.5),
                 new AggregationSpec(JobSpec.Strategy.FEDYOGI, 0.5, 6, 0.5, 0.02, 0.8, 0.95, 0.01, false, 0.1, 2, 4,
                         3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25, 0.01, true, 0.75, true,
                         JobSpec.ServerStep.UPDATE_LENGTH),

@@ -280,6 +280,8 @@ class StrategySpecTest {
                         + " got 'inverse_sqrt'");
         assertThat(error(MINIMAL, "rounds.maxStaleness=-1"))
                 .isEqualTo("key 'rounds.maxStaleness' must be >= 0, got -1");
+        assertThat(error(MINIMAL, "rounds.countStaleness=-1"))
+                .isEqualTo("key 'rounds.countStaleness' must be >= 0, got -1");
     }
 
     @Test

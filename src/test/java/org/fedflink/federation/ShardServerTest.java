@@ -55,7 +55,7 @@ class ShardServerTest {
 
     private static ShardServer<Update> server(AggregationStrategy strategy, int updatesPerRound, long maxStaleness,
             Optional<PrivacyLedger> privacy, float[] params) {
-        return new ShardServer<>(0, 1, strategy, new RoundPolicy(updatesPerRound, 1, 1, null, null),
+        return new ShardServer<>(0, 1, strategy, new RoundPolicy(updatesPerRound, 1, 1, 0, null, null),
                 FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), Optional.empty(), privacy,
                 maxStaleness, new SlidingWindow(100), new ShardServerState<>(params, new float[0], 0, 0, 0, 0,
                         0, List.of(), new DistinctCount.State(new String[0], null), 0, 0, 0, Long.MIN_VALUE));
@@ -128,6 +128,53 @@ class ShardServerTest {
         dense.offer(new Update("a", 0, 5, Vectors.scatter(64, new int[] {3}, new float[] {1})), 1);
         dense.close();
         assertThat(dense.changedByVersion()).isNull();
+    }
+
+    private static ShardServerState<Update> fresh() {
+        return new ShardServerState<>(new float[2], new float[0], 0, 0, 0, 0, 0, List.of(),
+                new DistinctCount.State(new String[0], null), 0, 0, 0, Long.MIN_VALUE);
+    }
+
+    private static ShardServer<Update> counting(long countStaleness, ShardServerState<Update> state) {
+        return new ShardServer<>(0, 1, new FedAvg(1.0), new RoundPolicy(2, 1, 1, countStaleness, null, null),
+                FederationDrift.of(DriftSettings.none(), true, 0, 0, null, null), Optional.empty(), Optional.empty(),
+                0, new SlidingWindow(100), state);
+    }
+
+    /**
+     * A burst of updates computed from one version (every source reporting at an event-time
+     * boundary): counted, they fill round after round, each a whole step in the same direction;
+     * with {@code countStaleness} those staler than it join the next round without filling it, which
+     * fresh updates fill, so the burst makes one mean step. The count survives a checkpoint.
+     */
+    @Test
+    void updatesStalerThanCounted_joinTheRoundWithoutFillingIt() {
+        ShardServer<Update> everyUpdate = counting(0, fresh());
+        ShardServer<Update> counted = counting(1, fresh());
+        for (int u = 0; u < 10; u++) {
+            Update burst = new Update("s" + u, 0, 1, new float[] {1, 0});
+            if (everyUpdate.offer(burst, u) == ShardServer.Arrival.ROUND_FULL) {
+                everyUpdate.close();
+            }
+            ShardServer.Arrival arrival = counted.offer(burst, u);
+            // staleness 0 and 1 count (versions 1 and 2); from the fifth update on, 2 versions behind
+            assertThat(arrival).as("update %d", u).isEqualTo(u == 1 || u == 3 ? ShardServer.Arrival.ROUND_FULL
+                    : u == 0 || u == 2 || u == 4 ? ShardServer.Arrival.OPENED_ROUND : ShardServer.Arrival.ADDED);
+            if (arrival == ShardServer.Arrival.ROUND_FULL) {
+                counted.close();
+            }
+        }
+        assertThat(everyUpdate.version()).isEqualTo(5);
+        assertThat(everyUpdate.params()).containsExactly(5f, 0f);
+        assertThat(counted.version()).isEqualTo(2);
+        ShardServer<Update> restored = counting(1, counted.state());
+        Update fresh = new Update("f", 2, 1, new float[] {0, 1});
+        assertThat(restored.offer(fresh, 10)).isEqualTo(ShardServer.Arrival.ADDED);
+        assertThat(restored.offer(fresh, 11)).isEqualTo(ShardServer.Arrival.ROUND_FULL);
+        ClosedRound round = restored.close();
+        assertThat(round.updates()).isEqualTo(8);
+        // two whole steps, then one mean step of the six stale updates and the two fresh ones
+        assertThat(restored.params()).containsExactly(2.75f, 0.25f);
     }
 
     @Test
