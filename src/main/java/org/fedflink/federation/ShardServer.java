@@ -18,8 +18,9 @@ import org.fedflink.eval.SlidingWindow;
  * <ul>
  *   <li>Each update is added with its staleness (how many versions the shard moved on since the
  *       update's base version), which FedBuff weighs; one staler than {@code maxStaleness} is
- *       dropped on arrival, and only those {@link RoundPolicy#counts} fill the round. A round the strategy cannot apply (fewer updates than its
- *       {@code minUpdates()}, after dropping non-finite ones) is skipped.
+ *       dropped on arrival, and only those {@link RoundPolicy#counts} fill the round. A round the
+ *       strategy cannot apply (fewer updates than its {@code minUpdates()}, after dropping
+ *       non-finite ones) is skipped.
  *   <li>With a DP strategy the updates of one source within a round are summed into one before the
  *       strategy clips them, so a source moves a round by at most the clipping norm, and every
  *       applied round is composed into an RDP accountant (sampling probability 1: rounds are not

@@ -44,7 +44,8 @@ class JobSpecErrorsTest {
     void parse_misspelledKeyInSection_listsTheSectionsKeys() {
         assertThat(error(MINIMAL + "rounds:\n  localExampels: 5\n")).isEqualTo(
                 "unknown key 'rounds.localExampels' (allowed in rounds: localExamples, eventTimeMillis,"
-                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness, countStaleness, minSources, sampleFraction)");
+                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness, countStaleness, minSources,"
+                        + " sampleFraction)");
     }
 
     @Test
@@ -497,7 +498,8 @@ class JobSpecErrorsTest {
     void set_unknownKey_listsTheSectionsKeys() {
         assertThat(error(MINIMAL, "rounds.localExampels=50")).isEqualTo(
                 "unknown key 'rounds.localExampels' (allowed in rounds: localExamples, eventTimeMillis,"
-                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness, countStaleness, minSources, sampleFraction)");
+                        + " updatesPerRound, timeoutMillis, feedback, maxStaleness, countStaleness, minSources,"
+                        + " sampleFraction)");
     }
 
     @Test
