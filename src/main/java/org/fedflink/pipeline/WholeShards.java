@@ -29,9 +29,7 @@ final class WholeShards {
                         + (before == null ? "none" : before.version()));
             }
             // a fresh array: the pieces handed on are kept (awaiting their files, checkpointed)
-            float[] params = before.params().clone();
-            piece.applyTo(params);
-            whole = piece.withWholeShard(params);
+            whole = before.followedBy(piece);
         }
         newest[piece.shard()] = whole;
         return whole;
