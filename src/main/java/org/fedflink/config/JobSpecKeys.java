@@ -147,7 +147,7 @@ final class JobSpecKeys {
             entry("rounds.timeoutMillis", Field.optional(2000L, atLeast(0))),
             entry("rounds.feedback", Field.optional(JobSpec.Feedback.CHANNEL)),
             entry("rounds.maxStaleness", Field.optional(0L, atLeast(0))),
-            entry("rounds.countStaleness", Field.optional(2L, atLeast(0))),
+            entry("rounds.countStaleness", Field.optional(0L, atLeast(0))),
             entry("rounds.minSources", Field.optional(1, atLeast(1))),
             entry("rounds.sampleFraction", Field.optional(1.0, SpecBinder.leftOpen(0, 1))),
 

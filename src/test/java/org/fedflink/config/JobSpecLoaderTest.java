@@ -94,7 +94,7 @@ class JobSpecLoaderTest {
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 1.0,
                         0.0, 0.0),
-                new RoundsSpec(20, 60_000L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 2L, 1, 1.0),
+                new RoundsSpec(20, 60_000L, null, 2000L, JobSpec.Feedback.CHANNEL, 0L, 0L, 1, 1.0),
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
                         0.5, null, false, 0.9, true, JobSpec.ServerStep.MEAN),
