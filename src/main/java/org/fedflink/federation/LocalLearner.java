@@ -129,18 +129,23 @@ public final class LocalLearner {
         if (version <= versions[shard]) {
             return false;
         }
-        versions[shard] = version;
-        globalDrifts[shard] = drifts;
         int from = layout.from(shard);
         System.arraycopy(params, 0, global, from, params.length);
         if (sparse != null && adoptGlobal) {
             // without adoption the sources' base stays the initial model
             sparse.setGlobal(from, params);
         }
-        if (serverControl != null && control != null) {
-            System.arraycopy(control, 0, serverControl, from, control.length);
-        }
+        held(shard, version, drifts, control);
         return true;
+    }
+
+    /** Notes {@code version} of {@code shard} as the newest, with its drifts and SCAFFOLD's control (or null). */
+    private void held(int shard, long version, long drifts, float[] control) {
+        versions[shard] = version;
+        globalDrifts[shard] = drifts;
+        if (serverControl != null && control != null) {
+            System.arraycopy(control, 0, serverControl, layout.from(shard), control.length);
+        }
     }
 
     /**
@@ -159,8 +164,6 @@ public final class LocalLearner {
             throw new IllegalStateException("shard " + shard + ": version " + version + " came as its changes from "
                     + changesFrom + ", but the version held is " + versions[shard]);
         }
-        versions[shard] = version;
-        globalDrifts[shard] = drifts;
         int from = layout.from(shard);
         for (int k = 0; k < changed.length; k++) {
             global[from + changed[k]] = values[k];
@@ -168,9 +171,7 @@ public final class LocalLearner {
         if (sparse != null && adoptGlobal) {
             sparse.setGlobal(from, changed, values);
         }
-        if (serverControl != null && control != null) {
-            System.arraycopy(control, 0, serverControl, from, control.length);
-        }
+        held(shard, version, drifts, control);
         return true;
     }
 

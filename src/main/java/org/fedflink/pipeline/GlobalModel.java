@@ -105,10 +105,15 @@ public record GlobalModel(
 
     /** This version as a whole shard: {@code wholeShard}, the shard's every parameter at this version. */
     public GlobalModel withWholeShard(float[] wholeShard) {
-        return new GlobalModel(shard, shards, version, wholeShard, samplesInModel, sourcesInModel, rounds,
+        return withParams(wholeShard, -1, null);
+    }
+
+    /** This version's figures with other parameters: whole, or changes from {@code from} at {@code indices}. */
+    private GlobalModel withParams(float[] values, long from, int[] indices) {
+        return new GlobalModel(shard, shards, version, values, samplesInModel, sourcesInModel, rounds,
                 createdMillis, roundUpdates, roundSources, roundSamples, roundStaleness, prequentialLoss,
                 prequentialAccuracy, windowPrequentialLoss, windowPrequentialAccuracy, last, roundsSkipped,
-                updatesRejected, updatesTooStale, epsilon, dpDelta, control, globalDrifts, -1, null);
+                updatesRejected, updatesTooStale, epsilon, dpDelta, control, globalDrifts, from, indices);
     }
 
     /**
@@ -136,13 +141,7 @@ public record GlobalModel(
             merged.put(next.changedIndices[k], next.params[k]);
         }
         int[] indices = merged.sortedKeys();
-        float[] values = merged.valuesOf(indices);
-        return new GlobalModel(next.shard, next.shards, next.version, values, next.samplesInModel,
-                next.sourcesInModel, next.rounds, next.createdMillis, next.roundUpdates, next.roundSources,
-                next.roundSamples, next.roundStaleness, next.prequentialLoss, next.prequentialAccuracy,
-                next.windowPrequentialLoss, next.windowPrequentialAccuracy, next.last, next.roundsSkipped,
-                next.updatesRejected, next.updatesTooStale, next.epsilon, next.dpDelta, next.control,
-                next.globalDrifts, changesFrom, indices);
+        return next.withParams(merged.valuesOf(indices), changesFrom, indices);
     }
 
     /**
