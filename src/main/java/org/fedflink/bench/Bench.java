@@ -38,9 +38,14 @@ public final class Bench {
      * @param fork run each case in a JVM of its own (started like this one), so that its memory,
      *     CPU and JIT figures are its own; false runs every case in this JVM
      * @param examples examples per case instead of each case's own number, null for theirs
+     * @param sets {@code KEY=VALUE} job-spec overrides applied to every case after its own
      */
     public record Settings(Path outDir, Path specDir, Path flinkConfDir, Path fashionMnist, boolean quick,
-            PrintStream progress, boolean fork, Long examples) {}
+            PrintStream progress, boolean fork, Long examples, List<String> sets) {
+        public Settings {
+            sets = List.copyOf(sets);
+        }
+    }
 
     /** Name of a case's result in its run folder (what a forked JVM hands back). */
     public static final String CASE_FILE = "case.json";
@@ -69,7 +74,7 @@ public final class Bench {
 
     /** Runs one case in this JVM and writes its result to its run folder's {@value #CASE_FILE}. */
     public BenchResult runInProcess(BenchCase c) throws Exception {
-        CasePlan plan = CasePlan.of(c, data, settings.specDir(), settings.quick());
+        CasePlan plan = CasePlan.of(c, data, settings.specDir(), settings.quick(), settings.sets());
         BenchResult result = runCase(plan);
         BenchReport.writeCase(settings.outDir().resolve(c.name()).resolve(CASE_FILE), result);
         return result;
@@ -98,6 +103,9 @@ public final class Bench {
         }
         if (settings.examples() != null) {
             command.addAll(List.of("--examples", settings.examples().toString()));
+        }
+        for (String set : settings.sets()) {
+            command.addAll(List.of("--set", set));
         }
         Process child = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

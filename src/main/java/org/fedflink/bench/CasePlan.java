@@ -36,6 +36,15 @@ public record CasePlan(BenchCase benchCase, Path specFile, List<String> override
      * @param specDir the folder of the bench job specs ({@code $FEDFLINK_HOME/jobs/bench})
      */
     public static CasePlan of(BenchCase c, BenchData data, Path specDir, boolean quick) throws IOException {
+        return of(c, data, specDir, quick, List.of());
+    }
+
+    /**
+     * The plan of {@code c} with the user's {@code KEY=VALUE} overrides {@code extraSets} applied after
+     * the case's own (to compare a setting on the same cases).
+     */
+    public static CasePlan of(BenchCase c, BenchData data, Path specDir, boolean quick, List<String> extraSets)
+            throws IOException {
         long examples = c.examples(quick);
         List<String> sets = new ArrayList<>();
         sets.add("trainer.parallelism=" + c.parallelism());
@@ -89,6 +98,7 @@ public record CasePlan(BenchCase benchCase, Path specFile, List<String> override
             }
             default -> throw new IllegalStateException("unknown workload " + c.workload());
         }
+        sets.addAll(extraSets);
         return new CasePlan(c, spec, List.copyOf(sets), examples, description);
     }
 

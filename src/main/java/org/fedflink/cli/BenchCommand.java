@@ -40,6 +40,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Examples per case instead of the case's own number (file inputs round to whole passes).")
     Long examples;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a job-spec key in every case, after the case's own settings (repeatable), to"
+                    + " compare a setting on the same cases, e.g. --set trainer.readsInput=true.")
+    List<String> sets = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR", description = "Bench folder (default: runs/bench-<timestamp>).")
     Path out;
 
@@ -78,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path specDir = Path.of(home != null ? home : ".", "jobs", "bench");
         Bench bench = new Bench(new Bench.Settings(outDir, specDir,
                 flinkConf != null ? flinkConf : RunCommand.defaultFlinkConf(), BenchData.FASHION_MNIST, quick,
-                System.err, !inProcess && !child, examples));
+                System.err, !inProcess && !child, examples, sets));
         if (child) {
             boolean finished = true;
             for (BenchCase c : selected) {

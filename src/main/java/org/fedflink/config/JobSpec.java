@@ -218,9 +218,11 @@ public record JobSpec(
      *     {@code cacheMegabytes}
      * @param cacheMegabytes the memory a trainer subtask's cache of source models may take when
      *     {@code cacheSize} is not given
+     * @param readsInput whether each trainer subtask reads its own sources' records of the input
+     *     itself (generator, or files dealt to sources), with no readers and no shuffle before it
      */
-    public record TrainerSpec(int parallelism, Integer cacheSize, int cacheMegabytes, StateLayout state)
-            implements Serializable {}
+    public record TrainerSpec(int parallelism, Integer cacheSize, int cacheMegabytes, StateLayout state,
+            boolean readsInput) implements Serializable {}
 
     /**
      * How the trainer holds a source's model; written {@code auto}, {@code dense}, {@code sparse}.

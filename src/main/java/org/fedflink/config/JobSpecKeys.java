@@ -184,6 +184,7 @@ final class JobSpecKeys {
             entry("trainer.cacheSize", Field.optional(null, atLeast(1))),
             entry("trainer.cacheMegabytes", Field.optional(64, between(1, 1 << 20))),
             entry("trainer.state", Field.optional(JobSpec.StateLayout.AUTO)),
+            entry("trainer.readsInput", Field.optional(false)),
 
             entry("evaluation.baseline", Field.optional(List.of())),
             entry("evaluation.holdout", Field.optional(2000, atLeast(0))),

@@ -110,6 +110,10 @@ final class Tasks {
                     + Messages.clean(name) + "', which the job spec does not declare (tasks: "
                     + String.join(", ", tasks.stream().map(JobSpec.Task::name).toList()) + ")");
         }
+        if (tasks.stream().anyMatch(t -> t.spec().trainer().readsInput())) {
+            throw new JobSpecException("key 'trainer.readsInput' is for a job of one task (the tasks of a job share"
+                    + " one reading of the input); remove it or the tasks");
+        }
         return tasks.get(0).spec().withTasks(tasks);
     }
 

@@ -78,25 +78,66 @@ public record RowOrder(long n, int passes, boolean shuffle, long seed) implement
         if (j < 0 || j >= n) {
             throw new IndexOutOfBoundsException("position " + j + " out of bounds for " + n + " rows");
         }
-        if (!shuffle || n == 1) {
-            return j;
+        return !shuffle || n == 1 ? j : walk(j, roundKeys(pass));
+    }
+
+    /**
+     * Pass {@code pass}'s permutation with its round keys worked out once, for reading a pass
+     * position after position ({@link #permute} works them out on every call).
+     */
+    public Permutation permutation(int pass) {
+        if (pass < 0 || pass >= passes) {
+            throw new IndexOutOfBoundsException("pass " + pass + " out of bounds for " + passes + " passes");
         }
+        return new Permutation(pass, !shuffle || n == 1 ? null : roundKeys(pass));
+    }
+
+    /** One pass's permutation of {@code [0, n)}; the same as {@link #permute} for its pass. */
+    public final class Permutation {
+        private final int pass;
+        private final long[] roundKeys;
+
+        private Permutation(int pass, long[] roundKeys) {
+            this.pass = pass;
+            this.roundKeys = roundKeys;
+        }
+
+        public int pass() {
+            return pass;
+        }
+
+        /** Where this pass puts its position {@code j}, {@code 0 <= j < n}. */
+        public long apply(long j) {
+            if (j < 0 || j >= n) {
+                throw new IndexOutOfBoundsException("position " + j + " out of bounds for " + n + " rows");
+            }
+            return roundKeys == null ? j : walk(j, roundKeys);
+        }
+    }
+
+    /** Cycle walking: terminates since the network is a bijection on {@code [0, 2^bits)}. */
+    private long walk(long j, long[] roundKeys) {
         int bits = 64 - Long.numberOfLeadingZeros(n - 1); // 2^bits >= n, bits >= 1
-        long passKey = passKey(pass);
         long x = j;
         do {
-            x = encrypt(x, bits, passKey);
-        } while (x >= n); // cycle walking: terminates since the network is a bijection on [0, 2^bits)
+            x = encrypt(x, bits, roundKeys);
+        } while (x >= n);
         return x;
     }
 
-    private long passKey(int pass) {
+    /** The round keys of pass {@code pass}: the first outputs of SplitMix64 seeded with its pass key. */
+    private long[] roundKeys(int pass) {
         long[] keys = SplitMix64.streamKeys(seed, KEY_FAMILY);
-        return SplitMix64.streamSeed(keys[0], keys[1], pass);
+        long passKey = SplitMix64.streamSeed(keys[0], keys[1], pass);
+        long[] roundKeys = new long[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            roundKeys[r] = SplitMix64.mix64(passKey + (r + 1) * SplitMix64.GOLDEN);
+        }
+        return roundKeys;
     }
 
     /** One application of the Feistel network on {@code bits}-bit integers. */
-    private static long encrypt(long x, int bits, long passKey) {
+    private static long encrypt(long x, int bits, long[] roundKeys) {
         int leftBits = bits / 2;
         int rightBits = bits - leftBits;
         for (int r = 0; r < ROUNDS; r++) {
@@ -104,9 +145,7 @@ public record RowOrder(long n, int passes, boolean shuffle, long seed) implement
             long leftMask = (1L << leftBits) - 1;
             long left = x >>> rightBits;
             long right = x & rightMask;
-            // the round key is the r-th output of SplitMix64 seeded with passKey
-            long roundKey = SplitMix64.mix64(passKey + (r + 1) * SplitMix64.GOLDEN);
-            long f = SplitMix64.mix64(right ^ roundKey);
+            long f = SplitMix64.mix64(right ^ roundKeys[r]);
             // (L, R) -> (R, L ^ F(R)): invertible whatever F is; the halves swap widths
             x = (right << leftBits) | ((left ^ f) & leftMask);
             int t = leftBits;

@@ -68,7 +68,7 @@ final class OrderedReader<T> implements SourceReader<T, OrderedSplit> {
     @Override
     public void start() {
         try {
-            sequence.open(context);
+            sequence.open(context.metricGroup());
         } catch (Exception e) {
             throw new IllegalStateException("cannot open the input: " + e.getMessage(), e);
         }

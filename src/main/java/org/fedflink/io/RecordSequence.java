@@ -1,7 +1,7 @@
 package org.fedflink.io;
 
 import java.io.Serializable;
-import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * A bounded input as a numbered sequence: position {@code i} ({@code 0 <= i < size()}) is the
@@ -23,8 +23,13 @@ public interface RecordSequence<T> extends Serializable {
     /** Number of positions. */
     long size();
 
-    /** Prepares reading in one reader (opens files); called once per reader before any other call but {@link #size}. */
-    void open(SourceReaderContext context) throws Exception;
+    /**
+     * Prepares reading in one reader (opens files); called once per reader before any other call
+     * but {@link #size}.
+     *
+     * @param metrics where the reader's metrics go
+     */
+    void open(MetricGroup metrics) throws Exception;
 
     /**
      * The reader group ({@code 0 <= group < groups}) of position {@code position}: a function of its
@@ -32,6 +37,23 @@ public interface RecordSequence<T> extends Serializable {
      * asked for every position by every reader.
      */
     int groupOf(long position, int groups);
+
+    /**
+     * Flink's key group (of {@code maxParallelism}) of the source of the record at {@code position},
+     * for a reader that reads only the sources of its key groups (a trainer reading its own input);
+     * any key group for a record without a source. Must be cheap, like {@link #groupOf}.
+     *
+     * @throws UnsupportedOperationException if the sequence does not know its records' sources
+     *     without reading them ({@link #knowsSources()} is false)
+     */
+    default int keyGroupOf(long position, int maxParallelism) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not know its records' sources");
+    }
+
+    /** Whether {@link #keyGroupOf} is known without reading the records. */
+    default boolean knowsSources() {
+        return false;
+    }
 
     /** The record at {@code position}. */
     T read(long position);

@@ -82,7 +82,13 @@ public final class FedJob {
                 // the model topic gets the job's (or task's) model; a baseline is for comparison only
                 String modelKey = task.name() == null ? spec.job() : spec.job() + "/" + task.name();
                 for (LoopPlan plan : LoopPlan.forTask(task, taskOut, modelKey)) {
-                    LoopGraph.add(input.examplesFor(plan), plan, holdout);
+                    if (input.trainerInput() != null && !plan.inOrder()) {
+                        LoopPlan reading = plan.readingItself(input.trainerInput());
+                        input.deadLetters().add(LoopGraph.add(env, null, reading, holdout)
+                                .getSideOutput(Ingest.DEAD_LETTERS));
+                    } else {
+                        LoopGraph.add(env, input.examplesFor(plan), plan, holdout);
+                    }
                 }
                 if (taskSpec.evaluation().has(JobSpec.Baseline.LOCAL)) {
                     // not "baseline-local-": the centralized baseline's trainer uid is "baseline-" + "local-trainer"

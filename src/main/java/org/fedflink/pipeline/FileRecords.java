@@ -1,6 +1,6 @@
 package org.fedflink.pipeline;
 
-import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.metrics.MetricGroup;
 import org.fedflink.data.Example;
 import org.fedflink.data.FileDataset;
 import org.fedflink.data.JsonLineParser;
@@ -29,6 +29,9 @@ final class FileRecords implements RecordSequence<RawRecord> {
     private transient FileDataset dataset;
     private transient String[] sourceNames;
     private transient UnknownFieldsMetric unknownFields;
+    private transient SourceKeyGroups sourceKeyGroups;
+    /** The permutation of the pass being read (positions come in order, a pass at a time). */
+    private transient RowOrder.Permutation pass;
 
     FileRecords(FileInput input, int passes, boolean shuffle, long seed, long startTimeMillis, long eventIntervalMillis) {
         this.input = input;
@@ -43,13 +46,13 @@ final class FileRecords implements RecordSequence<RawRecord> {
     }
 
     @Override
-    public void open(SourceReaderContext readerContext) throws Exception {
+    public void open(MetricGroup metrics) throws Exception {
         dataset = input.open();
         if (dataset.rows() != input.rows()) {
             throw new IllegalStateException("input changed since the job was prepared: " + input.files()
                     + " had " + input.rows() + " records, now " + dataset.rows());
         }
-        unknownFields = new UnknownFieldsMetric(readerContext.metricGroup());
+        unknownFields = new UnknownFieldsMetric(metrics);
         if (input.sourceOfRow() != null) {
             sourceNames = new String[input.sources()];
             for (int s = 0; s < sourceNames.length; s++) {
@@ -60,12 +63,29 @@ final class FileRecords implements RecordSequence<RawRecord> {
 
     @Override
     public int groupOf(long position, int groups) {
-        return groups == 1 ? 0 : input.groupOfRow(order.rowAt(position), groups);
+        return groups == 1 ? 0 : input.groupOfRow(rowAt(position), groups);
+    }
+
+    /** Known for rows dealt to simulated sources ({@code input.partition}); rows that name their source must be read. */
+    @Override
+    public boolean knowsSources() {
+        return input.sourceOfRow() != null;
+    }
+
+    @Override
+    public int keyGroupOf(long position, int maxParallelism) {
+        if (!knowsSources()) {
+            return RecordSequence.super.keyGroupOf(position, maxParallelism);
+        }
+        if (sourceKeyGroups == null) {
+            sourceKeyGroups = new SourceKeyGroups(input.sources(), input::sourceName);
+        }
+        return sourceKeyGroups.of(input.sourceOfRow()[(int) rowAt(position)], maxParallelism);
     }
 
     @Override
     public RawRecord read(long position) {
-        long row = order.rowAt(position);
+        long row = rowAt(position);
         FileDataset.Parsed parsed = dataset.read(row, input.scaler());
         unknownFields.update(dataset.unknownFields(), parsed.origin(), "line", parsed.line());
         if (!parsed.valid()) {
@@ -78,6 +98,17 @@ final class FileRecords implements RecordSequence<RawRecord> {
                 : example.timestamp();
         // scaled as it was read; its arrays are this record's alone
         return RawRecord.of(parsed.origin(), parsed.line(), example.at(source, time));
+    }
+
+    private long rowAt(long position) {
+        if (position < 0 || position >= order.size()) {
+            throw new IndexOutOfBoundsException("position " + position + " out of bounds for " + order.size());
+        }
+        int p = (int) (position / order.n());
+        if (pass == null || pass.pass() != p) {
+            pass = order.permutation(p);
+        }
+        return pass.apply(position % order.n());
     }
 
     @Override

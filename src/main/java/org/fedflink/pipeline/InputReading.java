@@ -23,8 +23,13 @@ import org.fedflink.model.ModelSpec;
  * @param examples the examples from as many readers as the federated loops read with
  * @param inOrder the examples in the input's order, for the centralized learner; {@code examples}
  *     itself when that is already in order or no loop needs it
+ * @param trainerInput what the federated loop's trainers read themselves ({@code trainer.readsInput});
+ *     null when they read {@code examples}. {@code examples} and {@code inOrder} are then a second
+ *     reading in order for the baselines, or null when none needs it
+ * @param deadLetters where the dead letters of the primary reading go
  */
-record InputReading(FileInput files, DataStream<Example> examples, DataStream<Example> inOrder) {
+record InputReading(FileInput files, DataStream<Example> examples, DataStream<Example> inOrder,
+        TrainerInput trainerInput, DeadLetterSinks deadLetters) {
 
     /**
      * Adds the reading of the input for {@code group}, the {@code index}-th group of the job
@@ -42,15 +47,27 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
         boolean anyFederated = group.stream().anyMatch(t -> t.spec().mode() != JobSpec.Mode.CENTRALIZED);
         boolean anyCentralized = group.stream().anyMatch(t -> t.spec().mode() == JobSpec.Mode.CENTRALIZED
                 || t.spec().evaluation().has(JobSpec.Baseline.CENTRALIZED));
+        DeadLetterSinks deadLetters = new DeadLetterSinks(first, prefix, dir);
+        if (first.trainer().readsInput()) {
+            // the trainers read and count the input; the baselines, if any, read it again in order
+            boolean anyLocal = group.stream().anyMatch(t -> t.spec().evaluation().has(JobSpec.Baseline.LOCAL));
+            DataStream<Example> second = anyCentralized || anyLocal
+                    ? ingested(env, first, files, prefix + "in-order-", dir, 1, null)
+                    : null;
+            TrainerInput own = new TrainerInput(InputSources.sequence(first, files), first.model().toSpec(),
+                    first.input().watermarkDelayMillis(), first.input().ratePerSecond(),
+                    dir.resolve(FedJob.COUNTS).toString());
+            return new InputReading(files, second, second, own, deadLetters);
+        }
         int readers = anyFederated ? first.input().parallelism() : 1;
-        DataStream<Example> examples = ingested(env, first, files, prefix, dir, readers, true);
+        DataStream<Example> examples = ingested(env, first, files, prefix, dir, readers, deadLetters);
         // The centralized learner sees the input's exact order, so it is the same model run after
         // run: when parallel readers split the input by source, it reads the input again with one.
         // (Kafka partitions have no order between them to keep.)
         DataStream<Example> inOrder = readers == 1 || !anyCentralized || first.input().isKafka()
                 ? examples
-                : ingested(env, first, files, prefix + "in-order-", dir, 1, false);
-        return new InputReading(files, examples, inOrder);
+                : ingested(env, first, files, prefix + "in-order-", dir, 1, null);
+        return new InputReading(files, examples, inOrder, null, deadLetters);
     }
 
     /** The examples a loop reads: in the input's order if its plan asks for that. */
@@ -61,11 +78,12 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
     /**
      * Reads, parses and validates the input with {@code readers} readers. Every record leaves its
      * reader with its event time and the readers' watermarks; examples keep both through the ingest.
-     * The {@code primary} reading writes the dead letters and the counts into {@code dir}; another
-     * reading of the same input (for the centralized learner) only feeds its loops.
+     * The primary reading (given {@code deadLetters}) writes the dead letters and the counts into
+     * {@code dir}; another reading of the same input (for the centralized learner) only feeds its loops.
      */
     private static DataStream<Example> ingested(StreamExecutionEnvironment env, JobSpec spec, FileInput files,
-            String prefix, Path dir, int readers, boolean primary) {
+            String prefix, Path dir, int readers, DeadLetterSinks deadLetters) {
+        boolean primary = deadLetters != null;
         ModelSpec model = spec.model().toSpec();
         DataStream<RawRecord> raw = InputSources.rawRecords(env, spec, files, prefix, readers);
         SingleOutputStreamOperator<Example> ingested = raw.transform(
@@ -78,23 +96,40 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
         if (!primary) {
             return ingested;
         }
-        DataStream<DeadLetter> deadLetters = ingested.getSideOutput(Ingest.DEAD_LETTERS);
-        deadLetters
-                .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
-                        LinesWriter.deadLetters(dir.resolve(RunFolder.DEAD_LETTER).toString(),
-                                LinesWriter.rolling(spec.output().files())))
-                .setParallelism(1)
-                .uid(prefix + "dead-letter-writer")
-                .name(prefix + "dead letters");
-        if (spec.output().kafka().deadLetterTopic() != null) {
-            Properties client = KafkaOutputs.clientProperties(spec, System.getenv());
-            KafkaOutputs.prepareTopics(spec, model, client);
-            deadLetters
-                    .sinkTo(KafkaOutputs.deadLetterSink(spec, client, spec.input().isKafka(), prefix + "dead-letters"))
-                    .setParallelism(1)
-                    .uid(prefix + "dead-letter-topic")
-                    .name(prefix + "dead letters: " + spec.output().kafka().deadLetterTopic());
-        }
+        deadLetters.add(ingested.getSideOutput(Ingest.DEAD_LETTERS));
         return ingested;
+    }
+
+    /** The dead-letter file of a reading, and the dead-letter topic when the job has one. */
+    static final class DeadLetterSinks {
+        private final JobSpec spec;
+        private final String prefix;
+        private final Path dir;
+
+        DeadLetterSinks(JobSpec spec, String prefix, Path dir) {
+            this.spec = spec;
+            this.prefix = prefix;
+            this.dir = dir;
+        }
+
+        /** Sends {@code deadLetters}, the primary reading's, to the file and the topic. */
+        void add(DataStream<DeadLetter> deadLetters) {
+            deadLetters
+                    .transform(prefix + "dead-letter-writer", TypeInformation.of(Void.class),
+                            LinesWriter.deadLetters(dir.resolve(RunFolder.DEAD_LETTER).toString(),
+                                    LinesWriter.rolling(spec.output().files())))
+                    .setParallelism(1)
+                    .uid(prefix + "dead-letter-writer")
+                    .name(prefix + "dead letters");
+            if (spec.output().kafka().deadLetterTopic() != null) {
+                Properties client = KafkaOutputs.clientProperties(spec, System.getenv());
+                KafkaOutputs.prepareTopics(spec, spec.model().toSpec(), client);
+                deadLetters
+                        .sinkTo(KafkaOutputs.deadLetterSink(spec, client, spec.input().isKafka(), prefix + "dead-letters"))
+                        .setParallelism(1)
+                        .uid(prefix + "dead-letter-topic")
+                        .name(prefix + "dead letters: " + spec.output().kafka().deadLetterTopic());
+            }
+        }
     }
 }

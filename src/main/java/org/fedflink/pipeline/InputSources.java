@@ -3,8 +3,8 @@ package org.fedflink.pipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.fedflink.config.JobSpec;
@@ -40,8 +40,7 @@ final class InputSources {
         WatermarkStrategy<RawRecord> watermarks = watermarks(spec, prefix, readers);
         switch (spec.input().type()) {
             case GENERATOR: {
-                GeneratedRecords records = new GeneratedRecords(
-                        new SyntheticGenerator(Generators.config(spec)), spec.input().generator().examples());
+                RecordSequence<RawRecord> records = sequence(spec, files);
                 return env.fromSource(
                                 new OrderedSource<>(records, readers, spec.input().generator().ratePerSecond(),
                                         RecordTypeInfo.rawRecords()),
@@ -71,8 +70,7 @@ final class InputSources {
                             .uid(prefix + "examples-source")
                             .name(prefix + "examples: " + input.path() + " (monitored)");
                 }
-                FileRecords records = new FileRecords(files, input.passes(), input.shuffle(), spec.seed(),
-                        input.startTimeMillis(), input.eventIntervalMillis());
+                RecordSequence<RawRecord> records = sequence(spec, files);
                 return env.fromSource(new OrderedSource<>(records, readers, input.ratePerSecond(),
                                 RecordTypeInfo.rawRecords()),
                                 watermarks, "files")
@@ -105,12 +103,29 @@ final class InputSources {
         return strategy;
     }
 
+    /**
+     * The input as a numbered sequence, for the generator and files read in order (not a monitored
+     * directory, not Kafka): what readers read, or trainers that read their own input.
+     */
+    static RecordSequence<RawRecord> sequence(JobSpec spec, FileInput files) {
+        JobSpec.InputSpec input = spec.input();
+        if (input.type() == JobSpec.InputType.GENERATOR) {
+            return new GeneratedRecords(new SyntheticGenerator(Generators.config(spec)), input.generator().examples());
+        }
+        if (input.isKafka() || input.monitor()) {
+            throw new IllegalArgumentException("a Kafka topic or a monitored directory is not a numbered sequence");
+        }
+        return new FileRecords(files, input.passes(), input.shuffle(), spec.seed(), input.startTimeMillis(),
+                input.eventIntervalMillis());
+    }
+
     /** The generator's stream as a sequence: position {@code i} is example {@code i}, grouped by its source. */
     private static final class GeneratedRecords implements RecordSequence<RawRecord> {
         private static final long serialVersionUID = 1L;
 
         private final SyntheticGenerator generator;
         private final long count;
+        private transient SourceKeyGroups sourceKeyGroups;
 
         GeneratedRecords(SyntheticGenerator generator, long count) {
             this.generator = generator;
@@ -123,11 +138,24 @@ final class InputSources {
         }
 
         @Override
-        public void open(SourceReaderContext context) {}
+        public void open(MetricGroup metrics) {}
 
         @Override
         public int groupOf(long position, int groups) {
             return generator.sourceIndex(position) % groups;
+        }
+
+        @Override
+        public boolean knowsSources() {
+            return true;
+        }
+
+        @Override
+        public int keyGroupOf(long position, int maxParallelism) {
+            if (sourceKeyGroups == null) {
+                sourceKeyGroups = new SourceKeyGroups(generator.config().sources(), generator::sourceName);
+            }
+            return sourceKeyGroups.of(generator.sourceIndex(position), maxParallelism);
         }
 
         @Override

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -22,6 +24,7 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 import org.fedflink.data.DecodeBuffer;
@@ -32,6 +35,7 @@ import org.fedflink.federation.LocalLearner;
 import org.fedflink.federation.ShardLayout;
 import org.fedflink.federation.SourceModel;
 import org.fedflink.federation.SparseSourceModels;
+import org.fedflink.io.RecordSequence;
 import org.fedflink.model.OnlineLearner;
 
 /**
@@ -97,6 +101,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     private transient Counter sourceDrifts;
     /** Which sources are Byzantine under the simulated attack (a pure function of the name, cached). */
     private transient Map<String, Boolean> byzantine;
+    /** The subtask's share of the input, when it reads its own ({@link TrainerSettings#input()}); else null. */
+    private transient OwnInputReader ownInput;
 
     public LocalTrainer(TrainerSettings settings) {
         this.settings = settings;
@@ -109,6 +115,10 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         restoredGlobals = new ArrayList<>();
         for (GlobalModel model : globalsState.get()) {
             restoredGlobals.add(model);
+        }
+        if (settings.input().isPresent()) {
+            ownInput = new OwnInputReader(settings.input().get());
+            ownInput.initializeState(context.getOperatorStateStore());
         }
     }
 
@@ -143,6 +153,40 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             adopt(model);
         }
         restoredGlobals = null;
+        if (ownInput != null) {
+            TaskInfo task = getRuntimeContext().getTaskInfo();
+            int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+            ownInput.open(getMetricGroup(), KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                            maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask()),
+                    maxParallelism, task.getNumberOfParallelSubtasks(),
+                    getContainingTask().getMailboxExecutorFactory().createExecutor(TaskMailbox.MIN_PRIORITY),
+                    getProcessingTimeService(), new OwnInputTrainer());
+        }
+    }
+
+    /** Trains what the subtask reads of its own input, as it would the examples of its first input. */
+    private final class OwnInputTrainer implements OwnInputReader.Trainer {
+        @Override
+        public void train(Example example, long timestamp) throws Exception {
+            setCurrentKey(example.source());
+            LocalTrainer.this.train(example.source(), example, timestamp);
+        }
+
+        @Override
+        public void deadLetter(DeadLetter deadLetter) {
+            output.collect(Ingest.DEAD_LETTERS, new StreamRecord<>(deadLetter));
+        }
+
+        @Override
+        public void watermark(long watermark) throws Exception {
+            advanceWatermark(new Watermark(watermark));
+        }
+
+        @Override
+        public void ended() throws Exception {
+            examplesEnded();
+            ownInput.writeCounts(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        }
     }
 
     @Override
@@ -155,6 +199,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             }
         }
         globalsState.update(held);
+        if (ownInput != null) {
+            ownInput.snapshotState();
+        }
     }
 
     private boolean isByzantine(String source) {
@@ -164,8 +211,12 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
 
     @Override
     public void processElement1(StreamRecord<Example> record) throws Exception {
-        Example example = record.getValue();
-        String source = (String) getCurrentKey();
+        train((String) getCurrentKey(), record.getValue(),
+                record.hasTimestamp() ? record.getTimestamp() : RecordSequence.NO_TIMESTAMP);
+    }
+
+    /** Trains {@code source}'s {@code example}, the key context set to it; {@code timestamp} NO_TIMESTAMP for none. */
+    private void train(String source, Example example, long timestamp) throws Exception {
         SourceModel s = cache.load(source);
         s.dirty = true;
         learner.rebase(s);
@@ -178,8 +229,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             long before = s.samples - 1;
             PrequentialPrediction prediction = new PrequentialPrediction(example.source(), example.timestamp(),
                     example.label(), outcome.prediction(), outcome.loss(), s.baseVersion(), before);
-            output.collect(PREDICTIONS, record.hasTimestamp()
-                    ? new StreamRecord<>(prediction, record.getTimestamp())
+            output.collect(PREDICTIONS, timestamp != RecordSequence.NO_TIMESTAMP
+                    ? new StreamRecord<>(prediction, timestamp)
                     : new StreamRecord<>(prediction));
         }
         if (learner.driftDetected(s, outcome)) {
@@ -193,8 +244,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             if (s.samples % settings.localExamples() == 0 && settings.participation().takesPart(source, s.steps)) {
                 report(source, s, example.timestamp());
             }
-        } else if (settings.eventTimeMillis() > 0 && record.hasTimestamp()) {
-            long boundary = boundaryAfter(record.getTimestamp());
+        } else if (settings.eventTimeMillis() > 0 && timestamp != RecordSequence.NO_TIMESTAMP) {
+            long boundary = boundaryAfter(timestamp);
             if (s.timerAt != boundary) {
                 s.timerAt = boundary;
                 if (!pending.add(boundary, source)) {
@@ -258,6 +309,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
 
     @Override
     public void processElement2(StreamRecord<GlobalModel> record) {
+        if (ownInput != null) {
+            ownInput.feedbackArrived();
+        }
         if (adopt(record.getValue())) {
             globalsAdopted.inc();
         }
@@ -375,7 +429,15 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
 
     @Override
     public void endInput(int inputId) throws Exception {
-        if (inputId != 1 || examplesEnded) {
+        // a trainer reading its own input ends with it, not with its (empty) first input
+        if (inputId == 1 && ownInput == null) {
+            examplesEnded();
+        }
+    }
+
+    /** At the end of the examples: every source's remaining progress, then an end marker to every aggregator. */
+    private void examplesEnded() throws Exception {
+        if (examplesEnded) {
             return;
         }
         examplesEnded = true;
@@ -412,6 +474,12 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     // not hold back the round timers.
     @Override
     public void processWatermark1(Watermark mark) throws Exception {
+        if (ownInput == null) {
+            advanceWatermark(mark);
+        }
+    }
+
+    private void advanceWatermark(Watermark mark) throws Exception {
         reportPassedBoundaries(mark.getTimestamp());
         super.processWatermark(mark);
     }
@@ -421,9 +489,17 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
 
     @Override
     protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
-        if (index == 0) {
+        if (index == 0 && ownInput == null) {
             super.processWatermarkStatus(status);
         }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (ownInput != null) {
+            ownInput.close();
+        }
+        super.close();
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -14,6 +15,8 @@ import org.apache.flink.util.Collector;
 import org.fedflink.artifact.RunFolder;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
+import org.fedflink.io.OrderedSource;
+import org.fedflink.io.RecordSequence;
 
 /**
  * Wires one closed learning loop as its {@link LoopPlan} says: trainers, aggregators, feedback and
@@ -30,13 +33,19 @@ final class LoopGraph {
 
     private LoopGraph() {}
 
-    /** Adds the loop of {@code plan}, learning from {@code examples}, its versions scored on {@code holdout}. */
-    static void add(DataStream<Example> examples, LoopPlan plan, HoldoutSupplier holdout) {
+    /**
+     * Adds the loop of {@code plan}, learning from {@code examples} (null when its trainers read their
+     * own input), its versions scored on {@code holdout}; the trainers, whose side outputs carry the
+     * dead letters of an input they read.
+     */
+    static SingleOutputStreamOperator<LocalUpdate> add(StreamExecutionEnvironment env, DataStream<Example> examples,
+            LoopPlan plan, HoldoutSupplier holdout) {
         String prefix = plan.uidPrefix();
         String out = plan.out();
         JobSpec spec = plan.spec();
-        DataStream<GlobalModel> feedback = feedback(examples.getExecutionEnvironment(), plan);
-        SingleOutputStreamOperator<LocalUpdate> updates = examples
+        boolean readingItself = plan.trainer().input().isPresent();
+        DataStream<GlobalModel> feedback = feedback(env, plan);
+        SingleOutputStreamOperator<LocalUpdate> updates = (readingItself ? noExamples(env, prefix) : examples)
                 .keyBy(plan.key())
                 .connect(feedback.broadcast())
                 .transform(prefix + "trainer", RecordTypeInfo.localUpdates(), new LocalTrainer(plan.trainer()))
@@ -44,7 +53,8 @@ final class LoopGraph {
                 .setMaxParallelism(Math.max(128, plan.trainers()))
                 .setBufferTimeout(0)
                 .uid(prefix + StateDescriptors.UID_TRAINER)
-                .name(prefix + "local trainer");
+                // progress lines sum the records read by the operators named "ingest"
+                .name(prefix + (readingItself ? "local trainer, reading and ingesting its sources" : "local trainer"));
 
         if (plan.trainer().emitPredictions()) {
             updates.getSideOutput(LocalTrainer.PREDICTIONS)
@@ -111,6 +121,49 @@ final class LoopGraph {
                     .uid(prefix + "model-topic")
                     .name(prefix + "models: " + modelTopic);
         }
+        return updates;
+    }
+
+    /**
+     * The first input of trainers that read their own input: empty (it ends at once, and the
+     * trainers end with what they read), there because the trainer is a two-input operator.
+     */
+    private static DataStream<Example> noExamples(StreamExecutionEnvironment env, String prefix) {
+        return env.fromSource(new OrderedSource<>(new NoExamples(), 1, 0, RecordTypeInfo.examples()),
+                        WatermarkStrategy.noWatermarks(), prefix + "no-examples")
+                .setParallelism(1)
+                .uid(prefix + "no-examples")
+                .name(prefix + "examples: read by the trainers");
+    }
+
+    private static final class NoExamples implements RecordSequence<Example> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public long size() {
+            return 0;
+        }
+
+        @Override
+        public void open(MetricGroup metrics) {}
+
+        @Override
+        public int groupOf(long position, int groups) {
+            throw new IllegalStateException("no positions");
+        }
+
+        @Override
+        public Example read(long position) {
+            throw new IllegalStateException("no positions");
+        }
+
+        @Override
+        public long timestamp(Example record) {
+            return NO_TIMESTAMP;
+        }
+
+        @Override
+        public void close() {}
     }
 
     /**

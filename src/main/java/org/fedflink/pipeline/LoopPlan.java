@@ -174,6 +174,12 @@ record LoopPlan(
                 ExampleKeys.allAsOne(), false, false, trainer, aggregator);
     }
 
+    /** This loop with trainers that read their own share of {@code input} instead of examples sent to them. */
+    LoopPlan readingItself(TrainerInput input) {
+        return new LoopPlan(loop, out, spec, model, modelKey, inOrder, key, perSourceStats, kafkaFeedback,
+                trainer.toBuilder().input(input).build(), aggregator);
+    }
+
     /** Prefix of the loop's operator uids and names. */
     String uidPrefix() {
         return loop.uidPrefix();

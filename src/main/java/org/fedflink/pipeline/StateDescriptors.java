@@ -44,6 +44,14 @@ public final class StateDescriptors {
         return new ListStateDescriptor<>("trainer-global-models", RecordTypeInfo.globalModels());
     }
 
+    /**
+     * A trainer reading its own input: the next position of each key group it reads, {@code
+     * {keyGroup, position}} (union, so that a rescaled subtask finds the key groups it is given).
+     */
+    public static ListStateDescriptor<long[]> trainerInputPositions() {
+        return new ListStateDescriptor<>("trainer-input-positions", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+    }
+
     /** Counters of an ingest subtask: {records read, invalid}. */
     public static ListStateDescriptor<long[]> ingestCounts() {
         return new ListStateDescriptor<>("ingest-counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);

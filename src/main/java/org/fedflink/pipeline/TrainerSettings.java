@@ -63,6 +63,8 @@ public final class TrainerSettings implements Serializable {
     private final LocalDp localDp;
     private final JobSpec.StateLayout stateLayout;
     private final DriftSettings drift;
+    /** Null when the examples come in on the trainer's first input. */
+    private final TrainerInput input;
 
     private TrainerSettings(Builder b) {
         if (b.localExamples < 1) {
@@ -97,6 +99,7 @@ public final class TrainerSettings implements Serializable {
         this.localDp = b.localDp;
         this.stateLayout = b.stateLayout;
         this.drift = b.drift;
+        this.input = b.input;
     }
 
     /**
@@ -127,7 +130,13 @@ public final class TrainerSettings implements Serializable {
                 .drift(drift);
         attack().ifPresent(b::attack);
         localDp().ifPresent(b::localDp);
+        input().ifPresent(b::input);
         return b;
+    }
+
+    /** The input the trainer reads itself, when it reads its own ({@code trainer.readsInput}). */
+    public Optional<TrainerInput> input() {
+        return Optional.ofNullable(input);
     }
 
     /** The model's shape. */
@@ -296,6 +305,7 @@ public final class TrainerSettings implements Serializable {
         private LocalDp localDp;
         private JobSpec.StateLayout stateLayout = JobSpec.StateLayout.AUTO;
         private DriftSettings drift = DriftSettings.none();
+        private TrainerInput input;
 
         private Builder(ModelSpec model, LocalOptimizer optimizer) {
             this.model = required("model", model);
@@ -377,6 +387,12 @@ public final class TrainerSettings implements Serializable {
         /** Sources watch for and follow drift as {@code drift} says ({@link DriftSettings#none()}: not at all). */
         public Builder drift(DriftSettings drift) {
             this.drift = required("drift", drift);
+            return this;
+        }
+
+        /** Each subtask reads its own sources' records of {@code input}, instead of examples on its first input. */
+        public Builder input(TrainerInput input) {
+            this.input = required("input", input);
             return this;
         }
 

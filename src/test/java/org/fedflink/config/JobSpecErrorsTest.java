@@ -66,7 +66,8 @@ class JobSpecErrorsTest {
     @Test
     void parse_keyInWrongCase_isUnknown() {
         assertThat(error(MINIMAL + "trainer:\n  Parallelism: 2\n"))
-                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize, cacheMegabytes, state)");
+                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize, cacheMegabytes, state,"
+                        + " readsInput)");
     }
 
     @Test
@@ -79,6 +80,24 @@ class JobSpecErrorsTest {
                         + " move every coordinate); use auto or dense");
         assertThat(error(MINIMAL, "trainer.state=spars"))
                 .isEqualTo("key 'trainer.state' must be one of: auto, dense, sparse, got 'spars'");
+    }
+
+    @Test
+    void validate_trainersReadingAnInputWhoseSourcesAreKnownOnlyOnceRead_isRefused() {
+        assertThat(error(MINIMAL, "trainer.readsInput=true", "input.type=jsonl", "input.path=/data/train.jsonl"))
+                .isEqualTo("key 'trainer.readsInput' needs the rows dealt to simulated sources"
+                        + " (input.partition.scheme); rows that name their own source are read by readers, as their"
+                        + " source is known only once a row is read");
+        assertThat(error(MINIMAL, "trainer.readsInput=true", "input.type=jsonl", "input.path=/data/in",
+                        "input.monitor=true", "input.partition.scheme=iid"))
+                .isEqualTo("key 'trainer.readsInput' needs the generator or input files read in order; a Kafka topic"
+                        + " or a monitored directory is read by readers");
+        assertThat(error(MINIMAL, "trainer.readsInput=true", "mode=centralized"))
+                .isEqualTo("key 'trainer.readsInput' is for a federated job; a centralized one reads the input in"
+                        + " order with one reader");
+        assertThat(error(MINIMAL + "tasks:\n  - name: a\n  - name: b\n", "trainer.readsInput=true"))
+                .isEqualTo("key 'trainer.readsInput' is for a job of one task (the tasks of a job share one reading"
+                        + " of the input); remove it or the tasks");
     }
 
     @Test

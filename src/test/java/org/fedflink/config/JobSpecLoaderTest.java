@@ -98,7 +98,7 @@ class JobSpecLoaderTest {
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
                         0.5, null, false, 0.9, true, JobSpec.ServerStep.MEAN),
-                new TrainerSpec(2, null, 64, JobSpec.StateLayout.AUTO),
+                new TrainerSpec(2, null, 64, JobSpec.StateLayout.AUTO, false),
                 new EvaluationSpec(List.of(), 2000, null, null, Map.of(), 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of()),
@@ -340,7 +340,7 @@ class JobSpecLoaderTest {
                 new AggregationSpec(JobSpec.Strategy.FEDYOGI, 0.5, 6, 0.5, 0.02, 0.8, 0.95, 0.01, false, 0.1, 2, 4,
                         3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25, 0.01, true, 0.75, true,
                         JobSpec.ServerStep.UPDATE_LENGTH),
-                new TrainerSpec(1024, 1, 512, JobSpec.StateLayout.DENSE),
+                new TrainerSpec(1024, 1, 512, JobSpec.StateLayout.DENSE, false),
                 new EvaluationSpec(
                         List.of(JobSpec.Baseline.CENTRALIZED, JobSpec.Baseline.LOCAL), 0, "/data/holdout.jsonl",
                         "/data/holdout-labels",

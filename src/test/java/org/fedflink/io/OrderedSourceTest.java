@@ -13,11 +13,11 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.ReaderInfo;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
-import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup;
 import org.fedflink.testing.CollectingOutput;
 import org.fedflink.testing.ReaderContexts;
@@ -47,7 +47,7 @@ class OrderedSourceTest {
         }
 
         @Override
-        public void open(SourceReaderContext context) {}
+        public void open(MetricGroup metrics) {}
 
         @Override
         public int groupOf(long position, int groups) {

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * holds them (the prequential predictions of {@code predictions.jsonl}, source by source, are the
  * input's rows of that source, pass after pass), and the centralized baseline, which sees the
  * input's exact order, ends with the same model in every run of the same input — also when
- * several readers split the input by source ({@code input.parallelism}).
+ * several readers split the input by source ({@code input.parallelism}) or the trainers read their
+ * own sources' rows ({@code trainer.readsInput}).
  */
 class OrderIT {
 
@@ -226,7 +227,8 @@ class OrderIT {
         Path file = Files.writeString(tmp.resolve("train.libsvm"), text);
         assertOrdered("libsvm", List.of("input.type=libsvm", "input.path=" + file,
                         "input.partition.scheme=iid", "input.partition.sources=" + SOURCES),
-                partitionedOrder(42), List.of(List.of("trainer.parallelism=2", "input.parallelism=2")));
+                partitionedOrder(42), List.of(List.of("trainer.parallelism=2", "input.parallelism=2"),
+                        List.of("trainer.parallelism=3", "trainer.readsInput=true")));
     }
 
     @Test
@@ -246,6 +248,6 @@ class OrderIT {
         assertOrdered("idx", List.of("input.type=idx", "input.path=" + imageFile, "input.labelsPath=" + labelFile,
                         "input.scaling.type=divide", "input.scaling.divisor=255",
                         "input.partition.scheme=iid", "input.partition.sources=" + SOURCES),
-                partitionedOrder(42), List.of());
+                partitionedOrder(42), List.of(List.of("trainer.parallelism=2", "trainer.readsInput=true")));
     }
 }

@@ -16,7 +16,8 @@ import org.fedflink.config.JobSpec;
 import org.fedflink.runner.LocalRunner;
 import org.fedflink.runner.ProgressProbe;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +56,12 @@ class RecoveryIT {
         return FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
     }
 
-    @Test
-    void taskManagerKilledAfterACheckpoint_jobRecoversAndFoldsEveryValidExampleOnce() throws Exception {
-        JobSpec spec = slowJob("output.predictions=true");
+    /** With {@code trainer.readsInput} the trainers read their sources themselves; the guarantees are the same. */
+    @ParameterizedTest(name = "trainer.readsInput={0}")
+    @ValueSource(booleans = {false, true})
+    void taskManagerKilledAfterACheckpoint_jobRecoversAndFoldsEveryValidExampleOnce(boolean trainersRead)
+            throws Exception {
+        JobSpec spec = slowJob("output.predictions=true", "trainer.readsInput=" + trainersRead);
         Path out = tmp.resolve("failover");
         JsonNode summary;
         try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out)
@@ -87,9 +91,10 @@ class RecoveryIT {
      * carries the restored count into the new attempt (where Flink's counter starts again at 0), and
      * the line never shows fewer examples than before, nor more than the input holds.
      */
-    @Test
-    void taskManagerKilledAfterACheckpoint_progressCountsOnFromTheRestoredCount() throws Exception {
-        JobSpec spec = slowJob();
+    @ParameterizedTest(name = "trainer.readsInput={0}")
+    @ValueSource(booleans = {false, true})
+    void taskManagerKilledAfterACheckpoint_progressCountsOnFromTheRestoredCount(boolean trainersRead) throws Exception {
+        JobSpec spec = slowJob("trainer.readsInput=" + trainersRead);
         Path out = tmp.resolve("progress");
         java.util.Map<String, String> flink = java.util.Map.of("restart-strategy.type", "fixed-delay",
                 "restart-strategy.fixed-delay.attempts", "3", "restart-strategy.fixed-delay.delay", "500 ms",
@@ -178,9 +183,12 @@ class RecoveryIT {
         throw new AssertionError("checkpoint " + number + " did not complete within 60 s");
     }
 
-    @Test
-    void stopWithSavepointThenRestoreAtAnotherParallelism_versionsContinueAndNoSampleIsCountedTwice() throws Exception {
-        JobSpec spec = slowJob();
+    @ParameterizedTest(name = "trainer.readsInput={0}")
+    @ValueSource(booleans = {false, true})
+    void stopWithSavepointThenRestoreAtAnotherParallelism_versionsContinueAndNoSampleIsCountedTwice(
+            boolean trainersRead) throws Exception {
+        String reads = "trainer.readsInput=" + trainersRead;
+        JobSpec spec = slowJob(reads);
         Path out = tmp.resolve("savepoint");
         String savepoint;
         long stoppedAt;
@@ -198,7 +206,7 @@ class RecoveryIT {
         assertThat(stoppedAt).isPositive();
 
         // the aggregator state's layout is the shard count: a change is refused before the job starts
-        JobSpec twoShards = slowJob("aggregation.shards=2");
+        JobSpec twoShards = slowJob(reads, "aggregation.shards=2");
         assertThatThrownBy(() -> LocalRunner.runOn(cluster, twoShards,
                         LocalRunner.Options.defaults(tmp.resolve("refused")).withRestoreFrom(savepoint)))
                 .isInstanceOf(org.fedflink.config.JobSpecException.class)
@@ -206,7 +214,7 @@ class RecoveryIT {
                 .hasMessageContaining("in 1 shard(s)");
 
         // the trainers' keyed state is redistributed: resume on one trainer instead of two
-        JobSpec rescaled = slowJob("trainer.parallelism=1");
+        JobSpec rescaled = slowJob(reads, "trainer.parallelism=1");
         LocalRunner.Options resumed = LocalRunner.Options.defaults(out).withRestoreFrom(savepoint);
         JsonNode summary = LocalRunner.runOn(cluster, rescaled, resumed).json();
         assertThat(summary.path("status").asText()).isEqualTo("FINISHED");

@@ -4,6 +4,7 @@ import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.UserCodeClassLoader;
 
 /**
@@ -50,7 +51,7 @@ public final class ReaderContexts implements SourceReaderContext {
 
     @Override
     public SourceReaderMetricGroup metricGroup() {
-        throw new UnsupportedOperationException("no metrics in a hand-driven reader");
+        return UnregisteredMetricsGroup.createSourceReaderMetricGroup();
     }
 
     @Override

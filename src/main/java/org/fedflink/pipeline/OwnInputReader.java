@@ -1,0 +1,198 @@
+package org.fedflink.pipeline;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.fedflink.data.Example;
+import org.fedflink.io.KeyGroupCursor;
+import org.fedflink.io.RecordSequence;
+
+/**
+ * How a trainer subtask reads its own share of the input ({@code trainer.readsInput}): the records
+ * of the sources of its key groups, in the input's order, in batches run from the task's mailbox
+ * between the records of its network input, so reading, parsing and training share one thread and
+ * no example crosses a shuffle. It does what the readers and the ingest otherwise do: each record
+ * is checked ({@link IngestLedger}; an invalid one becomes a dead letter), gets its event time, and
+ * the watermark follows {@link TrainerInput#watermarkDelayMillis()} behind the newest; the reading
+ * keeps to {@link TrainerInput#ratePerSecond()}.
+ *
+ * <p>Exactly once: the next position of each key group is operator state (union, so a rescaled
+ * subtask finds those of the key groups it is given), taken in the same thread that trains, so a
+ * checkpoint holds the sources' state and the positions after the same records.
+ */
+final class OwnInputReader {
+
+    /** What the trainer does with what is read. */
+    interface Trainer {
+        /** Trains the source's example; {@code timestamp} is {@link RecordSequence#NO_TIMESTAMP} for none. */
+        void train(Example example, long timestamp) throws Exception;
+
+        void deadLetter(DeadLetter deadLetter);
+
+        void watermark(long watermark) throws Exception;
+
+        /** Every record of the subtask's sources has been read (after the last watermark). */
+        void ended() throws Exception;
+    }
+
+    /**
+     * The most and the fewest records read per mail. Between two mails the task takes one record
+     * (or barrier) of its network input, so a batch is kept to half the records read between two
+     * global models coming in, measured ({@link #feedbackArrived}): longer, the models would queue
+     * up and the sources train on stale ones; shorter than needed, the mails cost more than they do.
+     */
+    static final int MAX_BATCH = 256;
+    static final int MIN_BATCH = 16;
+    /** How often the watermark moves on, as Flink's periodic watermarks do (pipeline.auto-watermark-interval). */
+    static final long WATERMARK_INTERVAL_MILLIS = 200;
+    /** The most a paced reading may run ahead after waiting, in seconds of its rate. */
+    private static final double BURST_SECONDS = 0.05;
+
+    private final TrainerInput input;
+    private final IngestLedger ledger;
+
+    private ListState<long[]> positionState;
+    private Iterable<long[]> restoredPositions;
+    private KeyGroupCursor cursor;
+    private Trainer trainer;
+    private MailboxExecutor mailbox;
+    private ProcessingTimeService time;
+    private Consumer<DeadLetter> deadLetters;
+    private double ratePerSecond;
+    private double credit;
+    private long creditAt;
+    private long newestTimestamp = Long.MIN_VALUE;
+    private long watermark = Long.MIN_VALUE;
+    private long watermarkAt;
+    /** Records read since the last global model came in, and their running mean between two. */
+    private long readSinceFeedback;
+    private double readBetweenFeedback = 2 * MAX_BATCH;
+    private boolean ended;
+
+    OwnInputReader(TrainerInput input) {
+        this.input = input;
+        this.ledger = new IngestLedger(input.model(), input.countsDir());
+    }
+
+    void initializeState(OperatorStateStore store) throws Exception {
+        positionState = store.getUnionListState(StateDescriptors.trainerInputPositions());
+        restoredPositions = positionState.get();
+        ledger.initializeState(store);
+    }
+
+    /**
+     * Starts reading the key groups {@code keyGroups} of {@code maxParallelism}, one batch per mail
+     * of {@code mailbox}, from the positions restored.
+     *
+     * @param subtasks the trainer's parallelism, which shares the input's rate
+     */
+    void open(MetricGroup metrics, KeyGroupRange keyGroups, int maxParallelism, int subtasks, MailboxExecutor mailbox,
+            ProcessingTimeService time, Trainer trainer) throws Exception {
+        ledger.open(metrics);
+        RecordSequence<RawRecord> sequence = input.sequence();
+        sequence.open(metrics);
+        cursor = new KeyGroupCursor(sequence, maxParallelism, keyGroups.getStartKeyGroup(),
+                keyGroups.getEndKeyGroup(), restoredPositions);
+        restoredPositions = null;
+        this.trainer = trainer;
+        this.mailbox = mailbox;
+        this.time = time;
+        this.deadLetters = trainer::deadLetter;
+        this.ratePerSecond = input.ratePerSecond() / subtasks;
+        this.creditAt = time.getCurrentProcessingTime();
+        schedule();
+    }
+
+    private void schedule() {
+        try {
+            mailbox.execute(this::readBatch, "read the trainer's own input");
+        } catch (RejectedExecutionException e) {
+            // the task is closing: what was not read is read again from the last checkpoint
+        }
+    }
+
+    private void readBatch() throws Exception {
+        if (ended) {
+            return;
+        }
+        int records = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, readBetweenFeedback / 2));
+        long now = time.getCurrentProcessingTime();
+        if (ratePerSecond > 0) {
+            credit = Math.min(credit + (now - creditAt) * ratePerSecond / 1000.0,
+                    Math.max(1, ratePerSecond * BURST_SECONDS));
+            creditAt = now;
+            if (credit < 1) {
+                long wait = (long) Math.ceil((1 - credit) * 1000.0 / ratePerSecond);
+                time.registerTimer(now + Math.max(1, wait), t -> readBatch());
+                return;
+            }
+            records = (int) Math.min(records, credit);
+            credit -= records;
+        }
+        RecordSequence<RawRecord> sequence = input.sequence();
+        long delay = input.watermarkDelayMillis();
+        for (int i = 0; i < records; i++) {
+            long position = cursor.next();
+            if (position < 0) {
+                break;
+            }
+            readSinceFeedback++;
+            RawRecord raw = sequence.read(position);
+            Example example = ledger.accept(raw, deadLetters);
+            if (example == null) {
+                continue;
+            }
+            long timestamp = sequence.timestamp(raw);
+            if (timestamp != RecordSequence.NO_TIMESTAMP && timestamp > newestTimestamp) {
+                newestTimestamp = timestamp;
+            }
+            trainer.train(example, timestamp);
+        }
+        // as Flink's bounded-out-of-orderness watermarks: the newest event time less the delay, less 1 ms
+        if (now - watermarkAt >= WATERMARK_INTERVAL_MILLIS && newestTimestamp != Long.MIN_VALUE
+                && newestTimestamp - delay - 1 > watermark) {
+            watermark = newestTimestamp - delay - 1;
+            watermarkAt = now;
+            trainer.watermark(watermark);
+        }
+        if (cursor.ended()) {
+            ended = true;
+            trainer.watermark(Long.MAX_VALUE);
+            trainer.ended();
+            return;
+        }
+        schedule();
+    }
+
+    /** A global model came in on the network input: sizes the batches to the loop's pace. */
+    void feedbackArrived() {
+        readBetweenFeedback = 0.8 * readBetweenFeedback + 0.2 * readSinceFeedback;
+        readSinceFeedback = 0;
+    }
+
+    /** Whether every record of the subtask's sources has been read. */
+    boolean ended() {
+        return ended;
+    }
+
+    void snapshotState() throws Exception {
+        positionState.update(cursor.positions());
+        ledger.snapshotState();
+    }
+
+    /** At the end of the input, the ingest counts of {@code subtask}. */
+    void writeCounts(int subtask) throws Exception {
+        ledger.writeCounts(subtask);
+    }
+
+    void close() throws Exception {
+        if (cursor != null) {
+            input.sequence().close();
+        }
+    }
+}
