@@ -26,7 +26,11 @@ import org.fedflink.model.LocalOptimizers;
  *   -> ModelWriter (versions, metrics.csv) -> model topic (Kafka, exactly once)
  * </pre>
  *
- * With {@code evaluation.baseline: centralized} a second loop trains one learner over the union of
+ * With {@code trainer.readsInput} there are no readers before the trainers: each trainer subtask
+ * reads, checks and trains its own sources' records of the input ({@link OwnInputReader}), and its
+ * dead letters go to the same writer.
+ *
+ * <p>With {@code evaluation.baseline: centralized} a second loop trains one learner over the union of
  * all sources on the same stream, writing to {@code baseline/} in the run folder. A job with
  * {@code tasks:} has one such loop (and baseline) per task, named {@code <task>/...} and writing
  * to {@code tasks/<task>/}; tasks that read the input alike share one reading of it.

@@ -160,7 +160,8 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
                             maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask()),
                     maxParallelism, task.getNumberOfParallelSubtasks(),
                     getContainingTask().getMailboxExecutorFactory().createExecutor(TaskMailbox.MIN_PRIORITY),
-                    getProcessingTimeService(), new OwnInputTrainer());
+                    getProcessingTimeService(), getContainingTask().getEnvironment().getAllWriters(),
+                    new OwnInputTrainer());
         }
     }
 

@@ -132,7 +132,7 @@ final class LoopGraph {
         return env.fromSource(new OrderedSource<>(new NoExamples(), 1, 0, RecordTypeInfo.examples()),
                         WatermarkStrategy.noWatermarks(), prefix + "no-examples")
                 .setParallelism(1)
-                .uid(prefix + "no-examples")
+                .uid(prefix + StateDescriptors.UID_NO_EXAMPLES)
                 .name(prefix + "examples: read by the trainers");
     }
 

@@ -1,11 +1,13 @@
 package org.fedflink.pipeline;
 
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.io.AvailabilityProvider;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.fedflink.data.Example;
@@ -19,7 +21,10 @@ import org.fedflink.io.RecordSequence;
  * no example crosses a shuffle. It does what the readers and the ingest otherwise do: each record
  * is checked ({@link IngestLedger}; an invalid one becomes a dead letter), gets its event time, and
  * the watermark follows {@link TrainerInput#watermarkDelayMillis()} behind the newest; the reading
- * keeps to {@link TrainerInput#ratePerSecond()}.
+ * keeps to {@link TrainerInput#ratePerSecond()}. It reads only while the task's outputs take records:
+ * a back-pressured trainer that kept reading would block in the middle of a batch, and its network
+ * input — the global models and the barriers — would wait behind it, so it waits, as a task waits
+ * before taking a record off its input.
  *
  * <p>Exactly once: the next position of each key group is operator state (union, so a rescaled
  * subtask finds those of the key groups it is given), taken in the same thread that trains, so a
@@ -62,6 +67,9 @@ final class OwnInputReader {
     private Trainer trainer;
     private MailboxExecutor mailbox;
     private ProcessingTimeService time;
+    private AvailabilityProvider[] outputs;
+    /** Whether a batch is waiting in the mailbox (or for a timer, or for an output): one at a time. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private Consumer<DeadLetter> deadLetters;
     private double ratePerSecond;
     private double credit;
@@ -92,7 +100,7 @@ final class OwnInputReader {
      * @param subtasks the trainer's parallelism, which shares the input's rate
      */
     void open(MetricGroup metrics, KeyGroupRange keyGroups, int maxParallelism, int subtasks, MailboxExecutor mailbox,
-            ProcessingTimeService time, Trainer trainer) throws Exception {
+            ProcessingTimeService time, AvailabilityProvider[] outputs, Trainer trainer) throws Exception {
         ledger.open(metrics);
         RecordSequence<RawRecord> sequence = input.sequence();
         sequence.open(metrics);
@@ -102,6 +110,7 @@ final class OwnInputReader {
         this.trainer = trainer;
         this.mailbox = mailbox;
         this.time = time;
+        this.outputs = outputs.clone();
         this.deadLetters = trainer::deadLetter;
         this.ratePerSecond = input.ratePerSecond() / subtasks;
         this.creditAt = time.getCurrentProcessingTime();
@@ -109,6 +118,9 @@ final class OwnInputReader {
     }
 
     private void schedule() {
+        if (!scheduled.compareAndSet(false, true)) {
+            return;
+        }
         try {
             mailbox.execute(this::readBatch, "read the trainer's own input");
         } catch (RejectedExecutionException e) {
@@ -116,7 +128,18 @@ final class OwnInputReader {
         }
     }
 
+    /** An output that takes no record now, or null. */
+    private AvailabilityProvider blockedOutput() {
+        for (AvailabilityProvider output : outputs) {
+            if (!output.isAvailable()) {
+                return output;
+            }
+        }
+        return null;
+    }
+
     private void readBatch() throws Exception {
+        scheduled.set(false);
         if (ended) {
             return;
         }
@@ -128,6 +151,7 @@ final class OwnInputReader {
             creditAt = now;
             if (credit < 1) {
                 long wait = (long) Math.ceil((1 - credit) * 1000.0 / ratePerSecond);
+                scheduled.set(true);
                 time.registerTimer(now + Math.max(1, wait), t -> readBatch());
                 return;
             }
@@ -137,6 +161,18 @@ final class OwnInputReader {
         RecordSequence<RawRecord> sequence = input.sequence();
         long delay = input.watermarkDelayMillis();
         for (int i = 0; i < records; i++) {
+            AvailabilityProvider blocked = blockedOutput();
+            if (blocked != null) {
+                if (ratePerSecond > 0) {
+                    credit += records - i;
+                }
+                scheduled.set(true);
+                blocked.getAvailableFuture().thenRun(() -> {
+                    scheduled.set(false);
+                    schedule();
+                });
+                break;
+            }
             long position = cursor.next();
             if (position < 0) {
                 break;

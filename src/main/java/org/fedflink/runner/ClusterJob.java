@@ -21,10 +21,12 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.OperatorIDPair;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -282,8 +284,11 @@ public final class ClusterJob {
 
     /**
      * Refuses to restore {@code savepoint} into {@code graph} when an aggregator's parallelism (its
-     * shard count) differs from the one the savepoint holds. Reads only the savepoint's
-     * {@code _metadata} (operator ids and parallelisms), on any file system Flink can read.
+     * shard count) differs from the one the savepoint holds, or when the input is read otherwise
+     * than when it was taken ({@code trainer.readsInput}: where the reading was is kept by the
+     * readers or by the trainers, and the other would read the input again from its start). Reads
+     * only the savepoint's {@code _metadata} (operator ids, parallelisms and state names), on any
+     * file system Flink can read.
      */
     static void checkShards(JobGraph graph, String savepoint) throws JobSpecException {
         CheckpointMetadata metadata;
@@ -300,9 +305,23 @@ public final class ClusterJob {
         for (OperatorState state : metadata.getOperatorStates()) {
             saved.put(state.getOperatorID(), state);
         }
+        boolean trainersRead = graph.getVerticesSortedTopologicallyFromSources().stream()
+                .flatMap(v -> v.getOperatorIDs().stream())
+                .anyMatch(ids -> StateDescriptors.UID_NO_EXAMPLES.equals(ids.getUserDefinedOperatorUid()));
         for (JobVertex vertex : graph.getVertices()) {
             for (OperatorIDPair ids : vertex.getOperatorIDs()) {
                 String uid = ids.getUserDefinedOperatorUid();
+                if (StateDescriptors.UID_TRAINER.equals(uid) && saved.containsKey(ids.getGeneratedOperatorID())) {
+                    boolean savedRead = holdsOperatorState(saved.get(ids.getGeneratedOperatorID()),
+                            StateDescriptors.trainerInputPositions().getName());
+                    if (savedRead != trainersRead) {
+                        throw new JobSpecException("trainer.readsInput is " + trainersRead + " but savepoint '"
+                                + savepoint + "' was taken with " + savedRead + " (the " + (savedRead ? "trainers"
+                                : "readers") + " hold where the input was read; the " + (savedRead ? "readers"
+                                : "trainers") + " would read it again from its start); resume with --set"
+                                + " trainer.readsInput=" + savedRead);
+                    }
+                }
                 if (uid == null || !uid.endsWith(StateDescriptors.UID_AGGREGATOR)) {
                     continue;
                 }
@@ -315,6 +334,18 @@ public final class ClusterJob {
                 }
             }
         }
+    }
+
+    /** Whether any subtask of {@code state} holds operator state named {@code name}. */
+    private static boolean holdsOperatorState(OperatorState state, String name) {
+        for (OperatorSubtaskState subtask : state.getSubtaskStates().values()) {
+            for (OperatorStateHandle handle : subtask.getManagedOperatorState()) {
+                if (handle.getStateNameToPartitionOffsets().containsKey(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String oneLine(String s) {

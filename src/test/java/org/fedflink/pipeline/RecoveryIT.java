@@ -213,6 +213,14 @@ class RecoveryIT {
                 .hasMessageContaining("aggregation.shards is 2 but savepoint")
                 .hasMessageContaining("in 1 shard(s)");
 
+        // the input read otherwise than when the savepoint was taken would be read again from its start
+        JobSpec otherReading = slowJob("trainer.readsInput=" + !trainersRead);
+        assertThatThrownBy(() -> LocalRunner.runOn(cluster, otherReading,
+                        LocalRunner.Options.defaults(tmp.resolve("refused-reading")).withRestoreFrom(savepoint)))
+                .isInstanceOf(org.fedflink.config.JobSpecException.class)
+                .hasMessageContaining("trainer.readsInput is " + !trainersRead + " but savepoint")
+                .hasMessageContaining("resume with --set trainer.readsInput=" + trainersRead);
+
         // the trainers' keyed state is redistributed: resume on one trainer instead of two
         JobSpec rescaled = slowJob(reads, "trainer.parallelism=1");
         LocalRunner.Options resumed = LocalRunner.Options.defaults(out).withRestoreFrom(savepoint);
