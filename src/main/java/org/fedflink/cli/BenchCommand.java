@@ -42,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a job-spec key in every case, after the case's own settings (repeatable), to"
-                    + " compare a setting on the same cases, e.g. --set trainer.readsInput=true.")
+                    + " compare a setting on the same cases, e.g. --set input.readBy=readers.")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Bench folder (default: runs/bench-<timestamp>).")

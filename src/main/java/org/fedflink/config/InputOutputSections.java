@@ -29,6 +29,13 @@ public interface InputOutputSections {
     /** What an input does with a record field it does not know. */
     public enum UnknownFields { IGNORE, REJECT }
 
+    /**
+     * Who reads the input: readers before a shuffle to the trainers, or each trainer subtask its own
+     * sources' records; {@code auto} is the trainers whenever they can ({@link
+     * InputOutputRules#trainersCanRead}).
+     */
+    public enum ReadBy { AUTO, READERS, TRAINERS }
+
     /** Where examples come from. {@code path} is used by file inputs, {@code generator} by the generator. */
     public record InputSpec(
             InputType type,
@@ -53,7 +60,8 @@ public interface InputOutputSections {
             PartitionSpec partition,
             GeneratorSpec generator,
             KafkaInputSpec kafka,
-            UnknownFields unknownFields)
+            UnknownFields unknownFields,
+            ReadBy readBy)
             implements Serializable {
 
         public InputSpec {
@@ -73,13 +81,20 @@ public interface InputOutputSections {
         InputSpec withPath(String newPath) {
             return new InputSpec(type, newPath, parallelism, ratePerSecond, labelsPath, labelNames, watermarkDelayMillis, passes,
                     shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
-                    csv, libsvm, hashing, scaling, partition, generator, kafka, unknownFields);
+                    csv, libsvm, hashing, scaling, partition, generator, kafka, unknownFields, readBy);
         }
 
         InputSpec withKafka(KafkaInputSpec newKafka) {
             return new InputSpec(type, path, parallelism, ratePerSecond, labelsPath, labelNames, watermarkDelayMillis, passes,
                     shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
-                    csv, libsvm, hashing, scaling, partition, generator, newKafka, unknownFields);
+                    csv, libsvm, hashing, scaling, partition, generator, newKafka, unknownFields, readBy);
+        }
+
+        /** This input read by {@code newReadBy}. */
+        public InputSpec withReadBy(ReadBy newReadBy) {
+            return new InputSpec(type, path, parallelism, ratePerSecond, labelsPath, labelNames, watermarkDelayMillis, passes,
+                    shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
+                    csv, libsvm, hashing, scaling, partition, generator, kafka, unknownFields, newReadBy);
         }
     }
 

@@ -58,6 +58,24 @@ public record JobSpec(
         return tasks.isEmpty() ? java.util.List.of(new Task(null, this)) : tasks;
     }
 
+    /**
+     * Whether the trainers read the input themselves: {@code input.readBy} trainers, or auto where
+     * they can ({@link InputOutputRules#trainersCanRead}) in a job of one task.
+     */
+    public boolean trainersReadInput() {
+        return switch (input.readBy()) {
+            case TRAINERS -> true;
+            case READERS -> false;
+            case AUTO -> !isMultiTask() && InputOutputRules.trainersCanRead(this);
+        };
+    }
+
+    /** This job with its input read by {@code readBy}. */
+    public JobSpec withReadBy(ReadBy readBy) {
+        return new JobSpec(job, mode, seed, input.withReadBy(readBy), model, optimizer, rounds, aggregation, trainer,
+                evaluation, checkpoint, output, attack, localDp, drift, tasks);
+    }
+
     JobSpec withTasks(java.util.List<Task> newTasks) {
         return new JobSpec(job, mode, seed, input, model, optimizer, rounds, aggregation, trainer, evaluation,
                 checkpoint, output, attack, localDp, drift, newTasks);
@@ -218,11 +236,9 @@ public record JobSpec(
      *     {@code cacheMegabytes}
      * @param cacheMegabytes the memory a trainer subtask's cache of source models may take when
      *     {@code cacheSize} is not given
-     * @param readsInput whether each trainer subtask reads its own sources' records of the input
-     *     itself (generator, or files dealt to sources), with no readers and no shuffle before it
      */
-    public record TrainerSpec(int parallelism, Integer cacheSize, int cacheMegabytes, StateLayout state,
-            boolean readsInput) implements Serializable {}
+    public record TrainerSpec(int parallelism, Integer cacheSize, int cacheMegabytes, StateLayout state)
+            implements Serializable {}
 
     /**
      * How the trainer holds a source's model; written {@code auto}, {@code dense}, {@code sparse}.

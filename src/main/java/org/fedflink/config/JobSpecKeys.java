@@ -68,6 +68,7 @@ final class JobSpecKeys {
             entry("input.parallelism", Field.optional(1, between(1, 1024))),
             entry("input.ratePerSecond", Field.optional(0.0, SpecBinder.atLeast(0.0))),
             entry("input.unknownFields", Field.optional(JobSpec.UnknownFields.IGNORE)),
+            entry("input.readBy", Field.optional(JobSpec.ReadBy.AUTO)),
             entry("input.labelsPath", Field.optional(null, PATH)),
             entry("input.labelNames", Field.optional(List.of(), LABEL_NAME)),
             entry("input.watermarkDelayMillis", Field.optional(0L, atLeast(0))),
@@ -184,7 +185,6 @@ final class JobSpecKeys {
             entry("trainer.cacheSize", Field.optional(null, atLeast(1))),
             entry("trainer.cacheMegabytes", Field.optional(64, between(1, 1 << 20))),
             entry("trainer.state", Field.optional(JobSpec.StateLayout.AUTO)),
-            entry("trainer.readsInput", Field.optional(false)),
 
             entry("evaluation.baseline", Field.optional(List.of())),
             entry("evaluation.holdout", Field.optional(2000, atLeast(0))),

@@ -48,7 +48,7 @@ final class JobSpecRules {
         JobSpec.OptimizerSpec optimizer = resolveSchedule(spec.optimizer());
         checkStrategy(spec);
         checkTrainerState(spec, model);
-        checkReadsInput(spec, input);
+        InputOutputRules.checkReadBy(spec, input);
         checkAttack(spec.attack(), model);
         return new JobSpec(spec.job(), spec.mode(), spec.seed(), input, model, optimizer, spec.rounds(),
                 aggregation, spec.trainer(), spec.evaluation(), spec.checkpoint(), output, spec.attack(),
@@ -213,31 +213,6 @@ final class JobSpecRules {
                 }
             }
             default -> { }
-        }
-    }
-
-    /**
-     * Trainers read their own input when they can tell each record's source without reading it (the
-     * generator, rows dealt to simulated sources) and one federated loop reads it (a job of tasks
-     * is refused in {@link Tasks}, which sees them all).
-     */
-    private static void checkReadsInput(JobSpec spec, JobSpec.InputSpec input) throws JobSpecException {
-        if (!spec.trainer().readsInput()) {
-            return;
-        }
-        String key = "key 'trainer.readsInput' ";
-        if (spec.mode() != JobSpec.Mode.FEDAVG) {
-            throw new JobSpecException(key + "is for a federated job; a centralized one reads the input in order"
-                    + " with one reader");
-        }
-        if (input.isKafka() || input.monitor()) {
-            throw new JobSpecException(key + "needs the generator or input files read in order; a Kafka topic or"
-                    + " a monitored directory is read by readers");
-        }
-        if (input.isFile() && input.partition().scheme() == JobSpec.PartitionScheme.NONE) {
-            throw new JobSpecException(key + "needs the rows dealt to simulated sources (input.partition.scheme);"
-                    + " rows that name their own source are read by readers, as their source is known only"
-                    + " once a row is read");
         }
     }
 

@@ -110,9 +110,9 @@ final class Tasks {
                     + Messages.clean(name) + "', which the job spec does not declare (tasks: "
                     + String.join(", ", tasks.stream().map(JobSpec.Task::name).toList()) + ")");
         }
-        if (tasks.stream().anyMatch(t -> t.spec().trainer().readsInput())) {
-            throw new JobSpecException("key 'trainer.readsInput' is for a job of one task (the tasks of a job share"
-                    + " one reading of the input); remove it or the tasks");
+        if (tasks.stream().anyMatch(t -> t.spec().input().readBy() == JobSpec.ReadBy.TRAINERS)) {
+            throw new JobSpecException("key 'input.readBy' cannot be trainers in a job of tasks (the tasks share one"
+                    + " reading of the input); use auto or readers");
         }
         return tasks.get(0).spec().withTasks(tasks);
     }

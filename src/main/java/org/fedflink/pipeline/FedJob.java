@@ -26,7 +26,7 @@ import org.fedflink.model.LocalOptimizers;
  *   -> ModelWriter (versions, metrics.csv) -> model topic (Kafka, exactly once)
  * </pre>
  *
- * With {@code trainer.readsInput} there are no readers before the trainers: each trainer subtask
+ * With {@code input.readBy} there are no readers before the trainers: each trainer subtask
  * reads, checks and trains its own sources' records of the input ({@link OwnInputReader}), and its
  * dead letters go to the same writer.
  *
@@ -73,7 +73,7 @@ public final class FedJob {
         List<List<JobSpec.Task>> groups = inputGroups(spec);
         for (int g = 0; g < groups.size(); g++) {
             List<JobSpec.Task> group = groups.get(g);
-            InputReading input = InputReading.of(env, group, g, outDir);
+            InputReading input = InputReading.of(env, group, g, outDir, spec.isMultiTask());
             for (JobSpec.Task task : group) {
                 JobSpec taskSpec = task.spec();
                 Path taskOut = taskDir(outDir, task);

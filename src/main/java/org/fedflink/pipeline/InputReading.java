@@ -23,7 +23,7 @@ import org.fedflink.model.ModelSpec;
  * @param examples the examples from as many readers as the federated loops read with
  * @param inOrder the examples in the input's order, for the centralized learner; {@code examples}
  *     itself when that is already in order or no loop needs it
- * @param trainerInput what the federated loop's trainers read themselves ({@code trainer.readsInput});
+ * @param trainerInput what the federated loop's trainers read themselves ({@code input.readBy});
  *     null when they read {@code examples}. {@code examples} and {@code inOrder} are then a second
  *     reading in order for the baselines, or null when none needs it
  * @param deadLetters where the dead letters of the primary reading go
@@ -35,7 +35,8 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
      * Adds the reading of the input for {@code group}, the {@code index}-th group of the job
      * ({@link FedJob#inputGroups}).
      */
-    static InputReading of(StreamExecutionEnvironment env, List<JobSpec.Task> group, int index, Path outDir) {
+    static InputReading of(StreamExecutionEnvironment env, List<JobSpec.Task> group, int index, Path outDir,
+            boolean multiTask) {
         // The first reading keeps the names and uids of a single-task job, so savepoints carry over.
         String prefix = index == 0 ? "" : RunFolder.inputFolder(index) + "/";
         Path dir = index == 0 ? outDir : outDir.resolve(RunFolder.inputFolder(index));
@@ -48,14 +49,14 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
         boolean anyCentralized = group.stream().anyMatch(t -> t.spec().mode() == JobSpec.Mode.CENTRALIZED
                 || t.spec().evaluation().has(JobSpec.Baseline.CENTRALIZED));
         DeadLetterSinks deadLetters = new DeadLetterSinks(first, prefix, dir);
-        if (first.trainer().readsInput()) {
+        if (!multiTask && first.trainersReadInput()) {
             // the trainers read and count the input; the baselines, if any, read it again in order
             boolean anyLocal = group.stream().anyMatch(t -> t.spec().evaluation().has(JobSpec.Baseline.LOCAL));
             DataStream<Example> second = anyCentralized || anyLocal
                     ? ingested(env, first, files, prefix + "in-order-", dir, 1, null)
                     : null;
             TrainerInput own = new TrainerInput(InputSources.sequence(first, files), first.model().toSpec(),
-                    first.input().watermarkDelayMillis(), first.input().ratePerSecond(),
+                    first.input().watermarkDelayMillis(), InputSources.ratePerSecond(first),
                     dir.resolve(FedJob.COUNTS).toString());
             return new InputReading(files, second, second, own, deadLetters);
         }

@@ -42,7 +42,7 @@ final class InputSources {
             case GENERATOR: {
                 RecordSequence<RawRecord> records = sequence(spec, files);
                 return env.fromSource(
-                                new OrderedSource<>(records, readers, spec.input().generator().ratePerSecond(),
+                                new OrderedSource<>(records, readers, ratePerSecond(spec),
                                         RecordTypeInfo.rawRecords()),
                                 watermarks, "generator")
                         .setParallelism(readers)
@@ -71,7 +71,7 @@ final class InputSources {
                             .name(prefix + "examples: " + input.path() + " (monitored)");
                 }
                 RecordSequence<RawRecord> records = sequence(spec, files);
-                return env.fromSource(new OrderedSource<>(records, readers, input.ratePerSecond(),
+                return env.fromSource(new OrderedSource<>(records, readers, ratePerSecond(spec),
                                 RecordTypeInfo.rawRecords()),
                                 watermarks, "files")
                         .setParallelism(readers)
@@ -101,6 +101,13 @@ final class InputSources {
                     Duration.ofMillis(delay + ALIGNMENT_SLACK_MILLIS), Duration.ofMillis(ALIGNMENT_UPDATE_MILLIS));
         }
         return strategy;
+    }
+
+    /** At most how many records per second a numbered sequence is read at; 0: unlimited. */
+    static double ratePerSecond(JobSpec spec) {
+        return spec.input().type() == JobSpec.InputType.GENERATOR
+                ? spec.input().generator().ratePerSecond()
+                : spec.input().ratePerSecond();
     }
 
     /**

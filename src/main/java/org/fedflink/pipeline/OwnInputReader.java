@@ -15,7 +15,7 @@ import org.fedflink.io.KeyGroupCursor;
 import org.fedflink.io.RecordSequence;
 
 /**
- * How a trainer subtask reads its own share of the input ({@code trainer.readsInput}): the records
+ * How a trainer subtask reads its own share of the input ({@code input.readBy}): the records
  * of the sources of its key groups, in the input's order, in batches run from the task's mailbox
  * between the records of its network input, so reading, parsing and training share one thread and
  * no example crosses a shuffle. It does what the readers and the ingest otherwise do: each record

@@ -120,6 +120,6 @@ public final class StateDescriptors {
     /** Operator uids; stable across code changes so savepoints keep restoring. */
     public static final String UID_TRAINER = "local-trainer";
     public static final String UID_AGGREGATOR = "global-aggregator";
-    /** The empty first input of trainers that read their own input ({@code trainer.readsInput}). */
+    /** The empty first input of trainers that read their own input ({@code input.readBy}). */
     public static final String UID_NO_EXAMPLES = "no-examples";
 }

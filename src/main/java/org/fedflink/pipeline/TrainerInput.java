@@ -5,7 +5,7 @@ import org.fedflink.io.RecordSequence;
 import org.fedflink.model.ModelSpec;
 
 /**
- * The input a trainer reads itself ({@code trainer.readsInput}): the sequence of raw records it
+ * The input a trainer reads itself ({@code input.readBy}): the sequence of raw records it
  * takes its key groups' share of, and what the readers would otherwise have done with it — check
  * each record against {@code model} (an invalid one becomes a dead letter), give it event time,
  * keep watermarks {@code watermarkDelayMillis} behind the newest and pace the reading.

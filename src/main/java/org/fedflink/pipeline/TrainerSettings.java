@@ -134,7 +134,7 @@ public final class TrainerSettings implements Serializable {
         return b;
     }
 
-    /** The input the trainer reads itself, when it reads its own ({@code trainer.readsInput}). */
+    /** The input the trainer reads itself, when it reads its own ({@code input.readBy}). */
     public Optional<TrainerInput> input() {
         return Optional.ofNullable(input);
     }

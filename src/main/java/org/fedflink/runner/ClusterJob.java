@@ -101,11 +101,17 @@ public final class ClusterJob {
         env.configure(jobConfiguration(spec, out));
         FedJob.build(env, spec, out);
         StreamGraph graph = env.getStreamGraph();
-        graph.setJobName(spec.job());
         String restore = graph.getSavepointRestoreSettings().getRestorePath();
         if (restore != null) {
+            JobSpec restored = readingAs(spec, restore);
+            if (restored != spec) {
+                // getStreamGraph cleared the environment: build it again, reading as the savepoint did
+                FedJob.build(env, restored, out);
+                graph = env.getStreamGraph();
+            }
             checkShards(graph.getJobGraph(), restore);
         }
+        graph.setJobName(spec.job());
         return graph;
     }
 
@@ -285,43 +291,38 @@ public final class ClusterJob {
     /**
      * Refuses to restore {@code savepoint} into {@code graph} when an aggregator's parallelism (its
      * shard count) differs from the one the savepoint holds, or when the input is read otherwise
-     * than when it was taken ({@code trainer.readsInput}: where the reading was is kept by the
-     * readers or by the trainers, and the other would read the input again from its start). Reads
-     * only the savepoint's {@code _metadata} (operator ids, parallelisms and state names), on any
-     * file system Flink can read.
+     * than when it was taken ({@code input.readBy}: where the reading was is kept by the readers or
+     * by the trainers, and the other would read the input again from its start). Reads only the
+     * savepoint's {@code _metadata} (operator ids, parallelisms and state names), on any file system
+     * Flink can read.
      */
     static void checkShards(JobGraph graph, String savepoint) throws JobSpecException {
-        CheckpointMetadata metadata;
-        try {
-            var location = AbstractFsCheckpointStorageAccess.resolveCheckpointPointer(savepoint);
-            try (InputStream in = location.getMetadataHandle().openInputStream()) {
-                metadata = Checkpoints.loadCheckpointMetadata(
-                        new DataInputStream(in), ClusterJob.class.getClassLoader(), location.getExternalPointer());
-            }
-        } catch (IOException e) {
-            throw new JobSpecException("cannot read savepoint '" + savepoint + "': " + oneLine(e.getMessage()));
-        }
+        CheckpointMetadata metadata = metadata(savepoint);
         Map<OperatorID, OperatorState> saved = new LinkedHashMap<>();
         for (OperatorState state : metadata.getOperatorStates()) {
             saved.put(state.getOperatorID(), state);
         }
-        boolean trainersRead = graph.getVerticesSortedTopologicallyFromSources().stream()
-                .flatMap(v -> v.getOperatorIDs().stream())
-                .anyMatch(ids -> StateDescriptors.UID_NO_EXAMPLES.equals(ids.getUserDefinedOperatorUid()));
+        boolean trainersRead = false;
+        boolean hasTrainer = false;
+        for (JobVertex vertex : graph.getVertices()) {
+            for (OperatorIDPair ids : vertex.getOperatorIDs()) {
+                trainersRead |= StateDescriptors.UID_NO_EXAMPLES.equals(ids.getUserDefinedOperatorUid());
+                hasTrainer |= StateDescriptors.UID_TRAINER.equals(ids.getUserDefinedOperatorUid())
+                        && saved.containsKey(ids.getGeneratedOperatorID());
+            }
+        }
+        boolean savedRead = readByTrainers(metadata);
+        if (hasTrainer && savedRead != trainersRead) {
+            String by = trainersRead ? "trainers" : "readers";
+            String savedBy = savedRead ? "trainers" : "readers";
+            throw new JobSpecException("input.readBy is " + by + " but savepoint '" + savepoint + "' was taken with"
+                    + " the " + savedBy + " reading the input (they hold where the reading was; the " + by
+                    + " would read it again from its start); resume with --set input.readBy=" + savedBy
+                    + " or auto");
+        }
         for (JobVertex vertex : graph.getVertices()) {
             for (OperatorIDPair ids : vertex.getOperatorIDs()) {
                 String uid = ids.getUserDefinedOperatorUid();
-                if (StateDescriptors.UID_TRAINER.equals(uid) && saved.containsKey(ids.getGeneratedOperatorID())) {
-                    boolean savedRead = holdsOperatorState(saved.get(ids.getGeneratedOperatorID()),
-                            StateDescriptors.trainerInputPositions().getName());
-                    if (savedRead != trainersRead) {
-                        throw new JobSpecException("trainer.readsInput is " + trainersRead + " but savepoint '"
-                                + savepoint + "' was taken with " + savedRead + " (the " + (savedRead ? "trainers"
-                                : "readers") + " hold where the input was read; the " + (savedRead ? "readers"
-                                : "trainers") + " would read it again from its start); resume with --set"
-                                + " trainer.readsInput=" + savedRead);
-                    }
-                }
                 if (uid == null || !uid.endsWith(StateDescriptors.UID_AGGREGATOR)) {
                     continue;
                 }
@@ -333,6 +334,40 @@ public final class ClusterJob {
                             + " resume (resume with --set aggregation.shards=" + state.getParallelism() + ")");
                 }
             }
+        }
+    }
+
+    /**
+     * {@code spec} reading its input as the savepoint it restores was taken with, when its {@code
+     * input.readBy} is auto (so that a savepoint taken before trainers read their input resumes as
+     * it was); else {@code spec} itself.
+     */
+    static JobSpec readingAs(JobSpec spec, String savepoint) throws JobSpecException {
+        if (spec.input().readBy() != JobSpec.ReadBy.AUTO || spec.isMultiTask()) {
+            return spec;
+        }
+        boolean trainers = readByTrainers(metadata(savepoint));
+        if (trainers == spec.trainersReadInput()) {
+            return spec;
+        }
+        return spec.withReadBy(trainers ? JobSpec.ReadBy.TRAINERS : JobSpec.ReadBy.READERS);
+    }
+
+    /** Whether the trainers read the input of the job that took the savepoint (they held where). */
+    private static boolean readByTrainers(CheckpointMetadata metadata) {
+        String positions = StateDescriptors.trainerInputPositions().getName();
+        return metadata.getOperatorStates().stream().anyMatch(state -> holdsOperatorState(state, positions));
+    }
+
+    private static CheckpointMetadata metadata(String savepoint) throws JobSpecException {
+        try {
+            var location = AbstractFsCheckpointStorageAccess.resolveCheckpointPointer(savepoint);
+            try (InputStream in = location.getMetadataHandle().openInputStream()) {
+                return Checkpoints.loadCheckpointMetadata(
+                        new DataInputStream(in), ClusterJob.class.getClassLoader(), location.getExternalPointer());
+            }
+        } catch (IOException e) {
+            throw new JobSpecException("cannot read savepoint '" + savepoint + "': " + oneLine(e.getMessage()));
         }
     }
 

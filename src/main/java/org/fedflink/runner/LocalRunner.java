@@ -185,7 +185,9 @@ public final class LocalRunner implements AutoCloseable {
         // The graph first: building it looks at the input, and a bad input must fail before a
         // cluster is running.
         StreamExecutionEnvironment env = localEnvironment(conf);
-        FedJob.build(env, spec, out);
+        // with input.readBy auto, a savepoint resumes read as it was taken
+        FedJob.build(env, options.restoreFrom() != null ? ClusterJob.readingAs(spec, options.restoreFrom()) : spec,
+                out);
         JobGraph graph = env.getStreamGraph().getJobGraph();
         if (options.restoreFrom() != null) {
             // refused here, with the reason, rather than by the restore of a running job

@@ -66,8 +66,7 @@ class JobSpecErrorsTest {
     @Test
     void parse_keyInWrongCase_isUnknown() {
         assertThat(error(MINIMAL + "trainer:\n  Parallelism: 2\n"))
-                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize, cacheMegabytes, state,"
-                        + " readsInput)");
+                .isEqualTo("unknown key 'trainer.Parallelism' (allowed in trainer: parallelism, cacheSize, cacheMegabytes, state)");
     }
 
     @Test
@@ -83,21 +82,23 @@ class JobSpecErrorsTest {
     }
 
     @Test
-    void validate_trainersReadingAnInputWhoseSourcesAreKnownOnlyOnceRead_isRefused() {
-        assertThat(error(MINIMAL, "trainer.readsInput=true", "input.type=jsonl", "input.path=/data/train.jsonl"))
-                .isEqualTo("key 'trainer.readsInput' needs the rows dealt to simulated sources"
-                        + " (input.partition.scheme); rows that name their own source are read by readers, as their"
-                        + " source is known only once a row is read");
-        assertThat(error(MINIMAL, "trainer.readsInput=true", "input.type=jsonl", "input.path=/data/in",
+    void validate_inputReadByTrainersWhereTheyCannotReadIt_isRefused() {
+        assertThat(error(MINIMAL, "input.readBy=trainers", "input.type=jsonl", "input.path=/data/train.jsonl"))
+                .isEqualTo("key 'input.readBy' cannot be trainers for rows that name their own source (a row's source"
+                        + " is known only once it is read); deal the rows to simulated sources"
+                        + " (input.partition.scheme), or use auto or readers");
+        assertThat(error(MINIMAL, "input.readBy=trainers", "input.type=jsonl", "input.path=/data/in",
                         "input.monitor=true", "input.partition.scheme=iid"))
-                .isEqualTo("key 'trainer.readsInput' needs the generator or input files read in order; a Kafka topic"
-                        + " or a monitored directory is read by readers");
-        assertThat(error(MINIMAL, "trainer.readsInput=true", "mode=centralized"))
-                .isEqualTo("key 'trainer.readsInput' is for a federated job; a centralized one reads the input in"
-                        + " order with one reader");
-        assertThat(error(MINIMAL + "tasks:\n  - name: a\n  - name: b\n", "trainer.readsInput=true"))
-                .isEqualTo("key 'trainer.readsInput' is for a job of one task (the tasks of a job share one reading"
-                        + " of the input); remove it or the tasks");
+                .isEqualTo("key 'input.readBy' cannot be trainers for a Kafka topic or a monitored directory (read as"
+                        + " it comes, by readers); use auto or readers");
+        assertThat(error(MINIMAL, "input.readBy=trainers", "mode=centralized"))
+                .isEqualTo("key 'input.readBy' cannot be trainers in mode centralized (one learner reads the input in"
+                        + " order); use auto or readers");
+        assertThat(error(MINIMAL + "tasks:\n  - name: a\n  - name: b\n", "input.readBy=trainers"))
+                .isEqualTo("key 'input.readBy' cannot be trainers in a job of tasks (the tasks share one reading of"
+                        + " the input); use auto or readers");
+        assertThat(error(MINIMAL, "input.readBy=shuffle"))
+                .isEqualTo("key 'input.readBy' must be one of: auto, readers, trainers, got 'shuffle'");
     }
 
     @Test

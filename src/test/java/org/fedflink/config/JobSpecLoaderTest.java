@@ -89,7 +89,8 @@ class JobSpecLoaderTest {
                         new GeneratorSpec(100_000L, 20, 0.5, 0.5, 3.0, 1.0, 0.0, 10L, 1_700_000_000_000L, 0.0),
                         new JobSpec.KafkaInputSpec("127.0.0.1:9092", null, null, JobSpec.StartingOffsets.EARLIEST, 0L,
                                 false, 10_000L, 0.0, JobSpec.KafkaFormat.JSONL, List.of()),
-                        JobSpec.UnknownFields.IGNORE),
+                        JobSpec.UnknownFields.IGNORE,
+                        JobSpec.ReadBy.AUTO),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 1.0,
@@ -98,7 +99,7 @@ class JobSpecLoaderTest {
                 new AggregationSpec(JobSpec.Strategy.FEDAVG, 1.0, 1, 0.0, null, null, 0.99, null, true, 0.2, 0,
                         null, null, null, null, 0.1, 0.5, 0.2, null, 1.0e-5, JobSpec.StalenessFunction.INVERSE_SQRT,
                         0.5, null, false, 0.9, true, JobSpec.ServerStep.MEAN),
-                new TrainerSpec(2, null, 64, JobSpec.StateLayout.AUTO, false),
+                new TrainerSpec(2, null, 64, JobSpec.StateLayout.AUTO),
                 new EvaluationSpec(List.of(), 2000, null, null, Map.of(), 1000L, 10_000L, true),
                 new CheckpointSpec(2000L, null),
                 new JobSpec.OutputSpec(false, new JobSpec.KafkaOutputSpec(null, null, null, null, List.of()),
@@ -145,6 +146,7 @@ class JobSpecLoaderTest {
                   parallelism: 3
                   ratePerSecond: 250
                   unknownFields: reject
+                  readBy: readers
                   labelsPath: /data/labels
                   labelNames: [neg, pos]
                   watermarkDelayMillis: 500
@@ -331,7 +333,8 @@ class JobSpecLoaderTest {
                         new JobSpec.KafkaInputSpec("broker-1:9093,broker-2:9093", "examples.v1", "trainers",
                                 JobSpec.StartingOffsets.TIMESTAMP, 1_700_000_000_000L, true, 0L, 2.5, JobSpec.KafkaFormat.CSV,
                                 List.of("security.protocol=SASL_SSL", "sasl.mechanism=PLAIN")),
-                        JobSpec.UnknownFields.REJECT),
+                        JobSpec.UnknownFields.REJECT,
+                        JobSpec.ReadBy.READERS),
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6, 0.999, 0.5,
@@ -340,7 +343,7 @@ class JobSpecLoaderTest {
                 new AggregationSpec(JobSpec.Strategy.FEDYOGI, 0.5, 6, 0.5, 0.02, 0.8, 0.95, 0.01, false, 0.1, 2, 4,
                         3.5, 1.5, 0.7, 0.3, 0.6, 0.1, 2.0, 1.0e-6, JobSpec.StalenessFunction.POLYNOMIAL, 0.25, 0.01, true, 0.75, true,
                         JobSpec.ServerStep.UPDATE_LENGTH),
-                new TrainerSpec(1024, 1, 512, JobSpec.StateLayout.DENSE, false),
+                new TrainerSpec(1024, 1, 512, JobSpec.StateLayout.DENSE),
                 new EvaluationSpec(
                         List.of(JobSpec.Baseline.CENTRALIZED, JobSpec.Baseline.LOCAL), 0, "/data/holdout.jsonl",
                         "/data/holdout-labels",

@@ -56,12 +56,12 @@ class RecoveryIT {
         return FederatedLoopIT.quickstart(overrides.toArray(new String[0]));
     }
 
-    /** With {@code trainer.readsInput} the trainers read their sources themselves; the guarantees are the same. */
-    @ParameterizedTest(name = "trainer.readsInput={0}")
-    @ValueSource(booleans = {false, true})
-    void taskManagerKilledAfterACheckpoint_jobRecoversAndFoldsEveryValidExampleOnce(boolean trainersRead)
+    /** Read by readers, or by the trainers themselves ({@code input.readBy}): the guarantees are the same. */
+    @ParameterizedTest(name = "input.readBy={0}")
+    @ValueSource(strings = {"readers", "trainers"})
+    void taskManagerKilledAfterACheckpoint_jobRecoversAndFoldsEveryValidExampleOnce(String readBy)
             throws Exception {
-        JobSpec spec = slowJob("output.predictions=true", "trainer.readsInput=" + trainersRead);
+        JobSpec spec = slowJob("output.predictions=true", "input.readBy=" + readBy);
         Path out = tmp.resolve("failover");
         JsonNode summary;
         try (LocalRunner runner = LocalRunner.start(spec, LocalRunner.Options.defaults(out)
@@ -91,10 +91,10 @@ class RecoveryIT {
      * carries the restored count into the new attempt (where Flink's counter starts again at 0), and
      * the line never shows fewer examples than before, nor more than the input holds.
      */
-    @ParameterizedTest(name = "trainer.readsInput={0}")
-    @ValueSource(booleans = {false, true})
-    void taskManagerKilledAfterACheckpoint_progressCountsOnFromTheRestoredCount(boolean trainersRead) throws Exception {
-        JobSpec spec = slowJob("trainer.readsInput=" + trainersRead);
+    @ParameterizedTest(name = "input.readBy={0}")
+    @ValueSource(strings = {"readers", "trainers"})
+    void taskManagerKilledAfterACheckpoint_progressCountsOnFromTheRestoredCount(String readBy) throws Exception {
+        JobSpec spec = slowJob("input.readBy=" + readBy);
         Path out = tmp.resolve("progress");
         java.util.Map<String, String> flink = java.util.Map.of("restart-strategy.type", "fixed-delay",
                 "restart-strategy.fixed-delay.attempts", "3", "restart-strategy.fixed-delay.delay", "500 ms",
@@ -183,11 +183,11 @@ class RecoveryIT {
         throw new AssertionError("checkpoint " + number + " did not complete within 60 s");
     }
 
-    @ParameterizedTest(name = "trainer.readsInput={0}")
-    @ValueSource(booleans = {false, true})
+    @ParameterizedTest(name = "input.readBy={0}")
+    @ValueSource(strings = {"readers", "trainers"})
     void stopWithSavepointThenRestoreAtAnotherParallelism_versionsContinueAndNoSampleIsCountedTwice(
-            boolean trainersRead) throws Exception {
-        String reads = "trainer.readsInput=" + trainersRead;
+            String readBy) throws Exception {
+        String reads = "input.readBy=" + readBy;
         JobSpec spec = slowJob(reads);
         Path out = tmp.resolve("savepoint");
         String savepoint;
@@ -214,15 +214,17 @@ class RecoveryIT {
                 .hasMessageContaining("in 1 shard(s)");
 
         // the input read otherwise than when the savepoint was taken would be read again from its start
-        JobSpec otherReading = slowJob("trainer.readsInput=" + !trainersRead);
+        String other = readBy.equals("readers") ? "trainers" : "readers";
+        JobSpec otherReading = slowJob("input.readBy=" + other);
         assertThatThrownBy(() -> LocalRunner.runOn(cluster, otherReading,
                         LocalRunner.Options.defaults(tmp.resolve("refused-reading")).withRestoreFrom(savepoint)))
                 .isInstanceOf(org.fedflink.config.JobSpecException.class)
-                .hasMessageContaining("trainer.readsInput is " + !trainersRead + " but savepoint")
-                .hasMessageContaining("resume with --set trainer.readsInput=" + trainersRead);
+                .hasMessageContaining("input.readBy is " + other + " but savepoint")
+                .hasMessageContaining("resume with --set input.readBy=" + readBy + " or auto");
 
         // the trainers' keyed state is redistributed: resume on one trainer instead of two
-        JobSpec rescaled = slowJob(reads, "trainer.parallelism=1");
+        // (and input.readBy auto reads as the savepoint was taken, whichever reading that was)
+        JobSpec rescaled = slowJob("input.readBy=auto", "trainer.parallelism=1");
         LocalRunner.Options resumed = LocalRunner.Options.defaults(out).withRestoreFrom(savepoint);
         JsonNode summary = LocalRunner.runOn(cluster, rescaled, resumed).json();
         assertThat(summary.path("status").asText()).isEqualTo("FINISHED");
