@@ -57,7 +57,8 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
                     : null;
             TrainerInput own = new TrainerInput(InputSources.sequence(first, files), first.model().toSpec(),
                     first.input().watermarkDelayMillis(), InputSources.ratePerSecond(first),
-                    dir.resolve(FedJob.COUNTS).toString());
+                    dir.resolve(FedJob.COUNTS).toString(),
+                    (long) first.rounds().localExamples() * first.rounds().nominalUpdatesPerRound());
             return new InputReading(files, second, second, own, deadLetters);
         }
         int readers = anyFederated ? first.input().parallelism() : 1;

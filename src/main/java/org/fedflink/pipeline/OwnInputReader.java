@@ -26,6 +26,15 @@ import org.fedflink.io.RecordSequence;
  * input — the global models and the barriers — would wait behind it, so it waits, as a task waits
  * before taking a record off its input.
  *
+ * <p>Nor does it read far ahead of the loop: it reads at most {@link #ROUNDS_AHEAD} rounds' worth of
+ * its share of the examples (the last round's, as the newest global model says) beyond the newest
+ * global model it received, then waits for the next one — at most {@link #WAIT_MILLIS}, after which
+ * it reads {@link #MIN_BATCH} more and waits again. Without it, a trainer that reads faster than the
+ * loop turns (a small input, a cold JVM) trained its sources on the same old model throughout: on
+ * 6,000 SEA examples the rounds' staleness rose to 25 versions and the federated model's holdout
+ * accuracy ended at 0.809 against 0.851 read by readers (0.843 and a mean staleness of 7 with this
+ * bound; 2 rounds ahead gave 0.852 but cost a fifth of the throughput on the bench, 1 round 80 %).
+ *
  * <p>Exactly once: the next position of each key group is operator state (union, so a rescaled
  * subtask finds those of the key groups it is given), taken in the same thread that trains, so a
  * checkpoint holds the sources' state and the positions after the same records.
@@ -55,6 +64,10 @@ final class OwnInputReader {
     static final int MIN_BATCH = 16;
     /** How often the watermark moves on, as Flink's periodic watermarks do (pipeline.auto-watermark-interval). */
     static final long WATERMARK_INTERVAL_MILLIS = 200;
+    /** How many rounds' worth of its examples a trainer reads beyond the newest global model it holds. */
+    static final int ROUNDS_AHEAD = 4;
+    /** How long a trainer that read that far waits for the next global model before reading on. */
+    static final long WAIT_MILLIS = 5;
     /** The most a paced reading may run ahead after waiting, in seconds of its rate. */
     private static final double BURST_SECONDS = 0.05;
 
@@ -80,6 +93,13 @@ final class OwnInputReader {
     /** Records read since the last global model came in, and their running mean between two. */
     private long readSinceFeedback;
     private double readBetweenFeedback = 2 * MAX_BATCH;
+    private int subtasks;
+    /** This subtask's share of a round's examples: nominal until a global model tells the last round's. */
+    private double examplesPerRound;
+    /** Waiting for a global model (or {@link #WAIT_MILLIS}), the generation of that wait; and waited out. */
+    private boolean waitingForFeedback;
+    private long waitGeneration;
+    private boolean overdue;
     private boolean ended;
 
     OwnInputReader(TrainerInput input) {
@@ -113,6 +133,8 @@ final class OwnInputReader {
         this.outputs = outputs.clone();
         this.deadLetters = trainer::deadLetter;
         this.ratePerSecond = input.ratePerSecond() / subtasks;
+        this.subtasks = subtasks;
+        this.examplesPerRound = (double) input.examplesPerRound() / subtasks;
         this.creditAt = time.getCurrentProcessingTime();
         schedule();
     }
@@ -145,6 +167,25 @@ final class OwnInputReader {
         }
         int records = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, readBetweenFeedback / 2));
         long now = time.getCurrentProcessingTime();
+        long ahead = (long) Math.max(MIN_BATCH, ROUNDS_AHEAD * examplesPerRound) - readSinceFeedback;
+        if (overdue) {
+            overdue = false;
+            records = Math.min(records, MIN_BATCH);
+        } else if (ahead <= 0) {
+            waitingForFeedback = true;
+            scheduled.set(true);
+            long generation = ++waitGeneration;
+            time.registerTimer(now + WAIT_MILLIS, t -> {
+                if (waitingForFeedback && generation == waitGeneration) {
+                    waitingForFeedback = false;
+                    overdue = true;
+                    readBatch();
+                }
+            });
+            return;
+        } else {
+            records = (int) Math.min(records, ahead);
+        }
         if (ratePerSecond > 0) {
             credit = Math.min(credit + (now - creditAt) * ratePerSecond / 1000.0,
                     Math.max(1, ratePerSecond * BURST_SECONDS));
@@ -205,10 +246,21 @@ final class OwnInputReader {
         schedule();
     }
 
-    /** A global model came in on the network input: sizes the batches to the loop's pace. */
-    void feedbackArrived() {
+    /**
+     * A global model came in on the network input, whose last round folded in {@code roundSamples}
+     * examples: sizes the batches to the loop's pace, and ends a wait for it.
+     */
+    void feedbackArrived(long roundSamples) {
         readBetweenFeedback = 0.8 * readBetweenFeedback + 0.2 * readSinceFeedback;
         readSinceFeedback = 0;
+        if (roundSamples > 0) {
+            examplesPerRound = (double) roundSamples / subtasks;
+        }
+        if (waitingForFeedback) {
+            waitingForFeedback = false;
+            scheduled.set(false);
+            schedule();
+        }
     }
 
     /** Whether every record of the subtask's sources has been read. */

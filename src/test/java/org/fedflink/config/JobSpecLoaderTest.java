@@ -42,6 +42,20 @@ class JobSpecLoaderTest {
     }
 
     @Test
+    void readBy_readersByDefault_autoTheTrainersWhereTheyCanReadTheInput() throws Exception {
+        assertThat(parse(MINIMAL).trainersReadInput()).isFalse();
+        assertThat(parse(MINIMAL, "input.readBy=trainers").trainersReadInput()).isTrue();
+        assertThat(parse(MINIMAL, "input.readBy=auto").trainersReadInput()).as("the generator").isTrue();
+        assertThat(parse(MINIMAL, "input.readBy=auto", "input.type=jsonl", "input.path=/data/x.jsonl")
+                .trainersReadInput()).as("rows naming their source").isFalse();
+        assertThat(parse(MINIMAL, "input.readBy=auto", "input.type=jsonl", "input.path=/data/x.jsonl",
+                "input.partition.scheme=iid").trainersReadInput()).as("rows dealt to sources").isTrue();
+        assertThat(parse(MINIMAL, "input.readBy=auto", "mode=centralized").trainersReadInput()).isFalse();
+        JobSpec tasks = parse(MINIMAL + "tasks:\n  - name: a\n  - name: b\n", "input.readBy=auto");
+        assertThat(tasks.trainersReadInput()).as("a job of tasks").isFalse();
+    }
+
+    @Test
     void load_quickstart_matchesTheDocumentedJob() throws Exception {
         JobSpec spec = JobSpecLoader.load(Path.of("jobs/quickstart.yaml"), List.of());
 
@@ -90,7 +104,7 @@ class JobSpecLoaderTest {
                         new JobSpec.KafkaInputSpec("127.0.0.1:9092", null, null, JobSpec.StartingOffsets.EARLIEST, 0L,
                                 false, 10_000L, 0.0, JobSpec.KafkaFormat.JSONL, List.of()),
                         JobSpec.UnknownFields.IGNORE,
-                        JobSpec.ReadBy.AUTO),
+                        JobSpec.ReadBy.READERS),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 1.0,
@@ -146,7 +160,7 @@ class JobSpecLoaderTest {
                   parallelism: 3
                   ratePerSecond: 250
                   unknownFields: reject
-                  readBy: readers
+                  readBy: auto
                   labelsPath: /data/labels
                   labelNames: [neg, pos]
                   watermarkDelayMillis: 500
@@ -334,7 +348,7 @@ class JobSpecLoaderTest {
                                 JobSpec.StartingOffsets.TIMESTAMP, 1_700_000_000_000L, true, 0L, 2.5, JobSpec.KafkaFormat.CSV,
                                 List.of("security.protocol=SASL_SSL", "sasl.mechanism=PLAIN")),
                         JobSpec.UnknownFields.REJECT,
-                        JobSpec.ReadBy.READERS),
+                        JobSpec.ReadBy.AUTO),
                 new ModelSection(ModelType.LOGISTIC, 5, 2, 0.01, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.ADAGRAD, 0.5, JobSpec.Schedule.CONSTANT, 0.0, 0.0, 1.0e-6, 0.999, 0.5,

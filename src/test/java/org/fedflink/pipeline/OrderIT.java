@@ -43,8 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * input's rows of that source, pass after pass), and the centralized baseline, which sees the
  * input's exact order, ends with the same model in every run of the same input — also when
  * several readers split the input by source ({@code input.parallelism}) or the trainers read their
- * own sources' rows ({@code input.readBy}, trainers by default where they can; readers in the
- * runs that say so).
+ * own sources' rows ({@code input.readBy: trainers}).
  */
 class OrderIT {
 
@@ -229,7 +228,7 @@ class OrderIT {
         assertOrdered("libsvm", List.of("input.type=libsvm", "input.path=" + file,
                         "input.partition.scheme=iid", "input.partition.sources=" + SOURCES),
                 partitionedOrder(42), List.of(List.of("trainer.parallelism=2", "input.parallelism=2"),
-                        List.of("trainer.parallelism=3", "input.readBy=readers")));
+                        List.of("trainer.parallelism=3", "input.readBy=trainers")));
     }
 
     @Test
@@ -249,6 +248,7 @@ class OrderIT {
         assertOrdered("idx", List.of("input.type=idx", "input.path=" + imageFile, "input.labelsPath=" + labelFile,
                         "input.scaling.type=divide", "input.scaling.divisor=255",
                         "input.partition.scheme=iid", "input.partition.sources=" + SOURCES),
-                partitionedOrder(42), List.of(List.of("trainer.parallelism=2", "input.readBy=readers")));
+                partitionedOrder(42), List.of(List.of("trainer.parallelism=2", "input.readBy=trainers"),
+                        List.of("trainer.parallelism=4", "input.readBy=auto")));
     }
 }
