@@ -311,7 +311,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     @Override
     public void processElement2(StreamRecord<GlobalModel> record) {
         if (ownInput != null) {
-            ownInput.feedbackArrived(record.getValue().roundSamples());
+            ownInput.feedbackArrived();
         }
         if (adopt(record.getValue())) {
             globalsAdopted.inc();

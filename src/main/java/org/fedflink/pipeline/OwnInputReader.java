@@ -27,9 +27,11 @@ import org.fedflink.io.RecordSequence;
  * before taking a record off its input.
  *
  * <p>Nor does it read far ahead of the loop: it reads at most {@link #ROUNDS_AHEAD} rounds' worth of
- * its share of the examples (the last round's, as the newest global model says) beyond the newest
- * global model it received, then waits for the next one — at most {@link #WAIT_MILLIS}, after which
- * it reads {@link #MIN_BATCH} more and waits again. Without it, a trainer that reads faster than the
+ * its share of the examples (a round as the job spec sizes it, {@link TrainerInput#examplesPerRound})
+ * beyond the newest global model it received, then waits for the next one — at most {@link
+ * #WAIT_MILLIS}, after which it reads a round's worth more and waits again (a loop slower than
+ * that, such as one whose rounds close on their timeout, costs a trainer one wait per round's
+ * worth). Without it, a trainer that reads faster than the
  * loop turns (a small input, a cold JVM) trained its sources on the same old model throughout: on
  * 6,000 SEA examples the rounds' staleness rose to 25 versions and the federated model's holdout
  * accuracy ended at 0.809 against 0.851 read by readers (0.843 and a mean staleness of 7 with this
@@ -93,8 +95,7 @@ final class OwnInputReader {
     /** Records read since the last global model came in, and their running mean between two. */
     private long readSinceFeedback;
     private double readBetweenFeedback = 2 * MAX_BATCH;
-    private int subtasks;
-    /** This subtask's share of a round's examples: nominal until a global model tells the last round's. */
+    /** This subtask's share of a round's examples. */
     private double examplesPerRound;
     /** Waiting for a global model (or {@link #WAIT_MILLIS}), the generation of that wait; and waited out. */
     private boolean waitingForFeedback;
@@ -133,7 +134,6 @@ final class OwnInputReader {
         this.outputs = outputs.clone();
         this.deadLetters = trainer::deadLetter;
         this.ratePerSecond = input.ratePerSecond() / subtasks;
-        this.subtasks = subtasks;
         this.examplesPerRound = (double) input.examplesPerRound() / subtasks;
         this.creditAt = time.getCurrentProcessingTime();
         schedule();
@@ -170,7 +170,7 @@ final class OwnInputReader {
         long ahead = (long) Math.max(MIN_BATCH, ROUNDS_AHEAD * examplesPerRound) - readSinceFeedback;
         if (overdue) {
             overdue = false;
-            records = Math.min(records, MIN_BATCH);
+            records = (int) Math.min(records, Math.max(MIN_BATCH, examplesPerRound));
         } else if (ahead <= 0) {
             waitingForFeedback = true;
             scheduled.set(true);
@@ -246,16 +246,10 @@ final class OwnInputReader {
         schedule();
     }
 
-    /**
-     * A global model came in on the network input, whose last round folded in {@code roundSamples}
-     * examples: sizes the batches to the loop's pace, and ends a wait for it.
-     */
-    void feedbackArrived(long roundSamples) {
+    /** A global model came in on the network input: sizes the batches to the loop's pace, and ends a wait for it. */
+    void feedbackArrived() {
         readBetweenFeedback = 0.8 * readBetweenFeedback + 0.2 * readSinceFeedback;
         readSinceFeedback = 0;
-        if (roundSamples > 0) {
-            examplesPerRound = (double) roundSamples / subtasks;
-        }
         if (waitingForFeedback) {
             waitingForFeedback = false;
             scheduled.set(false);
