@@ -92,9 +92,9 @@ public interface InputOutputSections {
 
         /** This input read by {@code newReadBy}. */
         public InputSpec withReadBy(ReadBy newReadBy) {
-            return new InputSpec(type, path, parallelism, ratePerSecond, labelsPath, labelNames, watermarkDelayMillis, passes,
-                    shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis, fields,
-                    csv, libsvm, hashing, scaling, partition, generator, kafka, unknownFields, newReadBy);
+            return new InputSpec(type, path, parallelism, ratePerSecond, labelsPath, labelNames, watermarkDelayMillis,
+                    passes, shuffle, monitor, monitorIntervalMillis, maxLineBytes, eventIntervalMillis, startTimeMillis,
+                    fields, csv, libsvm, hashing, scaling, partition, generator, kafka, unknownFields, newReadBy);
         }
     }
 

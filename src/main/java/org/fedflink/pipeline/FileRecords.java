@@ -66,7 +66,7 @@ final class FileRecords implements RecordSequence<RawRecord> {
         return groups == 1 ? 0 : input.groupOfRow(rowAt(position), groups);
     }
 
-    /** Known for rows dealt to simulated sources ({@code input.partition}); rows that name their source must be read. */
+    /** Known for rows dealt to simulated sources ({@code input.partition}); a row naming its source must be read. */
     @Override
     public boolean knowsSources() {
         return input.sourceOfRow() != null;

@@ -127,7 +127,8 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
                 Properties client = KafkaOutputs.clientProperties(spec, System.getenv());
                 KafkaOutputs.prepareTopics(spec, spec.model().toSpec(), client);
                 deadLetters
-                        .sinkTo(KafkaOutputs.deadLetterSink(spec, client, spec.input().isKafka(), prefix + "dead-letters"))
+                        .sinkTo(KafkaOutputs.deadLetterSink(spec, client, spec.input().isKafka(),
+                                prefix + "dead-letters"))
                         .setParallelism(1)
                         .uid(prefix + "dead-letter-topic")
                         .name(prefix + "dead letters: " + spec.output().kafka().deadLetterTopic());

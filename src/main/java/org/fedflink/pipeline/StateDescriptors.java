@@ -49,7 +49,8 @@ public final class StateDescriptors {
      * {keyGroup, position}} (union, so that a rescaled subtask finds the key groups it is given).
      */
     public static ListStateDescriptor<long[]> trainerInputPositions() {
-        return new ListStateDescriptor<>("trainer-input-positions", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        return new ListStateDescriptor<>("trainer-input-positions",
+                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
     /** Counters of an ingest subtask: {records read, invalid}. */
