@@ -32,6 +32,12 @@ final class FileRecords implements RecordSequence<RawRecord> {
     private transient SourceKeyGroups sourceKeyGroups;
     /** The permutation of the pass being read (positions come in order, a pass at a time). */
     private transient RowOrder.Permutation pass;
+    /**
+     * The last position asked for and its row (a trainer asks a position's key group, then reads
+     * it); set in {@link #open}, as a transient field is not initialised when deserialised.
+     */
+    private transient long lastPosition;
+    private transient long lastRow;
 
     FileRecords(FileInput input, int passes, boolean shuffle, long seed, long startTimeMillis, long eventIntervalMillis) {
         this.input = input;
@@ -53,6 +59,7 @@ final class FileRecords implements RecordSequence<RawRecord> {
                     + " had " + input.rows() + " records, now " + dataset.rows());
         }
         unknownFields = new UnknownFieldsMetric(metrics);
+        lastPosition = -1;
         if (input.sourceOfRow() != null) {
             sourceNames = new String[input.sources()];
             for (int s = 0; s < sourceNames.length; s++) {
@@ -101,6 +108,9 @@ final class FileRecords implements RecordSequence<RawRecord> {
     }
 
     private long rowAt(long position) {
+        if (position == lastPosition) {
+            return lastRow;
+        }
         if (position < 0 || position >= order.size()) {
             throw new IndexOutOfBoundsException("position " + position + " out of bounds for " + order.size());
         }
@@ -108,7 +118,9 @@ final class FileRecords implements RecordSequence<RawRecord> {
         if (pass == null || pass.pass() != p) {
             pass = order.permutation(p);
         }
-        return pass.apply(position % order.n());
+        lastRow = pass.apply(position % order.n());
+        lastPosition = position;
+        return lastRow;
     }
 
     @Override

@@ -257,11 +257,6 @@ final class OwnInputReader {
         }
     }
 
-    /** Whether every record of the subtask's sources has been read. */
-    boolean ended() {
-        return ended;
-    }
-
     void snapshotState() throws Exception {
         positionState.update(cursor.positions());
         ledger.snapshotState();
