@@ -68,7 +68,7 @@ final class JobSpecKeys {
             entry("input.parallelism", Field.optional(1, between(1, 1024))),
             entry("input.ratePerSecond", Field.optional(0.0, SpecBinder.atLeast(0.0))),
             entry("input.unknownFields", Field.optional(JobSpec.UnknownFields.IGNORE)),
-            entry("input.readBy", Field.optional(JobSpec.ReadBy.READERS)),
+            entry("input.readBy", Field.optional(JobSpec.ReadBy.AUTO)),
             entry("input.labelsPath", Field.optional(null, PATH)),
             entry("input.labelNames", Field.optional(List.of(), LABEL_NAME)),
             entry("input.watermarkDelayMillis", Field.optional(0L, atLeast(0))),

@@ -58,7 +58,7 @@ record InputReading(FileInput files, DataStream<Example> examples, DataStream<Ex
             TrainerInput own = new TrainerInput(InputSources.sequence(first, files), first.model().toSpec(),
                     first.input().watermarkDelayMillis(), InputSources.ratePerSecond(first),
                     dir.resolve(FedJob.COUNTS).toString(),
-                    (long) first.rounds().localExamples() * first.rounds().nominalUpdatesPerRound());
+                    first.rounds().feedback() == JobSpec.Feedback.KAFKA ? 0 : first.rounds().nominalUpdatesPerRound());
             return new InputReading(files, second, second, own, deadLetters);
         }
         int readers = anyFederated ? first.input().parallelism() : 1;

@@ -184,6 +184,11 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
         }
 
         @Override
+        public long sourcesLoaded() {
+            return cache.sourcesLoaded();
+        }
+
+        @Override
         public void ended() throws Exception {
             examplesEnded();
             ownInput.writeCounts(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
@@ -244,6 +249,9 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
             // every K examples an opportunity to report, taken with probability rounds.sampleFraction
             if (s.samples % settings.localExamples() == 0 && settings.participation().takesPart(source, s.steps)) {
                 report(source, s, example.timestamp());
+                if (ownInput != null) {
+                    ownInput.updateSent();
+                }
             }
         } else if (settings.eventTimeMillis() > 0 && timestamp != RecordSequence.NO_TIMESTAMP) {
             long boundary = boundaryAfter(timestamp);
@@ -311,7 +319,7 @@ public final class LocalTrainer extends AbstractStreamOperator<LocalUpdate>
     @Override
     public void processElement2(StreamRecord<GlobalModel> record) {
         if (ownInput != null) {
-            ownInput.feedbackArrived();
+            ownInput.feedbackArrived(record.getValue());
         }
         if (adopt(record.getValue())) {
             globalsAdopted.inc();

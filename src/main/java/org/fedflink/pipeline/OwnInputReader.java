@@ -26,16 +26,25 @@ import org.fedflink.io.RecordSequence;
  * input — the global models and the barriers — would wait behind it, so it waits, as a task waits
  * before taking a record off its input.
  *
- * <p>Nor does it read far ahead of the loop: it reads at most {@link #ROUNDS_AHEAD} rounds' worth of
- * its share of the examples (a round as the job spec sizes it, {@link TrainerInput#examplesPerRound})
- * beyond the newest global model it received, then waits for the next one — at most {@link
- * #WAIT_MILLIS}, after which it reads a round's worth more and waits again (a loop slower than
- * that, such as one whose rounds close on their timeout, costs a trainer one wait per round's
- * worth). Without it, a trainer that reads faster than the loop turns (a small input, a cold JVM)
- * trained its sources on the same old model throughout: on 6,000 SEA examples the rounds'
- * staleness rose to 25 versions and the federated model's holdout accuracy ended at 0.809 against
- * 0.851 read by readers (0.839–0.852, mean staleness 5–7, with this bound; 2 rounds ahead took
- * logistic-p2 on the bench from 310k to 193k examples/s, 1 round to 30k).
+ * <p>Nor does it read far ahead of the loop: once the updates it sent because a source had its
+ * {@code rounds.localExamples} examples, and that no global model it received has folded in yet,
+ * reach {@link #ROUNDS_AHEAD} rounds' worth of its share, it waits for the next global model. A
+ * model folds in its round's updates ({@link GlobalModel#roundUpdates}), of which this subtask's
+ * share is its sources among those the model holds (sources hash unevenly: counted as an even
+ * share, the subtask with more of them waited on every round and the bench's 100 sources ran at
+ * 285–304k examples/s instead of 554k). Updates an event-time boundary sends are not counted: the
+ * watermark paces them, and only reading moves it on (at 100,000 sources nearly every update is
+ * one). A wait that ends without a model (a round larger than the last, rounds that need more of
+ * this subtask's sources) counts a round's worth as folded and halves the next wait; the first
+ * wait is {@link #MAX_WAIT_MILLIS}, as a cold loop's round trip takes up to ~100 ms, and each
+ * then twice the last that ended with a model. Without a bound, a trainer that reads faster than
+ * the loop turns (a small input, a cold JVM) trained its sources on the same old model throughout:
+ * on 6,000 SEA examples the rounds' staleness rose to 25 versions and the federated model's
+ * holdout accuracy ended at 0.809 against 0.851 read by readers; bounding the examples read since
+ * the last model came in instead (4 rounds' worth) still left a mean staleness of 5–8 (0.839–0.852)
+ * and cost the bench's throughput at 100,000 sources. With this bound: mean staleness 0.5–1.1,
+ * 0.847–0.858 in five runs (readers 0.851–0.856 in four). With {@code rounds.feedback: kafka} the
+ * models come once the checkpoint that wrote them completes, and the trainers do not wait for them.
  *
  * <p>Exactly once: the next position of each key group is operator state (union, so a rescaled
  * subtask finds those of the key groups it is given), taken in the same thread that trains, so a
@@ -52,6 +61,9 @@ final class OwnInputReader {
 
         void watermark(long watermark) throws Exception;
 
+        /** How many sources the trainer took into its cache since it opened ({@link SourceCache#sourcesLoaded}). */
+        long sourcesLoaded();
+
         /** Every record of the subtask's sources has been read (after the last watermark). */
         void ended() throws Exception;
     }
@@ -66,15 +78,25 @@ final class OwnInputReader {
     static final int MIN_BATCH = 16;
     /** How often the watermark moves on, as Flink's periodic watermarks do (pipeline.auto-watermark-interval). */
     static final long WATERMARK_INTERVAL_MILLIS = 200;
-    /** How many rounds' worth of its examples a trainer reads beyond the newest global model it holds. */
-    static final int ROUNDS_AHEAD = 4;
-    /** How long a trainer that read that far waits for the next global model before reading on. */
-    static final long WAIT_MILLIS = 5;
+    /**
+     * How many rounds' worth of its updates a trainer has in flight, sent and not yet folded into a
+     * global model it received, before it waits for one.
+     */
+    static final int ROUNDS_AHEAD = 2;
+    /**
+     * How long a trainer that read that far waits for the next global model before reading on: at
+     * first {@link #MAX_WAIT_MILLIS} (a cold loop's round trip is ~100 ms), then twice what the last
+     * wait that ended with a model took, halved after each wait that did not, never below {@link
+     * #MIN_WAIT_MILLIS}.
+     */
+    static final long MAX_WAIT_MILLIS = 200;
+    static final long MIN_WAIT_MILLIS = 5;
     /** The most a paced reading may run ahead after waiting, in seconds of its rate. */
     private static final double BURST_SECONDS = 0.05;
 
     private final TrainerInput input;
     private final IngestLedger ledger;
+    private int subtasks;
 
     private ListState<long[]> positionState;
     private Iterable<long[]> restoredPositions;
@@ -95,10 +117,17 @@ final class OwnInputReader {
     /** Records read since the last global model came in, and their running mean between two. */
     private long readSinceFeedback;
     private double readBetweenFeedback = 2 * MAX_BATCH;
-    /** This subtask's share of a round's examples. */
-    private double examplesPerRound;
-    /** Waiting for a global model (or {@link #WAIT_MILLIS}), the generation of that wait; and waited out. */
+    /**
+     * Updates this subtask sent because a source had its {@code rounds.localExamples} (those an
+     * event-time boundary sends are paced by the watermark, which only reading moves on), less its
+     * share of those the global models it received folded in; and its share of a round's updates.
+     */
+    private double updatesInFlight;
+    private double updatesPerRound;
+    /** Waiting for a global model (or {@link #waitMillis}), the generation of that wait; and waited out. */
     private boolean waitingForFeedback;
+    private double waitMillis = MAX_WAIT_MILLIS;
+    private long waitStartedAt;
     private long waitGeneration;
     private boolean overdue;
     private boolean ended;
@@ -134,7 +163,8 @@ final class OwnInputReader {
         this.outputs = outputs.clone();
         this.deadLetters = trainer::deadLetter;
         this.ratePerSecond = input.ratePerSecond() / subtasks;
-        this.examplesPerRound = (double) input.examplesPerRound() / subtasks;
+        this.subtasks = subtasks;
+        this.updatesPerRound = (double) input.updatesPerRound() / subtasks;
         this.creditAt = time.getCurrentProcessingTime();
         schedule();
     }
@@ -167,24 +197,25 @@ final class OwnInputReader {
         }
         int records = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, readBetweenFeedback / 2));
         long now = time.getCurrentProcessingTime();
-        long ahead = (long) Math.max(MIN_BATCH, ROUNDS_AHEAD * examplesPerRound) - readSinceFeedback;
         if (overdue) {
             overdue = false;
-            records = (int) Math.min(records, Math.max(MIN_BATCH, examplesPerRound));
-        } else if (ahead <= 0) {
+        } else if (updatesPerRound > 0 && updatesInFlight >= ROUNDS_AHEAD * updatesPerRound) {
             waitingForFeedback = true;
             scheduled.set(true);
             long generation = ++waitGeneration;
-            time.registerTimer(now + WAIT_MILLIS, t -> {
+            waitStartedAt = now;
+            time.registerTimer(now + (long) waitMillis, t -> {
                 if (waitingForFeedback && generation == waitGeneration) {
                     waitingForFeedback = false;
+                    waitMillis = Math.max(MIN_WAIT_MILLIS, waitMillis / 2);
+                    // the loop needs more of this subtask's updates than counted (a source hashed here
+                    // sends more than its share of a round, or rounds are larger than the last one)
+                    updatesInFlight = Math.max(0, updatesInFlight - updatesPerRound);
                     overdue = true;
                     readBatch();
                 }
             });
             return;
-        } else {
-            records = (int) Math.min(records, ahead);
         }
         if (ratePerSecond > 0) {
             credit = Math.min(credit + (now - creditAt) * ratePerSecond / 1000.0,
@@ -246,12 +277,31 @@ final class OwnInputReader {
         schedule();
     }
 
-    /** A global model came in on the network input: sizes the batches to the loop's pace, and ends a wait for it. */
-    void feedbackArrived() {
+    /** The trainer sent an update because a source had its {@code rounds.localExamples}. */
+    void updateSent() {
+        updatesInFlight++;
+    }
+
+    /**
+     * A global model came in on the network input: sizes the batches to the loop's pace, counts the
+     * updates it folded in as this subtask's share, and ends a wait for it.
+     */
+    void feedbackArrived(GlobalModel model) {
         readBetweenFeedback = 0.8 * readBetweenFeedback + 0.2 * readSinceFeedback;
         readSinceFeedback = 0;
+        if (updatesPerRound > 0 && model.shard() == 0 && model.roundUpdates() > 0) {
+            // this subtask's share of the round: its sources among those the model holds (an even
+            // share until it has some), as sources hash unevenly onto subtasks
+            double share = model.roundUpdates() * (model.sourcesInModel() > 0
+                    ? Math.min(1.0, (double) trainer.sourcesLoaded() / model.sourcesInModel())
+                    : 1.0 / subtasks);
+            updatesPerRound = 0.5 * updatesPerRound + 0.5 * share;
+            updatesInFlight = Math.max(0, updatesInFlight - share);
+        }
         if (waitingForFeedback) {
             waitingForFeedback = false;
+            long waited = time.getCurrentProcessingTime() - waitStartedAt;
+            waitMillis = Math.max(MIN_WAIT_MILLIS, Math.min(MAX_WAIT_MILLIS, 2.0 * waited));
             scheduled.set(false);
             schedule();
         }

@@ -93,6 +93,8 @@ final class SourceCache {
     private final Store store;
     /** The cached sources' heap as last counted. */
     private long bytes;
+    /** Sources taken into the cache, fresh or from keyed state. */
+    private long sourcesLoaded;
 
     /** At most {@code capacity} sources taking at most {@code budgetBytes} (but always the one in use). */
     SourceCache(int capacity, long budgetBytes, KeyContext keys, Store store) {
@@ -100,6 +102,14 @@ final class SourceCache {
         this.budgetBytes = budgetBytes;
         this.keys = keys;
         this.store = store;
+    }
+
+    /**
+     * How many times a source was taken into the cache, fresh or from keyed state: the distinct
+     * sources of this subtask while none is evicted, more once some are.
+     */
+    long sourcesLoaded() {
+        return sourcesLoaded;
     }
 
     /** The state of {@code source}, which must be the current key: cached, else stored, else fresh. */
@@ -113,6 +123,7 @@ final class SourceCache {
                 store.restored(s);
             }
             cache.put(source, s);
+            sourcesLoaded++;
         }
         count(source, s);
         while (cache.size() > 1 && (cache.size() > capacity || bytes > budgetBytes)) {

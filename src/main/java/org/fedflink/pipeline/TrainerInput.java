@@ -15,11 +15,12 @@ import org.fedflink.model.ModelSpec;
  * @param watermarkDelayMillis how far behind the newest event time the watermark is
  * @param ratePerSecond at most how many records all trainers together read per second; 0: unlimited
  * @param countsDir where each trainer subtask writes its ingest counts at the end of the input
- * @param examplesPerRound the examples a round is meant to fold in ({@code rounds.localExamples} times
- *     the nominal updates per round), how far trainers read ahead of the loop until its first version
+ * @param updatesPerRound the updates a round is meant to fold in, as the trainers count them until
+ *     the loop's first version says how many it does; 0: the trainers do not wait for the global
+ *     models (they come through Kafka, once the checkpoint that wrote them completes)
  */
 record TrainerInput(RecordSequence<RawRecord> sequence, ModelSpec model, long watermarkDelayMillis,
-        double ratePerSecond, String countsDir, long examplesPerRound) implements Serializable {
+        double ratePerSecond, String countsDir, int updatesPerRound) implements Serializable {
 
     TrainerInput {
         if (!sequence.knowsSources()) {

@@ -42,8 +42,10 @@ class JobSpecLoaderTest {
     }
 
     @Test
-    void readBy_readersByDefault_autoTheTrainersWhereTheyCanReadTheInput() throws Exception {
-        assertThat(parse(MINIMAL).trainersReadInput()).isFalse();
+    void readBy_autoByDefault_theTrainersWhereTheyCanReadTheInput() throws Exception {
+        assertThat(parse(MINIMAL).input().readBy()).isEqualTo(JobSpec.ReadBy.AUTO);
+        assertThat(parse(MINIMAL).trainersReadInput()).as("the generator, by default").isTrue();
+        assertThat(parse(MINIMAL, "input.readBy=readers").trainersReadInput()).isFalse();
         assertThat(parse(MINIMAL, "input.readBy=trainers").trainersReadInput()).isTrue();
         assertThat(parse(MINIMAL, "input.readBy=auto").trainersReadInput()).as("the generator").isTrue();
         assertThat(parse(MINIMAL, "input.readBy=auto", "input.type=jsonl", "input.path=/data/x.jsonl")
@@ -104,7 +106,7 @@ class JobSpecLoaderTest {
                         new JobSpec.KafkaInputSpec("127.0.0.1:9092", null, null, JobSpec.StartingOffsets.EARLIEST, 0L,
                                 false, 10_000L, 0.0, JobSpec.KafkaFormat.JSONL, List.of()),
                         JobSpec.UnknownFields.IGNORE,
-                        JobSpec.ReadBy.READERS),
+                        JobSpec.ReadBy.AUTO),
                 new ModelSection(ModelType.SOFTMAX, 20, 2, 0.0, List.of()),
                 new OptimizerSpec(
                         JobSpec.OptimizerType.SGD, 0.05, JobSpec.Schedule.INVSQRT, 0.001, 0.9, 1.0e-8, 1.0, 1.0,
