@@ -24,15 +24,16 @@ final class InputOutputRules {
     /**
      * Whether the trainers of {@code spec} can read its input themselves ({@code input.readBy}): a
      * federated job whose input's records have sources known before they are read — the generator,
-     * or files read in order whose rows are dealt to simulated sources. (A job of tasks shares one
-     * reading of the input, read by readers.)
+     * or files read in order (rows dealt to simulated sources, or naming their source, which the
+     * client reads once to tell each row's key group). (A job of tasks shares one reading of the
+     * input, read by readers.)
      */
     public static boolean trainersCanRead(JobSpec spec) {
         InputSpec input = spec.input();
         if (spec.mode() != JobSpec.Mode.FEDAVG || input.isKafka()) {
             return false;
         }
-        return !input.isFile() || (!input.monitor() && input.partition().scheme() != JobSpec.PartitionScheme.NONE);
+        return !input.isFile() || !input.monitor();
     }
 
     /** {@code input.readBy: trainers} only where they can read it. */
@@ -48,11 +49,6 @@ final class InputOutputRules {
         if (input.isKafka() || input.monitor()) {
             throw new JobSpecException(key + "for a Kafka topic or a monitored directory (read as it comes, by"
                     + " readers); use auto or readers");
-        }
-        if (input.isFile() && input.partition().scheme() == JobSpec.PartitionScheme.NONE) {
-            throw new JobSpecException(key + "for rows that name their own source (a row's source is known only"
-                    + " once it is read); deal the rows to simulated sources (input.partition.scheme), or use auto"
-                    + " or readers");
         }
     }
 

@@ -238,7 +238,16 @@ public record JobSpec(
      *     {@code cacheSize} is not given
      */
     public record TrainerSpec(int parallelism, Integer cacheSize, int cacheMegabytes, StateLayout state)
-            implements Serializable {}
+            implements Serializable {
+
+        /**
+         * The trainers' key groups at {@code trainers} subtasks: at least 128, so that a savepoint
+         * can be resumed at up to 128 subtasks.
+         */
+        public static int maxParallelism(int trainers) {
+            return Math.max(128, trainers);
+        }
+    }
 
     /**
      * How the trainer holds a source's model; written {@code auto}, {@code dense}, {@code sparse}.

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
 import org.fedflink.data.FeatureScaler;
@@ -35,10 +36,16 @@ import org.fedflink.data.TextHashing;
  *
  * <p>The source assignment is shipped with the job: 4 bytes per record. So is, when several readers
  * read an input whose rows name their sources, each row's reader group (2 bytes per record): the
- * rows are split by source, never by position, so that each source is read by one reader in order.
+ * rows are split by source, never by position, so that each source is read by one reader in order;
+ * and, when the trainers read such an input themselves, each row's key group (2 bytes per record),
+ * so that each trainer reads the rows of its own sources, in order.
  *
  * @param readerGroups how many readers split the input by source ({@code input.parallelism})
  * @param groupOfRow each row's reader group, for an unpartitioned input read by several readers; else null
+ * @param keyGroups the trainers' key groups ({@code maxParallelism}) {@code keyGroupOfRow} is of, or 0
+ * @param keyGroupOfRow each row's key group, for an unpartitioned input the trainers read themselves
+ *     ({@code input.readBy}): the key group of the source the row names, as the trainers' {@code keyBy}
+ *     would place it (2 bytes per record); else null
  */
 public record FileInput(
         InputFormat format,
@@ -51,7 +58,9 @@ public record FileInput(
         int sources,
         FeatureScaler scaler,
         int readerGroups,
-        short[] groupOfRow)
+        short[] groupOfRow,
+        int keyGroups,
+        short[] keyGroupOfRow)
         implements Serializable {
 
     /** How many leading rows of each file the format probe looks at. */
@@ -85,7 +94,7 @@ public record FileInput(
             }
         }
         FileInput unpartitioned = new FileInput(format, paths.stream().map(Path::toString).toList(),
-                input.labelsPath(), options, input.maxLineBytes(), 0, null, 0, FeatureScaler.none(), 1, null);
+                input.labelsPath(), options, input.maxLineBytes(), 0, null, 0, FeatureScaler.none(), 1, null, 0, null);
         FileDataset opened;
         try {
             opened = unpartitioned.open();
@@ -111,8 +120,11 @@ public record FileInput(
             FeatureScaler scaler = scaler(spec, dataset);
             int groups = input.parallelism();
             short[] groupOfRow = sourceOfRow == null && groups > 1 ? groupsOfRows(dataset, (int) rows, groups) : null;
+            int keyGroups = sourceOfRow == null && spec.trainersReadInput()
+                    ? JobSpec.TrainerSpec.maxParallelism(spec.trainer().parallelism()) : 0;
+            short[] keyGroupOfRow = keyGroups > 0 ? keyGroupsOfRows(dataset, (int) rows, keyGroups) : null;
             return new FileInput(format, unpartitioned.files(), input.labelsPath(), options, input.maxLineBytes(),
-                    rows, sourceOfRow, sources, scaler, groups, groupOfRow);
+                    rows, sourceOfRow, sources, scaler, groups, groupOfRow, keyGroups, keyGroupOfRow);
         } catch (IOException e) {
             // writing the partition histogram, or closing
             throw new UncheckedIOException("cannot prepare input " + input.path() + ": " + e.getMessage(), e);
@@ -147,7 +159,7 @@ public record FileInput(
             }
             FileInput existing = new FileInput(InputFormat.valueOf(input.type().name()),
                     present.stream().map(Path::toString).toList(), null, options, input.maxLineBytes(), 0, null, 0,
-                    FeatureScaler.none(), 1, null);
+                    FeatureScaler.none(), 1, null, 0, null);
             try (FileDataset dataset = present.isEmpty() ? null : existing.open()) {
                 scaler = scaler(spec, dataset);
             } catch (IOException e) {
@@ -156,7 +168,7 @@ public record FileInput(
         }
         int sources = input.partition().scheme() == JobSpec.PartitionScheme.IID ? input.partition().sources() : 0;
         return new FileInput(InputFormat.valueOf(input.type().name()), List.of(dir.toString()), null, options,
-                input.maxLineBytes(), 0, null, sources, scaler, 1, null);
+                input.maxLineBytes(), 0, null, sources, scaler, 1, null, 0, null);
     }
 
     /**
@@ -191,6 +203,37 @@ public record FileInput(
             group[row] = (short) (source != null ? groupOfSource(source, groups) : row % groups);
         }
         return group;
+    }
+
+    /**
+     * Each row's key group among {@code keyGroups}, from the source it names (one pass that parses
+     * every row). A row that does not parse has no source: it goes to the dead letters from the
+     * trainer whose key group its row number modulo {@code keyGroups} is.
+     */
+    private static short[] keyGroupsOfRows(FileDataset dataset, int rows, int keyGroups) {
+        if (keyGroups > Short.MAX_VALUE + 1) {
+            throw new IllegalArgumentException("at most 32768 key groups, got " + keyGroups);
+        }
+        short[] group = new short[rows];
+        for (int row = 0; row < rows; row++) {
+            FileDataset.Parsed parsed = dataset.read(row);
+            String source = parsed.valid() ? parsed.example().source() : null;
+            group[row] = (short) (source != null
+                    ? KeyGroupRangeAssignment.assignToKeyGroup(source, keyGroups) : row % keyGroups);
+        }
+        return group;
+    }
+
+    /**
+     * The key group, of {@code maxParallelism}, of row {@code row} of an input whose rows name their
+     * sources, prepared for the trainers to read ({@link #keyGroupOfRow}).
+     */
+    public int keyGroupOfRow(long row, int maxParallelism) {
+        if (keyGroupOfRow == null || maxParallelism != keyGroups) {
+            throw new IllegalStateException("the input was prepared for trainers of " + keyGroups
+                    + " key groups, not " + maxParallelism);
+        }
+        return keyGroupOfRow[(int) row];
     }
 
     /** Opens the dataset for reading (each reader opens its own). */

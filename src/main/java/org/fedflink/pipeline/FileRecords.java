@@ -73,16 +73,22 @@ final class FileRecords implements RecordSequence<RawRecord> {
         return groups == 1 ? 0 : input.groupOfRow(rowAt(position), groups);
     }
 
-    /** Known for rows dealt to simulated sources ({@code input.partition}); a row naming its source must be read. */
+    /**
+     * Known for rows dealt to simulated sources ({@code input.partition}), and for rows that name
+     * their source when the input was prepared for the trainers to read (a pass on the client).
+     */
     @Override
     public boolean knowsSources() {
-        return input.sourceOfRow() != null;
+        return input.sourceOfRow() != null || input.keyGroupOfRow() != null;
     }
 
     @Override
     public int keyGroupOf(long position, int maxParallelism) {
         if (!knowsSources()) {
             return RecordSequence.super.keyGroupOf(position, maxParallelism);
+        }
+        if (input.sourceOfRow() == null) {
+            return input.keyGroupOfRow(rowAt(position), maxParallelism);
         }
         if (sourceKeyGroups == null) {
             sourceKeyGroups = new SourceKeyGroups(input.sources(), input::sourceName);

@@ -56,7 +56,7 @@ final class KafkaInput {
                 ? FeatureScaler.divideBy(scaling.divisor())
                 : FeatureScaler.none();
         return new FileInput(options.format(), List.of(), null, options, spec.input().maxLineBytes(), 0, null, 0, scaler,
-                1, null);
+                1, null, 0, null);
     }
 
     /** The client properties of the input: servers, {@code input.kafka.properties}, then the environment. */

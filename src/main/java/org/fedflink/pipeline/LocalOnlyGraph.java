@@ -42,7 +42,7 @@ final class LocalOnlyGraph {
                 .transform(prefix + "trainer", TypeInformation.of(LocalBaseline.SourceResult.class),
                         new LocalOnlyTrainer(settings, holdout))
                 .setParallelism(trainers)
-                .setMaxParallelism(Math.max(128, trainers))
+                .setMaxParallelism(JobSpec.TrainerSpec.maxParallelism(trainers))
                 .uid(prefix + "trainer")
                 .name(prefix + "local-only trainers")
                 .transform(prefix + "writer", TypeInformation.of(Void.class),

@@ -50,7 +50,7 @@ final class LoopGraph {
                 .connect(feedback.broadcast())
                 .transform(prefix + "trainer", RecordTypeInfo.localUpdates(), new LocalTrainer(plan.trainer()))
                 .setParallelism(plan.trainers())
-                .setMaxParallelism(Math.max(128, plan.trainers()))
+                .setMaxParallelism(JobSpec.TrainerSpec.maxParallelism(plan.trainers()))
                 .setBufferTimeout(0)
                 .uid(prefix + StateDescriptors.UID_TRAINER)
                 // progress lines sum the records read by the operators named "ingest"

@@ -83,10 +83,6 @@ class JobSpecErrorsTest {
 
     @Test
     void validate_inputReadByTrainersWhereTheyCannotReadIt_isRefused() {
-        assertThat(error(MINIMAL, "input.readBy=trainers", "input.type=jsonl", "input.path=/data/train.jsonl"))
-                .isEqualTo("key 'input.readBy' cannot be trainers for rows that name their own source (a row's source"
-                        + " is known only once it is read); deal the rows to simulated sources"
-                        + " (input.partition.scheme), or use auto or readers");
         assertThat(error(MINIMAL, "input.readBy=trainers", "input.type=jsonl", "input.path=/data/in",
                         "input.monitor=true", "input.partition.scheme=iid"))
                 .isEqualTo("key 'input.readBy' cannot be trainers for a Kafka topic or a monitored directory (read as"

@@ -49,7 +49,11 @@ class JobSpecLoaderTest {
         assertThat(parse(MINIMAL, "input.readBy=trainers").trainersReadInput()).isTrue();
         assertThat(parse(MINIMAL, "input.readBy=auto").trainersReadInput()).as("the generator").isTrue();
         assertThat(parse(MINIMAL, "input.readBy=auto", "input.type=jsonl", "input.path=/data/x.jsonl")
-                .trainersReadInput()).as("rows naming their source").isFalse();
+                .trainersReadInput()).as("rows naming their source").isTrue();
+        assertThat(parse(MINIMAL, "input.readBy=auto", "input.type=jsonl", "input.path=/data/in", "input.monitor=true")
+                .trainersReadInput()).as("a monitored directory").isFalse();
+        assertThat(parse(MINIMAL, "input.readBy=auto", "input.type=kafka", "input.kafka.topic=t")
+                .trainersReadInput()).as("a Kafka topic").isFalse();
         assertThat(parse(MINIMAL, "input.readBy=auto", "input.type=jsonl", "input.path=/data/x.jsonl",
                 "input.partition.scheme=iid").trainersReadInput()).as("rows dealt to sources").isTrue();
         assertThat(parse(MINIMAL, "input.readBy=auto", "mode=centralized").trainersReadInput()).isFalse();

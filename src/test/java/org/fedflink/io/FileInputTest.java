@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.fedflink.config.JobSpec;
 import org.fedflink.config.JobSpecLoader;
 import org.fedflink.data.FormatException;
@@ -60,6 +61,29 @@ class FileInputTest {
         assertThatThrownBy(() -> FileInput.prepare(spec("input.type=csv", "input.path=" + empty), tmp))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("input.path: " + empty + " has no records");
+    }
+
+    @Test
+    void prepare_rowsNamingTheirSourceForReadingTrainers_eachRowTheKeyGroupKeyByGivesItsSource() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a.jsonl"), String.join("\n",
+                "{\"source\": \"alice\", \"label\": 1, \"features\": [1, 2]}",
+                "{\"source\": \"bob\", \"label\": 0, \"features\": [3, 4]}",
+                "not json",
+                "{\"source\": \"carol\", \"label\": 1, \"features\": [5, 6]}") + "\n");
+
+        FileInput input = FileInput.prepare(spec("input.type=jsonl", "input.path=" + file,
+                "trainer.parallelism=3"), tmp);
+
+        assertThat(input.keyGroups()).isEqualTo(128);
+        assertThat(input.keyGroupOfRow(0, 128)).isEqualTo(KeyGroupRangeAssignment.assignToKeyGroup("alice", 128));
+        assertThat(input.keyGroupOfRow(1, 128)).isEqualTo(KeyGroupRangeAssignment.assignToKeyGroup("bob", 128));
+        assertThat(input.keyGroupOfRow(2, 128)).as("a row without a source: any trainer dead-letters it")
+                .isEqualTo(2);
+        assertThat(input.keyGroupOfRow(3, 128)).isEqualTo(KeyGroupRangeAssignment.assignToKeyGroup("carol", 128));
+        assertThatThrownBy(() -> input.keyGroupOfRow(0, 256)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the input was prepared for trainers of 128 key groups, not 256");
+        assertThat(FileInput.prepare(spec("input.type=jsonl", "input.path=" + file, "input.readBy=readers"), tmp)
+                .keyGroupOfRow()).as("read by readers: no pass").isNull();
     }
 
     @Test

@@ -27,7 +27,7 @@ class HoldoutFileTest {
 
     private static FileInput input(InputFormat format) {
         FormatOptions options = FormatOptions.builder(format, 2).build();
-        return new FileInput(format, List.of(), null, options, 1024, 0, null, 0, FeatureScaler.none(), 1, null);
+        return new FileInput(format, List.of(), null, options, 1024, 0, null, 0, FeatureScaler.none(), 1, null, 0, null);
     }
 
     @Test
@@ -88,7 +88,7 @@ class HoldoutFileTest {
         Path file = Files.writeString(tmp.resolve("test.jsonl"), "{\"label\": 1, \"features\": [1, 2], \"id\": 4}\n");
         FileInput noSource = new FileInput(InputFormat.JSONL, List.of(), null,
                 FormatOptions.builder(InputFormat.JSONL, 2).sourceField(null).build(), 1024, 0, null, 0,
-                FeatureScaler.none(), 1, null);
+                FeatureScaler.none(), 1, null, 0, null);
 
         assertThat(HoldoutFile.read(noSource, file, null, SPEC)).singleElement()
                 .satisfies(e -> assertThat(e.source()).isEqualTo("holdout"));

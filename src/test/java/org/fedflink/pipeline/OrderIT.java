@@ -41,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * parallelism 1, 2 and 4, each source's examples are trained exactly in the order the input
  * holds them (the prequential predictions of {@code predictions.jsonl}, source by source, are the
  * input's rows of that source, pass after pass), and the centralized baseline, which sees the
- * input's exact order, ends with the same model in every run of the same input — also when
- * several readers split the input by source ({@code input.parallelism}) or the trainers read their
- * own sources' rows ({@code input.readBy: trainers}).
+ * input's exact order, ends with the same model in every run of the same input — whether the
+ * trainers read their own sources' rows ({@code input.readBy}, by default where they can: also rows
+ * that name their source) or readers read the input, several of them splitting it by source
+ * ({@code input.parallelism}).
  */
 class OrderIT {
 
@@ -185,8 +186,10 @@ class OrderIT {
         Path file = Files.writeString(tmp.resolve("train.jsonl"), jsonl());
         assertOrdered("jsonl", List.of("input.type=jsonl", "input.path=" + file), inputOrder(),
                 // several readers split the file by source: each source still in order, the baseline
-                // reads the file again on its own and ends with the same model
-                List.of(List.of("trainer.parallelism=2", "input.parallelism=3")));
+                // reads the file again on its own and ends with the same model; and the trainers, each
+                // told its rows by a pass on the client, read their sources' rows at 3 subtasks
+                List.of(List.of("trainer.parallelism=2", "input.parallelism=3", "input.readBy=readers"),
+                        List.of("trainer.parallelism=3", "input.readBy=trainers")));
     }
 
     @Test
@@ -211,7 +214,7 @@ class OrderIT {
             Files.writeString(dir.resolve("part-" + part + ".csv"), text);
         }
         assertOrdered("csv", List.of("input.type=csv", "input.path=" + dir), inputOrder(),
-                List.of(List.of("trainer.parallelism=4", "input.parallelism=2")));
+                List.of(List.of("trainer.parallelism=4", "input.parallelism=2", "input.readBy=readers")));
     }
 
     @Test
