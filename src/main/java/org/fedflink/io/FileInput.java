@@ -119,8 +119,10 @@ public record FileInput(
             }
             FeatureScaler scaler = scaler(spec, dataset);
             int groups = input.parallelism();
-            short[] groupOfRow = sourceOfRow == null && groups > 1 ? groupsOfRows(dataset, (int) rows, groups) : null;
-            int keyGroups = sourceOfRow == null && spec.trainersReadInput()
+            boolean trainersRead = spec.trainersReadInput();
+            short[] groupOfRow = sourceOfRow == null && groups > 1 && !trainersRead
+                    ? groupsOfRows(dataset, (int) rows, groups) : null;
+            int keyGroups = sourceOfRow == null && trainersRead
                     ? JobSpec.TrainerSpec.maxParallelism(spec.trainer().parallelism()) : 0;
             short[] keyGroupOfRow = keyGroups > 0 ? keyGroupsOfRows(dataset, (int) rows, keyGroups) : null;
             return new FileInput(format, unpartitioned.files(), input.labelsPath(), options, input.maxLineBytes(),

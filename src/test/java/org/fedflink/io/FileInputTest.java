@@ -72,9 +72,10 @@ class FileInputTest {
                 "{\"source\": \"carol\", \"label\": 1, \"features\": [5, 6]}") + "\n");
 
         FileInput input = FileInput.prepare(spec("input.type=jsonl", "input.path=" + file,
-                "trainer.parallelism=3"), tmp);
+                "trainer.parallelism=3", "input.parallelism=2"), tmp);
 
         assertThat(input.keyGroups()).isEqualTo(128);
+        assertThat(input.groupOfRow()).as("no readers' pass: input.parallelism is unused").isNull();
         assertThat(input.keyGroupOfRow(0, 128)).isEqualTo(KeyGroupRangeAssignment.assignToKeyGroup("alice", 128));
         assertThat(input.keyGroupOfRow(1, 128)).isEqualTo(KeyGroupRangeAssignment.assignToKeyGroup("bob", 128));
         assertThat(input.keyGroupOfRow(2, 128)).as("a row without a source: any trainer dead-letters it")
