@@ -30,8 +30,8 @@ public interface InputOutputSections {
     public enum UnknownFields { IGNORE, REJECT }
 
     /**
-     * Who reads the input: readers before a shuffle to the trainers (the default), or each trainer
-     * subtask its own sources' records; {@code auto} is the trainers whenever they can ({@link
+     * Who reads the input: readers before a shuffle to the trainers, or each trainer subtask its own
+     * sources' records; {@code auto} (the default) is the trainers whenever they can ({@link
      * InputOutputRules#trainersCanRead}).
      */
     public enum ReadBy { AUTO, READERS, TRAINERS }

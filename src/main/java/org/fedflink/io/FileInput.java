@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.fedflink.config.JobSpec;
 import org.fedflink.data.Example;
@@ -121,10 +122,11 @@ public record FileInput(
             int groups = input.parallelism();
             boolean trainersRead = spec.trainersReadInput();
             short[] groupOfRow = sourceOfRow == null && groups > 1 && !trainersRead
-                    ? groupsOfRows(dataset, (int) rows, groups) : null;
+                    ? groupsOfRows(dataset, (int) rows, groups, source -> groupOfSource(source, groups)) : null;
             int keyGroups = sourceOfRow == null && trainersRead
                     ? JobSpec.TrainerSpec.maxParallelism(spec.trainer().parallelism()) : 0;
-            short[] keyGroupOfRow = keyGroups > 0 ? keyGroupsOfRows(dataset, (int) rows, keyGroups) : null;
+            short[] keyGroupOfRow = keyGroups > 0 ? groupsOfRows(dataset, (int) rows, keyGroups,
+                    source -> KeyGroupRangeAssignment.assignToKeyGroup(source, keyGroups)) : null;
             return new FileInput(format, unpartitioned.files(), input.labelsPath(), options, input.maxLineBytes(),
                     rows, sourceOfRow, sources, scaler, groups, groupOfRow, keyGroups, keyGroupOfRow);
         } catch (IOException e) {
@@ -194,34 +196,21 @@ public record FileInput(
     }
 
     /**
-     * Each row's reader group, from the source it names (one pass that parses every row). A row
-     * that does not parse has no source; it goes to the dead letter from whichever reader reads it.
+     * Each row's group among {@code groups}, {@code groupOfSource} of the source it names (one pass
+     * that parses every row): a reader group, or a key group of the trainers that read the input
+     * themselves. A row that does not parse has no source: it goes to the dead letters from
+     * whichever reader or trainer its row number modulo {@code groups} gives.
      */
-    private static short[] groupsOfRows(FileDataset dataset, int rows, int groups) {
-        short[] group = new short[rows];
-        for (int row = 0; row < rows; row++) {
-            FileDataset.Parsed parsed = dataset.read(row);
-            String source = parsed.valid() ? parsed.example().source() : null;
-            group[row] = (short) (source != null ? groupOfSource(source, groups) : row % groups);
-        }
-        return group;
-    }
-
-    /**
-     * Each row's key group among {@code keyGroups}, from the source it names (one pass that parses
-     * every row). A row that does not parse has no source: it goes to the dead letters from the
-     * trainer whose key group its row number modulo {@code keyGroups} is.
-     */
-    private static short[] keyGroupsOfRows(FileDataset dataset, int rows, int keyGroups) {
-        if (keyGroups > Short.MAX_VALUE + 1) {
-            throw new IllegalArgumentException("at most 32768 key groups, got " + keyGroups);
+    private static short[] groupsOfRows(FileDataset dataset, int rows, int groups,
+            ToIntFunction<String> groupOfSource) {
+        if (groups > Short.MAX_VALUE + 1) {
+            throw new IllegalArgumentException("at most 32768 groups, got " + groups);
         }
         short[] group = new short[rows];
         for (int row = 0; row < rows; row++) {
             FileDataset.Parsed parsed = dataset.read(row);
             String source = parsed.valid() ? parsed.example().source() : null;
-            group[row] = (short) (source != null
-                    ? KeyGroupRangeAssignment.assignToKeyGroup(source, keyGroups) : row % keyGroups);
+            group[row] = (short) (source != null ? groupOfSource.applyAsInt(source) : row % groups);
         }
         return group;
     }
